@@ -1,0 +1,4 @@
+/**
+ * Chat: session state machine, membership, ordered exactly-once messages, delivery, history and resume. Depends on core only.
+ */
+package dev.vicinity.chat;

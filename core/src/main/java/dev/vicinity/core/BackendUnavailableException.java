@@ -1,0 +1,19 @@
+package dev.vicinity.core;
+
+/**
+ * A backend (database, Redis, broker) could not be reached or failed mid-operation. Adapters
+ * guarantee that the operation either happened completely or not at all; the call may be retried.
+ * Code {@code backend_unavailable}.
+ */
+public class BackendUnavailableException extends VicinityException {
+    private static final long serialVersionUID = 1L;
+
+    public BackendUnavailableException(String message, Throwable cause) {
+        super(ErrorCodes.BACKEND_UNAVAILABLE, message, cause);
+    }
+
+    @Override
+    public boolean retryable() {
+        return true;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.vicinity.core;
+
+import java.time.Instant;
+
+/**
+ * Snapshot of one connection held by a {@link ConnectionRegistry}.
+ *
+ * @param connection id
+ * @param state current state
+ * @param user authenticated user, null while {@code CONNECTING}
+ * @param device device, null while {@code CONNECTING}
+ * @param lease current presence lease, null while {@code CONNECTING}
+ * @param since when the current state began
+ */
+public record ConnectionInfo(ConnectionId connection, ConnectionState state, UserId user, DeviceId device,
+        Lease lease, Instant since) {}

@@ -1,0 +1,525 @@
+package dev.vicinity.core;
+
+import dev.vicinity.core.ConnectionEvent.Authenticated;
+import dev.vicinity.core.ConnectionEvent.AuthTimedOut;
+import dev.vicinity.core.ConnectionEvent.Closed;
+import dev.vicinity.core.ConnectionEvent.Detached;
+import dev.vicinity.core.ConnectionEvent.ResumeExpired;
+import dev.vicinity.core.ConnectionEvent.Resumed;
+import dev.vicinity.core.spi.PresenceStore.Acquired;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connections of this node, each driven through {@link ConnectionStateMachine} and tied to a
+ * presence lease. This is the only place connection state changes; every change is reported to the
+ * listener with previous state, current state and code, and every rejected event too.
+ *
+ * <ul>
+ *   <li>{@link #open} registers a transport as {@code CONNECTING}; {@link #tick} closes it with
+ *       {@link CloseCode#AUTH_TIMEOUT} if not authenticated within the authentication timeout.</li>
+ *   <li>{@link #authenticate} moves it to {@code OPEN}, acquires its lease (fencing older connections
+ *       of the same (user, device), which are closed with {@link CloseCode#REPLACED}) and issues a
+ *       single-use resume token.</li>
+ *   <li>{@link #detach} (resumable codes only) keeps state and lease for the resume window;
+ *       {@link #resume} re-attaches on a new transport without a second lease, fencing the old
+ *       transport if the server had not noticed its loss yet; {@link #tick} closes detached
+ *       connections whose window ended ({@link CloseCode#RESUME_EXPIRED}) and detaches open ones that
+ *       stopped heartbeating ({@link CloseCode#HEARTBEAT_TIMEOUT}).</li>
+ *   <li>{@link #close} is final: the lease is released at once (by generation) and the connection is
+ *       forgotten; a closed connection is never resumable.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: each connection's transitions are serialised; different connections proceed in
+ * parallel. Memory is proportional to live connections only.
+ */
+public final class ConnectionRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionRegistry.class);
+    /** Refusal code for a resume token that is unknown, spent or expired. */
+    public static final String UNKNOWN_RESUME_TOKEN = "unknown_resume_token";
+
+    private final PresenceService presence;
+    private final Clock clock;
+    private final VicinityListener listener;
+    private final Duration authTimeout;
+    private final Duration resumeWindow;
+    private final Duration heartbeatTimeout;
+    private final IdGenerator ids;
+    private final SecureRandom tokenRandom = new SecureRandom();
+    private final Map<ConnectionId, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionId> tokens = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionId> byDevice = new ConcurrentHashMap<>();
+
+    private static final class Entry {
+        final ConnectionId id;
+        ConnectionState state = ConnectionState.CONNECTING;
+        ConnectionHandle handle;
+        UserId user;
+        DeviceId device;
+        Lease lease;
+        String token;
+        Instant since;
+        Instant deadline;
+        Instant lastSeen;
+
+        Entry(ConnectionId id, ConnectionHandle handle, Instant now, Instant deadline) {
+            this.id = id;
+            this.handle = handle;
+            this.since = now;
+            this.deadline = deadline;
+        }
+    }
+
+    private ConnectionRegistry(Builder b) {
+        this.presence = b.presence;
+        this.clock = b.clock != null ? b.clock : presence.clock();
+        this.listener = VicinityListener.isolating(b.listener);
+        this.authTimeout = b.authTimeout;
+        this.resumeWindow = b.resumeWindow;
+        this.heartbeatTimeout = b.heartbeatTimeout != null ? b.heartbeatTimeout : presence.leaseTtl();
+        this.ids = new IdGenerator(clock);
+        presence.onReplaced(this::onLeaseReplaced);
+    }
+
+    /** Starts a builder on {@code presence} (this node's presence service). */
+    public static Builder builder(PresenceService presence) {
+        return new Builder(presence);
+    }
+
+    /** Registers a new transport as {@code CONNECTING} and returns its id. */
+    public ConnectionId open(ConnectionHandle handle) {
+        Objects.requireNonNull(handle, "handle");
+        Instant now = clock.instant();
+        ConnectionId id = ids.connectionId();
+        entries.put(id, new Entry(id, handle, now, now.plus(authTimeout)));
+        listener.onConnectionStateChanged(
+                new ConnectionStateChange(id, null, null, ConnectionState.CONNECTING, null, now));
+        return id;
+    }
+
+    /**
+     * The host authenticated the connection as {@code user} on {@code device}: {@code CONNECTING → OPEN}.
+     * Acquires the presence lease; if that fails (backend down) the exception propagates and the
+     * connection stays {@code CONNECTING}.
+     */
+    public Transition authenticate(ConnectionId id, UserId user, DeviceId device) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(device, "device");
+        Entry e = entries.get(id);
+        Authenticated event = new Authenticated();
+        if (e == null) {
+            return unknown(id, event);
+        }
+        ConnectionId previous;
+        Transition t;
+        synchronized (e) {
+            t = ConnectionStateMachine.transition(e.state, event);
+            if (!(t instanceof Transition.Moved m)) {
+                return rejected(e, t);
+            }
+            Acquired acquired = presence.connect(user, device, id);
+            e.user = user;
+            e.device = device;
+            e.lease = acquired.lease();
+            e.lastSeen = clock.instant();
+            e.deadline = null;
+            issueToken(e);
+            previous = byDevice.put(deviceKey(user, device), id);
+            moved(e, m);
+        }
+        if (previous != null && !previous.equals(id)) {
+            close(previous, CloseCode.REPLACED);
+        }
+        return t;
+    }
+
+    /** The current resume token of an authenticated, live connection. Single use. */
+    public Optional<String> resumeToken(ConnectionId id) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            return Optional.ofNullable(e.state.isLive() ? e.token : null);
+        }
+    }
+
+    /**
+     * A heartbeat from an {@code OPEN} connection: extends its lease. If the lease was replaced by a
+     * newer connection of the same device, the connection is closed with {@link CloseCode#REPLACED};
+     * if it merely lapsed, a new lease is acquired.
+     *
+     * @return true if the connection is still open
+     */
+    public boolean heartbeat(ConnectionId id) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            return false;
+        }
+        boolean replaced;
+        synchronized (e) {
+            if (e.state != ConnectionState.OPEN) {
+                return false;
+            }
+            e.lastSeen = clock.instant();
+            replaced = !refreshLease(e);
+        }
+        if (replaced) {
+            close(id, CloseCode.REPLACED);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The transport was lost or pushed off for a resumable reason: {@code OPEN → DETACHED}. The lease
+     * and the resume token stay valid for the resume window. The handle is told to close.
+     *
+     * @throws IllegalArgumentException if {@code code} is not resumable (use {@link #close})
+     */
+    public Transition detach(ConnectionId id, CloseCode code) {
+        Detached event = new Detached(code);
+        Entry e = entries.get(id);
+        if (e == null) {
+            return unknown(id, event);
+        }
+        ConnectionHandle handle;
+        Transition t;
+        synchronized (e) {
+            t = ConnectionStateMachine.transition(e.state, event);
+            if (!(t instanceof Transition.Moved m)) {
+                return rejected(e, t);
+            }
+            handle = e.handle;
+            e.handle = null;
+            e.deadline = clock.instant().plus(resumeWindow);
+            moved(e, m);
+        }
+        closeHandle(id, handle, code);
+        return t;
+    }
+
+    /**
+     * Re-attaches a detached (or not yet noticed as lost) connection to a new transport. The token is
+     * spent whatever the outcome. The same connection id keeps a single lease: renewed if still held,
+     * acquired afresh if it lapsed; if a newer connection of the same device exists the resume is
+     * refused with {@code replaced} and the old connection closed.
+     */
+    public ResumeResult resume(String token, ConnectionHandle handle) {
+        Objects.requireNonNull(handle, "handle");
+        ConnectionId id = token == null ? null : tokens.remove(token);
+        Entry e = id == null ? null : entries.get(id);
+        if (e == null) {
+            return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "resume token unknown, spent or expired");
+        }
+        ConnectionHandle fenced = null;
+        boolean replaced = false;
+        ResumeResult result;
+        synchronized (e) {
+            if (!token.equals(e.token)) {
+                return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "resume token already rotated");
+            }
+            e.token = null;
+            if (e.state == ConnectionState.OPEN) {
+                // The old transport is dead but the server has not noticed: fence it first.
+                fenced = e.handle;
+                e.handle = null;
+                moved(e, (Transition.Moved) ConnectionStateMachine.transition(e.state,
+                        new Detached(CloseCode.TRANSPORT_LOST)));
+            }
+            Transition t = ConnectionStateMachine.transition(e.state, new Resumed());
+            if (!(t instanceof Transition.Moved m)) {
+                rejected(e, t);
+                return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "connection is " + e.state);
+            }
+            if (refreshLease(e)) {
+                e.handle = handle;
+                e.lastSeen = clock.instant();
+                e.deadline = null;
+                issueToken(e);
+                moved(e, m);
+                result = new ResumeResult.Resumed(id, e.user, e.device, e.token);
+            } else {
+                replaced = true;
+                result = new ResumeResult.Refused(CloseCode.REPLACED.wireName(),
+                        "a newer connection of this device exists");
+            }
+        }
+        closeHandle(id, fenced, CloseCode.REPLACED);
+        if (replaced) {
+            close(id, CloseCode.REPLACED);
+            closeHandle(id, handle, CloseCode.REPLACED);
+        }
+        return result;
+    }
+
+    /**
+     * Closes the connection for good with {@code code}: releases its lease (only if the generation
+     * still matches), spends its resume token, tells the handle to close, forgets the connection.
+     */
+    public Transition close(ConnectionId id, CloseCode code) {
+        return finish(id, new Closed(code));
+    }
+
+    /**
+     * Periodic maintenance; call about once per second. Closes connections whose authentication
+     * deadline passed, detaches open connections silent for longer than the heartbeat timeout, closes
+     * detached connections whose resume window ended, then ticks presence.
+     */
+    public void tick() {
+        Instant now = clock.instant();
+        List<ConnectionId> authExpired = new ArrayList<>();
+        List<ConnectionId> silent = new ArrayList<>();
+        List<ConnectionId> resumeExpired = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            synchronized (e) {
+                switch (e.state) {
+                    case CONNECTING -> {
+                        if (!now.isBefore(e.deadline)) {
+                            authExpired.add(e.id);
+                        }
+                    }
+                    case OPEN -> {
+                        if (!now.isBefore(e.lastSeen.plus(heartbeatTimeout))) {
+                            silent.add(e.id);
+                        }
+                    }
+                    case DETACHED -> {
+                        if (!now.isBefore(e.deadline)) {
+                            resumeExpired.add(e.id);
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        authExpired.forEach(id -> finish(id, new AuthTimedOut()));
+        silent.forEach(id -> detach(id, CloseCode.HEARTBEAT_TIMEOUT));
+        resumeExpired.forEach(id -> finish(id, new ResumeExpired()));
+        presence.tick();
+    }
+
+    /** Snapshot of one connection, empty once closed. */
+    public Optional<ConnectionInfo> info(ConnectionId id) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            return Optional.of(new ConnectionInfo(e.id, e.state, e.user, e.device, e.lease, e.since));
+        }
+    }
+
+    /** Snapshots of every connection this registry holds (none is {@code CLOSED}). */
+    public List<ConnectionInfo> connections() {
+        List<ConnectionInfo> all = new ArrayList<>();
+        for (ConnectionId id : entries.keySet()) {
+            info(id).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    /** Number of held connections per state ({@code CLOSED} is always 0: closed ones are forgotten). */
+    public Map<ConnectionState, Integer> countByState() {
+        Map<ConnectionState, Integer> counts = new EnumMap<>(ConnectionState.class);
+        for (ConnectionState s : ConnectionState.values()) {
+            counts.put(s, 0);
+        }
+        for (ConnectionInfo i : connections()) {
+            counts.merge(i.state(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Closes every held connection with {@link CloseCode#SERVER_SHUTDOWN} semantics: detach if open, else close. */
+    @Override
+    public void close() {
+        for (ConnectionId id : new ArrayList<>(entries.keySet())) {
+            info(id).ifPresent(i -> {
+                if (i.state() == ConnectionState.OPEN) {
+                    detach(id, CloseCode.SERVER_SHUTDOWN);
+                } else if (i.state() == ConnectionState.CONNECTING) {
+                    close(id, CloseCode.SERVER_SHUTDOWN);
+                }
+            });
+        }
+    }
+
+    // ---- internals ----
+
+    private Transition finish(ConnectionId id, ConnectionEvent event) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            return unknown(id, event);
+        }
+        ConnectionHandle handle;
+        Lease lease;
+        Transition t;
+        synchronized (e) {
+            t = ConnectionStateMachine.transition(e.state, event);
+            if (!(t instanceof Transition.Moved m)) {
+                return rejected(e, t);
+            }
+            handle = e.handle;
+            lease = e.lease;
+            e.handle = null;
+            if (e.token != null) {
+                tokens.remove(e.token, e.id);
+                e.token = null;
+            }
+            if (e.user != null) {
+                byDevice.remove(deviceKey(e.user, e.device), e.id);
+            }
+            entries.remove(e.id);
+            moved(e, m);
+        }
+        if (lease != null) {
+            try {
+                presence.disconnect(lease);
+            } catch (RuntimeException ex) {
+                // The lease will expire by TTL; the connection is closed regardless.
+                LOG.warn("could not release lease of connection {}; it will expire", id, ex);
+            }
+        }
+        closeHandle(id, handle, ((Transition.Moved) t).code());
+        return t;
+    }
+
+    /** Renews the entry's lease or re-acquires it; false if a newer connection of the device holds one. */
+    private boolean refreshLease(Entry e) {
+        Optional<Lease> renewed = presence.heartbeat(e.lease);
+        if (renewed.isPresent()) {
+            e.lease = renewed.get();
+            return true;
+        }
+        for (Lease other : presence.liveLeases(e.user)) {
+            if (other.device().equals(e.device) && !other.connection().equals(e.id)
+                    && other.generation() > e.lease.generation()) {
+                return false;
+            }
+        }
+        e.lease = presence.connect(e.user, e.device, e.id).lease();
+        return true;
+    }
+
+    private void onLeaseReplaced(ConnectionId id) {
+        Entry e = entries.get(id);
+        if (e != null) {
+            close(id, CloseCode.REPLACED);
+        }
+    }
+
+    private void issueToken(Entry e) {
+        if (e.token != null) {
+            tokens.remove(e.token, e.id);
+        }
+        byte[] bytes = new byte[24];
+        tokenRandom.nextBytes(bytes);
+        e.token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        tokens.put(e.token, e.id);
+    }
+
+    private void moved(Entry e, Transition.Moved m) {
+        Instant now = clock.instant();
+        e.state = m.to();
+        e.since = now;
+        listener.onConnectionStateChanged(new ConnectionStateChange(e.id, e.user, m.from(), m.to(), m.code(), now));
+        LOG.debug("connection {} user {} {} -> {} ({})", e.id, e.user, m.from(), m.to(),
+                m.code() == null ? "-" : m.code().wireName());
+    }
+
+    private Transition rejected(Entry e, Transition t) {
+        Transition.Rejected r = (Transition.Rejected) t;
+        listener.onConnectionTransitionRejected(e.id, r.from(), ConnectionStateMachine.EventKind.of(r.event()).name());
+        LOG.debug("connection {} rejected event: {}", e.id, r.reason());
+        return t;
+    }
+
+    private Transition unknown(ConnectionId id, ConnectionEvent event) {
+        // Forgotten connections are closed ones.
+        Transition t = new Transition.Rejected(ConnectionState.CLOSED, event, "unknown or closed connection");
+        listener.onConnectionTransitionRejected(id, ConnectionState.CLOSED, ConnectionStateMachine.EventKind.of(event).name());
+        return t;
+    }
+
+    private void closeHandle(ConnectionId id, ConnectionHandle handle, CloseCode code) {
+        if (handle == null) {
+            return;
+        }
+        try {
+            handle.close(code);
+        } catch (RuntimeException ex) {
+            LOG.warn("connection handle of {} failed to close", id, ex);
+        }
+    }
+
+    private static String deviceKey(UserId user, DeviceId device) {
+        return user.value() + '|' + device.value();
+    }
+
+    /** Options for {@link ConnectionRegistry}; validated in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private final PresenceService presence;
+        private Clock clock;
+        private VicinityListener listener = VicinityListener.NO_OP;
+        private Duration authTimeout = Duration.ofSeconds(10);
+        private Duration resumeWindow = Duration.ofMinutes(2);
+        private Duration heartbeatTimeout;
+
+        private Builder(PresenceService presence) {
+            this.presence = Objects.requireNonNull(presence, "presence");
+        }
+
+        /** Clock (default: the presence service's clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Listener for connection events (default {@link VicinityListener#NO_OP}). */
+        public Builder listener(VicinityListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** How long a connection may stay unauthenticated (default 10 s). */
+        public Builder authTimeout(Duration timeout) {
+            this.authTimeout = timeout;
+            return this;
+        }
+
+        /** How long a detached connection stays resumable (default 2 min). */
+        public Builder resumeWindow(Duration window) {
+            this.resumeWindow = window;
+            return this;
+        }
+
+        /** Silence after which an open connection is detached (default: the lease TTL). */
+        public Builder heartbeatTimeout(Duration timeout) {
+            this.heartbeatTimeout = timeout;
+            return this;
+        }
+
+        /** @throws InvalidInputException if a duration is not positive */
+        public ConnectionRegistry build() {
+            PresenceService.Builder.positive("authTimeout", authTimeout);
+            PresenceService.Builder.positive("resumeWindow", resumeWindow);
+            if (heartbeatTimeout != null) {
+                PresenceService.Builder.positive("heartbeatTimeout", heartbeatTimeout);
+            }
+            return new ConnectionRegistry(this);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.vicinity.core;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The connection state machine as one pure function plus its table of legal moves. Stateless and
+ * thread-safe; {@link ConnectionRegistry} holds the current state per connection and is the only
+ * caller that applies results.
+ */
+public final class ConnectionStateMachine {
+
+    /** Event kinds, one per {@link ConnectionEvent} record type, used to key the legal-move table. */
+    public enum EventKind {
+        AUTHENTICATED, AUTH_TIMED_OUT, DETACHED, RESUMED, RESUME_EXPIRED, CLOSED;
+
+        /** The kind of an event. */
+        public static EventKind of(ConnectionEvent event) {
+            if (event instanceof ConnectionEvent.Authenticated) {
+                return AUTHENTICATED;
+            } else if (event instanceof ConnectionEvent.AuthTimedOut) {
+                return AUTH_TIMED_OUT;
+            } else if (event instanceof ConnectionEvent.Detached) {
+                return DETACHED;
+            } else if (event instanceof ConnectionEvent.Resumed) {
+                return RESUMED;
+            } else if (event instanceof ConnectionEvent.ResumeExpired) {
+                return RESUME_EXPIRED;
+            } else if (event instanceof ConnectionEvent.Closed) {
+                return CLOSED;
+            }
+            throw new IllegalArgumentException("unknown event " + event);
+        }
+    }
+
+    /**
+     * Every legal (state, event kind) pair and the state it leads to. Pairs not listed are rejected.
+     * Unmodifiable.
+     */
+    public static final Map<ConnectionState, Map<EventKind, ConnectionState>> LEGAL_TRANSITIONS = table();
+
+    private ConnectionStateMachine() {}
+
+    private static Map<ConnectionState, Map<EventKind, ConnectionState>> table() {
+        Map<ConnectionState, Map<EventKind, ConnectionState>> t = new EnumMap<>(ConnectionState.class);
+        for (ConnectionState s : ConnectionState.values()) {
+            t.put(s, new EnumMap<>(EventKind.class));
+        }
+        t.get(ConnectionState.CONNECTING).put(EventKind.AUTHENTICATED, ConnectionState.OPEN);
+        t.get(ConnectionState.CONNECTING).put(EventKind.AUTH_TIMED_OUT, ConnectionState.CLOSED);
+        // Losing the transport before authentication leaves nothing to resume.
+        t.get(ConnectionState.CONNECTING).put(EventKind.CLOSED, ConnectionState.CLOSED);
+        t.get(ConnectionState.OPEN).put(EventKind.DETACHED, ConnectionState.DETACHED);
+        t.get(ConnectionState.OPEN).put(EventKind.CLOSED, ConnectionState.CLOSED);
+        t.get(ConnectionState.DETACHED).put(EventKind.RESUMED, ConnectionState.OPEN);
+        t.get(ConnectionState.DETACHED).put(EventKind.RESUME_EXPIRED, ConnectionState.CLOSED);
+        t.get(ConnectionState.DETACHED).put(EventKind.CLOSED, ConnectionState.CLOSED);
+        Map<ConnectionState, Map<EventKind, ConnectionState>> frozen = new EnumMap<>(ConnectionState.class);
+        t.forEach((k, v) -> frozen.put(k, Collections.unmodifiableMap(v)));
+        return Collections.unmodifiableMap(frozen);
+    }
+
+    /** The event kinds legal in {@code state}. */
+    public static Set<EventKind> legalEvents(ConnectionState state) {
+        Map<EventKind, ConnectionState> m = LEGAL_TRANSITIONS.get(state);
+        return m.isEmpty() ? EnumSet.noneOf(EventKind.class) : EnumSet.copyOf(m.keySet());
+    }
+
+    /**
+     * Applies {@code event} to {@code state}. Pure: no side effects, same answer for the same input.
+     *
+     * @return {@link Transition.Moved} with the close code (for moves into {@code DETACHED} or
+     *     {@code CLOSED}) or {@link Transition.Rejected} with a reason
+     */
+    public static Transition transition(ConnectionState state, ConnectionEvent event) {
+        EventKind kind = EventKind.of(event);
+        ConnectionState to = LEGAL_TRANSITIONS.get(state).get(kind);
+        if (to == null) {
+            return new Transition.Rejected(state, event, kind + " is not legal in " + state);
+        }
+        CloseCode code;
+        if (event instanceof ConnectionEvent.Detached d) {
+            code = d.code();
+        } else if (event instanceof ConnectionEvent.Closed c) {
+            code = c.code();
+        } else if (event instanceof ConnectionEvent.AuthTimedOut) {
+            code = CloseCode.AUTH_TIMEOUT;
+        } else if (event instanceof ConnectionEvent.ResumeExpired) {
+            code = CloseCode.RESUME_EXPIRED;
+        } else {
+            code = null;
+        }
+        return new Transition.Moved(state, to, code);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.vicinity.core;
+
+import java.util.Objects;
+
+/**
+ * Root of every exception Vicinity throws. Carries a stable, machine-readable {@link #code()}
+ * (lower snake case, e.g. {@code invalid_coordinates}) that hosts may switch on and send to clients;
+ * the message is for humans and may change.
+ *
+ * <p>Exceptions are for failures: bad input, an unreachable backend, a broken invariant. Expected
+ * outcomes (not found, already rated, a rejected state transition) are return values.
+ */
+public class VicinityException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String code;
+
+    public VicinityException(String code, String message) {
+        this(code, message, null);
+    }
+
+    public VicinityException(String code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = Objects.requireNonNull(code, "code");
+    }
+
+    /** The stable machine-readable code. */
+    public String code() {
+        return code;
+    }
+
+    /** Whether the same call may succeed if retried later unchanged. False unless a subtype says so. */
+    public boolean retryable() {
+        return false;
+    }
+}

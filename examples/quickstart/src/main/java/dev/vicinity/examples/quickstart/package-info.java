@@ -1,0 +1,4 @@
+/**
+ * A minimal host application wiring Vicinity on the in-memory backend.
+ */
+package dev.vicinity.examples.quickstart;
