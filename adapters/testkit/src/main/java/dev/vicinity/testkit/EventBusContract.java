@@ -1,0 +1,223 @@
+package dev.vicinity.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vicinity.core.spi.EventBus;
+import dev.vicinity.core.spi.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Contract of {@link EventBus}, run unchanged by every adapter. A binding supplies buses; two buses
+ * from {@link #createPeer} must behave as two nodes on the same broker.
+ *
+ * <p>Delivery may be asynchronous: assertions wait up to {@link #deliveryTimeout()} for expected
+ * events, and "nothing arrives" checks wait {@link #quietPeriod()} after a marker event proved the
+ * pipe is flowing.
+ */
+public abstract class EventBusContract {
+
+    /** A fresh bus (connected and healthy). Closed by {@link #release} after each test. */
+    protected abstract EventBus create() throws Exception;
+
+    /** A second bus acting as another node on the same broker; defaults to {@code first} itself. */
+    protected EventBus createPeer(EventBus first) throws Exception {
+        return first;
+    }
+
+    /** Closes a bus made by this binding (default: nothing). */
+    protected void release(EventBus bus) throws Exception {}
+
+    /** What this backend can do; default: everything. */
+    protected Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    /** How long to wait for a delivery. */
+    protected Duration deliveryTimeout() {
+        return Duration.ofSeconds(5);
+    }
+
+    /** How long to wait to be confident that nothing more arrives. */
+    protected Duration quietPeriod() {
+        return Duration.ofMillis(200);
+    }
+
+    private final List<EventBus> made = new ArrayList<>();
+    private final String prefix = "contract." + Long.toHexString(System.nanoTime()) + ".";
+    protected EventBus bus;
+    protected EventBus peer;
+
+    @BeforeEach
+    void setUpBuses() throws Exception {
+        bus = create();
+        made.add(bus);
+        peer = createPeer(bus);
+        if (peer != bus) {
+            made.add(peer);
+        }
+    }
+
+    @AfterEach
+    void tearDownBuses() throws Exception {
+        for (EventBus b : made) {
+            release(b);
+        }
+    }
+
+    /** A topic name unique to this test run, so runs against a shared server never interfere. */
+    protected String topic(String name) {
+        return prefix + name;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void awaitSubscribed(EventBus publisher, String topic, List<String> received) {
+        // Some brokers subscribe asynchronously: publish markers until one arrives.
+        await().atMost(deliveryTimeout()).pollInterval(Duration.ofMillis(20)).until(() -> {
+            publisher.publish(topic, bytes("__marker__"));
+            return received.contains("__marker__");
+        });
+        received.removeIf("__marker__"::equals);
+    }
+
+    @Test
+    void a_healthy_bus_reports_healthy() {
+        assertThat(bus.health().healthy()).isTrue();
+        assertThat(bus.health().detail()).isNotBlank();
+    }
+
+    @Test
+    void publish_reaches_a_subscriber_on_another_node_with_the_exact_bytes() {
+        String t = topic("exact");
+        List<byte[]> got = new CopyOnWriteArrayList<>();
+        List<String> text = new CopyOnWriteArrayList<>();
+        peer.subscribe(t, (topic, payload) -> {
+            assertThat(topic).isEqualTo(t);
+            got.add(payload);
+            text.add(new String(payload, StandardCharsets.UTF_8));
+        });
+        awaitSubscribed(bus, t, text);
+        got.clear();
+        byte[] binary = new byte[65_536];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (i * 31);
+        }
+        bus.publish(t, binary);
+        await().atMost(deliveryTimeout()).until(() -> got.size() == 1);
+        assertThat(got.get(0)).isEqualTo(binary);
+    }
+
+    @Test
+    void every_subscriber_of_a_topic_gets_each_event_and_other_topics_get_nothing() {
+        String a = topic("a");
+        String b = topic("b");
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        List<String> other = new CopyOnWriteArrayList<>();
+        bus.subscribe(a, (t, p) -> first.add(new String(p, StandardCharsets.UTF_8)));
+        peer.subscribe(a, (t, p) -> second.add(new String(p, StandardCharsets.UTF_8)));
+        peer.subscribe(b, (t, p) -> other.add(new String(p, StandardCharsets.UTF_8)));
+        awaitSubscribed(bus, a, first);
+        awaitSubscribed(bus, a, second);
+        awaitSubscribed(bus, b, other);
+        first.clear();
+        second.clear();
+        for (int i = 0; i < 10; i++) {
+            bus.publish(a, bytes("m" + i));
+        }
+        await().atMost(deliveryTimeout()).until(() -> first.size() == 10 && second.size() == 10);
+        assertThat(first).containsExactlyInAnyOrderElementsOf(second);
+        sleep(quietPeriod());
+        assertThat(other).isEmpty();
+    }
+
+    @Test
+    void a_closed_subscription_receives_nothing_more() {
+        String t = topic("closed");
+        List<String> got = new CopyOnWriteArrayList<>();
+        List<String> witness = new CopyOnWriteArrayList<>();
+        Subscription s = peer.subscribe(t, (topic, p) -> got.add(new String(p, StandardCharsets.UTF_8)));
+        peer.subscribe(t, (topic, p) -> witness.add(new String(p, StandardCharsets.UTF_8)));
+        awaitSubscribed(bus, t, got);
+        awaitSubscribed(bus, t, witness);
+        assertThat(s.isActive()).isTrue();
+        s.close();
+        s.close(); // idempotent
+        assertThat(s.isActive()).isFalse();
+        assertThat(s.topic()).isEqualTo(t);
+        got.clear();
+        bus.publish(t, bytes("after-close"));
+        await().atMost(deliveryTimeout()).until(() -> witness.contains("after-close"));
+        sleep(quietPeriod());
+        assertThat(got).isEmpty();
+    }
+
+    @Test
+    void a_throwing_handler_does_not_stop_other_handlers_or_later_events() {
+        String t = topic("throwing");
+        List<String> got = new CopyOnWriteArrayList<>();
+        AtomicInteger thrown = new AtomicInteger();
+        peer.subscribe(t, (topic, p) -> {
+            thrown.incrementAndGet();
+            throw new IllegalStateException("handler failure (expected by the test)");
+        });
+        peer.subscribe(t, (topic, p) -> got.add(new String(p, StandardCharsets.UTF_8)));
+        awaitSubscribed(bus, t, got);
+        bus.publish(t, bytes("one"));
+        bus.publish(t, bytes("two"));
+        await().atMost(deliveryTimeout()).until(() -> got.containsAll(List.of("one", "two")));
+        assertThat(thrown.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void concurrent_publishers_lose_nothing_while_healthy() {
+        String t = topic("concurrent");
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        List<String> marker = new CopyOnWriteArrayList<>();
+        peer.subscribe(t, (topic, p) -> {
+            String s = new String(p, StandardCharsets.UTF_8);
+            got.add(s);
+            marker.add(s);
+        });
+        awaitSubscribed(bus, t, marker);
+        got.clear();
+        ConcurrencyFuzzer.threads(8).iterations(250).run((thread, i) -> bus.publish(t, bytes(thread + ":" + i)));
+        await().atMost(deliveryTimeout()).until(() -> got.size() == 8 * 250);
+    }
+
+    @Test
+    void in_memory_delivery_is_synchronous_when_declared() {
+        Assumptions.assumeTrue(capabilities().contains(Capability.SYNCHRONOUS_DELIVERY),
+                "backend delivers asynchronously");
+        String t = topic("sync");
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        peer.subscribe(t, (topic, p) -> got.add(new String(p, StandardCharsets.UTF_8)));
+        bus.publish(t, bytes("now"));
+        assertThat(got).containsExactly("now");
+    }
+
+    /** Waits without a condition; only used to give a wrong delivery the chance to show up. */
+    protected static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
