@@ -1,0 +1,16 @@
+package dev.vicinity.geo.archfixture;
+
+import dev.vicinity.chat.archfixture.ChatThing;
+import java.sql.Connection;
+
+/**
+ * Test fixture: a "geo" class that imports chat and JDBC, which the architecture rules forbid. The
+ * architecture test checks that its rules reject this class, proving they can fail. Never shipped.
+ */
+public final class GeoThatBreaksTheRules {
+    public int bad(Connection connection) throws Exception {
+        connection.close();
+        System.out.println("printing from library code");
+        return ChatThing.value();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vicinity.testkit;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.vicinity.geo.archfixture.GeoThatBreaksTheRules;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Enforces the module rules of BRIEF §1 on the compiled main classes of every domain module on this
+ * module's classpath (core, geo, chat, rating). Each rule is also checked against a deliberately bad
+ * fixture class to prove that it can fail.
+ */
+class ArchitectureTest {
+
+    private static final String[] STORAGE_PACKAGES = {
+        "java.sql..", "javax.sql..", "org.h2..", "org.h2gis..", "org.postgresql..", "io.lettuce..",
+        "redis..", "com.zaxxer..", "io.micrometer.."
+    };
+    private static final String[] ADAPTER_PACKAGES = {
+        "dev.vicinity.memory..", "dev.vicinity.h2gis..", "dev.vicinity.postgres..", "dev.vicinity.redis..",
+        "dev.vicinity.micrometer..", "dev.vicinity.testkit.."
+    };
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.vicinity.core", "dev.vicinity.geo", "dev.vicinity.chat", "dev.vicinity.rating");
+    }
+
+    static ArchRule coreDependsOnNothingOfOurs() {
+        return noClasses().that().resideInAPackage("dev.vicinity.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vicinity.geo..", "dev.vicinity.chat..",
+                        "dev.vicinity.rating..", "dev.vicinity.memory..", "dev.vicinity.h2gis..",
+                        "dev.vicinity.postgres..", "dev.vicinity.redis..", "dev.vicinity.micrometer..",
+                        "dev.vicinity.testkit..")
+                .allowEmptyShould(true)
+                .because("core depends on nothing of Vicinity's (BRIEF §1)");
+    }
+
+    static ArchRule domainModulesAreIndependent(String module, String... others) {
+        String[] forbidden = new String[others.length];
+        for (int i = 0; i < others.length; i++) {
+            forbidden[i] = "dev.vicinity." + others[i] + "..";
+        }
+        return noClasses().that().resideInAPackage("dev.vicinity." + module + "..")
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+                .allowEmptyShould(true)
+                .because(module + " depends on core only; matching, chat and rating are separate (BRIEF §1)");
+    }
+
+    static ArchRule domainModulesHaveNoStorageCode() {
+        return noClasses().that().resideInAnyPackage("dev.vicinity.core..", "dev.vicinity.geo..",
+                        "dev.vicinity.chat..", "dev.vicinity.rating..")
+                .should().dependOnClassesThat().resideInAnyPackage(STORAGE_PACKAGES)
+                .allowEmptyShould(true)
+                .because("domain modules have no JDBC, Redis or H2 code (BRIEF §1)");
+    }
+
+    static ArchRule domainModulesDoNotUseAdapters() {
+        return noClasses().that().resideInAnyPackage("dev.vicinity.core..", "dev.vicinity.geo..",
+                        "dev.vicinity.chat..", "dev.vicinity.rating..")
+                .should().dependOnClassesThat().resideInAnyPackage(ADAPTER_PACKAGES)
+                .allowEmptyShould(true)
+                .because("adapters depend on domain modules, never the other way round (BRIEF §1)");
+    }
+
+    static ArchRule libraryCodeNeverPrints() {
+        return noClasses().that().resideInAnyPackage("dev.vicinity.core..", "dev.vicinity.geo..",
+                        "dev.vicinity.chat..", "dev.vicinity.rating..")
+                .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
+                .allowEmptyShould(true)
+                .because("library code logs through SLF4J and never prints");
+    }
+
+    static List<ArchRule> rules() {
+        return List.of(coreDependsOnNothingOfOurs(),
+                domainModulesAreIndependent("geo", "chat", "rating"),
+                domainModulesAreIndependent("chat", "geo", "rating"),
+                domainModulesAreIndependent("rating", "geo", "chat"),
+                domainModulesHaveNoStorageCode(),
+                domainModulesDoNotUseAdapters(),
+                libraryCodeNeverPrints());
+    }
+
+    @Test
+    void classes_of_the_domain_modules_were_found() {
+        assertThat(production.stream().filter(c -> c.getPackageName().startsWith("dev.vicinity.core")))
+                .as("core classes on the classpath").isNotEmpty();
+    }
+
+    @Test
+    void production_classes_follow_every_rule() {
+        for (ArchRule rule : rules()) {
+            rule.check(production);
+        }
+    }
+
+    @Test
+    void the_rules_reject_a_geo_class_that_imports_chat_jdbc_or_prints() {
+        JavaClasses bad = new ClassFileImporter().importClasses(GeoThatBreaksTheRules.class);
+        assertThatThrownBy(() -> domainModulesAreIndependent("geo", "chat", "rating").check(bad))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("dev.vicinity.chat");
+        assertThatThrownBy(() -> domainModulesHaveNoStorageCode().check(bad))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("java.sql.Connection");
+        assertThatThrownBy(() -> libraryCodeNeverPrints().check(bad))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("System.out");
+    }
+}
