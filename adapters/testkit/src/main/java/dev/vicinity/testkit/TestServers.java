@@ -1,0 +1,102 @@
+package dev.vicinity.testkit;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Where the real servers for integration tests ({@code *IT}) are, and what to do when one is not
+ * reachable: with {@code CI=true} the test fails (a missing server in CI is a broken build, never a
+ * silent skip); otherwise it is skipped with one line saying what to start.
+ *
+ * <p>Locations come from environment variables, with loopback defaults:
+ * {@code VICINITY_PG_HOST} (127.0.0.1), {@code VICINITY_PG_PORT} (5432), {@code VICINITY_PG_USER}
+ * (postgres), {@code VICINITY_PG_PASSWORD} (empty), {@code VICINITY_PG_DATABASE} (test),
+ * {@code VICINITY_REDIS_HOST} (127.0.0.1), {@code VICINITY_REDIS_PORT} (6379).
+ */
+public final class TestServers {
+
+    private TestServers() {}
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** True when running in CI ({@code CI=true}). */
+    public static boolean inCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    public static String postgresHost() {
+        return env("VICINITY_PG_HOST", "127.0.0.1");
+    }
+
+    public static int postgresPort() {
+        return Integer.parseInt(env("VICINITY_PG_PORT", "5432"));
+    }
+
+    public static String postgresUser() {
+        return env("VICINITY_PG_USER", "postgres");
+    }
+
+    public static String postgresPassword() {
+        return env("VICINITY_PG_PASSWORD", "");
+    }
+
+    public static String postgresDatabase() {
+        return env("VICINITY_PG_DATABASE", "test");
+    }
+
+    /** JDBC URL of the test database. */
+    public static String postgresJdbcUrl() {
+        return "jdbc:postgresql://" + postgresHost() + ":" + postgresPort() + "/" + postgresDatabase();
+    }
+
+    public static String redisHost() {
+        return env("VICINITY_REDIS_HOST", "127.0.0.1");
+    }
+
+    public static int redisPort() {
+        return Integer.parseInt(env("VICINITY_REDIS_PORT", "6379"));
+    }
+
+    /** Redis URI for Lettuce. */
+    public static String redisUri() {
+        return "redis://" + redisHost() + ":" + redisPort();
+    }
+
+    /** Fails (CI) or skips (elsewhere) unless PostgreSQL accepts TCP connections. */
+    public static void requirePostgres() {
+        require("PostgreSQL", postgresHost(), postgresPort(),
+                "start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start` or run .ci/run");
+    }
+
+    /** Fails (CI) or skips (elsewhere) unless Redis accepts TCP connections. */
+    public static void requireRedis() {
+        require("Redis", redisHost(), redisPort(),
+                "start it with `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no`");
+    }
+
+    /** Fails (CI) or skips (elsewhere) unless {@code host:port} accepts TCP connections. */
+    public static void require(String what, String host, int port, String howToStart) {
+        if (reachable(host, port)) {
+            return;
+        }
+        String line = what + " is not reachable on " + host + ":" + port + "; " + howToStart;
+        if (inCi()) {
+            throw new AssertionError(line + " (CI=true: a missing server fails the build)");
+        }
+        Assumptions.abort("SKIPPED: " + line);
+    }
+
+    private static boolean reachable(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
