@@ -1,0 +1,23 @@
+package dev.vicinity.chat;
+
+import dev.vicinity.core.ConnectionId;
+import dev.vicinity.core.UserId;
+import java.util.Collection;
+
+/**
+ * The host's (gateway's) view of this node's connections, as far as chat delivery needs it. Chat
+ * does not know the transport: it asks which local connections a user has and hands each one event.
+ *
+ * <p>Both methods are called on bus threads and on request threads, often concurrently, and must be
+ * fast, thread-safe and non-blocking (queue the event, do not write to a socket synchronously).
+ * Register a connection here <em>before</em> calling {@link ChatService#resume}, so that nothing
+ * stored after the resume's top can be missed.
+ */
+public interface ChatRecipients {
+
+    /** Live connections of {@code user} on this node (empty if none). Must not return null. */
+    Collection<ConnectionId> localConnections(UserId user);
+
+    /** Hands {@code event} to {@code connection}; must not block and must tolerate a closed connection. */
+    void deliver(ConnectionId connection, ChatEvent event);
+}

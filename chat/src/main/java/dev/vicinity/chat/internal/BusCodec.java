@@ -1,0 +1,138 @@
+package dev.vicinity.chat.internal;
+
+import dev.vicinity.chat.ChatMessage;
+import dev.vicinity.core.MessageId;
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Compact binary encoding of what chat publishes on the event bus. Every payload starts with a type
+ * byte and the session version the publisher read (big-endian long), so a receiver can dedup and
+ * decide whether its cached session is stale without decoding the rest. Ids are ASCII by
+ * construction and written as length-prefixed Latin-1; text is length-prefixed UTF-8. No JSON, no
+ * reflection: one array allocation to encode. Stateless and thread-safe.
+ *
+ * <pre>
+ * MESSAGE: 1 | version:8 | sequence:8 | epochSecond:8 | nano:4 | sender | clientId | text
+ * SESSION: 2 | version:8
+ * TYPING:  3 | version:8 | expiresEpochMilli:8 | user
+ * READ:    4 | version:8 | sequence:8 | user
+ * NOTICE:  5 | version:8 | sessionId          (on user topics)
+ * </pre>
+ */
+public final class BusCodec {
+    public static final byte MESSAGE = 1;
+    public static final byte SESSION = 2;
+    public static final byte TYPING = 3;
+    public static final byte READ = 4;
+    public static final byte NOTICE = 5;
+
+    private static final int HEADER = 1 + 8;
+
+    private BusCodec() {}
+
+    /** The type byte. @throws IllegalArgumentException for an empty payload */
+    public static byte type(byte[] payload) {
+        if (payload.length < HEADER) {
+            throw new IllegalArgumentException("payload too short: " + payload.length);
+        }
+        return payload[0];
+    }
+
+    /** The session version the publisher saw. */
+    public static long version(byte[] payload) {
+        return ByteBuffer.wrap(payload).getLong(1);
+    }
+
+    /** The sequence of a MESSAGE or READ payload. */
+    public static long sequence(byte[] payload) {
+        return ByteBuffer.wrap(payload).getLong(HEADER);
+    }
+
+    /** Encodes a stored message with the session version its sender saw. */
+    public static byte[] message(long version, ChatMessage m) {
+        byte[] sender = ascii(m.sender().value());
+        byte[] client = ascii(m.clientId().value());
+        byte[] text = m.text().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + 8 + 8 + 4 + 2 + sender.length + 2 + client.length
+                + 4 + text.length);
+        b.put(MESSAGE).putLong(version).putLong(m.sequence())
+                .putLong(m.storedAt().getEpochSecond()).putInt(m.storedAt().getNano());
+        b.putShort((short) sender.length).put(sender);
+        b.putShort((short) client.length).put(client);
+        b.putInt(text.length).put(text);
+        return b.array();
+    }
+
+    /** Decodes a MESSAGE payload of {@code session}. */
+    public static ChatMessage decodeMessage(SessionId session, byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        b.position(HEADER);
+        long seq = b.getLong();
+        long sec = b.getLong();
+        int nano = b.getInt();
+        UserId sender = new UserId(asciiString(b, b.getShort()));
+        MessageId client = new MessageId(asciiString(b, b.getShort()));
+        int len = b.getInt();
+        String text = new String(payload, b.position(), len, StandardCharsets.UTF_8);
+        return new ChatMessage(session, seq, sender, client, text, Instant.ofEpochSecond(sec, nano));
+    }
+
+    /** A session-changed marker carrying the new version. */
+    public static byte[] session(long version) {
+        return ByteBuffer.allocate(HEADER).put(SESSION).putLong(version).array();
+    }
+
+    /** A typing indicator of {@code user} valid until {@code expiresAt}. */
+    public static byte[] typing(long version, UserId user, Instant expiresAt) {
+        byte[] u = ascii(user.value());
+        return ByteBuffer.allocate(HEADER + 8 + 2 + u.length).put(TYPING).putLong(version)
+                .putLong(expiresAt.toEpochMilli()).putShort((short) u.length).put(u).array();
+    }
+
+    /** The expiry of a TYPING payload. */
+    public static Instant typingExpiresAt(byte[] payload) {
+        return Instant.ofEpochMilli(ByteBuffer.wrap(payload).getLong(HEADER));
+    }
+
+    /** The user of a TYPING or READ payload. */
+    public static UserId user(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        b.position(HEADER + 8);
+        return new UserId(asciiString(b, b.getShort()));
+    }
+
+    /** A read marker of {@code user} up to {@code sequence}. */
+    public static byte[] read(long version, UserId user, long sequence) {
+        byte[] u = ascii(user.value());
+        return ByteBuffer.allocate(HEADER + 8 + 2 + u.length).put(READ).putLong(version).putLong(sequence)
+                .putShort((short) u.length).put(u).array();
+    }
+
+    /** A notice on a user topic: {@code session} reached {@code version}. */
+    public static byte[] notice(SessionId session, long version) {
+        byte[] s = ascii(session.value());
+        return ByteBuffer.allocate(HEADER + 2 + s.length).put(NOTICE).putLong(version)
+                .putShort((short) s.length).put(s).array();
+    }
+
+    /** The session of a NOTICE payload. */
+    public static SessionId noticeSession(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        b.position(HEADER);
+        return new SessionId(asciiString(b, b.getShort()));
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String asciiString(ByteBuffer b, int len) {
+        String s = new String(b.array(), b.position(), len, StandardCharsets.ISO_8859_1);
+        b.position(b.position() + len);
+        return s;
+    }
+}
