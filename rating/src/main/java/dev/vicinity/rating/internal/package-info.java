@@ -1,0 +1,4 @@
+/**
+ * Implementation details of the rating module (input validation); not for users, may change without notice.
+ */
+package dev.vicinity.rating.internal;

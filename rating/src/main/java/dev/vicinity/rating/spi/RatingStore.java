@@ -1,0 +1,106 @@
+package dev.vicinity.rating.spi;
+
+import dev.vicinity.core.UserId;
+import dev.vicinity.rating.Rating;
+import dev.vicinity.rating.RatingKey;
+import dev.vicinity.rating.RatingState;
+import dev.vicinity.rating.StarHistogram;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Storage primitives for ratings and their running aggregates. The rules (eligibility, double-blind
+ * reveal, edits, withdrawal, scores) live once in {@link dev.vicinity.rating.RatingService}; a store
+ * only keeps rows and counters and makes each write atomic.
+ *
+ * <h2>The one aggregate rule</h2>
+ * A rating contributes one count to the bucket of its stars in the histogram of its ratee, and in the
+ * platform histogram, exactly while its state is {@link RatingState#REVEALED}. Every write applies
+ * {@code contribution(new) − contribution(old)} to both histograms <em>in the same atomic step</em> as
+ * the row write (one transaction in SQL, one Lua script in Redis, one lock per ratee in memory). So the
+ * stored aggregate always equals {@link StarHistogram#recount} of the stored ratings, and a transition
+ * that is applied once is counted once.
+ *
+ * <h2>Atomic primitives</h2>
+ * <ul>
+ *   <li>{@link #insertIfAbsent}: at most one rating per {@link RatingKey}, ever (a unique constraint in
+ *       SQL, {@code HSETNX}-style in Redis); two concurrent inserts of a key: exactly one wins.</li>
+ *   <li>{@link #compareAndSet}: replaces a rating only if its stored version is still the expected one;
+ *       of several concurrent writers with the same expected version exactly one wins.</li>
+ * </ul>
+ *
+ * <p>Times are passed in by the caller; a store never reads a clock. Implementations are thread-safe
+ * and shared by every node of a deployment. A failure to reach the backend is a
+ * {@link dev.vicinity.core.BackendUnavailableException} and leaves nothing half-written.
+ */
+public interface RatingStore {
+
+    /**
+     * Stores {@code rating} (version 1, state sealed or revealed) unless a rating with its key
+     * exists, adjusting the ratee's and the platform's histograms if it is revealed — all in one
+     * atomic step.
+     *
+     * @return {@link InsertResult.Inserted} or, when the key exists, {@link InsertResult.Conflict} with
+     *     the stored rating (nothing written)
+     * @throws IllegalArgumentException if the rating's version is not 1
+     */
+    InsertResult insertIfAbsent(Rating rating);
+
+    /** The stored rating with {@code key}, in any state. */
+    Optional<Rating> find(RatingKey key);
+
+    /**
+     * Replaces the stored rating with {@code updated.key()} by {@code updated} if the stored version is
+     * {@code expectedVersion}, applying the aggregate rule to both histograms in the same atomic step.
+     *
+     * @return true if replaced; false (nothing written) if the rating is missing or its version differs
+     * @throws IllegalArgumentException if {@code updated.version() != expectedVersion + 1}
+     */
+    boolean compareAndSet(long expectedVersion, Rating updated);
+
+    /** The histogram of revealed ratings about {@code ratee}; {@link StarHistogram#EMPTY} if none. O(1). */
+    StarHistogram aggregate(UserId ratee);
+
+    /** The histogram of all revealed ratings on the platform (sum of every user's). O(1). */
+    StarHistogram platformAggregate();
+
+    /**
+     * Keys of sealed ratings whose {@link Rating#revealAt()} is at or before {@code now}, earliest
+     * first, at most {@code limit}. May include a rating that a concurrent writer is revealing; callers
+     * re-read and compare-and-set.
+     *
+     * @throws IllegalArgumentException if limit is below 1
+     */
+    List<RatingKey> sealedDueBy(Instant now, int limit);
+
+    /** Outcome of {@link #insertIfAbsent}. */
+    sealed interface InsertResult permits InsertResult.Inserted, InsertResult.Conflict {
+
+        /** The rating now stored under the key: the new one or the one that was there. */
+        Rating rating();
+
+        /**
+         * The rating was stored.
+         *
+         * @param rating what was stored
+         */
+        record Inserted(Rating rating) implements InsertResult {
+            public Inserted {
+                Objects.requireNonNull(rating, "rating");
+            }
+        }
+
+        /**
+         * A rating with the same key existed; nothing was written.
+         *
+         * @param rating the stored rating
+         */
+        record Conflict(Rating rating) implements InsertResult {
+            public Conflict {
+                Objects.requireNonNull(rating, "rating");
+            }
+        }
+    }
+}
