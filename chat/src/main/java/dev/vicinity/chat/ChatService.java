@@ -959,9 +959,9 @@ public final class ChatService implements AutoCloseable {
             if (version > ls.snapshot.version()) {
                 refreshLocked(ls);
             }
-            if (seq > ls.delivered + 1 && !catchUpLocked(ls, seq - 1)) {
-                ls.delivered = seq;
-                return;
+            if (seq > ls.delivered + 1) {
+                // On failure local members were told to resync; the message in hand still counts.
+                catchUpLocked(ls, seq - 1);
             }
             deliverLocked(ls, BusCodec.decodeMessage(ls.id, payload));
         }
