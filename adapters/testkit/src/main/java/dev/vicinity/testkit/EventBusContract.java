@@ -8,11 +8,9 @@ import dev.vicinity.core.spi.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -83,17 +81,36 @@ public abstract class EventBusContract {
         return prefix + name;
     }
 
+    private static final String MARKER = "__marker__";
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private void awaitSubscribed(EventBus publisher, String topic, List<String> received) {
-        // Some brokers subscribe asynchronously: publish markers until one arrives.
+    /** Records what a handler receives; marker events (used to detect that a subscription is live) apart. */
+    protected static final class Recorder implements dev.vicinity.core.spi.EventHandler {
+        final List<byte[]> payloads = new CopyOnWriteArrayList<>();
+        final List<String> texts = new CopyOnWriteArrayList<>();
+        final AtomicInteger markers = new AtomicInteger();
+
+        @Override
+        public void onEvent(String topic, byte[] payload) {
+            String text = new String(payload, StandardCharsets.UTF_8);
+            if (MARKER.equals(text)) {
+                markers.incrementAndGet();
+                return;
+            }
+            payloads.add(payload);
+            texts.add(text);
+        }
+    }
+
+    /** Some brokers subscribe asynchronously: publish markers until one reaches {@code recorder}. */
+    private void awaitSubscribed(EventBus publisher, String topic, Recorder recorder) {
         await().atMost(deliveryTimeout()).pollInterval(Duration.ofMillis(20)).until(() -> {
-            publisher.publish(topic, bytes("__marker__"));
-            return received.contains("__marker__");
+            publisher.publish(topic, bytes(MARKER));
+            return recorder.markers.get() > 0;
         });
-        received.removeIf("__marker__"::equals);
     }
 
     @Test
@@ -105,55 +122,47 @@ public abstract class EventBusContract {
     @Test
     void publish_reaches_a_subscriber_on_another_node_with_the_exact_bytes() {
         String t = topic("exact");
-        List<byte[]> got = new CopyOnWriteArrayList<>();
-        List<String> text = new CopyOnWriteArrayList<>();
-        peer.subscribe(t, (topic, payload) -> {
-            assertThat(topic).isEqualTo(t);
-            got.add(payload);
-            text.add(new String(payload, StandardCharsets.UTF_8));
-        });
-        awaitSubscribed(bus, t, text);
-        got.clear();
+        Recorder r = new Recorder();
+        peer.subscribe(t, r);
+        awaitSubscribed(bus, t, r);
         byte[] binary = new byte[65_536];
         for (int i = 0; i < binary.length; i++) {
             binary[i] = (byte) (i * 31);
         }
         bus.publish(t, binary);
-        await().atMost(deliveryTimeout()).until(() -> got.size() == 1);
-        assertThat(got.get(0)).isEqualTo(binary);
+        await().atMost(deliveryTimeout()).until(() -> r.payloads.size() == 1);
+        assertThat(r.payloads.get(0)).isEqualTo(binary);
     }
 
     @Test
     void every_subscriber_of_a_topic_gets_each_event_and_other_topics_get_nothing() {
         String a = topic("a");
         String b = topic("b");
-        List<String> first = new CopyOnWriteArrayList<>();
-        List<String> second = new CopyOnWriteArrayList<>();
-        List<String> other = new CopyOnWriteArrayList<>();
-        bus.subscribe(a, (t, p) -> first.add(new String(p, StandardCharsets.UTF_8)));
-        peer.subscribe(a, (t, p) -> second.add(new String(p, StandardCharsets.UTF_8)));
-        peer.subscribe(b, (t, p) -> other.add(new String(p, StandardCharsets.UTF_8)));
+        Recorder first = new Recorder();
+        Recorder second = new Recorder();
+        Recorder other = new Recorder();
+        bus.subscribe(a, first);
+        peer.subscribe(a, second);
+        peer.subscribe(b, other);
         awaitSubscribed(bus, a, first);
         awaitSubscribed(bus, a, second);
         awaitSubscribed(bus, b, other);
-        first.clear();
-        second.clear();
         for (int i = 0; i < 10; i++) {
             bus.publish(a, bytes("m" + i));
         }
-        await().atMost(deliveryTimeout()).until(() -> first.size() == 10 && second.size() == 10);
-        assertThat(first).containsExactlyInAnyOrderElementsOf(second);
+        await().atMost(deliveryTimeout()).until(() -> first.texts.size() == 10 && second.texts.size() == 10);
+        assertThat(first.texts).containsExactlyInAnyOrderElementsOf(second.texts);
         sleep(quietPeriod());
-        assertThat(other).isEmpty();
+        assertThat(other.texts).isEmpty();
     }
 
     @Test
     void a_closed_subscription_receives_nothing_more() {
         String t = topic("closed");
-        List<String> got = new CopyOnWriteArrayList<>();
-        List<String> witness = new CopyOnWriteArrayList<>();
-        Subscription s = peer.subscribe(t, (topic, p) -> got.add(new String(p, StandardCharsets.UTF_8)));
-        peer.subscribe(t, (topic, p) -> witness.add(new String(p, StandardCharsets.UTF_8)));
+        Recorder got = new Recorder();
+        Recorder witness = new Recorder();
+        Subscription s = peer.subscribe(t, got);
+        peer.subscribe(t, witness);
         awaitSubscribed(bus, t, got);
         awaitSubscribed(bus, t, witness);
         assertThat(s.isActive()).isTrue();
@@ -161,44 +170,38 @@ public abstract class EventBusContract {
         s.close(); // idempotent
         assertThat(s.isActive()).isFalse();
         assertThat(s.topic()).isEqualTo(t);
-        got.clear();
         bus.publish(t, bytes("after-close"));
-        await().atMost(deliveryTimeout()).until(() -> witness.contains("after-close"));
+        await().atMost(deliveryTimeout()).until(() -> witness.texts.contains("after-close"));
         sleep(quietPeriod());
-        assertThat(got).isEmpty();
+        assertThat(got.texts).isEmpty();
     }
 
     @Test
     void a_throwing_handler_does_not_stop_other_handlers_or_later_events() {
         String t = topic("throwing");
-        List<String> got = new CopyOnWriteArrayList<>();
+        Recorder got = new Recorder();
         AtomicInteger thrown = new AtomicInteger();
         peer.subscribe(t, (topic, p) -> {
             thrown.incrementAndGet();
             throw new IllegalStateException("handler failure (expected by the test)");
         });
-        peer.subscribe(t, (topic, p) -> got.add(new String(p, StandardCharsets.UTF_8)));
+        peer.subscribe(t, got);
         awaitSubscribed(bus, t, got);
         bus.publish(t, bytes("one"));
         bus.publish(t, bytes("two"));
-        await().atMost(deliveryTimeout()).until(() -> got.containsAll(List.of("one", "two")));
+        await().atMost(deliveryTimeout()).until(() -> got.texts.containsAll(List.of("one", "two")));
         assertThat(thrown.get()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
     void concurrent_publishers_lose_nothing_while_healthy() {
         String t = topic("concurrent");
-        Set<String> got = ConcurrentHashMap.newKeySet();
-        List<String> marker = new CopyOnWriteArrayList<>();
-        peer.subscribe(t, (topic, p) -> {
-            String s = new String(p, StandardCharsets.UTF_8);
-            got.add(s);
-            marker.add(s);
-        });
-        awaitSubscribed(bus, t, marker);
-        got.clear();
+        Recorder r = new Recorder();
+        peer.subscribe(t, r);
+        awaitSubscribed(bus, t, r);
         ConcurrencyFuzzer.threads(8).iterations(250).run((thread, i) -> bus.publish(t, bytes(thread + ":" + i)));
-        await().atMost(deliveryTimeout()).until(() -> got.size() == 8 * 250);
+        await().atMost(deliveryTimeout()).until(() -> r.texts.size() == 8 * 250);
+        assertThat(Set.copyOf(r.texts)).hasSize(8 * 250);
     }
 
     @Test
@@ -206,10 +209,10 @@ public abstract class EventBusContract {
         Assumptions.assumeTrue(capabilities().contains(Capability.SYNCHRONOUS_DELIVERY),
                 "backend delivers asynchronously");
         String t = topic("sync");
-        List<String> got = Collections.synchronizedList(new ArrayList<>());
-        peer.subscribe(t, (topic, p) -> got.add(new String(p, StandardCharsets.UTF_8)));
+        Recorder r = new Recorder();
+        peer.subscribe(t, r);
         bus.publish(t, bytes("now"));
-        assertThat(got).containsExactly("now");
+        assertThat(r.texts).containsExactly("now");
     }
 
     /** Waits without a condition; only used to give a wrong delivery the chance to show up. */

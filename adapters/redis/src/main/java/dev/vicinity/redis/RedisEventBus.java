@@ -1,0 +1,345 @@
+package dev.vicinity.redis;
+
+import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.spi.BusHealth;
+import dev.vicinity.core.spi.EventBus;
+import dev.vicinity.core.spi.EventHandler;
+import dev.vicinity.core.spi.Subscription;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link EventBus} over Redis pub/sub (Lettuce). Uses sharded pub/sub ({@code SPUBLISH} /
+ * {@code SSUBSCRIBE}) when the server supports it (Redis 7+) unless configured otherwise, so a
+ * cluster spreads channels over its shards; classic {@code PUBLISH}/{@code SUBSCRIBE} otherwise.
+ *
+ * <p>It owns two connections made from the host's {@link RedisClient}: one for publishing, one for
+ * subscriptions. Lettuce reconnects both by itself and re-subscribes the channels after a reconnect,
+ * so recovery from an outage needs no restart. {@link #health()} is unhealthy while either
+ * connection is down, and every change is reported to the listener.
+ *
+ * <p>Delivery is at most once: events published while Redis is unreachable are dropped (counted in
+ * {@link #droppedWhileDown()}), never buffered without bound. Several local subscriptions to one
+ * topic share one Redis subscription; handlers run on Lettuce's I/O thread and must be fast. A
+ * throwing handler is logged and stays subscribed. Thread-safe. {@link #close()} closes the
+ * connections it made (not the client).
+ */
+public final class RedisEventBus implements EventBus, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    /** Whether to use sharded pub/sub. */
+    public enum Sharding {
+        /** Sharded when the server's version is 7 or newer (default). */
+        AUTO,
+        /** Always sharded (fails on servers before 7). */
+        ON,
+        /** Always classic pub/sub. */
+        OFF
+    }
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> publisher;
+    private final StatefulRedisPubSubConnection<String, byte[]> subscriber;
+    private final boolean sharded;
+    private final Clock clock;
+    private final VicinityListener listener;
+    private final Duration commandTimeout;
+    private final Map<String, List<Sub>> topics = new ConcurrentHashMap<>();
+    private final AtomicReference<BusHealth> health;
+    private final AtomicLong dropped = new AtomicLong();
+    private final RedisConnectionStateListener stateListener;
+    private final Object subscriptionLock = new Object();
+
+    private RedisEventBus(Builder b) {
+        this.client = b.client;
+        this.clock = b.clock;
+        this.listener = VicinityListener.isolating(b.listener);
+        this.commandTimeout = b.commandTimeout;
+        this.publisher = b.uri == null ? client.connect(CODEC) : client.connect(CODEC, b.uri);
+        this.subscriber = b.uri == null ? client.connectPubSub(CODEC) : client.connectPubSub(CODEC, b.uri);
+        this.sharded = switch (b.sharding) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO -> serverMajorVersion() >= 7;
+        };
+        this.health = new AtomicReference<>(new BusHealth(true, describe(true), clock.instant()));
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                dispatch(channel, message);
+            }
+
+            @Override
+            public void smessage(String channel, byte[] message) {
+                dispatch(channel, message);
+            }
+        });
+        this.stateListener = new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (ours(connection)) {
+                    refreshHealth();
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (ours(connection)) {
+                    refreshHealth();
+                }
+            }
+        };
+        client.addListener(stateListener);
+        LOG.info("Redis event bus connected ({} pub/sub)", sharded ? "sharded" : "classic");
+    }
+
+    /** Starts a builder on the host's client (the client stays owned by the host). */
+    public static Builder builder(RedisClient client) {
+        return new Builder(client);
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload) {
+        checkTopic(topic);
+        Objects.requireNonNull(payload, "payload");
+        if (!publisher.isOpen()) {
+            dropped.incrementAndGet();
+            refreshHealth();
+            return;
+        }
+        if (sharded) {
+            publisher.async().spublish(topic, payload);
+        } else {
+            publisher.async().publish(topic, payload);
+        }
+    }
+
+    @Override
+    public Subscription subscribe(String topic, EventHandler handler) {
+        checkTopic(topic);
+        Objects.requireNonNull(handler, "handler");
+        Sub sub = new Sub(topic, handler);
+        synchronized (subscriptionLock) {
+            List<Sub> subs = topics.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>());
+            boolean first = subs.isEmpty();
+            subs.add(sub);
+            if (first) {
+                try {
+                    if (sharded) {
+                        subscriber.async().ssubscribe(topic).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    } else {
+                        subscriber.async().subscribe(topic).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                } catch (Exception e) {
+                    // Lettuce re-subscribes registered channels when it reconnects; the subscription
+                    // stays registered locally and will receive events once Redis is back.
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    LOG.warn("subscribing to {} did not complete now; will resubscribe on reconnect", topic, e);
+                }
+            }
+        }
+        return sub;
+    }
+
+    @Override
+    public BusHealth health() {
+        refreshHealth();
+        return health.get();
+    }
+
+    /** Whether this bus uses sharded pub/sub. */
+    public boolean sharded() {
+        return sharded;
+    }
+
+    /** Events dropped because Redis was unreachable when they were published. */
+    public long droppedWhileDown() {
+        return dropped.get();
+    }
+
+    /** Closes the two connections this bus opened; subscriptions end. Idempotent. */
+    @Override
+    public void close() {
+        client.removeListener(stateListener);
+        topics.clear();
+        subscriber.close();
+        publisher.close();
+    }
+
+    private boolean ours(RedisChannelHandler<?, ?> connection) {
+        return connection == publisher || connection == subscriber;
+    }
+
+    private void refreshHealth() {
+        boolean up = publisher.isOpen() && subscriber.isOpen();
+        BusHealth current = health.get();
+        if (current.healthy() != up) {
+            BusHealth next = new BusHealth(up, describe(up), clock.instant());
+            if (health.compareAndSet(current, next)) {
+                LOG.warn("Redis event bus is now {}", up ? "healthy" : "UNHEALTHY (Redis unreachable)");
+                listener.onBusHealthChanged(next);
+            }
+        }
+    }
+
+    private String describe(boolean up) {
+        return (up ? "connected" : "disconnected, reconnecting") + " (" + (sharded ? "sharded" : "classic") + " pub/sub)";
+    }
+
+    private int serverMajorVersion() {
+        try {
+            String info = publisher.sync().info("server");
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("redis_version:")) {
+                    return Integer.parseInt(line.substring("redis_version:".length()).trim().split("\\.")[0]);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the Redis server version; using classic pub/sub", e);
+        }
+        return 0;
+    }
+
+    private void dispatch(String channel, byte[] payload) {
+        List<Sub> subs = topics.get(channel);
+        if (subs == null) {
+            return;
+        }
+        for (Sub s : subs) {
+            if (s.active) {
+                try {
+                    s.handler.onEvent(channel, payload);
+                } catch (RuntimeException e) {
+                    LOG.warn("event handler on topic {} threw; ignored", channel, e);
+                }
+            }
+        }
+    }
+
+    private static void checkTopic(String topic) {
+        if (topic == null || topic.isEmpty()) {
+            throw new IllegalArgumentException("topic must be a non-empty string");
+        }
+    }
+
+    private final class Sub implements Subscription {
+        private final String topic;
+        private final EventHandler handler;
+        private volatile boolean active = true;
+
+        Sub(String topic, EventHandler handler) {
+            this.topic = topic;
+            this.handler = handler;
+        }
+
+        @Override
+        public String topic() {
+            return topic;
+        }
+
+        @Override
+        public boolean isActive() {
+            return active;
+        }
+
+        @Override
+        public void close() {
+            synchronized (subscriptionLock) {
+                if (!active) {
+                    return;
+                }
+                active = false;
+                List<Sub> subs = topics.get(topic);
+                if (subs != null) {
+                    subs.remove(this);
+                    if (subs.isEmpty()) {
+                        topics.remove(topic);
+                        if (subscriber.isOpen()) {
+                            if (sharded) {
+                                subscriber.async().sunsubscribe(topic);
+                            } else {
+                                subscriber.async().unsubscribe(topic);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Options for {@link RedisEventBus}. Not thread-safe. */
+    public static final class Builder {
+        private final RedisClient client;
+        private RedisURI uri;
+        private Sharding sharding = Sharding.AUTO;
+        private Clock clock = Clock.systemUTC();
+        private VicinityListener listener = VicinityListener.NO_OP;
+        private Duration commandTimeout = Duration.ofSeconds(5);
+
+        private Builder(RedisClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /** The server to connect to, if the client was created without a default URI. */
+        public Builder uri(RedisURI uri) {
+            this.uri = uri;
+            return this;
+        }
+
+        /** Sharded pub/sub mode (default {@link Sharding#AUTO}). */
+        public Builder sharding(Sharding sharding) {
+            this.sharding = Objects.requireNonNull(sharding, "sharding");
+            return this;
+        }
+
+        /** Clock for health timestamps (default system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Listener told about health changes (default no-op). */
+        public Builder listener(VicinityListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** How long {@link #subscribe} waits for the server's confirmation (default 5 s). */
+        public Builder commandTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout must be positive");
+            }
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** Connects (two connections) and returns the bus. */
+        public RedisEventBus build() {
+            return new RedisEventBus(this);
+        }
+    }
+}

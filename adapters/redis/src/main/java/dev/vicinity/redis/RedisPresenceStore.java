@@ -1,0 +1,172 @@
+package dev.vicinity.redis;
+
+import dev.vicinity.core.BackendUnavailableException;
+import dev.vicinity.core.ConnectionId;
+import dev.vicinity.core.DeviceId;
+import dev.vicinity.core.Lease;
+import dev.vicinity.core.NodeId;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.spi.PresenceStore;
+import dev.vicinity.redis.internal.LuaScript;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link PresenceStore} in Redis: each lease is a hash, indexed by a sorted set of expiries, a set
+ * per user and a set per node; node heartbeats are a sorted set; pending-offline users another.
+ * Every SPI method is one Lua script, so each is atomic on the server and each removal or offline is
+ * reported to exactly one caller, whatever number of nodes sweep.
+ *
+ * <p>All keys share one hash tag ({@code <prefix>:{presence}:…}), so the store works on Redis Cluster
+ * (in one slot). Times are the caller's instants at millisecond precision; the server clock is never
+ * used, so the injected clock drives expiry. The host supplies and owns the connection (a
+ * {@code StatefulRedisConnection<String, String>}); Lettuce connections are thread-safe, and so is
+ * this store. Redis being unreachable surfaces as {@link BackendUnavailableException} (retryable).
+ */
+public final class RedisPresenceStore implements PresenceStore {
+    private static final String LIB = "presence-lib.lua";
+    private final LuaScript acquire = LuaScript.load(RedisPresenceStore.class, LIB, "presence-acquire.lua");
+    private final LuaScript renew = LuaScript.load(RedisPresenceStore.class, LIB, "presence-renew.lua");
+    private final LuaScript release = LuaScript.load(RedisPresenceStore.class, LIB, "presence-release.lua");
+    private final LuaScript leases = LuaScript.load(RedisPresenceStore.class, LIB, "presence-leases.lua");
+    private final LuaScript sweep = LuaScript.load(RedisPresenceStore.class, LIB, "presence-sweep.lua");
+
+    private final RedisCommands<String, String> redis;
+    private final String prefix;
+    private final String[] keys;
+
+    private RedisPresenceStore(StatefulRedisConnection<String, String> connection, String keyPrefix) {
+        this.redis = connection.sync();
+        this.prefix = keyPrefix + ":{presence}:";
+        // Declared so that cluster clients route the script to the slot of the hash tag.
+        this.keys = new String[] {prefix + "exp"};
+    }
+
+    /** A store on {@code connection} with key prefix {@code vicinity}. */
+    public static RedisPresenceStore create(StatefulRedisConnection<String, String> connection) {
+        return builder(connection).build();
+    }
+
+    /** Starts a builder; the connection is required and stays owned by the caller. */
+    public static Builder builder(StatefulRedisConnection<String, String> connection) {
+        return new Builder(connection);
+    }
+
+    @Override
+    public Acquired acquire(UserId user, DeviceId device, ConnectionId connection, NodeId node, Instant expiresAt) {
+        List<Object> r;
+        try {
+            r = acquire.run(redis, ScriptOutputType.MULTI, keys, prefix, user.value(), device.value(),
+                    connection.value(), node.value(), Long.toString(expiresAt.toEpochMilli()));
+        } catch (RedisCommandExecutionException e) {
+            if (String.valueOf(e.getMessage()).contains("VICINITY_LEASE_EXISTS")) {
+                throw new IllegalStateException("connection " + connection + " already holds a lease");
+            }
+            throw new BackendUnavailableException("presence acquire failed: " + e.getMessage(), e);
+        }
+        long generation = Long.parseLong((String) r.get(0));
+        boolean cameOnline = "1".equals(r.get(1));
+        List<Lease> replaced = new ArrayList<>();
+        for (Object o : (List<?>) r.get(2)) {
+            replaced.add(lease((List<?>) o));
+        }
+        Lease lease = new Lease(user, device, connection, node, generation,
+                Instant.ofEpochMilli(expiresAt.toEpochMilli()));
+        return new Acquired(lease, replaced, cameOnline);
+    }
+
+    @Override
+    public Optional<Lease> renew(ConnectionId connection, long generation, Instant expiresAt) {
+        List<Object> r = renew.run(redis, ScriptOutputType.MULTI, keys, prefix, connection.value(),
+                Long.toString(generation), Long.toString(expiresAt.toEpochMilli()));
+        return r.isEmpty() ? Optional.empty() : Optional.of(lease(r));
+    }
+
+    @Override
+    public Optional<Removed> release(ConnectionId connection, long generation, Instant offlineAt) {
+        List<Object> r = release.run(redis, ScriptOutputType.MULTI, keys, prefix, connection.value(),
+                Long.toString(generation), Long.toString(offlineAt.toEpochMilli()));
+        return r.isEmpty() ? Optional.empty() : Optional.of(removed(r));
+    }
+
+    @Override
+    public List<Lease> leasesOf(UserId user) {
+        List<Object> r = leases.run(redis, ScriptOutputType.MULTI, keys, prefix, user.value());
+        List<Lease> out = new ArrayList<>(r.size());
+        for (Object o : r) {
+            out.add(lease((List<?>) o));
+        }
+        return out;
+    }
+
+    @Override
+    public void heartbeatNode(NodeId node, Instant expiresAt) {
+        try {
+            redis.zadd(prefix + "nodes", ZAddArgs.Builder.gt(), (double) expiresAt.toEpochMilli(), node.value());
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable for node heartbeat", e);
+        }
+    }
+
+    @Override
+    public SweepResult sweep(Instant now, Instant offlineAt, int limit) {
+        List<Object> r = sweep.run(redis, ScriptOutputType.MULTI, keys, prefix,
+                Long.toString(now.toEpochMilli()), Long.toString(offlineAt.toEpochMilli()), Integer.toString(limit));
+        List<Removed> expired = new ArrayList<>();
+        for (Object o : (List<?>) r.get(0)) {
+            expired.add(removed((List<?>) o));
+        }
+        List<Removed> purged = new ArrayList<>();
+        for (Object o : (List<?>) r.get(1)) {
+            purged.add(removed((List<?>) o));
+        }
+        List<UserId> offline = new ArrayList<>();
+        for (Object o : (List<?>) r.get(2)) {
+            offline.add(UserId.of((String) o));
+        }
+        return new SweepResult(expired, purged, offline);
+    }
+
+    private static Lease lease(List<?> f) {
+        return new Lease(UserId.of((String) f.get(1)), DeviceId.of((String) f.get(2)),
+                ConnectionId.of((String) f.get(0)), NodeId.of((String) f.get(3)),
+                Long.parseLong((String) f.get(4)), Instant.ofEpochMilli(Long.parseLong((String) f.get(5))));
+    }
+
+    private static Removed removed(List<?> f) {
+        return new Removed(lease(f), "1".equals(f.get(6)));
+    }
+
+    /** Options for {@link RedisPresenceStore}. Not thread-safe. */
+    public static final class Builder {
+        private final StatefulRedisConnection<String, String> connection;
+        private String keyPrefix = "vicinity";
+
+        private Builder(StatefulRedisConnection<String, String> connection) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+        }
+
+        /** Prefix of every key (default {@code vicinity}); lets several deployments share a server. */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if the prefix is blank or contains braces or whitespace */
+        public RedisPresenceStore build() {
+            if (keyPrefix == null || keyPrefix.isBlank() || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
+                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
+            }
+            return new RedisPresenceStore(connection, keyPrefix);
+        }
+    }
+}

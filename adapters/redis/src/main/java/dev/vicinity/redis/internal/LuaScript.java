@@ -1,0 +1,76 @@
+package dev.vicinity.redis.internal;
+
+import dev.vicinity.core.BackendUnavailableException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One Lua script shipped as a class-path resource (optionally prefixed by a shared library script),
+ * run with EVALSHA and loaded on demand after a NOSCRIPT reply (e.g. after a server restart).
+ * Immutable and thread-safe.
+ */
+public final class LuaScript {
+    private final String name;
+    private final String source;
+    private final String sha;
+
+    private LuaScript(String name, String source) {
+        this.name = name;
+        this.source = source;
+        this.sha = sha1(source);
+    }
+
+    /** Loads {@code resources} (relative to {@code anchor}'s package) and concatenates them in order. */
+    public static LuaScript load(Class<?> anchor, String... resources) {
+        StringBuilder sb = new StringBuilder();
+        for (String r : resources) {
+            try (InputStream in = anchor.getResourceAsStream(r)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing script resource " + r);
+                }
+                sb.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new LuaScript(resources[resources.length - 1], sb.toString());
+    }
+
+    /** Runs the script; connection problems become {@link BackendUnavailableException}. */
+    public <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
+        try {
+            try {
+                return redis.evalsha(sha, type, keys, args);
+            } catch (RedisNoScriptException e) {
+                redis.scriptLoad(source);
+                return redis.evalsha(sha, type, keys, args);
+            }
+        } catch (RedisCommandExecutionException e) {
+            throw e; // a script error is a bug or a refused request, not an outage
+        } catch (RedisConnectionException | RedisCommandTimeoutException e) {
+            throw new BackendUnavailableException("Redis unavailable running " + name, e);
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis failed running " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha1(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
