@@ -1,0 +1,53 @@
+package dev.vicinity.chat.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vicinity.chat.ChatMessage;
+import dev.vicinity.core.MessageId;
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class BusCodecTest {
+    private final SessionId session = SessionId.of("0198f1c2-aaaa-7bbb-8ccc-0123456789ab");
+    private final UserId user = UserId.of("user:42@example");
+
+    @Test
+    void messageRoundTripsIncludingUnicodeAndNanos() {
+        ChatMessage m = new ChatMessage(session, 9_000_000_000L, user, MessageId.of("c-1"),
+                "héllo 👋 \u0000 مرحبا", Instant.parse("2026-01-01T00:00:00.123456789Z"));
+        byte[] p = BusCodec.message(17, m);
+        assertThat(BusCodec.type(p)).isEqualTo(BusCodec.MESSAGE);
+        assertThat(BusCodec.version(p)).isEqualTo(17);
+        assertThat(BusCodec.sequence(p)).isEqualTo(9_000_000_000L);
+        assertThat(BusCodec.decodeMessage(session, p)).isEqualTo(m);
+    }
+
+    @Test
+    void shortMessagesStayCompact() {
+        ChatMessage m = new ChatMessage(session, 1, UserId.of("alice"), MessageId.of("m1"), "hi",
+                Instant.EPOCH);
+        // 1 type + 8 version + 8 seq + 12 time + (2+5) + (2+2) + (4+2) text
+        assertThat(BusCodec.message(1, m)).hasSize(46);
+    }
+
+    @Test
+    void controlPayloadsRoundTrip() {
+        byte[] typing = BusCodec.typing(3, user, Instant.ofEpochMilli(1_700_000_000_123L));
+        assertThat(BusCodec.type(typing)).isEqualTo(BusCodec.TYPING);
+        assertThat(BusCodec.user(typing)).isEqualTo(user);
+        assertThat(BusCodec.typingExpiresAt(typing)).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
+        byte[] read = BusCodec.read(4, user, 77);
+        assertThat(BusCodec.type(read)).isEqualTo(BusCodec.READ);
+        assertThat(BusCodec.sequence(read)).isEqualTo(77);
+        assertThat(BusCodec.user(read)).isEqualTo(user);
+        byte[] notice = BusCodec.notice(session, 5);
+        assertThat(BusCodec.type(notice)).isEqualTo(BusCodec.NOTICE);
+        assertThat(BusCodec.version(notice)).isEqualTo(5);
+        assertThat(BusCodec.noticeSession(notice)).isEqualTo(session);
+        byte[] changed = BusCodec.session(6);
+        assertThat(BusCodec.type(changed)).isEqualTo(BusCodec.SESSION);
+        assertThat(BusCodec.version(changed)).isEqualTo(6);
+    }
+}
