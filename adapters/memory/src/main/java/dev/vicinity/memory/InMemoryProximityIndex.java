@@ -1,0 +1,513 @@
+package dev.vicinity.memory;
+
+import dev.vicinity.core.ErrorCodes;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.UserId;
+import dev.vicinity.geo.GeoDistance;
+import dev.vicinity.geo.GeoGrid;
+import dev.vicinity.geo.GeoPoint;
+import dev.vicinity.geo.spi.Candidate;
+import dev.vicinity.geo.spi.ProximityIndex;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-memory {@link ProximityIndex}: a cell grid ({@link GeoGrid}) whose cells keep their
+ * users' positions inline, as fixed-point unit vectors in one {@code int[]} (x, y, z per slot), so
+ * scanning a cell touches no object per candidate. A query visits rings of cells around the
+ * centre, keeps the best {@code limit} in a bounded heap ordered by chord length (monotone in the
+ * great-circle distance, hence in the canonical haversine distance) and stops as soon as the
+ * {@code limit}-th best distance is below a lower bound of the distance to every cell not yet
+ * visited, or that bound exceeds the radius. So "k nearest within R" costs about
+ * O(k log k + users in the cells visited), not O(users within R). When the rings would visit more
+ * cells than are occupied (sparse data, huge radius), it scans the occupied cells instead.
+ *
+ * <p>Precision: positions are kept to about 6 mm; distances are exact haversine up to that.
+ *
+ * <p>Thread-safety: every cell is guarded by its own monitor; an update locks the user's entry
+ * and then the one or two cells involved (in key order, so no deadlock); a query locks one cell
+ * at a time. A move between cells is atomic for each cell; a query that runs while a user moves
+ * returns that user at most once, and may miss it (it scans cells one after another). Empty cells are dropped, so memory follows the number of users (about
+ * 100 bytes per user, see {@code docs/geo.md}).
+ */
+public final class InMemoryProximityIndex implements ProximityIndex {
+    /** Fixed-point scale of unit-vector components: about 6 mm on the earth's surface. */
+    private static final double SCALE = 1 << 30;
+    private static final double R = GeoDistance.EARTH_RADIUS_METERS;
+
+    private final GeoGrid grid;
+    private final ConcurrentHashMap<UserId, Entry> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Cell> cells = new ConcurrentHashMap<>();
+
+    /** An index over cells of about 250 m (good up to a few thousand users per km²). */
+    public InMemoryProximityIndex() {
+        this(250.0);
+    }
+
+    /**
+     * An index over cells of about {@code cellMeters}. Pick roughly the radius that holds a
+     * typical page of results: smaller cells for denser data.
+     *
+     * @throws InvalidInputException {@code invalid_argument} unless 1 &lt;= cellMeters &lt;= 100,000
+     */
+    public InMemoryProximityIndex(double cellMeters) {
+        this.grid = GeoGrid.withCellSize(cellMeters);
+    }
+
+    /** Per-user state; its own monitor serialises updates of one user. */
+    private static final class Entry {
+        final UserId user;
+        /** Guarded by this entry's monitor; the cell holding it, null before insert. */
+        Cell cell;
+        /** Guarded by {@code cell}'s monitor. */
+        int slot;
+        /** Guarded by {@code cell}'s monitor. */
+        double lat;
+        double lon;
+        long observedMillis;
+        /** Guarded by this entry's monitor. */
+        boolean removed;
+
+        Entry(UserId user) {
+            this.user = user;
+        }
+    }
+
+    /** One grid cell; every field is guarded by its monitor. */
+    private static final class Cell {
+        final long key;
+        int size;
+        int[] xyz = new int[3 * 4];
+        Entry[] entries = new Entry[4];
+        boolean dead;
+
+        Cell(long key) {
+            this.key = key;
+        }
+
+        void append(Entry e, int x, int y, int z) {
+            if (size == entries.length) {
+                int cap = size + (size >> 1) + 2;
+                entries = Arrays.copyOf(entries, cap);
+                xyz = Arrays.copyOf(xyz, 3 * cap);
+            }
+            int i = size++;
+            entries[i] = e;
+            xyz[3 * i] = x;
+            xyz[3 * i + 1] = y;
+            xyz[3 * i + 2] = z;
+            e.slot = i;
+            e.cell = this;
+        }
+
+        /** Swap-removes slot {@code i}; returns true if the cell became empty. */
+        boolean removeAt(int i) {
+            int last = --size;
+            if (i != last) {
+                Entry moved = entries[last];
+                entries[i] = moved;
+                xyz[3 * i] = xyz[3 * last];
+                xyz[3 * i + 1] = xyz[3 * last + 1];
+                xyz[3 * i + 2] = xyz[3 * last + 2];
+                moved.slot = i;
+            }
+            entries[last] = null;
+            if (size == 0) {
+                dead = true;
+                return true;
+            }
+            if (entries.length > 16 && size < entries.length / 4) {
+                int cap = entries.length / 2;
+                entries = Arrays.copyOf(entries, cap);
+                xyz = Arrays.copyOf(xyz, 3 * cap);
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Inserts or moves {@code user}. O(1) expected (amortised array growth); a move between cells
+     * is atomic for concurrent queries.
+     */
+    @Override
+    public void upsert(UserId user, GeoPoint point, Instant observedAt) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(point, "point");
+        Objects.requireNonNull(observedAt, "observedAt");
+        double lat = point.lat();
+        double lon = point.lon();
+        double phi = Math.toRadians(lat);
+        double lam = Math.toRadians(lon);
+        double cp = Math.cos(phi);
+        int x = (int) Math.round(cp * Math.cos(lam) * SCALE);
+        int y = (int) Math.round(cp * Math.sin(lam) * SCALE);
+        int z = (int) Math.round(Math.sin(phi) * SCALE);
+        long millis = observedAt.toEpochMilli();
+        long key = grid.cellKey(lat, lon);
+        while (true) {
+            Entry e = users.get(user);
+            if (e == null) {
+                Entry fresh = new Entry(user);
+                e = users.putIfAbsent(user, fresh);
+                if (e == null) {
+                    e = fresh;
+                }
+            }
+            synchronized (e) {
+                if (e.removed) {
+                    continue; // removed concurrently: start over with a new entry
+                }
+                if (place(e, key, lat, lon, millis, x, y, z)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Puts {@code e} (whose monitor is held) into cell {@code key}; false if a dead cell was hit (retry). */
+    private boolean place(Entry e, long key, double lat, double lon, long millis, int x, int y, int z) {
+        Cell target = cells.computeIfAbsent(key, Cell::new);
+        Cell old = e.cell;
+        if (old == target) {
+            synchronized (target) {
+                int i = e.slot;
+                target.xyz[3 * i] = x;
+                target.xyz[3 * i + 1] = y;
+                target.xyz[3 * i + 2] = z;
+                setPosition(e, lat, lon, millis);
+                return true;
+            }
+        }
+        if (old == null) {
+            synchronized (target) {
+                if (target.dead) {
+                    cells.remove(key, target);
+                    return false;
+                }
+                setPosition(e, lat, lon, millis);
+                target.append(e, x, y, z);
+                return true;
+            }
+        }
+        Cell first = old.key < target.key ? old : target;
+        Cell second = first == old ? target : old;
+        synchronized (first) {
+            synchronized (second) {
+                if (target.dead) {
+                    cells.remove(key, target);
+                    return false;
+                }
+                if (old.removeAt(e.slot)) {
+                    cells.remove(old.key, old);
+                }
+                setPosition(e, lat, lon, millis);
+                target.append(e, x, y, z);
+                return true;
+            }
+        }
+    }
+
+    private static void setPosition(Entry e, double lat, double lon, long millis) {
+        e.lat = lat;
+        e.lon = lon;
+        e.observedMillis = millis;
+    }
+
+    /** Removes {@code user}. O(1). */
+    @Override
+    public boolean remove(UserId user) {
+        Objects.requireNonNull(user, "user");
+        Entry e = users.get(user);
+        if (e == null) {
+            return false;
+        }
+        synchronized (e) {
+            if (e.removed) {
+                return false;
+            }
+            e.removed = true;
+            Cell c = e.cell;
+            if (c != null) {
+                synchronized (c) {
+                    if (c.removeAt(e.slot)) {
+                        cells.remove(c.key, c);
+                    }
+                }
+            }
+            users.remove(user, e);
+            return true;
+        }
+    }
+
+    /** Number of indexed users. O(1). */
+    @Override
+    public int size() {
+        return users.size();
+    }
+
+    /** Number of occupied cells (for memory accounting). O(1). */
+    public int occupiedCells() {
+        return cells.size();
+    }
+
+    /**
+     * The {@code limit} nearest users within {@code radiusMeters}, nearest first. Expected cost
+     * O(k log k + users in the cells visited); the cells visited are those of the rings around the
+     * centre up to the {@code limit}-th distance (or the radius).
+     */
+    @Override
+    public List<Candidate> candidates(GeoPoint center, double radiusMeters, int limit) {
+        Objects.requireNonNull(center, "center");
+        if (!(radiusMeters >= 0) || Double.isInfinite(radiusMeters)) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "radius must be a finite number >= 0");
+        }
+        if (limit < 1) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
+        }
+        Query q = new Query(center, radiusMeters, limit);
+        if (!q.rings()) {
+            q.scanAll();
+        }
+        return q.results();
+    }
+
+    /** Squared chord (in fixed-point units) of a great-circle distance in metres. */
+    private static double chord2(double meters) {
+        if (meters <= 0) {
+            return 0;
+        }
+        double theta = Math.min(Math.PI, meters / R);
+        double c = 2 * Math.sin(theta / 2) * SCALE;
+        return c * c;
+    }
+
+    /** One query's state: the bounded max-heap of the best candidates so far. */
+    private final class Query {
+        final double lat0;
+        final double lon0;
+        final double qx;
+        final double qy;
+        final double qz;
+        final double radius;
+        final double limit2;
+        final int limit;
+        final double cosLat0;
+        double[] hd;
+        Entry[] he;
+        double[] hlat;
+        double[] hlon;
+        long[] hobs;
+        int n;
+
+        Query(GeoPoint c, double radius, int limit) {
+            lat0 = c.lat();
+            lon0 = c.lon();
+            double phi = Math.toRadians(lat0);
+            double lam = Math.toRadians(lon0);
+            cosLat0 = Math.cos(phi);
+            qx = cosLat0 * Math.cos(lam) * SCALE;
+            qy = cosLat0 * Math.sin(lam) * SCALE;
+            qz = Math.sin(phi) * SCALE;
+            this.radius = radius;
+            // A hair of slack so that rounding of the fixed-point vectors never drops an edge point.
+            double c2 = chord2(radius + 0.01);
+            this.limit2 = radius >= GeoDistance.MAX_DISTANCE_METERS ? Double.MAX_VALUE : c2;
+            this.limit = limit;
+            int cap = Math.min(limit, 256);
+            hd = new double[cap];
+            he = new Entry[cap];
+            hlat = new double[cap];
+            hlon = new double[cap];
+            hobs = new long[cap];
+        }
+
+        /** Ring expansion; false if it gave up because scanning every occupied cell is cheaper. */
+        boolean rings() {
+            int rows = grid.rows();
+            int row0 = grid.row(lat0);
+            int budget = 2 * cells.size() + 16;
+            int visited = 0;
+            for (int r = 0; ; r++) {
+                double minWidth = Double.MAX_VALUE; // narrowest column (degrees) among rows not fully covered
+                int lo = Math.max(0, row0 - r);
+                int hi = Math.min(rows - 1, row0 + r);
+                for (int row = lo; row <= hi; row++) {
+                    int ncol = grid.columns(row);
+                    int c = GeoGrid.column(lon0, ncol);
+                    boolean edge = row == row0 - r || row == row0 + r;
+                    if (edge) {
+                        if (2 * r + 1 >= ncol) {
+                            for (int col = 0; col < ncol; col++) {
+                                scan(row, col);
+                            }
+                            visited += ncol;
+                        } else {
+                            for (int d = -r; d <= r; d++) {
+                                scan(row, Math.floorMod(c + d, ncol));
+                            }
+                            visited += 2 * r + 1;
+                        }
+                    } else if (2 * r - 1 < ncol) {
+                        scan(row, Math.floorMod(c - r, ncol));
+                        visited++;
+                        if (2 * r != ncol) {
+                            scan(row, Math.floorMod(c + r, ncol));
+                            visited++;
+                        }
+                    }
+                    if (2 * r + 1 < ncol) {
+                        minWidth = Math.min(minWidth, 360.0 / ncol);
+                    }
+                }
+                // Lower bound of the distance from the centre to any cell not visited yet.
+                double south = row0 - r > 0 ? lat0 - grid.rowMinLat(row0 - r) : Double.POSITIVE_INFINITY;
+                double north = row0 + r < rows - 1 ? grid.rowMaxLat(row0 + r) - lat0 : Double.POSITIVE_INFINITY;
+                double bound = Math.min(south, north) * GeoDistance.METERS_PER_DEGREE;
+                if (minWidth != Double.MAX_VALUE) {
+                    double dLon = Math.toRadians(Math.min(90.0, r * minWidth));
+                    bound = Math.min(bound, R * Math.asin(Math.min(1.0, Math.sin(dLon) * cosLat0)));
+                }
+                if (bound == Double.POSITIVE_INFINITY) {
+                    return true; // every cell visited
+                }
+                bound -= 1.0; // margin for rounding
+                if (bound > radius) {
+                    return true;
+                }
+                if (n == limit && hd[0] <= chord2(bound)) {
+                    return true;
+                }
+                if (visited > budget) {
+                    n = 0;
+                    return false;
+                }
+            }
+        }
+
+        void scanAll() {
+            for (Cell cell : cells.values()) {
+                scanCell(cell);
+            }
+        }
+
+        private void scan(int row, int col) {
+            Cell cell = cells.get(GeoGrid.key(row, col));
+            if (cell != null) {
+                scanCell(cell);
+            }
+        }
+
+        private void scanCell(Cell cell) {
+            synchronized (cell) {
+                int[] xyz = cell.xyz;
+                int size = cell.size;
+                double lim = n == limit ? hd[0] : limit2;
+                for (int i = 0, j = 0; i < size; i++, j += 3) {
+                    double dx = xyz[j] - qx;
+                    double dy = xyz[j + 1] - qy;
+                    double dz = xyz[j + 2] - qz;
+                    double d2 = dx * dx + dy * dy + dz * dz;
+                    if (d2 <= lim) {
+                        offer(d2, cell.entries[i]);
+                        lim = n == limit ? hd[0] : limit2;
+                    }
+                }
+            }
+        }
+
+        /** Adds to the bounded max-heap (root = worst); caller holds the entry's cell monitor. */
+        private void offer(double d2, Entry e) {
+            if (n < limit) {
+                if (n == hd.length) {
+                    int cap = (int) Math.min(limit, 2L * n);
+                    hd = Arrays.copyOf(hd, cap);
+                    he = Arrays.copyOf(he, cap);
+                    hlat = Arrays.copyOf(hlat, cap);
+                    hlon = Arrays.copyOf(hlon, cap);
+                    hobs = Arrays.copyOf(hobs, cap);
+                }
+                int i = n++;
+                while (i > 0) {
+                    int p = (i - 1) >>> 1;
+                    if (hd[p] >= d2) {
+                        break;
+                    }
+                    move(p, i);
+                    i = p;
+                }
+                put(i, d2, e);
+            } else {
+                int i = 0;
+                while (true) {
+                    int l = 2 * i + 1;
+                    if (l >= n) {
+                        break;
+                    }
+                    int m = l + 1 < n && hd[l + 1] > hd[l] ? l + 1 : l;
+                    if (hd[m] <= d2) {
+                        break;
+                    }
+                    move(m, i);
+                    i = m;
+                }
+                put(i, d2, e);
+            }
+        }
+
+        private void move(int from, int to) {
+            hd[to] = hd[from];
+            he[to] = he[from];
+            hlat[to] = hlat[from];
+            hlon[to] = hlon[from];
+            hobs[to] = hobs[from];
+        }
+
+        private void put(int i, double d2, Entry e) {
+            hd[i] = d2;
+            he[i] = e;
+            hlat[i] = e.lat;
+            hlon[i] = e.lon;
+            hobs[i] = e.observedMillis;
+        }
+
+        List<Candidate> results() {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(hd[a], hd[b]));
+            List<Candidate> out = new ArrayList<>(n);
+            // A user that moved into a cell scanned later in the same query is seen twice; keep the nearer.
+            Set<Entry> seen = n > 64 ? Collections.newSetFromMap(new IdentityHashMap<>(2 * n)) : null;
+            Entry[] kept = seen == null ? new Entry[n] : null;
+            int m = 0;
+            for (int k = 0; k < n; k++) {
+                int i = order[k];
+                Entry e = he[i];
+                if (seen != null) {
+                    if (!seen.add(e)) {
+                        continue;
+                    }
+                } else {
+                    boolean dup = false;
+                    for (int j = 0; j < m && !dup; j++) {
+                        dup = kept[j] == e;
+                    }
+                    if (dup) {
+                        continue;
+                    }
+                    kept[m++] = e;
+                }
+                out.add(new Candidate(e.user, GeoPoint.ofLatLon(hlat[i], hlon[i]), Instant.ofEpochMilli(hobs[i])));
+            }
+            return Collections.unmodifiableList(out);
+        }
+    }
+}

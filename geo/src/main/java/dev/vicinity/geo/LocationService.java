@@ -1,0 +1,379 @@
+package dev.vicinity.geo;
+
+import dev.vicinity.core.ErrorCodes;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.VicinityListener;
+import dev.vicinity.geo.spi.LocationStore;
+import dev.vicinity.geo.spi.ProximityIndex;
+import dev.vicinity.geo.spi.StoredLocation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Location collection (ingest), separate from matching. It validates each {@link LocationFix}
+ * (coordinates, accuracy, timestamp not in the future, not already stale, plausible speed since
+ * the previous fix), snaps it to the privacy {@link GeoGrid}, discards the raw coordinates, stores
+ * the resulting {@link PublicLocation} through the {@link LocationStore} (compare-and-set on the
+ * version) and mirrors it into the {@link ProximityIndex}. It also owns staleness: locations older
+ * than {@link #maxAge()} are {@link LocationState#STALE} (excluded from matching) and purged by
+ * {@link #sweep()}.
+ *
+ * <p>A rejected fix throws {@link InvalidLocationException} with a stable code, emits
+ * {@code onLocationRejected} and writes nothing. Thread-safe: concurrent fixes for one user are
+ * serialised by the store's compare-and-set; the index converges to the stored location.
+ * Each call costs O(1) store and index operations (plus the index's own cost).
+ */
+public final class LocationService {
+    private static final Logger LOG = LoggerFactory.getLogger(LocationService.class);
+
+    private final LocationStore store;
+    private final ProximityIndex index;
+    private final Clock clock;
+    private final VicinityListener listener;
+    private final GeoGrid grid;
+    private final Duration maxAge;
+    private final Duration maxClockSkew;
+    private final double maxSpeedMetersPerSecond;
+    private final double maxAccuracyMeters;
+    private final int sweepBatch;
+
+    private LocationService(Builder b) {
+        this.store = b.store;
+        this.index = b.index;
+        this.clock = b.clock;
+        this.listener = VicinityListener.isolating(b.listener);
+        this.grid = GeoGrid.withCellSize(b.cellMeters);
+        this.maxAge = b.maxAge;
+        this.maxClockSkew = b.maxClockSkew;
+        this.maxSpeedMetersPerSecond = b.maxSpeedMetersPerSecond;
+        this.maxAccuracyMeters = b.maxAccuracyMeters;
+        this.sweepBatch = b.sweepBatch;
+    }
+
+    /** A builder; the store and the index are required, everything else has a default. */
+    public static Builder builder(LocationStore store, ProximityIndex index) {
+        return new Builder(store, index);
+    }
+
+    /** The privacy grid every stored position is snapped to. */
+    public GeoGrid grid() {
+        return grid;
+    }
+
+    /** Locations older than this are stale. */
+    public Duration maxAge() {
+        return maxAge;
+    }
+
+    /** The clock this service reads. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Validates, snaps and stores a fix.
+     *
+     * @return {@link IngestResult.Accepted}, {@link IngestResult.Denied} for
+     *     {@link LocationSource#UNKNOWN}, or {@link IngestResult.Superseded} when a newer fix is stored
+     * @throws InvalidLocationException {@code invalid_coordinates}, {@code invalid_accuracy},
+     *     {@code future_timestamp}, {@code stale_location} or {@code implausible_jump}; nothing stored
+     */
+    public IngestResult submit(UserId user, LocationFix fix) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(fix, "fix");
+        try {
+            IngestResult result = fix.source().hasCoordinates() ? accept(user, fix) : deny(user, fix);
+            if (result instanceof IngestResult.Accepted) {
+                listener.onLocationAccepted(user, fix.source().name());
+            }
+            return result;
+        } catch (InvalidLocationException e) {
+            LOG.debug("location fix of user {} rejected: {}", user, e.code());
+            listener.onLocationRejected(user, e.code());
+            throw e;
+        }
+    }
+
+    private IngestResult accept(UserId user, LocationFix fix) {
+        double acc = fix.accuracyMeters();
+        if (!(acc >= 0) || !(acc <= maxAccuracyMeters)) {
+            throw new InvalidLocationException(GeoErrorCodes.INVALID_ACCURACY,
+                    "accuracy must be a number within [0, " + maxAccuracyMeters + "] metres");
+        }
+        GeoPoint raw = GeoPoint.ofLatLon(fix.lat(), fix.lon());
+        Instant now = clock.instant();
+        checkTime(fix.observedAt(), now);
+        GeoPoint snapped = grid.snap(raw);
+        PublicLocation next = new PublicLocation(user, snapped, fix.source(), acc, fix.observedAt());
+        while (true) {
+            Optional<StoredLocation> current = store.get(user);
+            long expected = 0;
+            if (current.isPresent()) {
+                PublicLocation prev = current.get().location();
+                if (prev.observedAt().isAfter(fix.observedAt())) {
+                    return new IngestResult.Superseded(prev.observedAt());
+                }
+                checkSpeed(prev, snapped, fix);
+                expected = current.get().version();
+            }
+            if (store.compareAndSet(expected, next).isPresent()) {
+                syncIndex(user);
+                return new IngestResult.Accepted(next);
+            }
+            // Lost a race with another writer for this user: re-read and re-validate.
+        }
+    }
+
+    private IngestResult deny(UserId user, LocationFix fix) {
+        checkTime(fix.observedAt(), clock.instant());
+        while (true) {
+            Optional<StoredLocation> current = store.get(user);
+            if (current.isEmpty()) {
+                syncIndex(user);
+                return new IngestResult.Denied(false);
+            }
+            if (current.get().location().source() != LocationSource.PRECISE) {
+                return new IngestResult.Denied(true);
+            }
+            if (store.remove(user, current.get().version())) {
+                syncIndex(user);
+                return new IngestResult.Denied(false);
+            }
+        }
+    }
+
+    private void checkTime(Instant observedAt, Instant now) {
+        if (observedAt.isAfter(now.plus(maxClockSkew))) {
+            throw new InvalidLocationException(GeoErrorCodes.FUTURE_TIMESTAMP,
+                    "the fix's timestamp is in the future (beyond the allowed clock skew of " + maxClockSkew + ")");
+        }
+        if (observedAt.isBefore(now.minus(maxAge))) {
+            throw new InvalidLocationException(GeoErrorCodes.STALE_LOCATION,
+                    "the fix is older than the maximum location age of " + maxAge);
+        }
+    }
+
+    private void checkSpeed(PublicLocation prev, GeoPoint snapped, LocationFix fix) {
+        if (!isDeviceSource(prev.source()) || !isDeviceSource(fix.source())) {
+            return; // a manual place may be anywhere, and leaving it is no movement
+        }
+        double seconds = Math.max(0, Duration.between(prev.observedAt(), fix.observedAt()).toNanos() / 1e9);
+        // Both positions are snapped: allow their snapping error plus both uncertainty radii.
+        double allowance = 2 * grid.maxSnapErrorMeters() + prev.accuracyMeters() + fix.accuracyMeters();
+        double moved = GeoDistance.meters(prev.cell(), snapped);
+        if (moved - allowance > maxSpeedMetersPerSecond * seconds) {
+            throw new InvalidLocationException(GeoErrorCodes.IMPLAUSIBLE_JUMP,
+                    "the fix implies a speed above " + maxSpeedMetersPerSecond + " m/s since the previous fix");
+        }
+    }
+
+    private static boolean isDeviceSource(LocationSource s) {
+        return s == LocationSource.PRECISE || s == LocationSource.APPROXIMATE;
+    }
+
+    /** Makes the index show what the store holds now (converges under concurrent writers). */
+    private void syncIndex(UserId user) {
+        for (int i = 0; i < 16; i++) {
+            Optional<StoredLocation> now = store.get(user);
+            if (now.isPresent()) {
+                PublicLocation l = now.get().location();
+                index.upsert(user, l.cell(), l.observedAt());
+            } else {
+                index.remove(user);
+            }
+            long seen = now.map(StoredLocation::version).orElse(0L);
+            if (store.get(user).map(StoredLocation::version).orElse(0L) == seen) {
+                return;
+            }
+        }
+        LOG.warn("index entry of user {} did not converge under concurrent writes; the next write repairs it", user);
+    }
+
+    /** The proximity index this service keeps in step with the store (for the matcher). */
+    public ProximityIndex index() {
+        return index;
+    }
+
+    /** The stored public (snapped) location of {@code user}, fresh or stale. One store read. */
+    public Optional<PublicLocation> location(UserId user) {
+        return store.get(Objects.requireNonNull(user, "user")).map(StoredLocation::location);
+    }
+
+    /**
+     * The location matching may use for {@code user}: stored and fresh at the clock's now (a
+     * searcher without one gets {@code location_required}). One store read.
+     */
+    public Optional<PublicLocation> publicLocation(UserId user) {
+        Instant now = clock.instant();
+        return location(user).filter(l -> isFresh(l, now));
+    }
+
+    /** Whether {@code location} is fresh at {@code now} (observed no longer than {@link #maxAge()} ago). */
+    public boolean isFresh(PublicLocation location, Instant now) {
+        return !location.observedAt().isBefore(now.minus(maxAge));
+    }
+
+    /** {@link LocationState} of {@code user} now. One store read. */
+    public LocationState state(UserId user) {
+        Optional<PublicLocation> l = location(user);
+        if (l.isEmpty()) {
+            return LocationState.NONE;
+        }
+        return isFresh(l.get(), clock.instant()) ? LocationState.FRESH : LocationState.STALE;
+    }
+
+    /** Removes the user's location from store and index (logout, account deletion); returns whether one existed. */
+    public boolean forget(UserId user) {
+        Objects.requireNonNull(user, "user");
+        boolean removed = false;
+        while (true) {
+            Optional<StoredLocation> current = store.get(user);
+            if (current.isEmpty()) {
+                break;
+            }
+            if (store.remove(user, current.get().version())) {
+                removed = true;
+                break;
+            }
+        }
+        syncIndex(user);
+        return removed;
+    }
+
+    /**
+     * Purges every location older than {@link #maxAge()} from the store and the index, in batches;
+     * a location refreshed meanwhile is kept (removal is by version). Call it periodically (e.g.
+     * every minute); emits {@code onLocationsPurged} when something was purged.
+     *
+     * @return the number of locations purged
+     */
+    public int sweep() {
+        Instant cutoff = clock.instant().minus(maxAge);
+        int purged = 0;
+        while (true) {
+            List<StoredLocation> batch = store.observedBefore(cutoff, sweepBatch);
+            int removedNow = 0;
+            for (StoredLocation l : batch) {
+                UserId u = l.location().user();
+                if (store.remove(u, l.version())) {
+                    removedNow++;
+                }
+                syncIndex(u);
+            }
+            purged += removedNow;
+            if (batch.size() < sweepBatch || removedNow == 0) {
+                break;
+            }
+        }
+        if (purged > 0) {
+            LOG.debug("purged {} stale locations", purged);
+            listener.onLocationsPurged(purged);
+        }
+        return purged;
+    }
+
+    /** Options of a {@link LocationService}; validated in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private final LocationStore store;
+        private final ProximityIndex index;
+        private Clock clock = Clock.systemUTC();
+        private VicinityListener listener = VicinityListener.NO_OP;
+        private double cellMeters = 250.0;
+        private Duration maxAge = Duration.ofHours(2);
+        private Duration maxClockSkew = Duration.ofSeconds(30);
+        private double maxSpeedMetersPerSecond = 350.0;
+        private double maxAccuracyMeters = 50_000.0;
+        private int sweepBatch = 1_000;
+
+        private Builder(LocationStore store, ProximityIndex index) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.index = Objects.requireNonNull(index, "index");
+        }
+
+        /** Time source (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Listener for accepted, rejected and purged locations (default: none). */
+        public Builder listener(VicinityListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Privacy grid cell size in metres, [1, 100000] (default 250). */
+        public Builder cellMeters(double cellMeters) {
+            this.cellMeters = cellMeters;
+            return this;
+        }
+
+        /** Maximum location age before it is stale (default 2 h). */
+        public Builder maxAge(Duration maxAge) {
+            this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        /** How far in the future a fix's timestamp may be, for device clock skew (default 30 s). */
+        public Builder maxClockSkew(Duration skew) {
+            this.maxClockSkew = Objects.requireNonNull(skew, "maxClockSkew");
+            return this;
+        }
+
+        /** Fastest plausible speed between two device fixes in m/s (default 350, a jet liner). */
+        public Builder maxSpeedMetersPerSecond(double speed) {
+            this.maxSpeedMetersPerSecond = speed;
+            return this;
+        }
+
+        /** Largest accepted accuracy radius in metres (default 50,000). */
+        public Builder maxAccuracyMeters(double meters) {
+            this.maxAccuracyMeters = meters;
+            return this;
+        }
+
+        /** How many stale locations the sweeper reads per store call (default 1,000). */
+        public Builder sweepBatch(int batch) {
+            this.sweepBatch = batch;
+            return this;
+        }
+
+        /**
+         * Builds the service.
+         *
+         * @throws InvalidInputException code {@code invalid_argument} naming the bad option
+         */
+        public LocationService build() {
+            if (!(cellMeters >= GeoGrid.MIN_CELL_METERS && cellMeters <= GeoGrid.MAX_CELL_METERS)) {
+                throw bad("cellMeters must be within [1, 100000], was " + cellMeters);
+            }
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw bad("maxAge must be positive, was " + maxAge);
+            }
+            if (maxClockSkew.isNegative()) {
+                throw bad("maxClockSkew must be >= 0, was " + maxClockSkew);
+            }
+            if (!(maxSpeedMetersPerSecond > 0) || Double.isInfinite(maxSpeedMetersPerSecond)) {
+                throw bad("maxSpeedMetersPerSecond must be finite and > 0, was " + maxSpeedMetersPerSecond);
+            }
+            if (!(maxAccuracyMeters >= 0) || Double.isInfinite(maxAccuracyMeters)) {
+                throw bad("maxAccuracyMeters must be finite and >= 0, was " + maxAccuracyMeters);
+            }
+            if (sweepBatch < 1) {
+                throw bad("sweepBatch must be >= 1, was " + sweepBatch);
+            }
+            return new LocationService(this);
+        }
+
+        private static InvalidInputException bad(String message) {
+            return new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "LocationService: " + message);
+        }
+    }
+}

@@ -1,0 +1,492 @@
+package dev.vicinity.geo;
+
+import dev.vicinity.core.ErrorCodes;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.VicinityException;
+import dev.vicinity.core.VicinityListener;
+import dev.vicinity.geo.internal.CursorCodec;
+import dev.vicinity.geo.internal.RateLimiter;
+import dev.vicinity.geo.spi.BlockList;
+import dev.vicinity.geo.spi.Candidate;
+import dev.vicinity.geo.spi.ProximityIndex;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Matching: the nearest users within a radius of a querier, separate from location collection. It
+ * reads only public (snapped) locations: the centre is always the querier's own cell, never a
+ * client-supplied point.
+ *
+ * <p>A query excludes the querier, users blocked in either direction ({@link BlockList}), stale
+ * locations (older than the {@link LocationService#maxAge()}), offline users (through
+ * {@link OnlineCheck}, unless {@link NearbyQuery#includeOffline()}), and users rejected by the
+ * host's {@link CandidateFilter}s. The rest is ranked by distance bucket (canonical
+ * {@link GeoDistance} between the two cells), then {@link ScoreProvider} score (higher first), then
+ * a tie-break that is a secret-keyed hash of the querier and the candidate ids: stable for a querier,
+ * different between queriers, and independent of positions. Results show buckets only.
+ *
+ * <p>Privacy: because the centre is a cell centre and candidates are cell centres, moving the
+ * querier within a cell changes nothing returned; the cursor is an HMAC-signed offset bound to the
+ * querier and the query parameters ({@code invalid_cursor} otherwise); each user's queries are
+ * rate-limited ({@code rate_limited}). A querier without a fresh usable location gets
+ * {@code location_required}.
+ *
+ * <p>Cost: the index is asked for a few times the needed results; only if the last distance bucket
+ * reached may be incomplete is it asked again for everything inside that bucket (ranking by score
+ * inside a bucket needs the whole bucket). So a query costs O(users in the buckets that make up the
+ * page) plus the index's own cost, and never O(users within the radius) when the first buckets
+ * suffice. Pages are computed by offset: if locations change between two pages, a user may be
+ * skipped or repeated.
+ *
+ * <p>Thread-safe.
+ */
+public final class NearbyMatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(NearbyMatcher.class);
+    /** Relative inflation of radii sent to the index, covering backends that measure distance differently. */
+    private static final double FETCH_INFLATION = 0.006;
+    private static final double FETCH_SLACK_METERS = 1.0;
+
+    private final LocationService locations;
+    private final ProximityIndex index;
+    private final BlockList blocks;
+    private final OnlineCheck online;
+    private final ScoreProvider scores;
+    private final CandidateFilter filter;
+    private final DistanceBuckets buckets;
+    private final double maxRadius;
+    private final int maxPageSize;
+    private final int maxResults;
+    private final RateLimiter limiter;
+    private final CursorCodec cursors;
+    private final Duration cursorTtl;
+    private final Clock clock;
+    private final VicinityListener listener;
+
+    private NearbyMatcher(Builder b) {
+        this.locations = b.locations;
+        this.index = b.locations.index();
+        this.blocks = b.blocks;
+        this.online = b.online;
+        this.scores = b.scores;
+        this.filter = b.filter;
+        this.buckets = b.buckets;
+        this.maxRadius = b.maxRadiusMeters;
+        this.maxPageSize = b.maxPageSize;
+        this.maxResults = b.maxResults;
+        this.clock = b.clock == null ? b.locations.clock() : b.clock;
+        this.limiter = b.ratePermits == 0 ? null : new RateLimiter(b.ratePermits, b.ratePer, clock);
+        byte[] secret = b.cursorSecret;
+        if (secret == null) {
+            secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+        }
+        this.cursors = new CursorCodec(secret);
+        this.cursorTtl = b.cursorTtl;
+        this.listener = VicinityListener.isolating(b.listener);
+    }
+
+    /**
+     * Starts a builder. {@code locations} supplies public locations and the index, {@code blocks} the
+     * blocks, {@code online} presence (use {@link OnlineCheck#ALWAYS} without presence).
+     */
+    public static Builder builder(LocationService locations, BlockList blocks, OnlineCheck online) {
+        return new Builder(locations, blocks, online);
+    }
+
+    /**
+     * Runs one nearby query and returns one page.
+     *
+     * @throws InvalidInputException {@code invalid_argument} (radius or limit out of range) or
+     *     {@code invalid_cursor}
+     * @throws LocationRequiredException the querier has no fresh usable location
+     * @throws RateLimitedException the querier exceeded the query rate
+     */
+    public NearbyPage nearby(NearbyQuery query) {
+        Objects.requireNonNull(query, "query");
+        long started = System.nanoTime();
+        UserId querier = query.querier();
+        try {
+            NearbyPage page = run(query, querier);
+            listener.onNearbyQuery(querier, page.matches().size(), System.nanoTime() - started);
+            return page;
+        } catch (VicinityException e) {
+            LOG.debug("nearby query of user {} refused: {}", querier, e.code());
+            listener.onNearbyRejected(querier, e.code());
+            throw e;
+        }
+    }
+
+    private NearbyPage run(NearbyQuery q, UserId querier) {
+        double radius = q.radiusMeters();
+        if (!(radius > 0 && radius <= maxRadius)) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
+                    "radius must be within (0, " + maxRadius + "] metres");
+        }
+        if (q.limit() < 1 || q.limit() > maxPageSize) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
+                    "limit must be within [1, " + maxPageSize + "]");
+        }
+        Instant now = clock.instant();
+        String shape = Double.toString(radius) + '|' + q.includeOffline();
+        int offset = 0;
+        if (q.cursor() != null) {
+            OptionalInt decoded = cursors.decode(q.cursor(), querier, shape, now.getEpochSecond(), cursorTtl.toSeconds());
+            if (decoded.isEmpty() || decoded.getAsInt() >= maxResults) {
+                throw new InvalidInputException(GeoErrorCodes.INVALID_CURSOR,
+                        "the cursor is invalid, expired, or belongs to another query");
+            }
+            offset = decoded.getAsInt();
+        }
+        if (limiter != null) {
+            long waitNanos = limiter.tryAcquire(querier);
+            if (waitNanos > 0) {
+                throw new RateLimitedException("too many nearby queries", Duration.ofNanos(waitNanos));
+            }
+        }
+        PublicLocation me = locations.publicLocation(querier).orElseThrow(() -> new LocationRequiredException(
+                "a fresh location (precise, approximate or a manually picked place) is required to search nearby users"));
+
+        int pageEnd = Math.min(offset + q.limit(), maxResults);
+        int needed = pageEnd + 1;
+        Eligible eligible = collect(q, querier, me.cell(), now.minus(locations.maxAge()), needed);
+        int[] top = eligible.top(needed, cursors.keyedHash("tb|" + querier.value()));
+
+        List<NearbyMatch> matches = new ArrayList<>(Math.max(0, Math.min(top.length, pageEnd) - offset));
+        for (int i = offset; i < Math.min(top.length, pageEnd); i++) {
+            int e = top[i];
+            matches.add(new NearbyMatch(eligible.users[e], buckets.get(eligible.bucket[e])));
+        }
+        String next = top.length > pageEnd && pageEnd < maxResults
+                ? cursors.encode(querier, shape, pageEnd, now.getEpochSecond()) : null;
+        return new NearbyPage(matches, next);
+    }
+
+    private Eligible collect(NearbyQuery q, UserId querier, GeoPoint center, Instant staleBefore, int needed) {
+        Set<UserId> blocked = blocks.blockedEitherWay(querier);
+        double radius = q.radiusMeters();
+        int firstLimit = Math.max(64, needed * 4);
+        List<Candidate> first = index.candidates(center, fetchRadius(radius), firstLimit);
+        if (first.size() < firstLimit) {
+            Eligible all = new Eligible(first.size());
+            all.addAll(first, q, querier, center, staleBefore, blocked, radius, Integer.MAX_VALUE);
+            return all;
+        }
+        // The index stopped at the limit: only buckets below the farthest one returned are complete.
+        int farthest = 0;
+        for (Candidate c : first) {
+            double d = GeoDistance.meters(center, c.point());
+            if (d <= radius) {
+                farthest = Math.max(farthest, buckets.indexOf(d));
+            }
+        }
+        for (int bucket = farthest; ; bucket++) {
+            double edge = Math.min(radius, buckets.upperEdge(bucket));
+            List<Candidate> inside = index.candidates(center, fetchRadius(edge), Integer.MAX_VALUE);
+            Eligible el = new Eligible(inside.size());
+            el.addAll(inside, q, querier, center, staleBefore, blocked, radius, bucket);
+            if (el.size >= needed || edge >= radius) {
+                return el;
+            }
+        }
+    }
+
+    private static double fetchRadius(double r) {
+        return r * (1 + FETCH_INFLATION) + FETCH_SLACK_METERS;
+    }
+
+    /** Eligible candidates in parallel arrays, for allocation-light ranking. */
+    private final class Eligible {
+        UserId[] users;
+        int[] bucket;
+        double[] score;
+        int size;
+
+        Eligible(int capacity) {
+            int c = Math.max(4, capacity);
+            users = new UserId[c];
+            bucket = new int[c];
+            score = new double[c];
+        }
+
+        void addAll(List<Candidate> candidates, NearbyQuery q, UserId querier, GeoPoint center, Instant staleBefore,
+                    Set<UserId> blocked, double radius, int maxBucket) {
+            CandidateFilter extra = q.filter();
+            GeoPoint lastPoint = null;
+            double lastDistance = 0;
+            for (Candidate c : candidates) {
+                UserId u = c.user();
+                if (u.equals(querier) || c.observedAt().isBefore(staleBefore) || (!blocked.isEmpty() && blocked.contains(u))) {
+                    continue;
+                }
+                // Positions are cell centres, so consecutive candidates often share one.
+                GeoPoint p = c.point();
+                double d;
+                if (p.equals(lastPoint)) {
+                    d = lastDistance;
+                } else {
+                    d = GeoDistance.meters(center, p);
+                    lastPoint = p;
+                    lastDistance = d;
+                }
+                if (d > radius) {
+                    continue;
+                }
+                int b = buckets.indexOf(d);
+                if (b < 0 || b > maxBucket) {
+                    continue;
+                }
+                if (!filter.test(querier, u) || (extra != null && !extra.test(querier, u))) {
+                    continue;
+                }
+                if (!q.includeOffline() && !online.isOnline(u)) {
+                    continue;
+                }
+                double s = scores.score(u);
+                add(u, b, Double.isNaN(s) ? Double.NEGATIVE_INFINITY : s);
+            }
+        }
+
+        private void add(UserId u, int b, double s) {
+            if (size == users.length) {
+                int c = size * 2;
+                users = Arrays.copyOf(users, c);
+                bucket = Arrays.copyOf(bucket, c);
+                score = Arrays.copyOf(score, c);
+            }
+            users[size] = u;
+            bucket[size] = b;
+            score[size] = s;
+            size++;
+        }
+
+        /** Indices of the best {@code k} entries, best first: bounded max-heap, then sort. O(n log k). */
+        int[] top(int k, long salt) {
+            long[] tb = new long[size];
+            for (int i = 0; i < size; i++) {
+                tb[i] = mix(salt ^ (users[i].hashCode() * 0x9E3779B97F4A7C15L));
+            }
+            int[] heap = new int[Math.min(k, size)];
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (n < heap.length) {
+                    heap[n] = i;
+                    siftUp(heap, n++, tb);
+                } else if (before(i, heap[0], tb)) {
+                    heap[0] = i;
+                    siftDown(heap, n, tb);
+                }
+            }
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = heap[i];
+            }
+            Arrays.sort(boxed, (a, b) -> a.equals(b) ? 0 : before(a, b, tb) ? -1 : 1);
+            int[] out = new int[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = boxed[i];
+            }
+            return out;
+        }
+
+        /** Whether entry {@code a} ranks before entry {@code b}. */
+        private boolean before(int a, int b, long[] tb) {
+            if (bucket[a] != bucket[b]) {
+                return bucket[a] < bucket[b];
+            }
+            int s = Double.compare(score[b], score[a]);
+            if (s != 0) {
+                return s < 0;
+            }
+            if (tb[a] != tb[b]) {
+                return tb[a] < tb[b];
+            }
+            return users[a].compareTo(users[b]) < 0;
+        }
+
+        // Max-heap on rank: the root is the worst of the kept entries.
+        private void siftUp(int[] h, int i, long[] tb) {
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (!before(h[parent], h[i], tb)) {
+                    break;
+                }
+                int t = h[parent];
+                h[parent] = h[i];
+                h[i] = t;
+                i = parent;
+            }
+        }
+
+        private void siftDown(int[] h, int n, long[] tb) {
+            int i = 0;
+            while (true) {
+                int l = 2 * i + 1;
+                if (l >= n) {
+                    return;
+                }
+                int worst = l;
+                int r = l + 1;
+                if (r < n && before(h[l], h[r], tb)) {
+                    worst = r;
+                }
+                if (!before(h[i], h[worst], tb)) {
+                    return;
+                }
+                int t = h[i];
+                h[i] = h[worst];
+                h[worst] = t;
+                i = worst;
+            }
+        }
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    /** Options of a {@link NearbyMatcher}; validated in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private final LocationService locations;
+        private final BlockList blocks;
+        private final OnlineCheck online;
+        private VicinityListener listener = VicinityListener.NO_OP;
+        private ScoreProvider scores = ScoreProvider.NONE;
+        private CandidateFilter filter = CandidateFilter.ALL;
+        private DistanceBuckets buckets = DistanceBuckets.defaults();
+        private double maxRadiusMeters = 50_000;
+        private int maxPageSize = 100;
+        private int maxResults = 500;
+        private int ratePermits = 30;
+        private Duration ratePer = Duration.ofMinutes(1);
+        private byte[] cursorSecret;
+        private Duration cursorTtl = Duration.ofMinutes(10);
+        private Clock clock;
+
+        private Builder(LocationService locations, BlockList blocks, OnlineCheck online) {
+            this.locations = Objects.requireNonNull(locations, "locations");
+            this.blocks = Objects.requireNonNull(blocks, "blocks");
+            this.online = Objects.requireNonNull(online, "online");
+        }
+
+        /** Receives query and rejection events. Default: no-op. */
+        public Builder listener(VicinityListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Ranking score inside a distance bucket. Default: {@link ScoreProvider#NONE}. */
+        public Builder scoreProvider(ScoreProvider scores) {
+            this.scores = Objects.requireNonNull(scores, "scores");
+            return this;
+        }
+
+        /** A host predicate applied to every query. Default: {@link CandidateFilter#ALL}. */
+        public Builder filter(CandidateFilter filter) {
+            this.filter = Objects.requireNonNull(filter, "filter");
+            return this;
+        }
+
+        /** The distance buckets shown to users. Default: {@link DistanceBuckets#defaults()}. */
+        public Builder buckets(DistanceBuckets buckets) {
+            this.buckets = Objects.requireNonNull(buckets, "buckets");
+            return this;
+        }
+
+        /** Largest radius a query may ask for; below the last bucket edge. Default 50 km. */
+        public Builder maxRadiusMeters(double meters) {
+            this.maxRadiusMeters = meters;
+            return this;
+        }
+
+        /** Largest page size. Default 100. */
+        public Builder maxPageSize(int size) {
+            this.maxPageSize = size;
+            return this;
+        }
+
+        /** How deep pagination may go (offset + page size). Default 500. */
+        public Builder maxResults(int results) {
+            this.maxResults = results;
+            return this;
+        }
+
+        /** Per-user query rate: bursts of {@code permits}, {@code permits} per {@code per} on average. Default 30 per minute. */
+        public Builder rateLimit(int permits, Duration per) {
+            this.ratePermits = permits;
+            this.ratePer = Objects.requireNonNull(per, "per");
+            return this;
+        }
+
+        /** Disables the per-user rate limit (for trusted internal callers and benchmarks only). */
+        public Builder noRateLimit() {
+            this.ratePermits = 0;
+            return this;
+        }
+
+        /**
+         * Secret (&gt;= 16 bytes) that signs cursors and keys the tie-break; give every node the same one
+         * so that a cursor works on any node. Default: random per instance.
+         */
+        public Builder cursorSecret(byte[] secret) {
+            this.cursorSecret = Objects.requireNonNull(secret, "secret").clone();
+            return this;
+        }
+
+        /** How long a cursor stays valid. Default 10 minutes. */
+        public Builder cursorTtl(Duration ttl) {
+            this.cursorTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        /** Clock for rate limits and cursors. Default: the location service's clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the matcher.
+         *
+         * @throws InvalidInputException code {@code invalid_argument} naming the offending option
+         */
+        public NearbyMatcher build() {
+            if (!(maxRadiusMeters > 0) || !(maxRadiusMeters < buckets.maxMeters())) {
+                throw invalid("maxRadiusMeters must be positive and below the last bucket edge ("
+                        + buckets.maxMeters() + " m), got " + maxRadiusMeters);
+            }
+            if (maxPageSize < 1) {
+                throw invalid("maxPageSize must be >= 1, got " + maxPageSize);
+            }
+            if (maxResults < maxPageSize) {
+                throw invalid("maxResults must be >= maxPageSize, got " + maxResults);
+            }
+            if (ratePermits < 0 || (ratePermits > 0 && (ratePer.isNegative() || ratePer.isZero()))) {
+                throw invalid("rateLimit needs permits >= 1 and a positive period");
+            }
+            if (cursorSecret != null && cursorSecret.length < 16) {
+                throw invalid("cursorSecret must have at least 16 bytes");
+            }
+            if (cursorTtl.isNegative() || cursorTtl.isZero()) {
+                throw invalid("cursorTtl must be positive, got " + cursorTtl);
+            }
+            return new NearbyMatcher(this);
+        }
+
+        private static InvalidInputException invalid(String message) {
+            return new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "NearbyMatcher: " + message);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Implementation details of the geo module (rate limiting, cursor signing); not for users, may change without notice.
+ */
+package dev.vicinity.geo.internal;
