@@ -43,8 +43,8 @@ public record RatingRequest(RatingKey key, int stars, Set<String> tags, String c
     }
 
     /** This request with a client idempotency key. */
-    public RatingRequest withIdempotencyKey(String key2) {
-        return new RatingRequest(key, stars, tags, comment, key2);
+    public RatingRequest withIdempotencyKey(String newIdempotencyKey) {
+        return new RatingRequest(key, stars, tags, comment, newIdempotencyKey);
     }
 
     /** Never prints the comment. */
