@@ -7,6 +7,7 @@ import dev.vicinity.core.ConnectionEvent.Detached;
 import dev.vicinity.core.ConnectionEvent.ResumeExpired;
 import dev.vicinity.core.ConnectionEvent.Resumed;
 import dev.vicinity.core.spi.PresenceStore.Acquired;
+import dev.vicinity.core.spi.ResumeStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +60,7 @@ public final class ConnectionRegistry implements AutoCloseable {
     private final IdGenerator ids;
     private final SecureRandom tokenRandom = new SecureRandom();
     private final Map<ConnectionId, Entry> entries = new ConcurrentHashMap<>();
-    private final Map<String, ConnectionId> tokens = new ConcurrentHashMap<>();
+    private final ResumeStore resumeStore;
     private final Map<String, ConnectionId> byDevice = new ConcurrentHashMap<>();
 
     private static final class Entry {
@@ -90,12 +91,16 @@ public final class ConnectionRegistry implements AutoCloseable {
         this.resumeWindow = b.resumeWindow;
         this.heartbeatTimeout = b.heartbeatTimeout != null ? b.heartbeatTimeout : presence.leaseTtl();
         this.ids = new IdGenerator(clock);
+        this.resumeStore = b.resumeStore;
         presence.onReplaced(this::onLeaseReplaced);
     }
 
-    /** Starts a builder on {@code presence} (this node's presence service). */
-    public static Builder builder(PresenceService presence) {
-        return new Builder(presence);
+    /**
+     * Starts a builder on {@code presence} (this node's presence service) and {@code resumeStore}
+     * (shared by every node, so a client may resume on any of them).
+     */
+    public static Builder builder(PresenceService presence, ResumeStore resumeStore) {
+        return new Builder(presence, resumeStore);
     }
 
     /** Registers a new transport as {@code CONNECTING} and returns its id. */
@@ -175,6 +180,9 @@ public final class ConnectionRegistry implements AutoCloseable {
             }
             e.lastSeen = clock.instant();
             replaced = !refreshLease(e);
+            if (!replaced) {
+                storeToken(e, e.lastSeen.plus(heartbeatTimeout).plus(resumeWindow));
+            }
         }
         if (replaced) {
             close(id, CloseCode.REPLACED);
@@ -205,6 +213,7 @@ public final class ConnectionRegistry implements AutoCloseable {
             handle = e.handle;
             e.handle = null;
             e.deadline = clock.instant().plus(resumeWindow);
+            storeToken(e, e.deadline);
             moved(e, m);
         }
         closeHandle(id, handle, code);
@@ -212,17 +221,30 @@ public final class ConnectionRegistry implements AutoCloseable {
     }
 
     /**
-     * Re-attaches a detached (or not yet noticed as lost) connection to a new transport. The token is
-     * spent whatever the outcome. The same connection id keeps a single lease: renewed if still held,
-     * acquired afresh if it lapsed; if a newer connection of the same device exists the resume is
-     * refused with {@code replaced} and the old connection closed.
+     * Re-attaches a connection to a new transport, on this node or on any other node sharing the
+     * resume store. The token is spent whatever the outcome.
+     *
+     * <ul>
+     *   <li>If the connection lives on this node (detached, or open but its old transport not yet
+     *       noticed as lost, which is then fenced), it becomes {@code OPEN} again under the same id
+     *       with a single lease: renewed if still held, acquired afresh if it lapsed.</li>
+     *   <li>If it lived on another node (that node may be dead), a new connection id is opened here
+     *       and acquires the lease of the same (user, device), which atomically replaces the old
+     *       lease (never two); the old node closes its connection with {@code replaced} when it hears
+     *       of it.</li>
+     * </ul>
+     * If a newer connection of the same device exists, the resume is refused with {@code replaced}.
      */
     public ResumeResult resume(String token, ConnectionHandle handle) {
         Objects.requireNonNull(handle, "handle");
-        ConnectionId id = token == null ? null : tokens.remove(token);
-        Entry e = id == null ? null : entries.get(id);
-        if (e == null) {
+        Optional<ResumeStore.Ticket> ticket = token == null || token.isEmpty()
+                ? Optional.empty() : resumeStore.take(token, clock.instant());
+        if (ticket.isEmpty()) {
             return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "resume token unknown, spent or expired");
+        }
+        Entry e = entries.get(ticket.get().connection());
+        if (e == null) {
+            return resumeFromElsewhere(ticket.get(), handle);
         }
         ConnectionHandle fenced = null;
         boolean replaced = false;
@@ -250,19 +272,37 @@ public final class ConnectionRegistry implements AutoCloseable {
                 e.deadline = null;
                 issueToken(e);
                 moved(e, m);
-                result = new ResumeResult.Resumed(id, e.user, e.device, e.token);
+                result = new ResumeResult.Resumed(e.id, e.user, e.device, e.token);
             } else {
                 replaced = true;
                 result = new ResumeResult.Refused(CloseCode.REPLACED.wireName(),
                         "a newer connection of this device exists");
             }
         }
-        closeHandle(id, fenced, CloseCode.REPLACED);
+        closeHandle(e.id, fenced, CloseCode.TRANSPORT_LOST);
         if (replaced) {
-            close(id, CloseCode.REPLACED);
-            closeHandle(id, handle, CloseCode.REPLACED);
+            close(e.id, CloseCode.REPLACED);
+            closeHandle(e.id, handle, CloseCode.REPLACED);
         }
         return result;
+    }
+
+    private ResumeResult resumeFromElsewhere(ResumeStore.Ticket ticket, ConnectionHandle handle) {
+        for (Lease other : presence.liveLeases(ticket.user())) {
+            if (other.device().equals(ticket.device()) && other.generation() > ticket.generation()
+                    && !other.connection().equals(ticket.connection())) {
+                closeHandle(ticket.connection(), handle, CloseCode.REPLACED);
+                return new ResumeResult.Refused(CloseCode.REPLACED.wireName(),
+                        "a newer connection of this device exists");
+            }
+        }
+        ConnectionId id = open(handle);
+        Transition t = authenticate(id, ticket.user(), ticket.device());
+        if (!t.moved()) {
+            return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "could not attach: " + t);
+        }
+        LOG.debug("connection {} resumed here as {} (was on node {})", ticket.connection(), id, ticket.node());
+        return new ResumeResult.Resumed(id, ticket.user(), ticket.device(), resumeToken(id).orElseThrow());
     }
 
     /**
@@ -376,7 +416,7 @@ public final class ConnectionRegistry implements AutoCloseable {
             lease = e.lease;
             e.handle = null;
             if (e.token != null) {
-                tokens.remove(e.token, e.id);
+                removeToken(e.token);
                 e.token = null;
             }
             if (e.user != null) {
@@ -423,12 +463,29 @@ public final class ConnectionRegistry implements AutoCloseable {
 
     private void issueToken(Entry e) {
         if (e.token != null) {
-            tokens.remove(e.token, e.id);
+            removeToken(e.token);
         }
         byte[] bytes = new byte[24];
         tokenRandom.nextBytes(bytes);
         e.token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        tokens.put(e.token, e.id);
+        storeToken(e, clock.instant().plus(heartbeatTimeout).plus(resumeWindow));
+    }
+
+    private void storeToken(Entry e, Instant expiresAt) {
+        if (e.token == null) {
+            return;
+        }
+        resumeStore.put(e.token, new ResumeStore.Ticket(e.id, e.user, e.device, presence.node(),
+                e.lease.generation()), expiresAt);
+    }
+
+    private void removeToken(String token) {
+        try {
+            resumeStore.remove(token);
+        } catch (RuntimeException ex) {
+            // It expires by itself; a stale token can only be refused (its connection is gone).
+            LOG.warn("could not remove a resume token; it will expire", ex);
+        }
     }
 
     private void moved(Entry e, Transition.Moved m) {
@@ -472,14 +529,16 @@ public final class ConnectionRegistry implements AutoCloseable {
     /** Options for {@link ConnectionRegistry}; validated in {@link #build()}. Not thread-safe. */
     public static final class Builder {
         private final PresenceService presence;
+        private final ResumeStore resumeStore;
         private Clock clock;
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration authTimeout = Duration.ofSeconds(10);
         private Duration resumeWindow = Duration.ofMinutes(2);
         private Duration heartbeatTimeout;
 
-        private Builder(PresenceService presence) {
+        private Builder(PresenceService presence, ResumeStore resumeStore) {
             this.presence = Objects.requireNonNull(presence, "presence");
+            this.resumeStore = Objects.requireNonNull(resumeStore, "resumeStore");
         }
 
         /** Clock (default: the presence service's clock). */

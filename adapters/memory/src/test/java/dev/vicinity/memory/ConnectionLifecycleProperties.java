@@ -88,6 +88,7 @@ class ConnectionLifecycleProperties {
         final MutableClock clock = new MutableClock();
         final InMemoryPresenceStore store = new InMemoryPresenceStore();
         final InMemoryEventBus bus = new InMemoryEventBus(clock);
+        final InMemoryResumeStore resumeStore = new InMemoryResumeStore();
         final List<PresenceService> presence = new ArrayList<>();
         final List<ConnectionRegistry> registries = new ArrayList<>();
         final List<PresenceChange> changes = new CopyOnWriteArrayList<>();
@@ -103,7 +104,7 @@ class ConnectionLifecycleProperties {
                 PresenceService p = PresenceService.builder(store, NodeId.of(n)).clock(clock).leaseTtl(TTL)
                         .offlineGrace(GRACE).nodeTtl(NODE_TTL).eventBus(bus).build();
                 presence.add(p);
-                registries.add(ConnectionRegistry.builder(p).resumeWindow(Duration.ofSeconds(60)).build());
+                registries.add(ConnectionRegistry.builder(p, resumeStore).resumeWindow(Duration.ofSeconds(60)).build());
             }
             presence.get(0).subscribe(changes::add); // node A sees local and (via the bus) remote changes
         }

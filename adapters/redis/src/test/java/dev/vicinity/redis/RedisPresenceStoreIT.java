@@ -1,6 +1,7 @@
 package dev.vicinity.redis;
 
 import dev.vicinity.core.spi.PresenceStore;
+import dev.vicinity.core.spi.ResumeStore;
 import dev.vicinity.testkit.PresenceStoreContract;
 import dev.vicinity.testkit.TestServers;
 import io.lettuce.core.RedisClient;
@@ -54,6 +55,11 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         String prefix = "vicinity-it-" + UUID.randomUUID();
         prefixes.add(prefix);
         return RedisPresenceStore.builder(first).keyPrefix(prefix).build();
+    }
+
+    @Override
+    protected ResumeStore createResumeStore() {
+        return RedisResumeStore.create(first, prefixes.get(prefixes.size() - 1));
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.vicinity.core.spi.PresenceStore;
 import dev.vicinity.core.spi.PresenceStore.Acquired;
 import dev.vicinity.core.spi.PresenceStore.Removed;
 import dev.vicinity.core.spi.PresenceStore.SweepResult;
+import dev.vicinity.core.spi.ResumeStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +51,12 @@ public abstract class PresenceStoreContract {
     protected PresenceStore createPeer(PresenceStore first) throws Exception {
         return first;
     }
+
+    /**
+     * The resume store used by the service-level scenarios (one per test; peers share it). Bindings
+     * return their own backend's implementation.
+     */
+    protected abstract ResumeStore createResumeStore() throws Exception;
 
     /** What this backend can do; default: everything. */
     protected Set<Capability> capabilities() {
@@ -259,6 +266,12 @@ public abstract class PresenceStoreContract {
         private final Duration grace = Duration.ofSeconds(10);
         private final Duration nodeTtl = Duration.ofSeconds(15);
         private final List<PresenceChange> changes = new CopyOnWriteArrayList<>();
+        private ResumeStore resumeStore;
+
+        @BeforeEach
+        void setUpResumeStore() throws Exception {
+            resumeStore = createResumeStore();
+        }
 
         private PresenceService presence(String nodeName, PresenceStore s) {
             PresenceService p = PresenceService.builder(s, node(nodeName)).clock(clock)
@@ -280,7 +293,7 @@ public abstract class PresenceStoreContract {
         @Test
         void fifty_rapid_reconnects_of_one_device_converge_to_one_live_lease_and_the_rest_replaced() {
             PresenceService p = presence("a", store);
-            ConnectionRegistry registry = ConnectionRegistry.builder(p).build();
+            ConnectionRegistry registry = ConnectionRegistry.builder(p, resumeStore).build();
             Map<ConnectionId, CloseCode> closedWith = new ConcurrentHashMap<>();
             List<ConnectionId> ids = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
@@ -307,7 +320,7 @@ public abstract class PresenceStoreContract {
         void a_dead_nodes_users_go_offline_within_ttl_plus_grace_exactly_once() throws Exception {
             PresenceService dying = presence("dying", store);
             PresenceService survivor = presence("survivor", createPeer(store));
-            ConnectionRegistry onDying = ConnectionRegistry.builder(dying).build();
+            ConnectionRegistry onDying = ConnectionRegistry.builder(dying, resumeStore).build();
             List<UserId> users = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 UserId u = user("victim" + i);
@@ -336,7 +349,7 @@ public abstract class PresenceStoreContract {
         @Test
         void offline_is_emitted_once_after_grace_and_not_at_all_for_a_quick_reconnect() {
             PresenceService p = presence("a", store);
-            ConnectionRegistry registry = ConnectionRegistry.builder(p).build();
+            ConnectionRegistry registry = ConnectionRegistry.builder(p, resumeStore).build();
             ConnectionId c1 = registry.open(code -> { });
             registry.authenticate(c1, user("f"), device("phone"));
             registry.close(c1, CloseCode.NORMAL);
@@ -358,7 +371,7 @@ public abstract class PresenceStoreContract {
         @Test
         void a_detached_connection_resumes_with_one_lease_and_a_spent_token_is_refused() {
             PresenceService p = presence("a", store);
-            ConnectionRegistry registry = ConnectionRegistry.builder(p).resumeWindow(Duration.ofMinutes(2)).build();
+            ConnectionRegistry registry = ConnectionRegistry.builder(p, resumeStore).resumeWindow(Duration.ofMinutes(2)).build();
             ConnectionId c = registry.open(code -> { });
             registry.authenticate(c, user("z"), device("phone"));
             String token = registry.resumeToken(c).orElseThrow();

@@ -13,6 +13,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.memory.InMemoryEventBus;
 import dev.vicinity.memory.InMemoryPresenceStore;
+import dev.vicinity.memory.InMemoryResumeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +52,7 @@ public final class Quickstart {
         PresenceService presence = PresenceService.builder(new InMemoryPresenceStore(), NodeId.of("node-1"))
                 .clock(clock).listener(log).eventBus(new InMemoryEventBus(clock))
                 .leaseTtl(Duration.ofSeconds(30)).offlineGrace(Duration.ofSeconds(10)).build();
-        ConnectionRegistry connections = ConnectionRegistry.builder(presence)
+        ConnectionRegistry connections = ConnectionRegistry.builder(presence, new InMemoryResumeStore())
                 .listener(log).resumeWindow(Duration.ofMinutes(2)).build();
 
         UserId alice = UserId.of("alice");

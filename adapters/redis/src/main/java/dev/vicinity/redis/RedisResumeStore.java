@@ -1,0 +1,86 @@
+package dev.vicinity.redis;
+
+import dev.vicinity.core.BackendUnavailableException;
+import dev.vicinity.core.ConnectionId;
+import dev.vicinity.core.DeviceId;
+import dev.vicinity.core.NodeId;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.spi.ResumeStore;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link ResumeStore} in Redis: one string key per token holding the ticket and its expiry; Redis
+ * also expires the key ({@code PXAT}) so abandoned tokens vanish by themselves. {@link #take} is one
+ * {@code GETDEL}, atomic across nodes. Expiry decisions use the caller's instants (the injected clock);
+ * the server-side expiry is only garbage collection and lies at least as late. Thread-safe.
+ */
+public final class RedisResumeStore implements ResumeStore {
+    private final RedisCommands<String, String> redis;
+    private final String prefix;
+
+    private RedisResumeStore(StatefulRedisConnection<String, String> connection, String keyPrefix) {
+        this.redis = connection.sync();
+        this.prefix = keyPrefix + ":resume:";
+    }
+
+    /** A store on the host's connection with key prefix {@code vicinity}. */
+    public static RedisResumeStore create(StatefulRedisConnection<String, String> connection) {
+        return create(connection, "vicinity");
+    }
+
+    /** A store on the host's connection with the given key prefix. */
+    public static RedisResumeStore create(StatefulRedisConnection<String, String> connection, String keyPrefix) {
+        Objects.requireNonNull(connection, "connection");
+        if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
+            throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
+        }
+        return new RedisResumeStore(connection, keyPrefix);
+    }
+
+    @Override
+    public void put(String token, Ticket ticket, Instant expiresAt) {
+        String value = String.join("|", ticket.connection().value(), ticket.user().value(), ticket.device().value(),
+                ticket.node().value(), Long.toString(ticket.generation()), Long.toString(expiresAt.toEpochMilli()));
+        try {
+            // Server-side expiry a little later than the logical one: the caller's clock decides.
+            long gcAt = Math.max(expiresAt.toEpochMilli(), System.currentTimeMillis()) + 60_000;
+            redis.set(prefix + token, value, SetArgs.Builder.pxAt(gcAt));
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable storing a resume token", e);
+        }
+    }
+
+    @Override
+    public Optional<Ticket> take(String token, Instant now) {
+        String value;
+        try {
+            value = redis.getdel(prefix + token);
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable taking a resume token", e);
+        }
+        if (value == null) {
+            return Optional.empty();
+        }
+        String[] f = value.split("\\|", -1);
+        if (Long.parseLong(f[5]) <= now.toEpochMilli()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Ticket(ConnectionId.of(f[0]), UserId.of(f[1]), DeviceId.of(f[2]), NodeId.of(f[3]),
+                Long.parseLong(f[4])));
+    }
+
+    @Override
+    public void remove(String token) {
+        try {
+            redis.del(prefix + token);
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable removing a resume token", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.vicinity.core.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/**
+ * What a domain module (geo, chat, rating) contributes to the gateway: request handlers for its
+ * frame types, and hooks into the connection lifecycle. Core never depends on the modules; the host
+ * registers each module's {@code FrameModule} with the gateway builder.
+ *
+ * <p>Hooks run synchronously on the thread of the lifecycle change and must be fast and thread-safe.
+ * An exception thrown by a hook is logged and does not affect the connection.
+ */
+public interface FrameModule {
+
+    /** Short module name; every frame type of the module starts with {@code name + "."}. */
+    String name();
+
+    /** Request handlers by frame type (e.g. {@code chat.send}). */
+    Map<String, FrameHandler> handlers();
+
+    /**
+     * A connection authenticated (hello) on this node. The module may add fields under its name to the
+     * {@code welcome} frame (e.g. chat's open sessions with their top sequences).
+     */
+    default void onAttached(ClientContext client, ObjectNode welcome) {}
+
+    /**
+     * A connection resumed on this node; {@code resumeFrame} is the client's {@code resume} frame
+     * (chat reads the last sequence per session from it and replays what is missing). Called after the
+     * connection is attached again, before the {@code resumed} reply is sent; pushes made here arrive
+     * before that reply.
+     */
+    default void onResumed(ClientContext client, JsonNode resumeFrame, ObjectNode resumed) {}
+
+    /** The transport was lost for a resumable reason; the connection may come back with resume. */
+    default void onDetached(ClientContext client) {}
+
+    /** The connection is closed for good on this node (clean close, replaced, expired...). */
+    default void onClosed(ClientContext client) {}
+}
