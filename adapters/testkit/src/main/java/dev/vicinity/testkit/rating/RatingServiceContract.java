@@ -30,13 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -645,6 +638,65 @@ public abstract class RatingServiceContract {
     }
 
     @Nested
+    class Fuzz {
+        @Test
+        @Timeout(120)
+        void concurrentMixedOperationsLeaveEveryAggregateEqualToItsRecount() throws Exception {
+            int users = 6;
+            int sessionCount = 30;
+            UserId[] people = new UserId[users];
+            for (int u = 0; u < users; u++) {
+                people[u] = UserId.of("p" + u);
+            }
+            SessionId[] ss = new SessionId[sessionCount];
+            for (int i = 0; i < sessionCount; i++) {
+                ss[i] = endedSession(people);
+            }
+            race(Math.max(4, threads() / 2), t -> {
+                Random rnd = new Random(1000 + t);
+                for (int op = 0; op < 400; op++) {
+                    RatingKey key = RatingKey.of(ss[rnd.nextInt(sessionCount)], people[rnd.nextInt(users)],
+                            people[rnd.nextInt(users)]);
+                    int kind = rnd.nextInt(10);
+                    if (kind < 6) {
+                        service.submit(new RatingRequest(key, 1 + rnd.nextInt(5), Set.of(), null,
+                                rnd.nextBoolean() ? "k" + t : null));
+                    } else if (kind < 7) {
+                        service.edit(key, 1 + rnd.nextInt(5), Set.of(), null);
+                    } else if (kind < 8) {
+                        service.withdraw(key);
+                    } else if (kind < 9) {
+                        service.revealDue();
+                    } else if (t == 0) {
+                        clock.advance(Duration.ofHours(4));
+                    }
+                }
+                return null;
+            });
+            clock.advance(WINDOW);
+            service.revealDue();
+
+            List<Rating> all = new ArrayList<>();
+            for (SessionId s : ss) {
+                for (UserId a : people) {
+                    for (UserId b : people) {
+                        service.find(RatingKey.of(s, a, b)).ifPresent(all::add);
+                    }
+                }
+            }
+            assertThat(all).isNotEmpty();
+            assertThat(all).noneMatch(r -> r.state() == RatingState.SEALED);
+            StarHistogram sum = StarHistogram.EMPTY;
+            for (UserId u : people) {
+                StarHistogram recount = StarHistogram.recount(all.stream().filter(r -> r.key().ratee().equals(u)).toList());
+                assertThat(service.aggregate(u)).as("aggregate of %s", u).isEqualTo(recount);
+                sum = sum.plus(recount);
+            }
+            assertThat(store.platformAggregate()).isEqualTo(sum);
+        }
+    }
+
+    @Nested
     class Scores {
         @Test
         void nothingIsShownBelowTheMinimumCount() {
@@ -786,31 +838,7 @@ public abstract class RatingServiceContract {
         }
     }
 
-    /** Runs {@code task(i)} on {@code n} threads released together; results in thread order. */
-    protected static <T> List<T> race(int n, IntFunction<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    ready.countDown();
-                    go.await();
-                    return task.apply(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            ready.await();
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(30, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
+    private static <T> List<T> race(int n, Race.IndexedTask<T> task) throws Exception {
+        return Race.run(n, task);
     }
 }

@@ -19,12 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -439,37 +433,7 @@ public abstract class RatingStoreContract {
         }
     }
 
-    /** Runs {@code task(i)} on {@code n} threads released at once; returns results in thread order. */
-    protected static <T> List<T> race(int n, IndexedTask<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    ready.countDown();
-                    go.await();
-                    return task.run(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            ready.await();
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(30, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** A task for {@link #race}. */
-    @FunctionalInterface
-    protected interface IndexedTask<T> {
-        T run(int index) throws Exception;
+    private static <T> List<T> race(int n, Race.IndexedTask<T> task) throws Exception {
+        return Race.run(n, task);
     }
 }
