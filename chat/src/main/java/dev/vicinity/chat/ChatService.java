@@ -425,7 +425,7 @@ public final class ChatService implements AutoCloseable {
                 messages.trim(id, m.sequence() - historyLimit);
             }
         }
-        publish(SESSION_TOPIC_PREFIX + id.value(), BusCodec.message(s.version(), m));
+        publish(sessionTopic(id), BusCodec.message(s.version(), m));
         return new SendResult.Stored(m, !r.created());
     }
 
@@ -800,6 +800,12 @@ public final class ChatService implements AutoCloseable {
         for (Participant p : s.participants()) {
             publish(USER_TOPIC_PREFIX + p.user().value(), notice);
         }
+    }
+
+    /** The session's topic; reuses the local subscription's string (its hash is cached) when there is one. */
+    private String sessionTopic(SessionId id) {
+        LocalSession ls = local.get(id);
+        return ls != null ? ls.topic : SESSION_TOPIC_PREFIX + id.value();
     }
 
     private void publish(String topic, byte[] payload) {
