@@ -1,0 +1,169 @@
+package dev.vicinity.postgres;
+
+import dev.vicinity.chat.spi.ChatSessionStore;
+import dev.vicinity.chat.spi.MessageStore;
+import dev.vicinity.core.ErrorCodes;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.postgres.internal.Jdbc;
+import dev.vicinity.rating.spi.RatingAuditStore;
+import dev.vicinity.rating.spi.RatingStore;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * Entry point of the PostgreSQL/PostGIS backend: one object per schema, giving the stores that
+ * implement Vicinity's database SPIs over the host's {@link DataSource}.
+ *
+ * <pre>
+ * PostgresVicinity pg = PostgresVicinity.builder(hikariDataSource).schema("vicinity").build();
+ * pg.schemaInstaller().install();          // idempotent; or apply SchemaInstaller.script(n) yourself
+ * ChatService chat = ChatService.builder(pg.chatSessionStore(), pg.messageStore(), ...)...build();
+ * RatingService ratings = RatingService.builder(pg.ratingStore(), sessions)...build();
+ * </pre>
+ *
+ * <p>The library never creates connections pools or threads: every operation borrows one connection
+ * from the data source for one transaction and returns it. All stores are thread-safe and may be
+ * shared by any number of threads and nodes; their atomicity comes from PostgreSQL transactions,
+ * row locks and unique constraints, never from JVM locks. Connection loss, server shutdown,
+ * serialization failures and deadlocks surface as the retryable
+ * {@link dev.vicinity.core.BackendUnavailableException} after the transaction was rolled back.
+ */
+public final class PostgresVicinity {
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private final Jdbc jdbc;
+    private final String schema;
+    private final String postgisSchema;
+    private final SchemaInstaller installer;
+    private final PostgresChatSessionStore chatSessions;
+    private final PostgresMessageStore messages;
+    private final PostgresRatingStore ratings;
+
+    private PostgresVicinity(Builder b) {
+        this.jdbc = new Jdbc(b.dataSource);
+        this.schema = b.schema;
+        this.postgisSchema = b.postgisSchema;
+        this.installer = new SchemaInstaller(jdbc, schema, postgisSchema, b.createPostgis);
+        String q = quote(schema);
+        this.chatSessions = new PostgresChatSessionStore(jdbc, q);
+        this.messages = new PostgresMessageStore(jdbc, q, b.maxPageSize);
+        this.ratings = new PostgresRatingStore(jdbc, q);
+    }
+
+    /** A builder over the host's data source (the host owns and closes it). */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** The installer of this schema's tables. */
+    public SchemaInstaller schemaInstaller() {
+        return installer;
+    }
+
+    /** Chat sessions with version compare-and-set ({@link ChatSessionStore}). */
+    public ChatSessionStore chatSessionStore() {
+        return chatSessions;
+    }
+
+    /** Message history with per-session gap-free sequences ({@link MessageStore}). */
+    public MessageStore messageStore() {
+        return messages;
+    }
+
+    /** Ratings and their aggregates; the same object is the {@link RatingAuditStore}. */
+    public PostgresRatingStore ratingStore() {
+        return ratings;
+    }
+
+    /** The schema holding Vicinity's tables. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The schema PostGIS is (expected to be) installed in. */
+    public String postgisSchema() {
+        return postgisSchema;
+    }
+
+    /** Names of every table of this adapter, schema-qualified and quoted (for operators' scripts and tests). */
+    public List<String> tables() {
+        String q = quote(schema);
+        return List.of(q + ".chat_session", q + ".chat_participant", q + ".chat_history", q + ".chat_message",
+                q + ".rating", q + ".rating_aggregate", q + ".rating_platform");
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier + '"';
+    }
+
+    /**
+     * Options of {@link PostgresVicinity}; validated in {@link #build()}. Not thread-safe; build once
+     * and share the result.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String schema = "vicinity";
+        private String postgisSchema = "public";
+        private boolean createPostgis = true;
+        private int maxPageSize = 1000;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** Schema of the adapter's tables (default {@code vicinity}); lower-case letters, digits, _ (max 63). */
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /**
+         * Schema PostGIS is installed in, or will be created in (default {@code public}, where
+         * {@code CREATE EXTENSION postgis} puts it by default). Spatial types, functions and operators
+         * are always qualified with it, so nothing depends on the connection's {@code search_path}.
+         */
+        public Builder postgisSchema(String postgisSchema) {
+            this.postgisSchema = postgisSchema;
+            return this;
+        }
+
+        /** Whether the installer may run {@code CREATE EXTENSION IF NOT EXISTS postgis} (default true). */
+        public Builder createPostgis(boolean createPostgis) {
+            this.createPostgis = createPostgis;
+            return this;
+        }
+
+        /**
+         * Largest page {@link MessageStore#range} returns, whatever limit the caller asks for
+         * (default 1000, 1..100000): bounds the memory and time of one history read.
+         */
+        public Builder maxPageSize(int maxPageSize) {
+            this.maxPageSize = maxPageSize;
+            return this;
+        }
+
+        /**
+         * Validates the options and builds the adapter; touches no connection.
+         *
+         * @throws InvalidInputException {@code invalid_argument} naming the bad option
+         */
+        public PostgresVicinity build() {
+            identifier("schema", schema);
+            identifier("postgisSchema", postgisSchema);
+            if (maxPageSize < 1 || maxPageSize > 100_000) {
+                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
+                        "maxPageSize must be 1..100000, got " + maxPageSize);
+            }
+            return new PostgresVicinity(this);
+        }
+
+        private static void identifier(String option, String value) {
+            if (value == null || !IDENTIFIER.matcher(value).matches()) {
+                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, option
+                        + " must match [a-z_][a-z0-9_]{0,62} (an unquoted PostgreSQL identifier), got " + value);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.vicinity.postgres;
+
+import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.testkit.rating.RatingServiceContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The testkit's {@link RatingServiceContract} against the real PostgreSQL (16 threads, 16+ connections). */
+class PostgresRatingServiceIT extends RatingServiceContract {
+    private static PostgresVicinity pg;
+
+    @BeforeAll
+    static void schema() {
+        PgTestDatabase.require();
+        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        PgTestDatabase.drop(pg);
+    }
+
+    @Override
+    protected RatingStore createStore() {
+        PgTestDatabase.truncate(pg);
+        return pg.ratingStore();
+    }
+}
