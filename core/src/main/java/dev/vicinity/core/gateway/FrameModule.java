@@ -17,6 +17,12 @@ public interface FrameModule {
     /** Short module name; every frame type of the module starts with {@code name + "."}. */
     String name();
 
+    /**
+     * Called once when the gateway is built, before any connection exists; modules that push frames
+     * outside a request (chat deliveries) keep the gateway to find local connections.
+     */
+    default void onStart(Gateway gateway) {}
+
     /** Request handlers by frame type (e.g. {@code chat.send}). */
     Map<String, FrameHandler> handlers();
 
@@ -29,8 +35,8 @@ public interface FrameModule {
     /**
      * A connection resumed on this node; {@code resumeFrame} is the client's {@code resume} frame
      * (chat reads the last sequence per session from it and replays what is missing). Called after the
-     * connection is attached again, before the {@code resumed} reply is sent; pushes made here arrive
-     * before that reply.
+     * connection is attached again, before the {@code resumed} reply is sent; pushes made here are
+     * held and sent right after that reply, in order.
      */
     default void onResumed(ClientContext client, JsonNode resumeFrame, ObjectNode resumed) {}
 

@@ -1,0 +1,170 @@
+package dev.vicinity.memory.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vicinity.core.ConnectionState;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.gateway.FrameHandler;
+import dev.vicinity.core.gateway.FrameModule;
+import dev.vicinity.core.gateway.GatewayLimits;
+import dev.vicinity.memory.gateway.GatewayHarness.Client;
+import dev.vicinity.memory.gateway.GatewayHarness.Node;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Limits and bad input at the gateway: every bad frame is answered, the connection survives where it may. */
+class GatewayLimitsTest {
+    private final GatewayHarness h = new GatewayHarness();
+
+    private Client authenticated(Node n, String user) {
+        Client c = n.connect(user);
+        c.hello(user, "d");
+        return c;
+    }
+
+    private static JsonNode last(Client c) {
+        return c.transport.received.get(c.transport.received.size() - 1);
+    }
+
+    @Test
+    void malformed_oversized_untyped_and_unknown_frames_get_errors_and_the_connection_survives() {
+        Node a = h.node("A");
+        Client c = authenticated(a, "alice");
+        c.raw("{not json");
+        assertThat(last(c).get("code").asText()).isEqualTo("malformed_frame");
+        assertThat(last(c).get("re").isNull()).isTrue();
+        c.raw("[1,2,3]");
+        assertThat(last(c).get("code").asText()).isEqualTo("malformed_frame");
+        c.raw("{\"type\":\"ping\"}");
+        assertThat(last(c).get("code").asText()).isEqualTo("missing_id");
+        c.raw("{\"id\":\"x1\",\"type\":42}");
+        assertThat(last(c).get("code").asText()).isEqualTo("unknown_type");
+        assertThat(last(c).get("re").asText()).isEqualTo("x1");
+        c.raw("{\"id\":\"x2\",\"type\":\"chat.explode\"}");
+        assertThat(last(c).get("code").asText()).isEqualTo("unknown_type");
+        c.raw("{\"id\":\"x3\",\"type\":\"chat.send\",\"text\":\"" + "a".repeat(20_000) + "\"}");
+        assertThat(last(c).get("code").asText()).isEqualTo("frame_too_large");
+        c.raw("{\"id\":\"x4\",\"type\":\"geo.location\",\"lat\":\"52.5\",\"lon\":13.4}");
+        assertThat(last(c).get("code").asText()).isEqualTo("invalid_field");
+        c.raw("{\"id\":\"x5\",\"type\":\"geo.location\",\"lat\":1e308,\"lon\":13.4}");
+        assertThat(last(c).get("type").asText()).isEqualTo("error");
+        c.raw("{\"id\":\"x6\",\"type\":\"geo.location\",\"lat\":91,\"lon\":13.4}");
+        assertThat(last(c).get("code").asText()).isNotBlank();
+        c.raw("[".repeat(100) + "]".repeat(100));
+        assertThat(last(c).get("code").asText()).isEqualTo("malformed_frame");
+        a.gateway.onBinary(c.connection);
+        assertThat(last(c).get("code").asText()).isEqualTo("binary_not_supported");
+        assertThat(c.request("ping").get("type").asText()).isEqualTo("pong");
+        assertThat(c.transport.isClosed()).isFalse();
+        assertThat(c.request("hello", "v", 1, "token", "valid:alice", "device", "d").get("code").asText())
+                .isEqualTo("already_authenticated");
+    }
+
+    @Test
+    void consecutive_bad_frames_close_the_connection_with_protocol_violation() {
+        Node a = h.node("A");
+        Client c = authenticated(a, "alice");
+        for (int i = 0; i < 19; i++) {
+            c.raw("garbage " + i);
+        }
+        assertThat(c.transport.isClosed()).isFalse();
+        c.raw("garbage 20");
+        assertThat(c.transport.closedWith).isEqualTo(4202);
+        assertThat(h.presenceStore.leasesOf(UserId.of("alice"))).isEmpty();
+    }
+
+    @Test
+    void a_frame_flood_is_rate_limited_per_user() {
+        h.limits = GatewayLimits.defaults().withFrameRate(5, 10).withMaxStrikes(1000);
+        Node a = h.node("A");
+        Client c = authenticated(a, "alice");
+        int limited = 0;
+        for (int i = 0; i < 50; i++) {
+            JsonNode r = c.request("ping");
+            if ("rate_limited".equals(r.path("code").asText())) {
+                limited++;
+            }
+        }
+        assertThat(limited).isGreaterThanOrEqualTo(39);
+        h.advance(java.time.Duration.ofSeconds(2), a);
+        assertThat(c.request("ping").get("type").asText()).isEqualTo("pong");
+    }
+
+    @Test
+    void a_slow_consumer_is_detached_with_a_resumable_code_instead_of_buffering() {
+        h.limits = GatewayLimits.defaults().withMaxOutboundInFlight(8).withFrameRate(1000, 1000);
+        Node a = h.node("A");
+        Client c = authenticated(a, "alice");
+        c.transport.stalled = true;
+        c.transport.clear();
+        for (int i = 0; i < 20; i++) {
+            c.raw("{\"id\":\"p" + i + "\",\"type\":\"ping\"}");
+        }
+        assertThat(c.transport.closedWith).isEqualTo(4002);
+        assertThat(c.transport.closeReason).isEqualTo("slow_consumer");
+        assertThat(c.transport.received).hasSizeLessThanOrEqualTo(8);
+        assertThat(a.gateway.connections().connections()).extracting(i -> i.state())
+                .containsExactly(ConnectionState.DETACHED);
+    }
+
+    @Test
+    void the_connection_cap_counts_live_connections_of_other_devices_across_nodes() {
+        h.limits = GatewayLimits.defaults().withMaxConnectionsPerUser(2);
+        Node a = h.node("A");
+        Node b = h.node("B");
+        a.connect("1").hello("alice", "d1");
+        b.connect("2").hello("alice", "d2");
+        Client third = a.connect("3");
+        assertThat(third.hello("alice", "d3").get("code").asText()).isEqualTo("too_many_connections");
+        assertThat(third.transport.closedWith).isEqualTo(4204);
+        // The same device reconnecting replaces itself and is always allowed.
+        Client again = b.connect("2b");
+        assertThat(again.hello("alice", "d2").get("type").asText()).isEqualTo("welcome");
+        assertThat(h.presenceStore.leasesOf(UserId.of("alice"))).hasSize(2);
+    }
+
+    @Test
+    void a_failing_handler_answers_internal_error_and_never_reaches_the_host() {
+        h.extraModules.add(new FrameModule() {
+            @Override
+            public String name() {
+                return "boom";
+            }
+
+            @Override
+            public Map<String, FrameHandler> handlers() {
+                return Map.of("boom.npe", r -> {
+                    throw new NullPointerException("bug");
+                }, "boom.twice", r -> {
+                    r.reply(r.newObject());
+                    throw new IllegalStateException("after reply");
+                });
+            }
+        });
+        Node a = h.node("A");
+        Client c = authenticated(a, "alice");
+        assertThat(c.request("boom.npe").get("code").asText()).isEqualTo("internal_error");
+        assertThat(c.request("boom.twice").get("type").asText()).isEqualTo("ok");
+        assertThat(c.request("ping").get("type").asText()).isEqualTo("pong");
+    }
+
+    @Test
+    void module_frame_types_must_carry_the_module_prefix() {
+        h.extraModules.add(new FrameModule() {
+            @Override
+            public String name() {
+                return "x";
+            }
+
+            @Override
+            public Map<String, FrameHandler> handlers() {
+                return Map.of("chat.steal", r -> { });
+            }
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.node("A"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chat.steal");
+        assertThat(List.of()).isEmpty();
+    }
+}

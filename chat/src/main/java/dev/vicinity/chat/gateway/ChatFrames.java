@@ -1,0 +1,328 @@
+package dev.vicinity.chat.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vicinity.chat.ActionResult;
+import dev.vicinity.chat.ChatEvent;
+import dev.vicinity.chat.ChatMessage;
+import dev.vicinity.chat.ChatRecipients;
+import dev.vicinity.chat.ChatResume;
+import dev.vicinity.chat.ChatService;
+import dev.vicinity.chat.ChatSession;
+import dev.vicinity.chat.Participant;
+import dev.vicinity.chat.ReplayCursor;
+import dev.vicinity.chat.SendResult;
+import dev.vicinity.chat.SessionView;
+import dev.vicinity.core.ConnectionId;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.MessageId;
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.gateway.ClientContext;
+import dev.vicinity.core.gateway.FrameHandler;
+import dev.vicinity.core.gateway.FrameModule;
+import dev.vicinity.core.gateway.Gateway;
+import dev.vicinity.core.gateway.GatewayConnection;
+import dev.vicinity.core.gateway.GatewayErrorCodes;
+import dev.vicinity.core.gateway.Request;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Chat in the gateway protocol: request frames {@code chat.invite}, {@code chat.accept},
+ * {@code chat.decline}, {@code chat.cancel}, {@code chat.leave}, {@code chat.block}, {@code chat.send},
+ * {@code chat.typing}, {@code chat.read}, {@code chat.history}; pushes {@code chat.session},
+ * {@code chat.message}, {@code chat.typing}, {@code chat.read}, {@code chat.resync},
+ * {@code chat.resumed}. It is also the {@link ChatRecipients} of the {@link ChatService}: build the
+ * service with {@link #recipients()} and hand the module to the gateway builder.
+ *
+ * <p>Membership is checked by the chat service on every action, so a user can only act on sessions
+ * they are a participant of ({@code not_participant} / {@code not_joined} otherwise). Thread-safe.
+ */
+public final class ChatFrames implements FrameModule {
+    private static final int MAX_ID = 128;
+    private static final int MAX_PAGE = 200;
+
+    private final Function<ChatRecipients, ChatService> serviceFactory;
+    private volatile ChatService chat;
+    private volatile Gateway gateway;
+
+    /**
+     * A module over {@code chat}, whose recipients must be {@link #recipients()} of this module:
+     * typically {@code new ChatFrames(r -> ChatService.builder(sessions, messages, bus, r)...build())}.
+     */
+    public ChatFrames(Function<ChatRecipients, ChatService> serviceFactory) {
+        this.serviceFactory = serviceFactory;
+    }
+
+    /** The chat service (available once the gateway is built). */
+    public ChatService service() {
+        ChatService s = chat;
+        if (s == null) {
+            throw new IllegalStateException("ChatFrames is not registered with a gateway yet");
+        }
+        return s;
+    }
+
+    /** The recipients view this module gives the chat service. */
+    public ChatRecipients recipients() {
+        return recipients;
+    }
+
+    private final ChatRecipients recipients = new ChatRecipients() {
+        @Override
+        public Collection<ConnectionId> localConnections(UserId user) {
+            Gateway g = gateway;
+            if (g == null) {
+                return List.of();
+            }
+            List<ConnectionId> ids = new ArrayList<>();
+            for (GatewayConnection c : g.localConnections(user)) {
+                ids.add(c.connection());
+            }
+            return ids;
+        }
+
+        @Override
+        public void deliver(ConnectionId connection, ChatEvent event) {
+            Gateway g = gateway;
+            if (g != null) {
+                g.connection(connection).ifPresent(c -> pushEvent(c, event));
+            }
+        }
+    };
+
+    @Override
+    public String name() {
+        return "chat";
+    }
+
+    @Override
+    public void onStart(Gateway g) {
+        this.gateway = g;
+        this.chat = serviceFactory.apply(recipients);
+    }
+
+    @Override
+    public Map<String, FrameHandler> handlers() {
+        Map<String, FrameHandler> h = new LinkedHashMap<>();
+        h.put("chat.invite", this::invite);
+        h.put("chat.accept", r -> action(r, chat.accept(session(r), r.user())));
+        h.put("chat.decline", r -> action(r, chat.decline(session(r), r.user())));
+        h.put("chat.cancel", r -> action(r, chat.cancel(session(r), r.user())));
+        h.put("chat.leave", r -> action(r, chat.leave(session(r), r.user())));
+        h.put("chat.block", r -> action(r, chat.block(session(r), r.user(), user(r, "user"))));
+        h.put("chat.send", this::send);
+        h.put("chat.typing", r -> {
+            boolean sent = chat.typing(session(r), r.user());
+            r.reply(r.newObject().put("sent", sent));
+        });
+        h.put("chat.read", r -> action(r, chat.markRead(session(r), r.user(), r.integer("seq", 0, Long.MAX_VALUE))));
+        h.put("chat.history", this::history);
+        return h;
+    }
+
+    @Override
+    public void onAttached(ClientContext client, ObjectNode welcome) {
+        welcome.set("chat", sessions(client, chat.attach(client.user())));
+    }
+
+    @Override
+    public void onResumed(ClientContext client, JsonNode frame, ObjectNode resumed) {
+        List<SessionView> views = chat.attach(client.user());
+        resumed.set("chat", sessions(client, views));
+        JsonNode last = frame.path("chat").path("sessions");
+        if (!last.isObject()) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = last.fields();
+        int count = 0;
+        while (it.hasNext() && count++ < 100) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isIntegralNumber() || e.getValue().asLong() < 0) {
+                continue;
+            }
+            SessionId id;
+            try {
+                id = SessionId.of(e.getKey());
+            } catch (InvalidInputException ex) {
+                continue;
+            }
+            replay(client, chat.resume(id, client.user(), e.getValue().asLong()));
+        }
+    }
+
+    @Override
+    public void onDetached(ClientContext client) {
+        chat.detach(client.user());
+    }
+
+    @Override
+    public void onClosed(ClientContext client) {
+        chat.detach(client.user());
+    }
+
+    // ---- handlers
+
+    private void invite(Request r) {
+        JsonNode to = r.frame().get("to");
+        if (to == null || !to.isArray() || to.isEmpty() || to.size() > 16) {
+            throw new InvalidInputException(GatewayErrorCodes.INVALID_FIELD, "to: expected an array of 1..16 user ids");
+        }
+        List<UserId> invitees = new ArrayList<>();
+        for (JsonNode u : to) {
+            if (!u.isTextual()) {
+                throw new InvalidInputException(GatewayErrorCodes.INVALID_FIELD, "to: expected user ids");
+            }
+            invitees.add(UserId.of(u.asText()));
+        }
+        ChatSession s = chat.invite(r.user(), invitees);
+        r.reply(r.newObject().set("session", sessionJson(r, s)));
+    }
+
+    private void send(Request r) {
+        SessionId id = session(r);
+        MessageId clientId = MessageId.of(r.text("clientId", MAX_ID));
+        String text = r.text("text", 64 * 1024);
+        SendResult result = chat.send(id, r.user(), clientId, text);
+        if (result instanceof SendResult.Stored stored) {
+            r.reply(r.newObject().put("seq", stored.message().sequence()).put("duplicate", stored.duplicate()));
+        } else {
+            SendResult.Refused refused = (SendResult.Refused) result;
+            r.error(refused.code(), refused.reason());
+        }
+    }
+
+    private void history(Request r) {
+        SessionId id = session(r);
+        long after = r.integer("after", 0, Long.MAX_VALUE);
+        int limit = (int) r.integer("limit", 1, MAX_PAGE);
+        ChatResume resume = chat.resume(id, r.user(), after);
+        if (resume instanceof ChatResume.Refused refused) {
+            r.error(refused.code(), refused.reason());
+            return;
+        }
+        ObjectNode body = r.newObject();
+        ArrayNode messages = body.putArray("messages");
+        if (resume instanceof ChatResume.Recovered rec) {
+            ReplayCursor cursor = rec.replay();
+            while (cursor.hasNext() && messages.size() < limit) {
+                for (ChatMessage m : cursor.nextPage()) {
+                    if (messages.size() < limit) {
+                        messages.add(messageJson(r, m, false));
+                    }
+                }
+            }
+            body.put("top", rec.top()).put("complete", true);
+        } else {
+            ChatResume.Reload reload = (ChatResume.Reload) resume;
+            body.put("top", reload.top()).put("oldestRetained", reload.oldestRetained()).put("complete", false);
+        }
+        r.reply(body);
+    }
+
+    private void action(Request r, ActionResult result) {
+        if (result instanceof ActionResult.Done done) {
+            r.reply(r.newObject().set("session", sessionJson(r, done.session())));
+        } else {
+            ActionResult.Refused refused = (ActionResult.Refused) result;
+            r.error(refused.code(), refused.reason());
+        }
+    }
+
+    private void replay(ClientContext c, ChatResume resume) {
+        if (resume instanceof ChatResume.Recovered rec) {
+            ReplayCursor cursor = rec.replay();
+            int sent = 0;
+            while (cursor.hasNext()) {
+                for (ChatMessage m : cursor.nextPage()) {
+                    c.push("chat.message", messageJson(c, m, true));
+                    sent++;
+                }
+            }
+            c.push("chat.resumed", c.newObject().put("session", rec.session().value()).put("recovered", true)
+                    .put("top", rec.top()).put("replayed", sent));
+        } else if (resume instanceof ChatResume.Reload reload) {
+            c.push("chat.resumed", c.newObject().put("session", reload.session().value()).put("recovered", false)
+                    .put("top", reload.top()));
+        } else {
+            ChatResume.Refused refused = (ChatResume.Refused) resume;
+            c.push("chat.resumed", c.newObject().put("session", refused.session().value()).put("recovered", false)
+                    .put("code", refused.code()));
+        }
+    }
+
+    // ---- JSON
+
+    private static SessionId session(Request r) {
+        return SessionId.of(r.text("session", MAX_ID));
+    }
+
+    private static UserId user(Request r, String field) {
+        return UserId.of(r.text(field, MAX_ID));
+    }
+
+    private ArrayNode sessions(ClientContext c, List<SessionView> views) {
+        ArrayNode arr = c.newObject().arrayNode();
+        for (SessionView v : views) {
+            ObjectNode s = sessionJson(c, v.session());
+            s.put("top", v.top()).put("lastRead", v.lastRead()).put("unread", v.unread());
+            arr.add(s);
+        }
+        return arr;
+    }
+
+    static ObjectNode sessionJson(ClientContext c, ChatSession s) {
+        ObjectNode o = c.newObject();
+        o.put("id", s.id().value());
+        o.put("state", s.state().name());
+        if (s.endReason() != null) {
+            o.put("endReason", s.endReason().wireName());
+        }
+        o.put("inviter", s.inviter().value());
+        o.put("version", s.version());
+        ArrayNode ps = o.putArray("participants");
+        for (Participant p : s.participants()) {
+            ps.addObject().put("user", p.user().value()).put("state", p.state().name()).put("lastRead", p.lastRead());
+        }
+        Optional.ofNullable(s.timeoutAt()).ifPresent(t -> o.put("timeoutAt", t.toEpochMilli()));
+        return o;
+    }
+
+    static ObjectNode messageJson(ClientContext c, ChatMessage m, boolean replayed) {
+        ObjectNode o = c.newObject();
+        o.put("session", m.session().value());
+        o.put("seq", m.sequence());
+        o.put("from", m.sender().value());
+        o.put("clientId", m.clientId().value());
+        o.put("text", m.text());
+        o.put("at", m.storedAt().toEpochMilli());
+        if (replayed) {
+            o.put("replayed", true);
+        }
+        return o;
+    }
+
+    private static void pushEvent(GatewayConnection c, ChatEvent event) {
+        if (event instanceof ChatEvent.NewMessage nm) {
+            c.push("chat.message", messageJson(c, nm.message(), false));
+        } else if (event instanceof ChatEvent.SessionChanged sc) {
+            c.push("chat.session", c.newObject().set("session", sessionJson(c, sc.snapshot())));
+        } else if (event instanceof ChatEvent.Typing t) {
+            c.push("chat.typing", c.newObject().put("session", t.session().value()).put("user", t.user().value())
+                    .put("until", t.expiresAt().toEpochMilli()));
+        } else if (event instanceof ChatEvent.ReadMarker rm) {
+            c.push("chat.read", c.newObject().put("session", rm.session().value()).put("user", rm.user().value())
+                    .put("seq", rm.sequence()));
+        } else if (event instanceof ChatEvent.ResyncRequired rr) {
+            c.push("chat.resync", c.newObject().put("session", rr.session().value()).put("top", rr.top()));
+        }
+    }
+}

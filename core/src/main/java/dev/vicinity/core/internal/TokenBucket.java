@@ -1,0 +1,42 @@
+package dev.vicinity.core.internal;
+
+import java.time.Clock;
+
+/**
+ * A token bucket refilled continuously from an injected clock. Thread-safe (synchronized; contention
+ * is per bucket). Used for per-user frame rates.
+ */
+public final class TokenBucket {
+    private final double ratePerNano;
+    private final double capacity;
+    private final Clock clock;
+    private double tokens;
+    private long lastNanos;
+
+    public TokenBucket(double perSecond, int burst, Clock clock) {
+        this.ratePerNano = perSecond / 1e9;
+        this.capacity = burst;
+        this.clock = clock;
+        this.tokens = burst;
+        this.lastNanos = nanos();
+    }
+
+    private long nanos() {
+        java.time.Instant i = clock.instant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** Takes one token if available. */
+    public synchronized boolean tryTake() {
+        long now = nanos();
+        if (now > lastNanos) {
+            tokens = Math.min(capacity, tokens + (now - lastNanos) * ratePerNano);
+            lastNanos = now;
+        }
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}

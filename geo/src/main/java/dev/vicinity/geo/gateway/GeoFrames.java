@@ -1,0 +1,120 @@
+package dev.vicinity.geo.gateway;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.gateway.FrameHandler;
+import dev.vicinity.core.gateway.FrameModule;
+import dev.vicinity.core.gateway.GatewayErrorCodes;
+import dev.vicinity.core.gateway.Request;
+import dev.vicinity.geo.IngestResult;
+import dev.vicinity.geo.LocationFix;
+import dev.vicinity.geo.LocationService;
+import dev.vicinity.geo.LocationSource;
+import dev.vicinity.geo.NearbyMatch;
+import dev.vicinity.geo.NearbyMatcher;
+import dev.vicinity.geo.NearbyPage;
+import dev.vicinity.geo.NearbyQuery;
+import dev.vicinity.geo.spi.BlockList;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Geo in the gateway protocol: {@code geo.location} (a fix from the client; collection),
+ * {@code geo.nearby} (a page of nearby users with distance buckets, never coordinates; matching),
+ * {@code geo.block} and {@code geo.unblock}. Coordinates only travel from the client to ingest; no
+ * frame ever carries another user's coordinates. Thread-safe.
+ */
+public final class GeoFrames implements FrameModule {
+    private static final int MAX_ID = 128;
+
+    private final LocationService locations;
+    private final NearbyMatcher matcher;
+    private final BlockList blocks;
+
+    /** A module over the host's location service, matcher and block list. */
+    public GeoFrames(LocationService locations, NearbyMatcher matcher, BlockList blocks) {
+        this.locations = Objects.requireNonNull(locations, "locations");
+        this.matcher = Objects.requireNonNull(matcher, "matcher");
+        this.blocks = Objects.requireNonNull(blocks, "blocks");
+    }
+
+    @Override
+    public String name() {
+        return "geo";
+    }
+
+    @Override
+    public Map<String, FrameHandler> handlers() {
+        Map<String, FrameHandler> h = new LinkedHashMap<>();
+        h.put("geo.location", this::location);
+        h.put("geo.nearby", this::nearby);
+        h.put("geo.block", r -> {
+            UserId other = UserId.of(r.text("user", MAX_ID));
+            if (other.equals(r.user())) {
+                throw new InvalidInputException(GatewayErrorCodes.INVALID_FIELD, "user: cannot block yourself");
+            }
+            blocks.block(r.user(), other);
+        });
+        h.put("geo.unblock", r -> blocks.unblock(r.user(), UserId.of(r.text("user", MAX_ID))));
+        return h;
+    }
+
+    private void location(Request r) {
+        LocationSource source = source(r.optionalText("source", 16).orElse("precise"));
+        Instant at = r.frame().has("at") ? Instant.ofEpochMilli(r.integer("at", 0, 253_402_300_799_999L))
+                : locations.clock().instant();
+        LocationFix fix;
+        if (source == LocationSource.UNKNOWN) {
+            fix = LocationFix.denied(at);
+        } else {
+            double accuracy = r.frame().has("accuracy") ? r.number("accuracy") : 0;
+            fix = LocationFix.of(r.number("lat"), r.number("lon"), source, accuracy, at);
+        }
+        IngestResult result = locations.submit(r.user(), fix);
+        ObjectNode body = r.newObject();
+        if (result instanceof IngestResult.Accepted) {
+            body.put("accepted", true).put("discoverable", true);
+        } else if (result instanceof IngestResult.Denied d) {
+            body.put("accepted", true).put("discoverable", d.discoverable());
+        } else {
+            body.put("accepted", false).put("reason", "superseded");
+        }
+        r.reply(body);
+    }
+
+    private void nearby(Request r) {
+        double radius = r.number("radius");
+        int limit = (int) r.integer("limit", 1, 100);
+        NearbyQuery q = NearbyQuery.of(r.user(), radius, limit);
+        if (r.bool("includeOffline", false)) {
+            q = q.withOffline();
+        }
+        var cursor = r.optionalText("cursor", 1024);
+        if (cursor.isPresent()) {
+            q = q.after(cursor.get());
+        }
+        NearbyPage page = matcher.nearby(q);
+        ObjectNode body = r.newObject();
+        ArrayNode users = body.putArray("users");
+        for (NearbyMatch m : page.matches()) {
+            users.addObject().put("user", m.user().value()).put("distance", m.distance().label())
+                    .put("bucket", m.distance().index());
+        }
+        page.next().ifPresent(n -> body.put("cursor", n));
+        r.reply(body);
+    }
+
+    private static LocationSource source(String s) {
+        try {
+            return LocationSource.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(GatewayErrorCodes.INVALID_FIELD,
+                    "source: expected precise, approximate, manual or unknown");
+        }
+    }
+}
