@@ -1,29 +1,41 @@
 package dev.vicinity.examples.quickstart;
 
-import dev.vicinity.core.CloseCode;
-import dev.vicinity.core.ConnectionId;
-import dev.vicinity.core.ConnectionRegistry;
-import dev.vicinity.core.ConnectionStateChange;
+import dev.vicinity.chat.ChatService;
+import dev.vicinity.chat.ChatSessionState;
+import dev.vicinity.chat.gateway.ChatFrames;
 import dev.vicinity.core.DeviceId;
 import dev.vicinity.core.NodeId;
-import dev.vicinity.core.PresenceChange;
 import dev.vicinity.core.PresenceService;
-import dev.vicinity.core.ResumeResult;
 import dev.vicinity.core.UserId;
-import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.gateway.Gateway;
+import dev.vicinity.core.gateway.GatewayConnection;
+import dev.vicinity.core.gateway.Principal;
+import dev.vicinity.core.gateway.Transport;
+import dev.vicinity.geo.LocationService;
+import dev.vicinity.geo.NearbyMatcher;
+import dev.vicinity.geo.gateway.GeoFrames;
+import dev.vicinity.memory.InMemoryBlockList;
+import dev.vicinity.memory.InMemoryChatSessionStore;
 import dev.vicinity.memory.InMemoryEventBus;
+import dev.vicinity.memory.InMemoryLocationStore;
+import dev.vicinity.memory.InMemoryMessageStore;
 import dev.vicinity.memory.InMemoryPresenceStore;
+import dev.vicinity.memory.InMemoryProximityIndex;
+import dev.vicinity.memory.InMemoryRatingStore;
 import dev.vicinity.memory.InMemoryResumeStore;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
+import dev.vicinity.rating.RatableSession;
+import dev.vicinity.rating.RatingService;
+import dev.vicinity.rating.gateway.RatingFrames;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
- * A host application in one file: wires presence and the connection registry on the in-memory
- * backend and walks one user through connect, a dropped transport, resume, a second device
- * replacing the first, and a clean close, printing what Vicinity reports at each step.
+ * A host application in one file: {@link #gateway()} wires presence, geo, chat and rating on the
+ * in-memory backend behind one {@link Gateway}; {@link #main} plays two clients through it (as a
+ * WebSocket server would hand it frames) and prints every frame.
  *
  * <p>Run it with {@code mvn -B -q -pl examples/quickstart -am compile exec:java}.
  */
@@ -31,63 +43,87 @@ public final class Quickstart {
 
     private Quickstart() {}
 
-    public static void main(String[] args) {
-        // A clock the demo can move, so timeouts happen instantly instead of after minutes.
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T12:00:00Z"));
-        Clock clock = new Clock() {
-            @Override public Instant instant() { return now.get(); }
-            @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        };
-        VicinityListener log = new VicinityListener() {
-            @Override public void onConnectionStateChanged(ConnectionStateChange c) {
-                say("connection " + shortId(c.connection()) + ": " + c.previous() + " -> " + c.current()
-                        + (c.code() == null ? "" : " (" + c.code().wireName() + ")"));
-            }
-            @Override public void onPresenceChanged(PresenceChange p) {
-                say("presence: " + p.user() + " is " + (p.online() ? "online" : "offline"));
-            }
-        };
-
+    /** Everything a node needs, on the in-memory backend (swap the stores for H2GIS, PostgreSQL or Redis). */
+    static Gateway gateway() {
+        InMemoryEventBus bus = new InMemoryEventBus();
+        InMemoryBlockList blocks = new InMemoryBlockList();
+        InMemoryChatSessionStore sessions = new InMemoryChatSessionStore();
         PresenceService presence = PresenceService.builder(new InMemoryPresenceStore(), NodeId.of("node-1"))
-                .clock(clock).listener(log).eventBus(new InMemoryEventBus(clock))
-                .leaseTtl(Duration.ofSeconds(30)).offlineGrace(Duration.ofSeconds(10)).build();
-        ConnectionRegistry connections = ConnectionRegistry.builder(presence, new InMemoryResumeStore())
-                .listener(log).resumeWindow(Duration.ofMinutes(2)).build();
-
-        UserId alice = UserId.of("alice");
-        say("-- alice opens the app on her phone");
-        ConnectionId phone = connections.open(code -> say("  (host closes phone transport: " + code.wireName() + ")"));
-        connections.authenticate(phone, alice, DeviceId.of("phone"));
-        String token = connections.resumeToken(phone).orElseThrow();
-
-        say("-- the phone loses its network; 20 s later it reconnects and resumes");
-        connections.detach(phone, CloseCode.TRANSPORT_LOST);
-        now.set(now.get().plusSeconds(20));
-        connections.tick();
-        ResumeResult resumed = connections.resume(token, code -> say("  (host closes phone transport: " + code.wireName() + ")"));
-        say("resume: " + resumed.getClass().getSimpleName() + ", online=" + presence.isOnline(alice)
-                + ", leases=" + presence.liveLeases(alice).size());
-
-        say("-- a replayed (spent) resume token is refused");
-        say("replay: " + connections.resume(token, code -> { }));
-
-        say("-- alice logs in again from the same phone (new install): the old connection is replaced");
-        ConnectionId phone2 = connections.open(code -> { });
-        connections.authenticate(phone2, alice, DeviceId.of("phone"));
-
-        say("-- alice closes the app; offline is announced once, after the grace period");
-        connections.close(phone2, CloseCode.NORMAL);
-        for (int s = 0; s < 12; s++) {
-            now.set(now.get().plusSeconds(1));
-            connections.tick();
-        }
-        say("done: online=" + presence.isOnline(alice) + ", connections=" + connections.countByState());
+                .eventBus(bus).build();
+        LocationService locations = LocationService.builder(new InMemoryLocationStore(), new InMemoryProximityIndex())
+                .build();
+        NearbyMatcher matcher = NearbyMatcher.builder(locations, blocks, presence::isOnline).build();
+        ChatFrames chat = new ChatFrames(recipients -> ChatService.builder(sessions, new InMemoryMessageStore(), bus,
+                recipients).blockRecorder(blocks::block).build());
+        RatingService ratings = RatingService.builder(new InMemoryRatingStore(), id -> sessions.find(id)
+                .filter(s -> s.state() == ChatSessionState.ENDED)
+                .map(s -> RatableSession.ended(s.id(), new HashSet<>(s.participantIds()), s.endedAt()))).build();
+        return Gateway.builder(presence, new InMemoryResumeStore(),
+                        // Your authentication: here the token "demo:<name>" is accepted as user <name>.
+                        (token, device) -> token.startsWith("demo:")
+                                ? Optional.of(new Principal(UserId.of(token.substring(5)), DeviceId.of(device)))
+                                : Optional.empty())
+                .module(new GeoFrames(locations, matcher, blocks))
+                .module(chat)
+                .module(new RatingFrames(ratings))
+                .build();
     }
 
-    private static String shortId(ConnectionId id) {
-        String v = id.value();
-        return v.substring(v.length() - 6);
+    /** A transport that prints what the server sends, as a browser's WebSocket would receive it. */
+    static Transport printing(String who, Consumer<String> inbox) {
+        return new Transport() {
+            @Override
+            public CompletionStage<?> send(String text) {
+                say(who + " <- " + text);
+                inbox.accept(text);
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void close(int status, String reason) {
+                say(who + " closed: " + status + " " + reason);
+            }
+
+            @Override
+            public String remoteAddress() {
+                return who;
+            }
+        };
+    }
+
+    public static void main(String[] args) {
+        Gateway gateway = gateway();
+        String[] session = new String[1];
+        Consumer<String> sessionSniffer = text -> {
+            int i = text.indexOf("\"session\":{\"id\":\"");
+            if (i >= 0 && session[0] == null) {
+                session[0] = text.substring(i + 17, text.indexOf('"', i + 17));
+            }
+        };
+        GatewayConnection alice = gateway.open(printing("alice", sessionSniffer));
+        GatewayConnection bob = gateway.open(printing("bob  ", t -> { }));
+        send(gateway, alice, "{\"type\":\"hello\",\"id\":\"1\",\"v\":1,\"token\":\"demo:alice\",\"device\":\"phone\"}");
+        send(gateway, bob, "{\"type\":\"hello\",\"id\":\"1\",\"v\":1,\"token\":\"demo:bob\",\"device\":\"phone\"}");
+        send(gateway, alice, "{\"type\":\"geo.location\",\"id\":\"2\",\"lat\":52.5200,\"lon\":13.4050,\"accuracy\":10}");
+        send(gateway, bob, "{\"type\":\"geo.location\",\"id\":\"2\",\"lat\":52.5235,\"lon\":13.4120,\"accuracy\":25}");
+        send(gateway, alice, "{\"type\":\"geo.nearby\",\"id\":\"3\",\"radius\":5000,\"limit\":10}");
+        send(gateway, alice, "{\"type\":\"chat.invite\",\"id\":\"4\",\"to\":[\"bob\"]}");
+        String s = session[0];
+        send(gateway, bob, "{\"type\":\"chat.accept\",\"id\":\"3\",\"session\":\"" + s + "\"}");
+        send(gateway, alice, "{\"type\":\"chat.send\",\"id\":\"5\",\"session\":\"" + s + "\",\"clientId\":\"m1\",\"text\":\"coffee?\"}");
+        send(gateway, bob, "{\"type\":\"chat.send\",\"id\":\"4\",\"session\":\"" + s + "\",\"clientId\":\"m1\",\"text\":\"sure!\"}");
+        send(gateway, alice, "{\"type\":\"chat.leave\",\"id\":\"6\",\"session\":\"" + s + "\"}");
+        send(gateway, alice, "{\"type\":\"rating.submit\",\"id\":\"7\",\"session\":\"" + s + "\",\"ratee\":\"bob\",\"stars\":5}");
+        send(gateway, bob, "{\"type\":\"rating.submit\",\"id\":\"5\",\"session\":\"" + s + "\",\"ratee\":\"alice\",\"stars\":4}");
+        send(gateway, bob, "{\"type\":\"chat.send\",\"id\":\"6\",\"session\":\"" + s + "\",\"clientId\":\"m2\",\"text\":\"hello?\"}");
+        send(gateway, bob, "{\"type\":\"geo.location\",\"id\":\"7\",\"lat\":\"NaN\",\"lon\":13.4}");
+        gateway.onClosed(alice, 1000, "bye");
+        gateway.onClosed(bob, 1000, "bye");
+    }
+
+    private static void send(Gateway gateway, GatewayConnection c, String frame) {
+        say(c.transport().remoteAddress() + " -> " + frame);
+        gateway.onText(c, frame);
     }
 
     @SuppressWarnings("java:S106") // an example application may print
