@@ -88,6 +88,9 @@ public interface VicinityListener {
     /** A rating was refused with a stable {@code code} (e.g. {@code already_rated}); nothing was stored. */
     default void onRatingRejected(SessionId session, UserId rater, String code) {}
 
+    /** A sealed rating was edited by its rater (content only; it still counts nowhere until revealed). */
+    default void onRatingEdited(SessionId session, UserId rater, UserId ratee) {}
+
     /** {@code count} ratings of a session were revealed and now count in aggregates. */
     default void onRatingsRevealed(SessionId session, int count) {}
 

@@ -239,6 +239,7 @@ public final class RatingService {
             }
             Rating next = current.withContent(stars, newTags, newComment, now);
             if (store.compareAndSet(current.version(), next)) {
+                listener.onRatingEdited(key.session(), key.rater(), key.ratee());
                 return new RatingResult.Accepted(next, false);
             }
         }

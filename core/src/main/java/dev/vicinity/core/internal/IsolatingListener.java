@@ -133,6 +133,11 @@ public final class IsolatingListener implements VicinityListener {
     }
 
     @Override
+    public void onRatingEdited(SessionId session, UserId rater, UserId ratee) {
+        guard("onRatingEdited", () -> delegate.onRatingEdited(session, rater, ratee));
+    }
+
+    @Override
     public void onRatingsRevealed(SessionId session, int count) {
         guard("onRatingsRevealed", () -> delegate.onRatingsRevealed(session, count));
     }
