@@ -4,6 +4,8 @@ import dev.vicinity.chat.spi.ChatSessionStore;
 import dev.vicinity.chat.spi.MessageStore;
 import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.geo.spi.BlockList;
+import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.postgres.internal.Jdbc;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
@@ -19,6 +21,7 @@ import javax.sql.DataSource;
  * <pre>
  * PostgresVicinity pg = PostgresVicinity.builder(hikariDataSource).schema("vicinity").build();
  * pg.schemaInstaller().install();          // idempotent; or apply SchemaInstaller.script(n) yourself
+ * LocationService locations = LocationService.builder(pg.locationStore(), pg.proximityIndex())...build();
  * ChatService chat = ChatService.builder(pg.chatSessionStore(), pg.messageStore(), ...)...build();
  * RatingService ratings = RatingService.builder(pg.ratingStore(), sessions)...build();
  * </pre>
@@ -40,6 +43,9 @@ public final class PostgresVicinity {
     private final PostgresChatSessionStore chatSessions;
     private final PostgresMessageStore messages;
     private final PostgresRatingStore ratings;
+    private final PostgresLocationStore locations;
+    private final PostgresProximityIndex proximity;
+    private final PostgresBlockList blocks;
 
     private PostgresVicinity(Builder b) {
         this.jdbc = new Jdbc(b.dataSource);
@@ -50,6 +56,9 @@ public final class PostgresVicinity {
         this.chatSessions = new PostgresChatSessionStore(jdbc, q);
         this.messages = new PostgresMessageStore(jdbc, q, b.maxPageSize);
         this.ratings = new PostgresRatingStore(jdbc, q);
+        this.locations = new PostgresLocationStore(jdbc, q);
+        this.proximity = new PostgresProximityIndex(jdbc, q, quote(postgisSchema));
+        this.blocks = new PostgresBlockList(jdbc, q);
     }
 
     /** A builder over the host's data source (the host owns and closes it). */
@@ -77,6 +86,21 @@ public final class PostgresVicinity {
         return ratings;
     }
 
+    /** Users' public locations with version compare-and-set ({@link LocationStore}). */
+    public LocationStore locationStore() {
+        return locations;
+    }
+
+    /** The PostGIS proximity index; also offers batched upserts and the query plan. */
+    public PostgresProximityIndex proximityIndex() {
+        return proximity;
+    }
+
+    /** Who blocked whom ({@link BlockList}). */
+    public BlockList blockList() {
+        return blocks;
+    }
+
     /** The schema holding Vicinity's tables. */
     public String schema() {
         return schema;
@@ -91,7 +115,8 @@ public final class PostgresVicinity {
     public List<String> tables() {
         String q = quote(schema);
         return List.of(q + ".chat_session", q + ".chat_participant", q + ".chat_history", q + ".chat_message",
-                q + ".rating", q + ".rating_aggregate", q + ".rating_platform");
+                q + ".rating", q + ".rating_aggregate", q + ".rating_platform", q + ".location", q + ".proximity",
+                q + ".user_block");
     }
 
     static String quote(String identifier) {

@@ -46,7 +46,8 @@ public final class SchemaInstaller {
     private record Script(int version, String resource, String description, boolean needsPostgis) {}
 
     private static final List<Script> SCRIPTS = List.of(
-            new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings", false));
+            new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings", false),
+            new Script(2, "V2__geo.sql", "locations, proximity index (PostGIS), block list", true));
 
     /** The highest schema version this release installs. */
     public static final int LATEST_VERSION = SCRIPTS.get(SCRIPTS.size() - 1).version();

@@ -71,6 +71,8 @@ final class PgTestDatabase {
         config.setMinimumIdle(0);
         config.setPoolName(name);
         config.setConnectionTimeout(10_000);
+        // Tests need atomicity and visibility, not crash durability: do not wait for WAL flushes.
+        config.setConnectionInitSql("SET synchronous_commit = off");
         return new HikariDataSource(config);
     }
 
