@@ -1,4 +1,4 @@
 /**
- * Binds the Vicinity listener to Micrometer meters. Not implemented yet: filled by the benchmarks and metrics issue.
+ * Binds the Vicinity listener to Micrometer meters. {@link dev.vicinity.micrometer.MicrometerListener} turns every listener event into meters.
  */
 package dev.vicinity.micrometer;

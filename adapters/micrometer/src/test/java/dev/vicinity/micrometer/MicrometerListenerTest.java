@@ -1,0 +1,84 @@
+package dev.vicinity.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vicinity.core.CloseCode;
+import dev.vicinity.core.ConnectionId;
+import dev.vicinity.core.ConnectionState;
+import dev.vicinity.core.ConnectionStateChange;
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.spi.BusHealth;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MicrometerListenerTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MicrometerListener metrics = new MicrometerListener(registry);
+    private final ConnectionId c = ConnectionId.of("c1");
+    private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    private double connections(String state) {
+        return registry.get("vicinity.connections").tag("state", state).gauge().value();
+    }
+
+    @Test
+    void connection_gauges_follow_transitions_and_resumes_are_counted() {
+        metrics.onConnectionStateChanged(new ConnectionStateChange(c, null, null, ConnectionState.CONNECTING, null, now));
+        metrics.onConnectionStateChanged(new ConnectionStateChange(c, UserId.of("u"), ConnectionState.CONNECTING,
+                ConnectionState.OPEN, null, now));
+        assertThat(connections("connecting")).isZero();
+        assertThat(connections("open")).isEqualTo(1);
+        metrics.onConnectionStateChanged(new ConnectionStateChange(c, UserId.of("u"), ConnectionState.OPEN,
+                ConnectionState.DETACHED, CloseCode.TRANSPORT_LOST, now));
+        metrics.onConnectionStateChanged(new ConnectionStateChange(c, UserId.of("u"), ConnectionState.DETACHED,
+                ConnectionState.OPEN, null, now));
+        metrics.onConnectionStateChanged(new ConnectionStateChange(c, UserId.of("u"), ConnectionState.OPEN,
+                ConnectionState.CLOSED, CloseCode.NORMAL, now));
+        assertThat(connections("open")).isZero();
+        assertThat(connections("detached")).isZero();
+        assertThat(registry.get("vicinity.connection.resumes").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vicinity.connection.transitions").tag("code", "transport_lost").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void domain_events_become_tagged_counters_and_timers_without_ids() {
+        metrics.onNearbyQuery(UserId.of("user-xyz-42"), 5, 120_000);
+        metrics.onNearbyRejected(UserId.of("user-xyz-42"), "location_required");
+        metrics.onMessageStored(SessionId.of("sess-abc-17"), 1);
+        metrics.onMessageDelivered(SessionId.of("sess-abc-17"), 1, 2, 50_000);
+        metrics.onRatingRejected(SessionId.of("sess-abc-17"), UserId.of("user-xyz-42"), "already_rated");
+        metrics.onBusHealthChanged(new BusHealth(false, "down", now));
+        assertThat(registry.get("vicinity.geo.nearby").timer().count()).isEqualTo(1);
+        assertThat(registry.get("vicinity.geo.nearby.rejected").tag("code", "location_required").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("vicinity.chat.messages.stored").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vicinity.chat.messages.delivered").timer().count()).isEqualTo(1);
+        assertThat(registry.get("vicinity.rating.rejected").tag("code", "already_rated").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vicinity.bus.healthy").gauge().value()).isZero();
+        registry.getMeters().forEach(m -> m.getId().getTags().forEach(t ->
+                assertThat(t.getValue()).doesNotContain("user-xyz-42").doesNotContain("sess-abc-17")));
+    }
+
+    @Test
+    void ghost_gauge_is_leases_minus_live_connections() {
+        metrics.bindGhostGauge(() -> 7, () -> 5);
+        assertThat(registry.get("vicinity.presence.ghosts").gauge().value()).isEqualTo(2);
+    }
+
+    @Test
+    void every_listener_event_is_turned_into_a_meter() throws Exception {
+        for (Method m : VicinityListener.class.getMethods()) {
+            if (Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            assertThat(MicrometerListener.class.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass())
+                    .as(m.getName()).isEqualTo(MicrometerListener.class);
+        }
+    }
+}
