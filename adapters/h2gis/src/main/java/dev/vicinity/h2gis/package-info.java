@@ -1,4 +1,5 @@
 /**
- * Embedded persistent backend on H2 + H2GIS + JTS, the zero-setup default. Not implemented yet: filled by the H2GIS adapter issue.
+ * The embedded, persistent, zero-setup backend on H2 + H2GIS + JTS: {@link dev.vicinity.h2gis.H2gisVicinity}
+ * gives stores for locations, proximity, the block list, chat sessions, message history and ratings.
  */
 package dev.vicinity.h2gis;

@@ -1,0 +1,278 @@
+package dev.vicinity.h2gis;
+
+import dev.vicinity.core.ErrorCodes;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.UserId;
+import dev.vicinity.geo.BoundingBox;
+import dev.vicinity.geo.GeoDistance;
+import dev.vicinity.geo.GeoPoint;
+import dev.vicinity.geo.spi.Candidate;
+import dev.vicinity.geo.spi.ProximityIndex;
+import dev.vicinity.h2gis.internal.Jdbc;
+import dev.vicinity.h2gis.internal.Nanos;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.PrecisionModel;
+
+/**
+ * {@link ProximityIndex} on H2: a {@code proximity} table with a planar point per user (x = longitude,
+ * y = latitude, degrees) under an R-tree {@code SPATIAL INDEX}, and the exact coordinates in two
+ * {@code DOUBLE} columns.
+ *
+ * <p>Why not {@code ST_DWithin}/{@code ST_Distance}: in H2GIS they are planar on lon/lat (degrees),
+ * which is wrong on a sphere (a degree of longitude shrinks with latitude). So the database only
+ * selects candidates with a <em>constant</em> bounding box, {@code geom && :box}, which the R-tree
+ * answers; the box is {@link BoundingBox#around} the search circle, computed in Java and split in two
+ * at the antimeridian ({@code UNION ALL} of two index scans; a box around a pole spans every
+ * longitude). The canonical haversine ({@link GeoDistance}) then filters and ranks the candidates in
+ * Java, so inclusion and order are exact (no tolerance is used).
+ *
+ * <p>Nearest k within R, by expanding boxes: the first box has the radius at which the last query's
+ * observed density predicts about {@code limit} users (or {@link H2gisVicinity.Builder#proximityStartRadius}
+ * before any query); if fewer than {@code limit} users lie within that radius the radius grows
+ * (by the square root of the shortfall, at least ×1.5, at most up to R) and the box is queried again.
+ * Once {@code limit} users lie within a radius r, they are the {@code limit} nearest overall, because
+ * everyone outside r is farther. So a query reads about the users of one or two boxes around the k
+ * nearest, not everything inside R. {@link Integer#MAX_VALUE} as limit ("everything within R")
+ * queries the box of R once.
+ *
+ * <p>Consistency: each box query is one statement and sees each user once at one committed
+ * position; the answer comes from the last box query alone, deduplicated by user. {@link #upsert}
+ * is one {@code MERGE} (atomic); {@link #upsertAll} writes a batch in one transaction. Positions and
+ * observation times read back exactly. {@link #size} counts the table (O(n)). Thread-safe; the
+ * density hint is a benign racy field of this instance.
+ */
+public final class H2gisProximityIndex implements ProximityIndex {
+    private static final int SRID = 4326;
+
+    private final Jdbc jdbc;
+    private final double startRadius;
+    private final GeometryFactory geometries = new GeometryFactory(new PrecisionModel(), SRID);
+    private final String upsert;
+    private final String remove;
+    private final String oneBox;
+    private final String twoBoxes;
+    private final String count;
+    /** Users per square metre seen by the last query that found anyone; 0 before that. */
+    private volatile double densityHint;
+
+    H2gisProximityIndex(Jdbc jdbc, String schema, double startRadius) {
+        this.jdbc = jdbc;
+        this.startRadius = startRadius;
+        String t = schema + ".proximity";
+        upsert = "MERGE INTO " + t + " (user_id, lat, lon, geom, observed_at_ns) KEY (user_id) VALUES (?, ?, ?, ?, ?)";
+        remove = "DELETE FROM " + t + " WHERE user_id = ?";
+        String select = "SELECT user_id, lat, lon, observed_at_ns FROM " + t + " WHERE geom && ?";
+        oneBox = select;
+        twoBoxes = select + " UNION ALL " + select;
+        count = "SELECT COUNT(*) FROM " + t;
+    }
+
+    @Override
+    public void upsert(UserId user, GeoPoint point, Instant observedAt) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(point, "point");
+        long at = Nanos.of(Objects.requireNonNull(observedAt, "observedAt"));
+        jdbc.autoCommit("proximity upsert", c -> {
+            try (PreparedStatement ps = c.prepareStatement(upsert)) {
+                bindRow(ps, user, point, at);
+                return mergeRetryingDuplicates(ps);
+            }
+        });
+    }
+
+    /**
+     * Upserts a batch in one transaction (one connection, one commit): how high location update
+     * rates should reach the database. When a user appears more than once the last entry wins, as
+     * if the entries had been upserted in order. Rows are written in user order so that concurrent
+     * batches lock rows in the same order.
+     *
+     * @return the number of distinct users written
+     */
+    public int upsertAll(Collection<Candidate> entries) {
+        Objects.requireNonNull(entries, "entries");
+        Map<String, Candidate> last = new TreeMap<>();
+        for (Candidate e : entries) {
+            last.put(Objects.requireNonNull(e, "entry").user().value(), e);
+        }
+        if (last.isEmpty()) {
+            return 0;
+        }
+        long[] times = new long[last.size()];
+        int i = 0;
+        for (Candidate e : last.values()) {
+            times[i++] = Nanos.of(e.observedAt());
+        }
+        return jdbc.inTransaction("proximity upsert batch", c -> {
+            try (PreparedStatement ps = c.prepareStatement(upsert)) {
+                int k = 0;
+                for (Candidate e : last.values()) {
+                    bindRow(ps, e.user(), e.point(), times[k++]);
+                    mergeRetryingDuplicates(ps);
+                }
+            }
+            return last.size();
+        });
+    }
+
+    @Override
+    public boolean remove(UserId user) {
+        Objects.requireNonNull(user, "user");
+        return jdbc.autoCommit("proximity remove", c -> {
+            try (PreparedStatement ps = c.prepareStatement(remove)) {
+                ps.setString(1, user.value());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<Candidate> candidates(GeoPoint center, double radiusMeters, int limit) {
+        Objects.requireNonNull(center, "center");
+        check(radiusMeters, limit);
+        return jdbc.autoCommit("proximity candidates", c -> {
+            double r = limit == Integer.MAX_VALUE ? radiusMeters : Math.min(radiusMeters, firstRadius(limit));
+            while (true) {
+                List<Hit> hits = within(c, center, r);
+                if (hits.size() >= limit || r >= radiusMeters) {
+                    if (!hits.isEmpty() && r > 0) {
+                        densityHint = hits.size() / (Math.PI * r * r);
+                    }
+                    hits.sort(Comparator.comparingDouble(Hit::distance).thenComparing(h -> h.candidate().user().value()));
+                    List<Candidate> out = new ArrayList<>(Math.min(limit, hits.size()));
+                    for (int i = 0; i < hits.size() && i < limit; i++) {
+                        out.add(hits.get(i).candidate());
+                    }
+                    return List.copyOf(out);
+                }
+                double factor = hits.isEmpty() ? 4.0 : Math.min(4.0, Math.max(1.5, Math.sqrt((double) limit / hits.size()) * 1.2));
+                r = Math.min(radiusMeters, Math.max(r * factor, 1.0));
+            }
+        });
+    }
+
+    /**
+     * H2's plan ({@code EXPLAIN}) for the bounding-box statement of {@link #candidates} at this
+     * radius: names the spatial index ({@code PROXIMITY_GEOM}) when H2 uses it. For tests and operators.
+     */
+    public String explain(GeoPoint center, double radiusMeters) {
+        Objects.requireNonNull(center, "center");
+        check(radiusMeters, 1);
+        return jdbc.autoCommit("proximity explain", c -> {
+            BoundingBox box = BoundingBox.around(center, radiusMeters);
+            try (PreparedStatement ps = prepareBoxQuery(c, "EXPLAIN ", box); ResultSet rs = ps.executeQuery()) {
+                StringBuilder plan = new StringBuilder();
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+                return plan.toString();
+            }
+        });
+    }
+
+    @Override
+    public int size() {
+        return jdbc.autoCommit("proximity size", c -> {
+            try (PreparedStatement ps = c.prepareStatement(count); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return (int) Math.min(Integer.MAX_VALUE, rs.getLong(1));
+            }
+        });
+    }
+
+    private double firstRadius(int limit) {
+        double density = densityHint;
+        if (density <= 0) {
+            return startRadius;
+        }
+        return Math.max(1.0, Math.sqrt(limit / (Math.PI * density)) * 1.2);
+    }
+
+    /** Everyone within {@code r} metres of {@code center} (canonical distance), each user once. */
+    private List<Hit> within(Connection c, GeoPoint center, double r) throws SQLException {
+        BoundingBox box = BoundingBox.around(center, r);
+        List<Hit> hits = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (PreparedStatement ps = prepareBoxQuery(c, "", box); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                double lat = rs.getDouble(2);
+                double lon = rs.getDouble(3);
+                double d = GeoDistance.meters(center.lat(), center.lon(), lat, lon);
+                if (d <= r) {
+                    String id = rs.getString(1);
+                    if (seen.add(id)) {
+                        hits.add(new Hit(new Candidate(UserId.of(id), GeoPoint.ofLatLon(lat, lon),
+                                Nanos.toInstant(rs.getLong(4))), d));
+                    }
+                }
+            }
+        }
+        return hits;
+    }
+
+    private PreparedStatement prepareBoxQuery(Connection c, String prefix, BoundingBox box) throws SQLException {
+        PreparedStatement ps;
+        if (box.crossesAntimeridian()) {
+            ps = c.prepareStatement(prefix + twoBoxes);
+            ps.setObject(1, envelope(box.minLon(), 180.0, box.minLat(), box.maxLat()));
+            ps.setObject(2, envelope(-180.0, box.maxLon(), box.minLat(), box.maxLat()));
+        } else {
+            ps = c.prepareStatement(prefix + oneBox);
+            ps.setObject(1, envelope(box.minLon(), box.maxLon(), box.minLat(), box.maxLat()));
+        }
+        return ps;
+    }
+
+    private Geometry envelope(double minLon, double maxLon, double minLat, double maxLat) {
+        return geometries.toGeometry(new Envelope(minLon, maxLon, minLat, maxLat));
+    }
+
+    private void bindRow(PreparedStatement ps, UserId user, GeoPoint point, long at) throws SQLException {
+        ps.setString(1, user.value());
+        ps.setDouble(2, point.lat());
+        ps.setDouble(3, point.lon());
+        ps.setObject(4, geometries.createPoint(new Coordinate(point.lon(), point.lat())));
+        ps.setLong(5, at);
+    }
+
+    /** A MERGE of a new key can lose a race with another MERGE of that key: then it is an update. */
+    private int mergeRetryingDuplicates(PreparedStatement ps) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                if (attempt >= 3 || !jdbc.dialect().isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void check(double radiusMeters, int limit) {
+        if (!(radiusMeters >= 0) || Double.isInfinite(radiusMeters)) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "radius must be a finite number >= 0");
+        }
+        if (limit < 1) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
+        }
+    }
+
+    /** A candidate with its canonical distance from the query centre. */
+    private record Hit(Candidate candidate, double distance) {}
+}

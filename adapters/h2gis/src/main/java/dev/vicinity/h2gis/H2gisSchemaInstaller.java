@@ -1,0 +1,239 @@
+package dev.vicinity.h2gis;
+
+import dev.vicinity.core.VicinityException;
+import dev.vicinity.h2gis.internal.Jdbc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.h2gis.functions.factory.H2GISFunctions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates or upgrades the adapter's tables from the versioned SQL resources
+ * {@code dev/vicinity/h2gis/V<n>__<description>.sql}, and (optionally) registers the H2GIS spatial
+ * functions in the database. Obtain one from {@link H2gisVicinity#schemaInstaller()}.
+ *
+ * <p>Guarantees: {@link #install()} is idempotent. H2 commits every DDL statement by itself, so a
+ * version cannot be applied in one transaction as on PostgreSQL; instead every statement of the
+ * scripts is idempotent ({@code IF NOT EXISTS}, {@code MERGE}) and a version is recorded in
+ * {@code <schema>.vicinity_schema_history} only after its last statement succeeded: an install that
+ * failed half way is completed by the next call. An installed version whose script changed, or a
+ * version newer than this release knows, fails with {@code schema_mismatch} before anything is
+ * changed. Calls on one installer are serialised; two JVMs cannot open the same file database
+ * anyway (unless the host enables H2's AUTO_SERVER, in which case the idempotent statements still
+ * converge).
+ *
+ * <p>The H2GIS functions ({@code ST_*}, about 300 aliases) are registered once per database when
+ * {@link H2gisVicinity.Builder#loadH2gisFunctions(boolean)} is on (the default; it takes a few
+ * seconds the first time and is persisted in the database). The adapter's own statements do not
+ * need them (it binds JTS geometries directly); they are there for the host's spatial SQL and GIS
+ * tools. Thread-safe.
+ */
+public final class H2gisSchemaInstaller {
+    private static final Logger LOG = LoggerFactory.getLogger(H2gisSchemaInstaller.class);
+
+    /** One versioned script. */
+    private record Script(int version, String resource, String description) {}
+
+    private static final List<Script> SCRIPTS = List.of(
+            new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings"),
+            new Script(2, "V2__geo.sql", "locations, proximity index (spatial R-tree), block list"));
+
+    /** The highest schema version this release installs. */
+    public static final int LATEST_VERSION = SCRIPTS.get(SCRIPTS.size() - 1).version();
+
+    private final Jdbc jdbc;
+    private final String schema;
+    private final boolean loadH2gis;
+
+    H2gisSchemaInstaller(Jdbc jdbc, String schema, boolean loadH2gis) {
+        this.jdbc = jdbc;
+        this.schema = schema;
+        this.loadH2gis = loadH2gis;
+    }
+
+    /**
+     * Brings the schema to {@link #LATEST_VERSION}, creating the schema itself if needed, and
+     * registers the H2GIS functions if configured and missing.
+     *
+     * @return the versions applied by this call, ascending (empty if everything was installed)
+     * @throws VicinityException {@code schema_mismatch} (nothing changed) or
+     *     {@code backend_unavailable} (retryable; a later call completes the install)
+     */
+    public synchronized List<Integer> install() {
+        return jdbc.autoCommit("schema install", c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + quoted());
+                st.execute("CREATE TABLE IF NOT EXISTS " + history() + " (version INTEGER PRIMARY KEY,"
+                        + " description VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
+                        + " installed_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+            }
+            Map<Integer, String> installed = installed(c);
+            for (Map.Entry<Integer, String> e : installed.entrySet()) {
+                Script known = SCRIPTS.stream().filter(s -> s.version() == e.getKey()).findFirst().orElse(null);
+                if (known == null) {
+                    throw new VicinityException(H2gisErrorCodes.SCHEMA_MISMATCH, "schema " + schema + " has version "
+                            + e.getKey() + ", newer than this release (" + LATEST_VERSION + ")");
+                }
+                if (!checksum(raw(known)).equals(e.getValue())) {
+                    throw new VicinityException(H2gisErrorCodes.SCHEMA_MISMATCH, "schema " + schema + " version "
+                            + known.version() + " was installed from a different script");
+                }
+            }
+            if (loadH2gis && !h2gisLoaded(c)) {
+                long t0 = System.nanoTime();
+                H2GISFunctions.load(c);
+                LOG.info("H2GIS spatial functions registered in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            }
+            List<Integer> applied = new ArrayList<>();
+            for (Script s : SCRIPTS) {
+                if (installed.containsKey(s.version())) {
+                    continue;
+                }
+                try (Statement st = c.createStatement()) {
+                    for (String sql : statements(substitute(raw(s)))) {
+                        st.execute(sql);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "MERGE INTO " + history() + " (version, description, checksum) KEY (version) VALUES (?, ?, ?)")) {
+                    ps.setInt(1, s.version());
+                    ps.setString(2, s.description());
+                    ps.setString(3, checksum(raw(s)));
+                    ps.executeUpdate();
+                }
+                applied.add(s.version());
+            }
+            if (!applied.isEmpty()) {
+                LOG.info("Vicinity schema {} upgraded to version {} (applied {})", schema, LATEST_VERSION, applied);
+            }
+            return List.copyOf(applied);
+        });
+    }
+
+    /** The highest installed version, or 0 if the schema or its history table does not exist. */
+    public int installedVersion() {
+        return jdbc.autoCommit("schema version", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'VICINITY_SCHEMA_HISTORY'")) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return 0;
+                    }
+                }
+            }
+            return installed(c).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+        });
+    }
+
+    /** Whether the H2GIS functions are registered in this database. */
+    public boolean h2gisFunctionsLoaded() {
+        return jdbc.autoCommit("h2gis check", H2gisSchemaInstaller::h2gisLoaded);
+    }
+
+    /**
+     * The SQL of {@code version} with this installer's schema name filled in, for hosts that apply
+     * DDL themselves (they must also create the history table or never mix both ways).
+     *
+     * @throws IllegalArgumentException for an unknown version
+     */
+    public String script(int version) {
+        for (Script s : SCRIPTS) {
+            if (s.version() == version) {
+                return substitute(raw(s));
+            }
+        }
+        throw new IllegalArgumentException("no schema version " + version + " (1.." + LATEST_VERSION + ")");
+    }
+
+    private static boolean h2gisLoaded(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.ROUTINES"
+                     + " WHERE ROUTINE_NAME = 'ST_MAKEENVELOPE'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
+    /** Splits a script at semicolons that end a line; drops comment lines. */
+    static List<String> statements(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : script.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+                continue;
+            }
+            if (trimmed.endsWith(";")) {
+                current.append(trimmed, 0, trimmed.length() - 1);
+                out.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(line).append('\n');
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString());
+        }
+        return out;
+    }
+
+    private Map<Integer, String> installed(Connection c) throws SQLException {
+        Map<Integer, String> versions = new TreeMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, checksum FROM " + history())) {
+            while (rs.next()) {
+                versions.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return versions;
+    }
+
+    private String quoted() {
+        return jdbc.dialect().quote(schema);
+    }
+
+    private String history() {
+        return quoted() + ".vicinity_schema_history";
+    }
+
+    private String substitute(String sql) {
+        return sql.replace("${schema}", quoted());
+    }
+
+    private static String raw(Script s) {
+        try (InputStream in = H2gisSchemaInstaller.class.getResourceAsStream(s.resource())) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + s.resource());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String checksum(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.vicinity.h2gis;
+
+import dev.vicinity.chat.spi.ChatSessionStore;
+import dev.vicinity.chat.spi.MessageStore;
+import dev.vicinity.core.ErrorCodes;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.geo.spi.BlockList;
+import dev.vicinity.geo.spi.LocationStore;
+import dev.vicinity.h2gis.internal.H2Dialect;
+import dev.vicinity.h2gis.internal.Jdbc;
+import dev.vicinity.rating.spi.RatingAuditStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the embedded H2 + H2GIS backend: one object per schema, giving the stores that
+ * implement Vicinity's database SPIs. Zero setup:
+ *
+ * <pre>
+ * try (H2gisVicinity db = H2gisVicinity.open("jdbc:h2:file:./data/vicinity")) {   // creates + installs
+ *     LocationService locations = LocationService.builder(db.locationStore(), db.proximityIndex())...build();
+ *     ChatService chat = ChatService.builder(db.chatSessionStore(), db.messageStore(), ...)...build();
+ *     RatingService ratings = RatingService.builder(db.ratingStore(), sessions)...build();
+ * }
+ * </pre>
+ *
+ * or, over a data source the host owns, {@code H2gisVicinity.builder(dataSource).build()} followed
+ * by {@code schemaInstaller().install()}.
+ *
+ * <p>With {@link #open(String)} / {@link #builder(String)} the adapter owns a small H2 connection
+ * pool and {@link #close()} shuts the database down cleanly (a file database then holds every
+ * committed write and can be reopened, in this JVM or the next). With {@link #builder(DataSource)}
+ * the host owns the data source and {@code close()} does nothing. All stores are thread-safe; their
+ * atomicity comes from H2 transactions, row locks and unique constraints, never from JVM locks, so
+ * several adapters on the same database (e.g. H2's AUTO_SERVER mode) stay correct. A closed or
+ * unreachable database surfaces as the retryable {@link dev.vicinity.core.BackendUnavailableException}.
+ */
+public final class H2gisVicinity implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(H2gisVicinity.class);
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private final Jdbc jdbc;
+    private final JdbcConnectionPool ownedPool;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String schema;
+    private final H2gisSchemaInstaller installer;
+    private final H2gisChatSessionStore chatSessions;
+    private final H2gisMessageStore messages;
+    private final H2gisRatingStore ratings;
+    private final H2gisLocationStore locations;
+    private final H2gisProximityIndex proximity;
+    private final H2gisBlockList blocks;
+
+    private H2gisVicinity(Builder b, DataSource dataSource, JdbcConnectionPool ownedPool) {
+        this.ownedPool = ownedPool;
+        this.jdbc = new Jdbc(dataSource, new H2Dialect());
+        this.schema = b.schema;
+        this.installer = new H2gisSchemaInstaller(jdbc, schema, b.loadH2gisFunctions);
+        String q = jdbc.dialect().quote(schema);
+        this.chatSessions = new H2gisChatSessionStore(jdbc, q);
+        this.messages = new H2gisMessageStore(jdbc, q, b.maxPageSize);
+        this.ratings = new H2gisRatingStore(jdbc, q);
+        this.locations = new H2gisLocationStore(jdbc, q);
+        this.proximity = new H2gisProximityIndex(jdbc, q, b.proximityStartRadius);
+        this.blocks = new H2gisBlockList(jdbc, q);
+    }
+
+    /**
+     * Opens (creating if needed) the database at {@code jdbcUrl} with default options and installs
+     * the schema: the zero-setup path. Examples: {@code jdbc:h2:file:./data/vicinity} (persistent),
+     * {@code jdbc:h2:mem:demo} (gone after {@link #close()}).
+     *
+     * @throws InvalidInputException {@code invalid_argument} if the URL is not an H2 URL
+     * @throws dev.vicinity.core.BackendUnavailableException if the database cannot be opened (e.g. a
+     *     file database already open in another process)
+     */
+    public static H2gisVicinity open(String jdbcUrl) {
+        H2gisVicinity db = builder(jdbcUrl).build();
+        try {
+            db.schemaInstaller().install();
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A builder for an adapter that owns a connection pool on {@code jdbcUrl} (user {@code sa}, empty
+     * password unless {@link Builder#credentials} says otherwise). If the URL does not set
+     * {@code LOCK_TIMEOUT}, 10 s is added, so that writers queueing for one hot row wait instead of
+     * failing after H2's default of 1 s.
+     */
+    public static Builder builder(String jdbcUrl) {
+        return new Builder(null, Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+    }
+
+    /** A builder over the host's data source (the host owns and closes it). */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /** The installer of this schema's tables. */
+    public H2gisSchemaInstaller schemaInstaller() {
+        return installer;
+    }
+
+    /** Chat sessions with version compare-and-set ({@link ChatSessionStore}). */
+    public ChatSessionStore chatSessionStore() {
+        return chatSessions;
+    }
+
+    /** Message history with per-session gap-free sequences ({@link MessageStore}). */
+    public MessageStore messageStore() {
+        return messages;
+    }
+
+    /** Ratings and their aggregates; the same object is the {@link RatingAuditStore}. */
+    public H2gisRatingStore ratingStore() {
+        return ratings;
+    }
+
+    /** Users' public locations with version compare-and-set ({@link LocationStore}). */
+    public LocationStore locationStore() {
+        return locations;
+    }
+
+    /** The spatial proximity index; also offers batched upserts and the query plan. */
+    public H2gisProximityIndex proximityIndex() {
+        return proximity;
+    }
+
+    /** Who blocked whom ({@link BlockList}). */
+    public BlockList blockList() {
+        return blocks;
+    }
+
+    /** The schema holding Vicinity's tables. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The data source every store uses. */
+    public DataSource dataSource() {
+        return jdbc.dataSource();
+    }
+
+    /** Names of every table of this adapter, schema-qualified and quoted (for operators' scripts and tests). */
+    public List<String> tables() {
+        String q = jdbc.dialect().quote(schema);
+        return List.of(q + ".chat_session", q + ".chat_participant", q + ".chat_history", q + ".chat_message",
+                q + ".rating", q + ".rating_aggregate", q + ".rating_platform", q + ".location", q + ".proximity",
+                q + ".user_block");
+    }
+
+    /**
+     * If this adapter owns its pool: shuts the database down ({@code SHUTDOWN}: every committed write
+     * is on disk for a file database; an in-memory database is gone) and disposes the pool. Every
+     * store then fails with {@code backend_unavailable}. Does nothing for a host data source.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        if (ownedPool == null || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        try (Connection c = ownedPool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            LOG.debug("shutdown of the database failed (error {}); it may already be closed", e.getErrorCode());
+        }
+        ownedPool.dispose();
+    }
+
+    /**
+     * Options of {@link H2gisVicinity}; validated in {@link #build()}. Not thread-safe; build once
+     * and share the result.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final String jdbcUrl;
+        private String user = "sa";
+        private String password = "";
+        private String schema = "vicinity";
+        private int maxPageSize = 1000;
+        private int maxConnections = 16;
+        private double proximityStartRadius = 500.0;
+        private boolean loadH2gisFunctions = true;
+
+        private Builder(DataSource dataSource, String jdbcUrl) {
+            this.dataSource = dataSource;
+            this.jdbcUrl = jdbcUrl;
+        }
+
+        /** Schema of the adapter's tables (default {@code vicinity}); lower-case letters, digits, _ (max 63). */
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /** User and password of an owned pool (default {@code sa} and empty); ignored for a host data source. */
+        public Builder credentials(String user, String password) {
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /** Size of an owned pool (default 16, 1..1000); ignored for a host data source. */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Largest page {@link MessageStore#range} returns, whatever limit the caller asks for
+         * (default 1000, 1..100000).
+         */
+        public Builder maxPageSize(int maxPageSize) {
+            this.maxPageSize = maxPageSize;
+            return this;
+        }
+
+        /**
+         * Radius of the first bounding box of a nearest-k query before the index has seen any data
+         * (default 500 m, 1 m..100 km); later queries start from the observed density.
+         */
+        public Builder proximityStartRadius(double meters) {
+            this.proximityStartRadius = meters;
+            return this;
+        }
+
+        /**
+         * Whether the installer registers the H2GIS spatial functions in the database (default true;
+         * a few seconds, once per database). The stores do not need them.
+         */
+        public Builder loadH2gisFunctions(boolean load) {
+            this.loadH2gisFunctions = load;
+            return this;
+        }
+
+        /**
+         * Validates the options and builds the adapter. With a URL it creates the pool (no connection
+         * is opened yet); with a data source it touches no connection.
+         *
+         * @throws InvalidInputException {@code invalid_argument} naming the bad option
+         */
+        public H2gisVicinity build() {
+            if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
+                throw invalid("schema must match [a-z_][a-z0-9_]{0,62}, got " + schema);
+            }
+            if (maxPageSize < 1 || maxPageSize > 100_000) {
+                throw invalid("maxPageSize must be 1..100000, got " + maxPageSize);
+            }
+            if (!(proximityStartRadius >= 1.0 && proximityStartRadius <= 100_000.0)) {
+                throw invalid("proximityStartRadius must be 1..100000 metres, got " + proximityStartRadius);
+            }
+            if (dataSource != null) {
+                return new H2gisVicinity(this, dataSource, null);
+            }
+            if (!jdbcUrl.startsWith("jdbc:h2:")) {
+                throw invalid("jdbcUrl must be an H2 URL (jdbc:h2:file:..., jdbc:h2:mem:...), got " + jdbcUrl);
+            }
+            if (maxConnections < 1 || maxConnections > 1000) {
+                throw invalid("maxConnections must be 1..1000, got " + maxConnections);
+            }
+            if (user == null || password == null) {
+                throw invalid("credentials must not be null");
+            }
+            String url = jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";LOCK_TIMEOUT=")
+                    ? jdbcUrl : jdbcUrl + ";LOCK_TIMEOUT=10000";
+            JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
+            pool.setMaxConnections(maxConnections);
+            return new H2gisVicinity(this, pool, pool);
+        }
+
+        private static InvalidInputException invalid(String message) {
+            return new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, message);
+        }
+    }
+}
