@@ -21,9 +21,11 @@ public final class Jdbc {
     /** Work on the borrowed connection. */
     @FunctionalInterface
     public interface Work<T> {
+        /** Does the work; the connection must not be closed or kept. */
         T run(Connection connection) throws SQLException;
     }
 
+    /** A template over the host's data source (never closed by this class). */
     public Jdbc(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
