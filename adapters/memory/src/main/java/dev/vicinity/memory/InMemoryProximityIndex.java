@@ -9,14 +9,14 @@ import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
 import dev.vicinity.geo.spi.ProximityIndex;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The in-memory {@link ProximityIndex}: a cell grid ({@link GeoGrid}) whose cells keep their
@@ -44,7 +44,9 @@ public final class InMemoryProximityIndex implements ProximityIndex {
 
     private final GeoGrid grid;
     private final ConcurrentHashMap<UserId, Entry> users = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Cell> cells = new ConcurrentHashMap<>();
+    private final InMemoryGeoCellMap<Cell> cells = new InMemoryGeoCellMap<>();
+    /** Counts users entering a cell (insert or move); a query that saw it change may hold a user twice. */
+    private final LongAdder cellEntries = new LongAdder();
 
     /** An index over cells of about 250 m (good up to a few thousand users per km²). */
     public InMemoryProximityIndex() {
@@ -68,10 +70,6 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         Cell cell;
         /** Guarded by {@code cell}'s monitor. */
         int slot;
-        /** Guarded by {@code cell}'s monitor. */
-        double lat;
-        double lon;
-        long observedMillis;
         /** Guarded by this entry's monitor. */
         boolean removed;
 
@@ -80,11 +78,17 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         }
     }
 
-    /** One grid cell; every field is guarded by its monitor. */
+    /**
+     * One grid cell; every field is guarded by its monitor. Everything a query needs is inline in
+     * parallel arrays (vector, exact point, time, id), so a scan never dereferences a per-user object.
+     */
     private static final class Cell {
         final long key;
         int size;
         int[] xyz = new int[3 * 4];
+        double[] latLon = new double[2 * 4];
+        long[] observed = new long[4];
+        UserId[] ids = new UserId[4];
         Entry[] entries = new Entry[4];
         boolean dead;
 
@@ -92,41 +96,54 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             this.key = key;
         }
 
-        void append(Entry e, int x, int y, int z) {
-            if (size == entries.length) {
-                int cap = size + (size >> 1) + 2;
-                entries = Arrays.copyOf(entries, cap);
-                xyz = Arrays.copyOf(xyz, 3 * cap);
-            }
-            int i = size++;
-            entries[i] = e;
+        void set(int i, int x, int y, int z, double lat, double lon, long millis) {
             xyz[3 * i] = x;
             xyz[3 * i + 1] = y;
             xyz[3 * i + 2] = z;
+            latLon[2 * i] = lat;
+            latLon[2 * i + 1] = lon;
+            observed[i] = millis;
+        }
+
+        void append(Entry e, int x, int y, int z, double lat, double lon, long millis) {
+            if (size == entries.length) {
+                resize(size + (size >> 1) + 2);
+            }
+            int i = size++;
+            entries[i] = e;
+            ids[i] = e.user;
+            set(i, x, y, z, lat, lon, millis);
             e.slot = i;
             e.cell = this;
         }
 
-        /** Swap-removes slot {@code i}; returns true if the cell became empty. */
+        private void resize(int cap) {
+            entries = Arrays.copyOf(entries, cap);
+            ids = Arrays.copyOf(ids, cap);
+            xyz = Arrays.copyOf(xyz, 3 * cap);
+            latLon = Arrays.copyOf(latLon, 2 * cap);
+            observed = Arrays.copyOf(observed, cap);
+        }
+
+        /** Swap-removes slot {@code i}; returns true if the cell became empty (it is then dead). */
         boolean removeAt(int i) {
             int last = --size;
             if (i != last) {
                 Entry moved = entries[last];
                 entries[i] = moved;
-                xyz[3 * i] = xyz[3 * last];
-                xyz[3 * i + 1] = xyz[3 * last + 1];
-                xyz[3 * i + 2] = xyz[3 * last + 2];
+                ids[i] = ids[last];
+                set(i, xyz[3 * last], xyz[3 * last + 1], xyz[3 * last + 2],
+                        latLon[2 * last], latLon[2 * last + 1], observed[last]);
                 moved.slot = i;
             }
             entries[last] = null;
+            ids[last] = null;
             if (size == 0) {
                 dead = true;
                 return true;
             }
             if (entries.length > 16 && size < entries.length / 4) {
-                int cap = entries.length / 2;
-                entries = Arrays.copyOf(entries, cap);
-                xyz = Arrays.copyOf(xyz, 3 * cap);
+                resize(entries.length / 2);
             }
             return false;
         }
@@ -177,11 +194,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         Cell old = e.cell;
         if (old == target) {
             synchronized (target) {
-                int i = e.slot;
-                target.xyz[3 * i] = x;
-                target.xyz[3 * i + 1] = y;
-                target.xyz[3 * i + 2] = z;
-                setPosition(e, lat, lon, millis);
+                target.set(e.slot, x, y, z, lat, lon, millis);
                 return true;
             }
         }
@@ -191,8 +204,8 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                     cells.remove(key, target);
                     return false;
                 }
-                setPosition(e, lat, lon, millis);
-                target.append(e, x, y, z);
+                target.append(e, x, y, z, lat, lon, millis);
+                cellEntries.increment();
                 return true;
             }
         }
@@ -207,17 +220,11 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 if (old.removeAt(e.slot)) {
                     cells.remove(old.key, old);
                 }
-                setPosition(e, lat, lon, millis);
-                target.append(e, x, y, z);
+                target.append(e, x, y, z, lat, lon, millis);
+                cellEntries.increment();
                 return true;
             }
         }
-    }
-
-    private static void setPosition(Entry e, double lat, double lon, long millis) {
-        e.lat = lat;
-        e.lon = lon;
-        e.observedMillis = millis;
     }
 
     /** Removes {@code user}. O(1). */
@@ -271,11 +278,12 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         if (limit < 1) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
         }
+        long entriesBefore = cellEntries.sum();
         Query q = new Query(center, radiusMeters, limit);
         if (!q.rings()) {
             q.scanAll();
         }
-        return q.results();
+        return q.results(cellEntries.sum() != entriesBefore);
     }
 
     /** Squared chord (in fixed-point units) of a great-circle distance in metres. */
@@ -299,12 +307,16 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         final double limit2;
         final int limit;
         final double cosLat0;
+        /** Max-heap (root = worst kept) of squared chords and pool indices. */
         double[] hd;
-        Entry[] he;
-        double[] hlat;
-        double[] hlon;
-        long[] hobs;
+        int[] hp;
         int n;
+        /** Every offered candidate, appended once (so heap moves copy no references). */
+        UserId[] pid;
+        double[] plat;
+        double[] plon;
+        long[] pobs;
+        int pn;
 
         Query(GeoPoint c, double radius, int limit) {
             lat0 = c.lat();
@@ -322,10 +334,11 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             this.limit = limit;
             int cap = Math.min(limit, 256);
             hd = new double[cap];
-            he = new Entry[cap];
-            hlat = new double[cap];
-            hlon = new double[cap];
-            hobs = new long[cap];
+            hp = new int[cap];
+            pid = new UserId[2 * cap];
+            plat = new double[2 * cap];
+            plon = new double[2 * cap];
+            pobs = new long[2 * cap];
         }
 
         /** Ring expansion; false if it gave up because scanning every occupied cell is cheaper. */
@@ -392,9 +405,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         }
 
         void scanAll() {
-            for (Cell cell : cells.values()) {
-                scanCell(cell);
-            }
+            cells.forEach(this::scanCell);
         }
 
         private void scan(int row, int col) {
@@ -415,99 +426,93 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                     double dz = xyz[j + 2] - qz;
                     double d2 = dx * dx + dy * dy + dz * dz;
                     if (d2 <= lim) {
-                        offer(d2, cell.entries[i]);
+                        offer(d2, cell, i);
                         lim = n == limit ? hd[0] : limit2;
                     }
                 }
             }
         }
 
-        /** Adds to the bounded max-heap (root = worst); caller holds the entry's cell monitor. */
-        private void offer(double d2, Entry e) {
+        /** Adds slot {@code s} of {@code cell} (whose monitor the caller holds) to the bounded max-heap. */
+        private void offer(double d2, Cell cell, int s) {
+            if (pn == pid.length) {
+                int cap = 2 * pn;
+                pid = Arrays.copyOf(pid, cap);
+                plat = Arrays.copyOf(plat, cap);
+                plon = Arrays.copyOf(plon, cap);
+                pobs = Arrays.copyOf(pobs, cap);
+            }
+            int p = pn++;
+            pid[p] = cell.ids[s];
+            plat[p] = cell.latLon[2 * s];
+            plon[p] = cell.latLon[2 * s + 1];
+            pobs[p] = cell.observed[s];
+            int i;
             if (n < limit) {
                 if (n == hd.length) {
                     int cap = (int) Math.min(limit, 2L * n);
                     hd = Arrays.copyOf(hd, cap);
-                    he = Arrays.copyOf(he, cap);
-                    hlat = Arrays.copyOf(hlat, cap);
-                    hlon = Arrays.copyOf(hlon, cap);
-                    hobs = Arrays.copyOf(hobs, cap);
+                    hp = Arrays.copyOf(hp, cap);
                 }
-                int i = n++;
+                i = n++;
                 while (i > 0) {
-                    int p = (i - 1) >>> 1;
-                    if (hd[p] >= d2) {
+                    int parent = (i - 1) >>> 1;
+                    if (hd[parent] >= d2) {
                         break;
                     }
-                    move(p, i);
-                    i = p;
+                    hd[i] = hd[parent];
+                    hp[i] = hp[parent];
+                    i = parent;
                 }
-                put(i, d2, e);
             } else {
-                int i = 0;
-                while (true) {
-                    int l = 2 * i + 1;
-                    if (l >= n) {
-                        break;
-                    }
-                    int m = l + 1 < n && hd[l + 1] > hd[l] ? l + 1 : l;
-                    if (hd[m] <= d2) {
-                        break;
-                    }
-                    move(m, i);
-                    i = m;
-                }
-                put(i, d2, e);
+                i = siftDown(0, n, d2);
             }
-        }
-
-        private void move(int from, int to) {
-            hd[to] = hd[from];
-            he[to] = he[from];
-            hlat[to] = hlat[from];
-            hlon[to] = hlon[from];
-            hobs[to] = hobs[from];
-        }
-
-        private void put(int i, double d2, Entry e) {
             hd[i] = d2;
-            he[i] = e;
-            hlat[i] = e.lat;
-            hlon[i] = e.lon;
-            hobs[i] = e.observedMillis;
+            hp[i] = p;
         }
 
-        List<Candidate> results() {
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(hd[a], hd[b]));
-            List<Candidate> out = new ArrayList<>(n);
-            // A user that moved into a cell scanned later in the same query is seen twice; keep the nearer.
-            Set<Entry> seen = n > 64 ? Collections.newSetFromMap(new IdentityHashMap<>(2 * n)) : null;
-            Entry[] kept = seen == null ? new Entry[n] : null;
-            int m = 0;
-            for (int k = 0; k < n; k++) {
-                int i = order[k];
-                Entry e = he[i];
-                if (seen != null) {
-                    if (!seen.add(e)) {
-                        continue;
-                    }
-                } else {
-                    boolean dup = false;
-                    for (int j = 0; j < m && !dup; j++) {
-                        dup = kept[j] == e;
-                    }
-                    if (dup) {
-                        continue;
-                    }
-                    kept[m++] = e;
+        /** Sifts a hole at {@code i} down in a heap of {@code size} for a value {@code d}; returns where it goes. */
+        private int siftDown(int i, int size, double d) {
+            while (true) {
+                int l = 2 * i + 1;
+                if (l >= size) {
+                    return i;
                 }
-                out.add(new Candidate(e.user, GeoPoint.ofLatLon(hlat[i], hlon[i]), Instant.ofEpochMilli(hobs[i])));
+                int c = l + 1 < size && hd[l + 1] > hd[l] ? l + 1 : l;
+                if (hd[c] <= d) {
+                    return i;
+                }
+                hd[i] = hd[c];
+                hp[i] = hp[c];
+                i = c;
             }
-            return Collections.unmodifiableList(out);
+        }
+
+        List<Candidate> results(boolean mayHaveDuplicates) {
+            // Heap-sort in place: repeatedly move the farthest to the end.
+            for (int m = n - 1; m > 0; m--) {
+                double d = hd[m];
+                int p = hp[m];
+                hd[m] = hd[0];
+                hp[m] = hp[0];
+                int i = siftDown(0, m, d);
+                hd[i] = d;
+                hp[i] = p;
+            }
+            Candidate[] out = new Candidate[n];
+            int size = 0;
+            // Only if users entered cells while the query ran can one have been seen twice (before and
+            // after a move); then keep the nearer sighting. Otherwise skip the check: it would touch every id.
+            Set<UserId> seen = mayHaveDuplicates ? new HashSet<>(2 * n) : null;
+            for (int i = 0; i < n; i++) {
+                int p = hp[i];
+                UserId u = pid[p];
+                if (seen != null && !seen.add(u)) {
+                    continue;
+                }
+                out[size++] = new Candidate(u, GeoPoint.ofLatLon(plat[p], plon[p]), Instant.ofEpochMilli(pobs[p]));
+            }
+            return Collections.unmodifiableList(Arrays.asList(size == n ? out : Arrays.copyOf(out, size)));
         }
     }
 }
