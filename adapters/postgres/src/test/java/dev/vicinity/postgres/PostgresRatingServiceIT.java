@@ -20,6 +20,12 @@ class PostgresRatingServiceIT extends RatingServiceContract {
         PgTestDatabase.drop(pg);
     }
 
+    /** Every step is several round trips; 5 seeds (600 steps) keep the same coverage shape in seconds. */
+    @Override
+    protected int randomSequenceSeeds() {
+        return 5;
+    }
+
     @Override
     protected RatingStore createStore() {
         PgTestDatabase.truncate(pg);
