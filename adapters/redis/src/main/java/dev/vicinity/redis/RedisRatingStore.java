@@ -1,0 +1,368 @@
+package dev.vicinity.redis;
+
+import dev.vicinity.core.BackendUnavailableException;
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
+import dev.vicinity.rating.Rating;
+import dev.vicinity.rating.RatingKey;
+import dev.vicinity.rating.RatingState;
+import dev.vicinity.rating.StarHistogram;
+import dev.vicinity.rating.spi.RatingAuditStore;
+import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.redis.internal.LuaScript;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link RatingStore} and {@link RatingAuditStore} in Redis: one Lua script per write, so the
+ * insert-if-absent (or compare-and-set) of a rating and the increments of both histograms happen in
+ * one atomic step on the server; concurrent double submits from any number of nodes store exactly one.
+ *
+ * <h2>Layout and hash slots</h2>
+ * Users are spread over {@link Builder#stripes} stripes ({@code floorMod(ratee.hashCode(), stripes)}).
+ * Every key an operation touches carries its stripe's hash tag {@code {r<n>}}: the rating hash
+ * {@code <prefix>:rating:{r<n>}:rt:<session>|<rater>|<ratee>}, the ratee's id set {@code …:about:<ratee>},
+ * the ratee's histogram {@code …:agg:<ratee>} (fields 1..5), the stripe's share of the platform histogram
+ * {@code …:platform} and the stripe's due set {@code …:due} (sorted by reveal time, lexicographically
+ * encoded at nanosecond precision). So all keys of one operation are in one slot, and a cluster spreads
+ * the stripes.
+ *
+ * <p>Costs: writes, {@link #find} and {@link #aggregate} O(1) and one round trip;
+ * {@link #platformAggregate} and {@link #sealedDueBy} one pipelined command per stripe (O(stripes),
+ * {@code + limit × log d}); {@link #snapshot} O(ratings of the user). The platform histogram is summed
+ * over stripes without a global lock, so a read concurrent with writes may see some stripes before and
+ * others after them (it is only the prior of the Bayesian score); at quiescence it is exact.
+ * Thread-safe; the host owns the connection. Connection failures surface as
+ * {@link BackendUnavailableException} and leave nothing half-written (each write is one script).
+ */
+public final class RedisRatingStore implements RatingStore, RatingAuditStore {
+    private static final String[] BUCKETS = {"1", "2", "3", "4", "5"};
+    private static final long EPOCH_OFFSET = 100_000_000_000L;
+
+    private final LuaScript insert = LuaScript.load(RedisRatingStore.class, "rating-insert.lua");
+    private final LuaScript cas = LuaScript.load(RedisRatingStore.class, "rating-cas.lua");
+    private final LuaScript snapshotScript = LuaScript.load(RedisRatingStore.class, "rating-snapshot.lua");
+    private final LuaScript replace = LuaScript.load(RedisRatingStore.class, "rating-replace-aggregate.lua");
+
+    private final RedisCommands<String, String> sync;
+    private final RedisAsyncCommands<String, String> async;
+    private final String prefix;
+    private final int stripes;
+    private final long timeoutMillis;
+
+    private RedisRatingStore(Builder b) {
+        this.sync = b.connection.sync();
+        this.async = b.connection.async();
+        this.prefix = b.keyPrefix + ":rating:";
+        this.stripes = b.stripes;
+        this.timeoutMillis = b.commandTimeout.toMillis();
+    }
+
+    /** Starts a builder on the host's connection (it stays owned by the host). */
+    public static Builder builder(StatefulRedisConnection<String, String> connection) {
+        return new Builder(connection);
+    }
+
+    @Override
+    public InsertResult insertIfAbsent(Rating rating) {
+        Objects.requireNonNull(rating, "rating");
+        if (rating.version() != 1) {
+            throw new IllegalArgumentException("a new rating must have version 1, got " + rating.version());
+        }
+        List<Object> r = insert.run(sync, ScriptOutputType.MULTI, keysOf(rating.key()), args(rating.key(), rating));
+        if (r.isEmpty()) {
+            return new InsertResult.Inserted(rating);
+        }
+        return new InsertResult.Conflict(decode(rating.key(), pairs(r)));
+    }
+
+    @Override
+    public Optional<Rating> find(RatingKey key) {
+        Objects.requireNonNull(key, "key");
+        Map<String, String> fields;
+        try {
+            fields = sync.hgetall(ratingKey(key));
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable reading a rating", e);
+        }
+        return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(decode(key, fields));
+    }
+
+    @Override
+    public boolean compareAndSet(long expectedVersion, Rating updated) {
+        Objects.requireNonNull(updated, "updated");
+        if (updated.version() != expectedVersion + 1) {
+            throw new IllegalArgumentException("updated version must be expectedVersion + 1, got "
+                    + updated.version() + " for expected " + expectedVersion);
+        }
+        String[] a = args(updated.key(), updated);
+        a[0] = Long.toString(expectedVersion);
+        Long r = cas.run(sync, ScriptOutputType.INTEGER, keysOf(updated.key()), a);
+        return r == 1L;
+    }
+
+    @Override
+    public StarHistogram aggregate(UserId ratee) {
+        Objects.requireNonNull(ratee, "ratee");
+        try {
+            return histogram(sync.hmget(stripeTag(ratee) + "agg:" + ratee.value(), BUCKETS));
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable reading an aggregate", e);
+        }
+    }
+
+    @Override
+    public StarHistogram platformAggregate() {
+        List<RedisFuture<List<KeyValue<String, String>>>> futures = new ArrayList<>(stripes);
+        for (int s = 0; s < stripes; s++) {
+            futures.add(async.hmget(stripeTag(s) + "platform", BUCKETS));
+        }
+        StarHistogram sum = StarHistogram.EMPTY;
+        for (RedisFuture<List<KeyValue<String, String>>> f : futures) {
+            sum = sum.plus(histogram(await(f)));
+        }
+        return sum;
+    }
+
+    @Override
+    public List<RatingKey> sealedDueBy(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        // Members are "<fixed-width reveal time>|<id>": lexicographic order is time order, then id.
+        Range<String> upTo = Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(encodeDue(now) + "}"));
+        List<RedisFuture<List<String>>> futures = new ArrayList<>(stripes);
+        for (int s = 0; s < stripes; s++) {
+            futures.add(async.zrangebylex(stripeTag(s) + "due", upTo, Limit.create(0, limit)));
+        }
+        List<String> all = new ArrayList<>();
+        for (RedisFuture<List<String>> f : futures) {
+            all.addAll(await(f));
+        }
+        all.sort(null);
+        List<RatingKey> out = new ArrayList<>(Math.min(limit, all.size()));
+        for (String member : all) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(parseId(member.substring(member.indexOf('|') + 1)));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public Snapshot snapshot(UserId ratee) {
+        Objects.requireNonNull(ratee, "ratee");
+        String tag = stripeTag(ratee);
+        List<Object> r = snapshotScript.run(sync, ScriptOutputType.MULTI,
+                new String[] {tag + "about:" + ratee.value(), tag + "agg:" + ratee.value()}, tag + "rt:");
+        StarHistogram stored = histogramOfValues((List<?>) r.get(0));
+        List<Rating> ratings = new ArrayList<>(r.size() - 1);
+        for (int i = 1; i < r.size(); i++) {
+            Map<String, String> fields = pairs((List<?>) r.get(i));
+            if (!fields.isEmpty()) {
+                ratings.add(decode(null, fields));
+            }
+        }
+        return new Snapshot(stored, ratings);
+    }
+
+    @Override
+    public boolean replaceAggregate(UserId ratee, StarHistogram expected, StarHistogram replacement) {
+        Objects.requireNonNull(ratee, "ratee");
+        String tag = stripeTag(ratee);
+        long[] e = expected.toArray();
+        long[] n = replacement.toArray();
+        String[] a = new String[10];
+        for (int i = 0; i < 5; i++) {
+            a[i] = Long.toString(e[i]);
+            a[5 + i] = Long.toString(n[i]);
+        }
+        Long r = replace.run(sync, ScriptOutputType.INTEGER, new String[] {tag + "agg:" + ratee.value(), tag + "platform"}, a);
+        return r == 1L;
+    }
+
+    // ---- keys and encoding ----
+
+    private String stripeTag(UserId ratee) {
+        return stripeTag(Math.floorMod(ratee.value().hashCode(), stripes));
+    }
+
+    private String stripeTag(int stripe) {
+        return prefix + "{r" + stripe + "}:";
+    }
+
+    private static String id(RatingKey key) {
+        return key.session().value() + "|" + key.rater().value() + "|" + key.ratee().value();
+    }
+
+    private static RatingKey parseId(String id) {
+        String[] f = id.split("\\|", -1);
+        return RatingKey.of(SessionId.of(f[0]), UserId.of(f[1]), UserId.of(f[2]));
+    }
+
+    private String ratingKey(RatingKey key) {
+        return stripeTag(key.ratee()) + "rt:" + id(key);
+    }
+
+    private String[] keysOf(RatingKey key) {
+        String tag = stripeTag(key.ratee());
+        return new String[] {tag + "rt:" + id(key), tag + "about:" + key.ratee().value(),
+                tag + "agg:" + key.ratee().value(), tag + "platform", tag + "due"};
+    }
+
+    private static String[] args(RatingKey key, Rating r) {
+        return new String[] {id(key), Integer.toString(r.stars()), r.state().name(), encodeTags(r.tags()),
+                r.comment() == null ? "0" : "1", r.comment() == null ? "" : r.comment(),
+                r.idempotencyKey() == null ? "0" : "1", r.idempotencyKey() == null ? "" : r.idempotencyKey(),
+                encodeInstant(r.submittedAt()), encodeInstant(r.revealAt()), encodeInstant(r.updatedAt()),
+                encodeDue(r.revealAt()) + "|" + id(key)};
+    }
+
+    private static Rating decode(RatingKey key, Map<String, String> f) {
+        RatingKey k = key != null ? key : parseId(f.get("due").substring(f.get("due").indexOf('|') + 1));
+        return new Rating(k, Integer.parseInt(f.get("st")), decodeTags(f.get("tags")), f.get("c"), f.get("i"),
+                RatingState.valueOf(f.get("state")), decodeInstant(f.get("sub")), decodeInstant(f.get("rev")),
+                decodeInstant(f.get("upd")), Long.parseLong(f.get("v")));
+    }
+
+    private static Map<String, String> pairs(List<?> flat) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            m.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return m;
+    }
+
+    /** Tags as {@code <length>:<tag>} concatenated: unambiguous for any content. */
+    private static String encodeTags(Set<String> tags) {
+        StringBuilder sb = new StringBuilder();
+        for (String t : tags) {
+            sb.append(t.length()).append(':').append(t);
+        }
+        return sb.toString();
+    }
+
+    private static Set<String> decodeTags(String s) {
+        Set<String> tags = new LinkedHashSet<>();
+        int i = 0;
+        while (s != null && i < s.length()) {
+            int colon = s.indexOf(':', i);
+            int len = Integer.parseInt(s.substring(i, colon));
+            tags.add(s.substring(colon + 1, colon + 1 + len));
+            i = colon + 1 + len;
+        }
+        return tags;
+    }
+
+    private static String encodeInstant(Instant t) {
+        return t.getEpochSecond() + "." + t.getNano();
+    }
+
+    private static Instant decodeInstant(String s) {
+        int dot = s.indexOf('.');
+        return Instant.ofEpochSecond(Long.parseLong(s.substring(0, dot)), Long.parseLong(s.substring(dot + 1)));
+    }
+
+    /** Fixed width, so string order is time order (seconds offset to stay positive, then nanos). */
+    static String encodeDue(Instant t) {
+        return String.format("%012d.%09d", t.getEpochSecond() + EPOCH_OFFSET, t.getNano());
+    }
+
+    private static StarHistogram histogram(List<KeyValue<String, String>> values) {
+        long[] c = new long[5];
+        for (int i = 0; i < 5; i++) {
+            KeyValue<String, String> kv = values.get(i);
+            c[i] = kv.hasValue() ? Long.parseLong(kv.getValue()) : 0;
+        }
+        return StarHistogram.ofArray(c);
+    }
+
+    private static StarHistogram histogramOfValues(List<?> values) {
+        long[] c = new long[5];
+        for (int i = 0; i < 5; i++) {
+            Object v = values.get(i);
+            c[i] = v == null ? 0 : Long.parseLong(v.toString());
+        }
+        return StarHistogram.ofArray(c);
+    }
+
+    private <T> T await(RedisFuture<T> f) {
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while reading ratings", e);
+        } catch (ExecutionException | TimeoutException | RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable reading ratings", e);
+        }
+    }
+
+    /** Options for {@link RedisRatingStore}. Not thread-safe. */
+    public static final class Builder {
+        private final StatefulRedisConnection<String, String> connection;
+        private String keyPrefix = "vicinity";
+        private int stripes = 16;
+        private Duration commandTimeout = Duration.ofSeconds(5);
+
+        private Builder(StatefulRedisConnection<String, String> connection) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+        }
+
+        /** Prefix of every key (default {@code vicinity}). */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * Number of stripes (hash slots) users are spread over, 1..1024 (default 16). Must never change
+         * for existing data: it decides where a user's keys are.
+         */
+        public Builder stripes(int stripes) {
+            this.stripes = stripes;
+            return this;
+        }
+
+        /** How long multi-stripe reads wait for Redis (default 5 s). */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException for a bad prefix, stripe count or timeout */
+        public RedisRatingStore build() {
+            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
+                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
+            }
+            if (stripes < 1 || stripes > 1024) {
+                throw new IllegalArgumentException("stripes must be within 1..1024, got " + stripes);
+            }
+            if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout must be positive");
+            }
+            return new RedisRatingStore(this);
+        }
+    }
+}
