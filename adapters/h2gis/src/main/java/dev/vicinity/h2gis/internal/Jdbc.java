@@ -5,6 +5,7 @@ import dev.vicinity.core.VicinityException;
 import dev.vicinity.h2gis.H2gisErrorCodes;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ public final class Jdbc {
     /** Runs {@code work} in auto-commit mode: each statement is its own transaction. */
     public <T> T autoCommit(String operation, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = connect()) {
                 boolean wasAuto = c.getAutoCommit();
                 if (!wasAuto) {
                     c.setAutoCommit(true);
@@ -80,7 +81,7 @@ public final class Jdbc {
      */
     public <T> T inTransaction(String operation, int isolation, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = connect()) {
                 boolean wasAuto = c.getAutoCommit();
                 int wasIsolation = c.getTransactionIsolation();
                 if (wasAuto) {
@@ -104,6 +105,15 @@ public final class Jdbc {
                     throw translate(operation, e);
                 }
             }
+        }
+    }
+
+    /** A connection; a disposed pool (H2's throws IllegalStateException) is reported as connection failure 08003. */
+    private Connection connect() throws SQLException {
+        try {
+            return dataSource.getConnection();
+        } catch (IllegalStateException e) {
+            throw new SQLNonTransientConnectionException("the connection pool is closed", "08003", e);
         }
     }
 
