@@ -1,0 +1,319 @@
+package dev.vicinity.bench.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * End-to-end load driver for the example server: opens N WebSocket connections on loopback, signs
+ * each in ({@code hello} with a demo token), pairs them in chat sessions (invite / accept), then sends
+ * chat messages at a fixed total rate for a fixed time and measures delivery latency (send on one
+ * client to {@code chat.message} on its peer) with p50/p99/p999, errors and, when given the server's
+ * pid, the server's CPU. Stops by itself; refuses any host but 127.0.0.1/localhost.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.vicinity.bench.ws.WebSocketLoadDriver \
+ *     --url ws://127.0.0.1:8080/ws --connections 10000 --rate 10000 --seconds 30 [--server-pid PID]
+ * </pre>
+ */
+public final class WebSocketLoadDriver {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI uri;
+    private final int connections;
+    private final int rate;
+    private final int seconds;
+    private final String tokenPrefix;
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+    private final List<Client> clients = new ArrayList<>();
+    private final ConcurrentLinkedQueue<long[]> latencyChunks = new ConcurrentLinkedQueue<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicBoolean measuring = new AtomicBoolean();
+
+    private WebSocketLoadDriver(URI uri, int connections, int rate, int seconds, String tokenPrefix) {
+        this.uri = uri;
+        this.connections = connections;
+        this.rate = rate;
+        this.seconds = seconds;
+        this.tokenPrefix = tokenPrefix;
+    }
+
+    /** One client connection. */
+    private final class Client implements WebSocket.Listener {
+        final int index;
+        final String user;
+        volatile WebSocket ws;
+        volatile String session;
+        volatile Client peer;
+        final CountDownLatch welcomed = new CountDownLatch(1);
+        final CountDownLatch joined = new CountDownLatch(1);
+        final AtomicBoolean sending = new AtomicBoolean();
+        final AtomicInteger ids = new AtomicInteger();
+        final StringBuilder partial = new StringBuilder();
+        long[] lat = new long[1024];
+        int latCount;
+
+        Client(int index) {
+            this.index = index;
+            this.user = "load" + index;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                try {
+                    handle(JSON.readTree(text));
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            errors.incrementAndGet();
+        }
+
+        private void handle(JsonNode f) {
+            String type = f.path("type").asText();
+            switch (type) {
+                case "welcome" -> welcomed.countDown();
+                case "error" -> errors.incrementAndGet();
+                case "chat.session" -> {
+                    JsonNode s = f.path("session");
+                    if ("INVITED".equals(s.path("state").asText()) && !s.path("inviter").asText().equals(user)) {
+                        session = s.path("id").asText();
+                        send("{\"type\":\"chat.accept\",\"id\":\"" + ids.incrementAndGet() + "\",\"session\":\"" + session + "\"}");
+                    } else if ("ACTIVE".equals(s.path("state").asText())) {
+                        session = s.path("id").asText();
+                        joined.countDown();
+                    }
+                }
+                case "chat.message" -> {
+                    if (!user.equals(f.path("from").asText())) {
+                        String text = f.path("text").asText();
+                        if (text.startsWith("t:") && measuring.get()) {
+                            long latency = System.nanoTime() - Long.parseLong(text.substring(2));
+                            record(latency);
+                        }
+                        received.incrementAndGet();
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private synchronized void record(long nanos) {
+            if (latCount == lat.length) {
+                latencyChunks.add(Arrays.copyOf(lat, latCount));
+                latCount = 0;
+            }
+            lat[latCount++] = nanos;
+        }
+
+        synchronized void flush() {
+            latencyChunks.add(Arrays.copyOf(lat, latCount));
+            latCount = 0;
+        }
+
+        boolean send(String text) {
+            WebSocket w = ws;
+            if (w == null) {
+                return false;
+            }
+            if (!sending.compareAndSet(false, true)) {
+                skipped.incrementAndGet();
+                return false;
+            }
+            w.sendText(text, true).whenComplete((x, e) -> {
+                sending.set(false);
+                if (e != null) {
+                    errors.incrementAndGet();
+                }
+            });
+            return true;
+        }
+
+        void sendChat() {
+            if (session == null) {
+                return;
+            }
+            if (send("{\"type\":\"chat.send\",\"id\":\"" + ids.incrementAndGet() + "\",\"session\":\"" + session
+                    + "\",\"clientId\":\"" + user + "-" + ids.get() + "\",\"text\":\"t:" + System.nanoTime() + "\"}")) {
+                sent.incrementAndGet();
+            }
+        }
+    }
+
+    private void run(long serverPid) throws Exception {
+        long t0 = System.nanoTime();
+        Semaphore handshakes = new Semaphore(256);
+        List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            Client c = new Client(i);
+            clients.add(c);
+            handshakes.acquire();
+            opening.add(http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, c)
+                    .whenComplete((ws, e) -> {
+                        handshakes.release();
+                        if (e != null) {
+                            errors.incrementAndGet();
+                        } else {
+                            c.ws = ws;
+                            c.send("{\"type\":\"hello\",\"id\":\"h\",\"v\":1,\"token\":\"" + tokenPrefix + c.user
+                                    + "\",\"device\":\"d\"}");
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(opening.toArray(new CompletableFuture[0])).exceptionally(e -> null).join();
+        int welcomed = 0;
+        for (Client c : clients) {
+            if (c.welcomed.await(30, TimeUnit.SECONDS)) {
+                welcomed++;
+            }
+        }
+        double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "connected and signed in: %d of %d in %.1f s%n", welcomed, connections, connectSeconds);
+
+        for (int i = 0; i + 1 < clients.size(); i += 2) {
+            Client a = clients.get(i);
+            Client b = clients.get(i + 1);
+            a.peer = b;
+            b.peer = a;
+            while (a.sending.get()) {
+                Thread.onSpinWait();
+            }
+            a.send("{\"type\":\"chat.invite\",\"id\":\"i\",\"to\":[\"" + b.user + "\"]}");
+            if (i % 512 == 0) {
+                Thread.sleep(20);
+            }
+        }
+        int paired = 0;
+        for (Client c : clients) {
+            if (c.joined.await(30, TimeUnit.SECONDS)) {
+                paired++;
+            }
+        }
+        System.out.printf(Locale.ROOT, "in active chats: %d%n", paired);
+
+        long cpuBefore = cpuTicks(serverPid);
+        long wallBefore = System.nanoTime();
+        measuring.set(true);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        int perTick = Math.max(1, rate / 100);
+        AtomicInteger cursor = new AtomicInteger();
+        ticker.scheduleAtFixedRate(() -> {
+            for (int k = 0; k < perTick; k++) {
+                clients.get(Math.floorMod(cursor.getAndIncrement(), clients.size())).sendChat();
+            }
+        }, 0, 10, TimeUnit.MILLISECONDS);
+        Thread.sleep(seconds * 1000L);
+        ticker.shutdownNow();
+        Thread.sleep(1000); // let in-flight deliveries land
+        measuring.set(false);
+        long wall = System.nanoTime() - wallBefore;
+        long cpuAfter = cpuTicks(serverPid);
+        clients.forEach(Client::flush);
+        for (Client c : clients) {
+            WebSocket w = c.ws;
+            if (w != null) {
+                w.sendClose(1000, "done");
+            }
+        }
+        report(welcomed, paired, wall, cpuBefore, cpuAfter);
+    }
+
+    private void report(int welcomed, int paired, long wallNanos, long cpuBefore, long cpuAfter) {
+        int n = 0;
+        for (long[] chunk : latencyChunks) {
+            n += chunk.length;
+        }
+        long[] all = new long[n];
+        int k = 0;
+        for (long[] chunk : latencyChunks) {
+            System.arraycopy(chunk, 0, all, k, chunk.length);
+            k += chunk.length;
+        }
+        Arrays.sort(all);
+        double secs = wallNanos / 1e9;
+        String cpu = cpuBefore < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%",
+                100.0 * (cpuAfter - cpuBefore) / 100.0 / secs);
+        System.out.printf(Locale.ROOT, "%n| connections | in chats | sent msg/s | delivered msg/s | p50 ms | p99 ms | p999 ms | max ms | errors | skipped sends | server CPU |%n");
+        System.out.printf(Locale.ROOT, "|---|---|---|---|---|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %d | %d | %s |%n",
+                welcomed, paired, sent.get() / secs, received.get() / secs, pct(all, 0.50), pct(all, 0.99),
+                pct(all, 0.999), all.length == 0 ? 0 : all[all.length - 1] / 1e6, errors.get(), skipped.get(), cpu);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
+    }
+
+    /** utime + stime of the server process in clock ticks (100 per second on Linux), or -1. */
+    private static long cpuTicks(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        URI uri = URI.create(a.getOrDefault("url", "ws://127.0.0.1:8080/ws"));
+        if (!"127.0.0.1".equals(uri.getHost()) && !"localhost".equals(uri.getHost())) {
+            throw new IllegalArgumentException("the load driver only targets 127.0.0.1");
+        }
+        WebSocketLoadDriver d = new WebSocketLoadDriver(uri, Integer.parseInt(a.getOrDefault("connections", "10000")),
+                Integer.parseInt(a.getOrDefault("rate", "10000")), Integer.parseInt(a.getOrDefault("seconds", "30")),
+                a.getOrDefault("token-prefix", "demo:"));
+        d.run(Long.parseLong(a.getOrDefault("server-pid", "0")));
+        System.exit(0);
+    }
+}
