@@ -1,0 +1,152 @@
+package dev.vicinity.examples.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.vicinity.chat.spi.ChatSessionStore;
+import dev.vicinity.chat.spi.MessageStore;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.spi.BusHealth;
+import dev.vicinity.core.spi.EventBus;
+import dev.vicinity.core.spi.PresenceStore;
+import dev.vicinity.core.spi.ResumeStore;
+import dev.vicinity.geo.spi.BlockList;
+import dev.vicinity.geo.spi.LocationStore;
+import dev.vicinity.geo.spi.ProximityIndex;
+import dev.vicinity.memory.InMemoryBlockList;
+import dev.vicinity.memory.InMemoryChatSessionStore;
+import dev.vicinity.memory.InMemoryEventBus;
+import dev.vicinity.memory.InMemoryLocationStore;
+import dev.vicinity.memory.InMemoryMessageStore;
+import dev.vicinity.memory.InMemoryPresenceStore;
+import dev.vicinity.memory.InMemoryProximityIndex;
+import dev.vicinity.memory.InMemoryRatingStore;
+import dev.vicinity.memory.InMemoryResumeStore;
+import dev.vicinity.postgres.PostgresVicinity;
+import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.redis.RedisEventBus;
+import dev.vicinity.redis.RedisPresenceStore;
+import dev.vicinity.redis.RedisResumeStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage side of one node: one implementation of every SPI the services need, plus health
+ * probes and what must be closed on shutdown. The only place of the example that names adapters;
+ * everything else sees SPIs. Immutable; the stores it holds are thread-safe.
+ *
+ * @param name human-readable description for logs and {@code /health}
+ * @param storeProbe a cheap read of the persistent store (throws when it is down)
+ * @param closeables closed in reverse order by {@link #close()}
+ */
+public record Backend(String name, PresenceStore presence, EventBus bus, ResumeStore resumes,
+                      LocationStore locations, ProximityIndex index, BlockList blocks, ChatSessionStore sessions,
+                      MessageStore messages, RatingStore ratings, Runnable storeProbe,
+                      List<AutoCloseable> closeables) implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
+
+    public Backend {
+        Objects.requireNonNull(name, "name");
+        closeables = List.copyOf(closeables);
+    }
+
+    /** The bus health (cheap). */
+    public BusHealth busHealth() {
+        return bus.health();
+    }
+
+    /** Opens the backend {@code config} asks for. */
+    public static Backend open(ServerConfig config, Clock clock) {
+        return switch (config.backend()) {
+            case EMBEDDED -> embedded(clock);
+            case POSTGRES_REDIS -> postgresRedis(config, clock);
+        };
+    }
+
+    /**
+     * Everything in this process (the in-memory reference adapter): nothing to install, single node,
+     * state lost on restart.
+     */
+    public static Backend embedded(Clock clock) {
+        InMemoryChatSessionStore sessions = new InMemoryChatSessionStore();
+        return new Backend("embedded (in-memory)", new InMemoryPresenceStore(), new InMemoryEventBus(clock),
+                new InMemoryResumeStore(), new InMemoryLocationStore(), new InMemoryProximityIndex(),
+                new InMemoryBlockList(), sessions, new InMemoryMessageStore(), new InMemoryRatingStore(),
+                () -> sessions.find(dev.vicinity.core.SessionId.of("health-probe")), List.of());
+    }
+
+    /**
+     * PostgreSQL (PostGIS) for locations, proximity, blocks, chat and ratings; Redis for presence, the
+     * event bus and resume tokens. Installs the schema if needed (idempotent). Every node of a
+     * deployment points at the same database schema and Redis key prefix.
+     */
+    public static Backend postgresRedis(ServerConfig config, Clock clock) {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        try {
+            HikariConfig hc = new HikariConfig();
+            hc.setJdbcUrl(config.pgUrl());
+            hc.setUsername(config.pgUser());
+            hc.setPassword(config.pgPassword());
+            hc.setMaximumPoolSize(8);
+            hc.setPoolName("vicinity-" + config.node().value());
+            hc.setConnectionTimeout(5_000);
+            HikariDataSource ds = new HikariDataSource(hc);
+            closeables.add(ds);
+            PostgresVicinity pg = PostgresVicinity.builder(ds).schema(config.pgSchema()).build();
+            List<Integer> applied = pg.schemaInstaller().install();
+            LOG.info("PostgreSQL schema {} ready (applied {})", pg.schema(), applied);
+
+            RedisClient redis = RedisClient.create(config.redisUrl());
+            closeables.add(redis::shutdown);
+            StatefulRedisConnection<String, String> conn = redis.connect();
+            closeables.add(conn);
+            RedisEventBus bus = RedisEventBus.builder(redis).clock(clock).build();
+            closeables.add(bus);
+            String prefix = config.redisPrefix();
+            return new Backend("postgres+redis (" + pg.schema() + ", " + prefix + ")",
+                    RedisPresenceStore.builder(conn).keyPrefix(prefix).build(), bus,
+                    RedisResumeStore.create(conn, prefix), pg.locationStore(), pg.proximityIndex(), pg.blockList(),
+                    pg.chatSessionStore(), pg.messageStore(), pg.ratingStore(),
+                    () -> pg.locationStore().get(UserId.of("health-probe")), closeables);
+        } catch (RuntimeException e) {
+            closeAll(closeables);
+            throw e;
+        }
+    }
+
+    /** Closes connections and pools (reverse order of opening). Idempotent enough for shutdown hooks. */
+    @Override
+    public void close() {
+        closeAll(closeables);
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        List<AutoCloseable> reversed = new ArrayList<>(closeables);
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable c : reversed) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", c, e);
+            }
+        }
+    }
+
+    /** Wraps a probe so it reports instead of throwing. */
+    static Supplier<String> describe(Runnable probe) {
+        return () -> {
+            try {
+                probe.run();
+                return null;
+            } catch (RuntimeException e) {
+                return e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+        };
+    }
+}

@@ -1,0 +1,184 @@
+package dev.vicinity.examples.server;
+
+import dev.vicinity.chat.ChatService;
+import dev.vicinity.chat.ChatSessionState;
+import dev.vicinity.chat.gateway.ChatFrames;
+import dev.vicinity.core.PresenceService;
+import dev.vicinity.core.UserId;
+import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.gateway.Gateway;
+import dev.vicinity.core.spi.BusHealth;
+import dev.vicinity.core.spi.Subscription;
+import dev.vicinity.geo.LocationService;
+import dev.vicinity.geo.NearbyMatcher;
+import dev.vicinity.geo.gateway.GeoFrames;
+import dev.vicinity.micrometer.MicrometerListener;
+import dev.vicinity.rating.RatableSession;
+import dev.vicinity.rating.RatingService;
+import dev.vicinity.rating.gateway.RatingFrames;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Vicinity node, independent of any web server: presence, geo (collection + matching), chat and
+ * rating wired over a {@link Backend}, behind one {@link Gateway}, with metrics in a Prometheus
+ * registry and a once-a-second maintenance ticker. This is the part an embedding team copies; the
+ * WebSocket server around it ({@link VicinityServer}) only moves frames.
+ *
+ * <p>Thread-safe. {@link #close()} stops the ticker and detaches every connection (clients resume
+ * elsewhere); {@link #abandon()} stops only the ticker, leaving the shared stores exactly as a crashed
+ * process would.
+ */
+public final class VicinityNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VicinityNode.class);
+
+    private final Backend backend;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PresenceService presence;
+    private final LocationService locations;
+    private final ChatFrames chat;
+    private final RatingService ratings;
+    private final Gateway gateway;
+    private final Subscription chatOnPresence;
+    private final Set<UserId> simulated = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker;
+    private final Supplier<String> storeProbe;
+    private long ticks;
+
+    /** Wires every service on {@code backend}; {@code clock} drives all of them (tests pass a MutableClock). */
+    public VicinityNode(ServerConfig config, Backend backend, Clock clock) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.storeProbe = Backend.describe(backend.storeProbe());
+        // One listener for every module; isolating() keeps a failing metric from breaking a request.
+        VicinityListener listener = VicinityListener.isolating(new MicrometerListener(metrics));
+
+        presence = PresenceService.builder(backend.presence(), config.node()).clock(clock).listener(listener)
+                .eventBus(backend.bus()).leaseTtl(config.leaseTtl()).offlineGrace(config.offlineGrace()).build();
+        locations = LocationService.builder(backend.locations(), backend.index()).clock(clock).listener(listener)
+                .maxAge(Duration.ofMinutes(30)).build();
+        ratings = RatingService.builder(backend.ratings(), id -> backend.sessions().find(id)
+                        .filter(s -> s.state() == ChatSessionState.ENDED)
+                        .map(s -> RatableSession.ended(s.id(), new HashSet<>(s.participantIds()), s.endedAt())))
+                .clock(clock).listener(listener).build();
+        NearbyMatcher matcher = NearbyMatcher.builder(locations, backend.blocks(), presence::isOnline)
+                .clock(clock).listener(listener)
+                .scoreProvider(user -> ratings.scores().scoreOf(user).orElse(0.0))
+                .rateLimit(60, Duration.ofMinutes(1)).build();
+        chat = new ChatFrames(recipients -> ChatService.builder(backend.sessions(), backend.messages(), backend.bus(),
+                recipients).clock(clock).listener(listener).blockRecorder(backend.blocks()::block).build());
+        gateway = Gateway.builder(presence, backend.resumes(), new DemoAuthenticator())
+                .clock(clock).listener(listener)
+                .module(new GeoFrames(locations, matcher, backend.blocks()))
+                .module(chat)
+                .module(new RatingFrames(ratings))
+                .module(new DemoFrames(presence, ratings, simulated))
+                .build();
+        // A user who went offline (after the grace period, on any node) ends their active chats.
+        chatOnPresence = presence.subscribe(chat.service()::onPresenceChange);
+
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vicinity-tick-" + config.node().value());
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Periodic maintenance, once per second: auth deadlines, heartbeats, resume windows and presence
+     * sweeps (gateway), invite expiry and idle chats (chat), due double-blind reveals (rating), and
+     * every 30 s the stale-location sweeper. Never throws.
+     */
+    public void tick() {
+        run("gateway", gateway::tick);
+        run("chat", () -> chat.service().tick());
+        run("rating", ratings::revealDue);
+        if (ticks++ % 30 == 0) {
+            run("locations", locations::sweep);
+        }
+    }
+
+    private static void run(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} maintenance failed: {}", what, e.toString());
+        }
+    }
+
+    /** The gateway the WebSocket server hands its sockets to. */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** Presence of this node (shared state across nodes). */
+    public PresenceService presence() {
+        return presence;
+    }
+
+    /** The chat service. */
+    public ChatService chat() {
+        return chat.service();
+    }
+
+    /** The rating service. */
+    public RatingService ratings() {
+        return ratings;
+    }
+
+    /** User ids of this server's simulated neighbours (the simulator adds to it). */
+    public Set<UserId> simulated() {
+        return simulated;
+    }
+
+    /** Metrics in Prometheus text format. */
+    public String scrapeMetrics() {
+        return metrics.scrape();
+    }
+
+    /** Health: {@code null} when the store answered, else what failed. */
+    public String storeProblem() {
+        return storeProbe.get();
+    }
+
+    /** Health of the event bus. */
+    public BusHealth busHealth() {
+        return backend.busHealth();
+    }
+
+    /** Description of the backend. */
+    public String backendName() {
+        return backend.name();
+    }
+
+    /** Stops maintenance only, leaving shared state as a crashed node would (tests of node loss). */
+    public void abandon() {
+        ticker.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        try {
+            gateway.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the gateway failed", e);
+        }
+        chatOnPresence.close();
+        chat.service().close();
+        presence.close();
+        metrics.close();
+    }
+}

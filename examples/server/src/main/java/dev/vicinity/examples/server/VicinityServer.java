@@ -1,0 +1,246 @@
+package dev.vicinity.examples.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.gateway.Gateway;
+import dev.vicinity.core.gateway.GatewayConnection;
+import dev.vicinity.core.gateway.Transport;
+import dev.vicinity.core.spi.BusHealth;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.websocket.WsContext;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The example host: a Javalin (Jetty 12) server that serves the web page from {@code /public},
+ * accepts WebSockets on {@code /ws} and hands every socket to the node's {@link Gateway}, and exposes
+ * {@code /health} (store and bus) and {@code /metrics} (Prometheus text). Optionally runs simulated
+ * neighbours ({@link Simulator}).
+ *
+ * <p>Start it with {@link #start(ServerConfig, Clock)} or from the command line ({@link #main}). All
+ * methods are thread-safe.
+ */
+public final class VicinityServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VicinityServer.class);
+
+    private final ServerConfig config;
+    private final Backend backend;
+    private final VicinityNode node;
+    private final Javalin app;
+    private final Map<String, GatewayConnection> sockets = new ConcurrentHashMap<>();
+    private final Simulator simulator;
+    private volatile boolean killed;
+
+    private VicinityServer(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.backend = Backend.open(config, clock);
+        VicinityNode n;
+        try {
+            n = new VicinityNode(config, backend, clock);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        this.node = n;
+        this.app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.staticFiles.add("/public", Location.CLASSPATH);
+            c.routes.get("/health", this::health);
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(node.scrapeMetrics()));
+            c.routes.ws("/ws", ws -> {
+                ws.onConnect(ctx -> {
+                    ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(2));
+                    sockets.put(ctx.sessionId(), node.gateway().open(new JettyTransport(ctx)));
+                });
+                ws.onMessage(ctx -> {
+                    GatewayConnection gc = sockets.get(ctx.sessionId());
+                    if (gc != null && !killed) {
+                        node.gateway().onText(gc, ctx.message());
+                    }
+                });
+                ws.onBinaryMessage(ctx -> {
+                    GatewayConnection gc = sockets.get(ctx.sessionId());
+                    if (gc != null && !killed) {
+                        node.gateway().onBinary(gc);
+                    }
+                });
+                ws.onClose(ctx -> {
+                    GatewayConnection gc = sockets.remove(ctx.sessionId());
+                    if (gc != null && !killed) {
+                        node.gateway().onClosed(gc, ctx.status(), ctx.reason());
+                    }
+                });
+                ws.onError(ctx -> {
+                    GatewayConnection gc = sockets.remove(ctx.sessionId());
+                    if (gc != null && !killed) {
+                        node.gateway().onTransportError(gc, ctx.error());
+                    }
+                });
+            });
+        });
+        try {
+            app.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            node.close();
+            backend.close();
+            throw e;
+        }
+        this.simulator = config.simulate() > 0
+                ? new Simulator(node, config.simulate(), config.centerLat(), config.centerLon(), clock, 42)
+                : null;
+    }
+
+    /** Opens the backend, wires the node, starts the HTTP server (and the simulator). */
+    public static VicinityServer start(ServerConfig config, Clock clock) {
+        return new VicinityServer(Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The port actually bound (useful with {@code --port 0}). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The page's address on this machine. */
+    public String url() {
+        return "http://localhost:" + port() + "/";
+    }
+
+    /** The node behind this server. */
+    public VicinityNode node() {
+        return node;
+    }
+
+    /** The configuration in force. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    private void health(Context ctx) {
+        String storeProblem = node.storeProblem();
+        BusHealth bus = node.busHealth();
+        boolean ok = storeProblem == null && bus.healthy();
+        ObjectNode body = node.gateway().mapper().createObjectNode();
+        body.put("status", ok ? "UP" : "DOWN").put("node", config.node().value()).put("backend", node.backendName());
+        body.putObject("store").put("healthy", storeProblem == null)
+                .put("detail", storeProblem == null ? "ok" : storeProblem);
+        body.putObject("bus").put("healthy", bus.healthy()).put("detail", bus.detail())
+                .put("since", bus.since().toEpochMilli());
+        body.put("sockets", sockets.size());
+        ctx.status(ok ? 200 : 503).contentType("application/json").result(body.toString());
+    }
+
+    /**
+     * Simulates a crash of this node (kill -9) as far as a process can do it to itself: maintenance
+     * stops, every TCP connection is cut without a WebSocket close frame (clients see 1006), the
+     * gateway is never told (no detach, no lease release, no resume ticket written), and the backend's
+     * connections are dropped. Shared state in Redis and PostgreSQL stays exactly as it was.
+     */
+    public void kill() {
+        killed = true;
+        if (simulator != null) {
+            simulator.close();
+        }
+        node.abandon();
+        for (Connector c : app.jettyServer().server().getConnectors()) {
+            c.getConnectedEndPoints().forEach(org.eclipse.jetty.io.EndPoint::close);
+        }
+        app.stop();
+        backend.close();
+    }
+
+    /** Clean shutdown: connections are detached (resumable on another node), then everything stops. */
+    @Override
+    public void close() {
+        if (killed) {
+            return;
+        }
+        killed = true;
+        if (simulator != null) {
+            simulator.close();
+        }
+        node.close();
+        app.stop();
+        backend.close();
+    }
+
+    /** Adapts a Javalin/Jetty WebSocket to the gateway's {@link Transport}: asynchronous, non-blocking sends. */
+    private static final class JettyTransport implements Transport {
+        private final Session session;
+        private final String remote;
+
+        JettyTransport(WsContext ctx) {
+            this.session = ctx.session;
+            this.remote = String.valueOf(session.getRemoteSocketAddress());
+        }
+
+        @Override
+        public CompletionStage<?> send(String text) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            if (!session.isOpen()) {
+                done.completeExceptionally(new IllegalStateException("socket closed"));
+                return done;
+            }
+            session.sendText(text, Callback.from(() -> done.complete(null), done::completeExceptionally));
+            return done;
+        }
+
+        @Override
+        public void close(int status, String reason) {
+            if (session.isOpen()) {
+                session.close(status, reason, Callback.NOOP);
+            }
+        }
+
+        @Override
+        public String remoteAddress() {
+            return remote;
+        }
+    }
+
+    /**
+     * Runs the server until the process is stopped; prints the page's URL. Flags and environment
+     * variables are described by {@code --help}.
+     */
+    @SuppressWarnings("java:S106") // a command-line entry point prints its usage and URL
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(ServerConfig.usage());
+            return;
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.parse(args, System.getenv());
+        } catch (InvalidInputException e) {
+            System.err.println(e.getMessage());
+            System.err.print(ServerConfig.usage());
+            System.exit(2);
+            return;
+        }
+        VicinityServer server = start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "vicinity-shutdown"));
+        LOG.info("node {} on {} backend", config.node().value(), server.node().backendName());
+        System.out.println();
+        System.out.println("  Vicinity demo is running: open " + server.url()
+                + (config.simulate() > 0 ? "  (" + config.simulate() + " simulated neighbours)" : ""));
+        System.out.println("  health: " + server.url() + "health   metrics: " + server.url() + "metrics");
+        System.out.println();
+        stopped.await();
+    }
+}
