@@ -28,6 +28,11 @@ import dev.vicinity.redis.RedisPresenceStore;
 import dev.vicinity.redis.RedisResumeStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.h2gis.H2gisVicinity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,18 +69,45 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
     /** Opens the backend {@code config} asks for. */
     public static Backend open(ServerConfig config, Clock clock) {
         return switch (config.backend()) {
-            case EMBEDDED -> embedded(clock);
+            case EMBEDDED -> embedded(config, clock);
+            case MEMORY -> inMemory(clock);
             case POSTGRES_REDIS -> postgresRedis(config, clock);
         };
     }
 
     /**
-     * Everything in this process (the in-memory reference adapter): nothing to install, single node,
-     * state lost on restart.
+     * The embedded default, nothing to install, single node: an H2GIS file database in the data
+     * directory keeps locations, blocks, chats, history and ratings across restarts; presence, the
+     * event bus and resume tokens live in memory (they only make sense while the process runs).
      */
-    public static Backend embedded(Clock clock) {
+    public static Backend embedded(ServerConfig config, Clock clock) {
+        Path dir = config.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InvalidInputException("invalid_argument", "--data-dir " + dir + " cannot be created: " + e);
+        }
+        H2gisVicinity db = H2gisVicinity.builder("jdbc:h2:file:" + dir.resolve("vicinity"))
+                .loadH2gisFunctions(false).build();
+        try {
+            db.schemaInstaller().install();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new Backend("embedded (H2GIS file " + dir.resolve("vicinity.mv.db") + ", in-memory presence and bus)",
+                new InMemoryPresenceStore(), new InMemoryEventBus(clock), new InMemoryResumeStore(),
+                db.locationStore(), db.proximityIndex(), db.blockList(), db.chatSessionStore(), db.messageStore(),
+                db.ratingStore(), () -> db.locationStore().get(UserId.of("health-probe")), List.of(db));
+    }
+
+    /**
+     * Everything in this process on the in-memory reference adapter: nothing on disk, state lost on
+     * exit (what unit tests of a host use).
+     */
+    public static Backend inMemory(Clock clock) {
         InMemoryChatSessionStore sessions = new InMemoryChatSessionStore();
-        return new Backend("embedded (in-memory)", new InMemoryPresenceStore(), new InMemoryEventBus(clock),
+        return new Backend("in-memory", new InMemoryPresenceStore(), new InMemoryEventBus(clock),
                 new InMemoryResumeStore(), new InMemoryLocationStore(), new InMemoryProximityIndex(),
                 new InMemoryBlockList(), sessions, new InMemoryMessageStore(), new InMemoryRatingStore(),
                 () -> sessions.find(dev.vicinity.core.SessionId.of("health-probe")), List.of());

@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * @param host address to bind ({@code --host}, {@code VICINITY_HOST}, default {@code 0.0.0.0})
  * @param port HTTP/WebSocket port ({@code --port}, {@code VICINITY_PORT}, default 8080; 0 = any free port)
- * @param backend {@code embedded} (default) or {@code postgres+redis}
+ * @param backend {@code embedded} (default), {@code memory} or {@code postgres+redis}
  * @param node this node's id ({@code --node-id}, {@code VICINITY_NODE_ID}, default {@code node-1})
  * @param dataDir where the embedded backend keeps its files ({@code --data-dir}, default {@code ./vicinity-data})
  * @param pgUrl JDBC URL of PostgreSQL ({@code --pg-url}, {@code VICINITY_PG_URL})
@@ -39,8 +39,10 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
 
     /** Which stores the server runs on. */
     public enum Backend {
-        /** Nothing to install: everything in this process (single node). */
+        /** Nothing to install: an H2GIS file database in the data directory, presence and bus in memory (single node). */
         EMBEDDED("embedded"),
+        /** Nothing on disk: the in-memory reference adapter for everything (single node, state lost on exit). */
+        MEMORY("memory"),
         /** PostgreSQL/PostGIS for geo, chat and rating; Redis for presence, bus and resume (multi-node). */
         POSTGRES_REDIS("postgres+redis");
 
@@ -62,7 +64,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
                 }
             }
             throw new InvalidInputException("invalid_argument",
-                    "--backend must be embedded or postgres+redis, got " + value);
+                    "--backend must be embedded, memory or postgres+redis, got " + value);
         }
     }
 
@@ -175,7 +177,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         StringBuilder b = new StringBuilder("Usage: java -jar vicinity-server.jar [flags]\n");
         b.append("  --port 8080              HTTP and WebSocket port (0 = any free port)\n");
         b.append("  --host 0.0.0.0           address to bind\n");
-        b.append("  --backend embedded       embedded (nothing to install) or postgres+redis (multi-node)\n");
+        b.append("  --backend embedded       embedded (H2GIS file, nothing to install), memory, or postgres+redis (multi-node)\n");
         b.append("  --node-id node-1         this node's id (unique per process when scaled out)\n");
         b.append("  --data-dir vicinity-data directory of the embedded backend's files\n");
         b.append("  --pg-url jdbc:postgresql://127.0.0.1:5432/vicinity   --pg-user postgres  --pg-password ''\n");

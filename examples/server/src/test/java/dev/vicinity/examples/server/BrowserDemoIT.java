@@ -33,6 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * indicator and read marker included), Bob leaves, both rate; Carol denies location permission,
  * picks a place by hand and appears in Alice's list. Writes {@code target/vicinity-demo.png}.
  *
+ * <p>The server runs on the embedded default (H2GIS file database in a temporary directory).
+ *
  * <p>Without Chromium the test is skipped with one line, except in CI ({@code CI=true}) where it fails.
  */
 class BrowserDemoIT {
@@ -49,7 +51,7 @@ class BrowserDemoIT {
     }
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
             String msg = "BrowserDemoIT needs " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (apt-get install chromium chromium-driver, or run .ci/run)";
@@ -59,7 +61,8 @@ class BrowserDemoIT {
             Assumptions.abort("skipped: " + msg);
         }
         ServerConfig config = ServerConfig.parse(
-                new String[] {"--port", "0", "--host", "127.0.0.1", "--simulate", "5", "--center", "52.5200,13.4050"},
+                new String[] {"--port", "0", "--host", "127.0.0.1", "--simulate", "5", "--center", "52.5200,13.4050",
+                    "--data-dir", Files.createTempDirectory("vicinity-browser-it").toString()},
                 Map.of());
         server = VicinityServer.start(config, Clock.systemUTC());
     }
