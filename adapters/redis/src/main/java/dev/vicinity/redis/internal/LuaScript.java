@@ -66,6 +66,20 @@ public final class LuaScript {
         }
     }
 
+    /**
+     * Loads the script into the server's cache (idempotent) and returns its SHA1, for callers that
+     * pipeline many {@code EVALSHA} calls asynchronously (a later restart makes them fail with
+     * NOSCRIPT; call this again and retry).
+     */
+    public String ensureLoaded(RedisCommands<String, String> redis) {
+        try {
+            redis.scriptLoad(source);
+            return sha;
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable loading " + name, e);
+        }
+    }
+
     private static String sha1(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
