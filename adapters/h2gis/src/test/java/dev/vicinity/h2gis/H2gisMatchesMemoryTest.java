@@ -60,7 +60,7 @@ class H2gisMatchesMemoryTest {
         Map<UserId, GeoPoint> truth = new HashMap<>();
         Random rnd = new Random(42);
         List<Candidate> batch = new ArrayList<>();
-        for (int i = 0; i < 4_000; i++) {
+        for (int i = 0; i < 2_500; i++) {
             UserId u = UserId.of("u" + i);
             // A dense centre and a sparse ring, so that the expanding search sees both densities.
             double spread = i % 4 == 0 ? 0.3 : 0.03;
@@ -72,9 +72,9 @@ class H2gisMatchesMemoryTest {
         }
         db.proximityIndex().upsertAll(batch);
         assertThat(h2.size()).isEqualTo(memory.size()).isEqualTo(truth.size());
-        for (int q = 0; q < 150; q++) {
+        for (int q = 0; q < 100; q++) {
             GeoPoint c = GeoPoint.ofLatLon(48.85 + (rnd.nextDouble() * 2 - 1) * 0.3, 2.35 + (rnd.nextDouble() * 2 - 1) * 0.45);
-            double radius = 100 + rnd.nextDouble() * 20_000;
+            double radius = 100 + rnd.nextDouble() * 12_000;
             int limit = q % 10 == 0 ? Integer.MAX_VALUE : 1 + rnd.nextInt(100);
             List<Candidate> got = h2.candidates(c, radius, limit);
             List<UserId> exact = bruteForce(truth, c, radius, limit);
