@@ -29,9 +29,11 @@ public final class Jdbc {
     /** Work on the borrowed connection. */
     @FunctionalInterface
     public interface Work<T> {
+        /** Does the work; may be run more than once if the database aborted an earlier attempt. */
         T run(Connection connection) throws SQLException;
     }
 
+    /** A template over {@code dataSource}, classifying errors with {@code dialect}. */
     public Jdbc(DataSource dataSource, SqlDialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
