@@ -217,8 +217,13 @@ public final class RedisProximityIndex implements ProximityIndex {
                 }
             }
             if (within >= limit || r >= radiusMeters) {
-                if (within >= limit && r > 0) {
-                    density.put(home, within / (Math.PI * r * r));
+                hits.sort(Comparator.comparingDouble((Hit h) -> h.distance).thenComparing(h -> h.user.value()));
+                if (limit != Integer.MAX_VALUE && hits.size() >= limit) {
+                    // Per-cell COUNT caps the hits, so learn the density from the limit-th distance.
+                    double dk = hits.get(limit - 1).distance;
+                    if (dk > 0) {
+                        density.put(home, limit / (Math.PI * dk * dk));
+                    }
                 }
                 return finish(hits, radiusMeters, limit);
             }
