@@ -30,7 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The demo in a real browser (headless Chromium through ChromeDriver, never downloaded: both binaries
  * are Debian's). Alice and Bob share precise positions, see each other, chat both ways (typing
- * indicator and read marker included), Bob leaves, both rate; Carol denies location permission,
+ * indicator and read marker included), Alice's connection drops and the page resumes with every message
+ * exactly once, Bob leaves, both rate; Carol denies location permission,
  * picks a place by hand and appears in Alice's list. Writes {@code target/vicinity-demo.png}.
  *
  * <p>The server runs on the embedded default (H2GIS file database in a temporary directory).
@@ -177,9 +178,18 @@ class BrowserDemoIT {
         // Bob has read Alice's message: her bubble carries the read marker.
         until(alice, () -> alice.findElements(By.cssSelector("#messages .message.mine")).stream()
                 .anyMatch(m -> m.getText().contains("✓ read")));
-        // Each message exactly once, in order.
         assertThat(alice.findElements(By.cssSelector("#messages .message")).stream().map(m -> m.getAttribute("data-seq")))
                 .containsExactly("1", "2");
+
+        // The network drops under Alice; Bob writes meanwhile; the page reconnects, resumes, and shows
+        // every message exactly once.
+        alice.findElement(By.id("drop")).click();
+        bob.findElement(By.id("chat-input")).sendKeys("Did you get this?");
+        bob.findElement(By.id("chat-send")).click();
+        until(alice, () -> "online".equals(alice.findElement(By.id("status")).getAttribute("data-state"))
+                && hasMessage(alice, "Did you get this?"));
+        assertThat(alice.findElements(By.cssSelector("#messages .message")).stream().map(m -> m.getAttribute("data-seq")))
+                .containsExactly("1", "2", "3");
 
         Path target = Path.of("target");
         Files.createDirectories(target);
