@@ -256,7 +256,8 @@ function renderRadar() {
   for (const u of state.nearby) {
     // Angle from a hash of the id: stable, and reveals nothing about the real bearing.
     const a = (hue(u.user) % 360) * Math.PI / 180;
-    const r = BUCKET_RING[Math.min(u.bucket, BUCKET_RING.length - 1)];
+    // Spread dots across their ring's band (also hash-derived) so neighbours in one bucket overlap less.
+    const r = BUCKET_RING[Math.min(u.bucket, BUCKET_RING.length - 1)] + ((hue(u.user) >>> 9) % 17) - 8;
     const prof = state.profiles.get(u.user) || {};
     const c = document.createElementNS(ns, 'circle');
     c.setAttribute('cx', Math.cos(a) * r); c.setAttribute('cy', Math.sin(a) * r); c.setAttribute('r', 5);

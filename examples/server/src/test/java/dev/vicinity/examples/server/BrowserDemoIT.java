@@ -193,6 +193,7 @@ class BrowserDemoIT {
 
         Path target = Path.of("target");
         Files.createDirectories(target);
+        alice.executeScript("window.scrollTo(0, 0)");
         Files.copy(alice.getScreenshotAs(OutputType.FILE).toPath(), target.resolve("vicinity-demo.png"),
                 StandardCopyOption.REPLACE_EXISTING);
 
