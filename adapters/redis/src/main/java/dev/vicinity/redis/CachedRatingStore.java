@@ -1,0 +1,364 @@
+package dev.vicinity.redis;
+
+import dev.vicinity.core.BackendUnavailableException;
+import dev.vicinity.core.UserId;
+import dev.vicinity.rating.Rating;
+import dev.vicinity.rating.RatingKey;
+import dev.vicinity.rating.RatingState;
+import dev.vicinity.rating.StarHistogram;
+import dev.vicinity.rating.spi.RatingAuditStore;
+import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.redis.internal.LuaScript;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link RatingStore} that serves {@link #aggregate} and {@link #platformAggregate} from Redis in front
+ * of another store (the delegate, e.g. the PostgreSQL store), which stays the source of truth: every
+ * rating write goes to the delegate first and the cache learns about it only after the delegate committed.
+ *
+ * <h2>Versioned entries</h2>
+ * Each cached histogram (one per ratee, one for the platform) has a generation counter in Redis that
+ * only grows. After a write the delegate committed, one script increments the generation of the ratee
+ * (and of the platform) and deletes the cached value; by default the new aggregate is then read from the
+ * delegate and stored under the new generation. A read miss reads the generation first, then the
+ * delegate, and stores what it read with a compare in one script ({@code cache-put.lua}): written only if
+ * the generation is unchanged and no value of that or a later generation is cached. So a read-through
+ * that read the delegate before a write committed can never overwrite the newer value; once a write
+ * returned, every read sees it or something newer (for writes made through caches on the same Redis).
+ *
+ * <h2>Rules for the host</h2>
+ * <ul>
+ *   <li>Every write of the delegate's ratings must go through a {@code CachedRatingStore} on the same
+ *       Redis and key prefix (any number of nodes); a write that bypasses it is seen only after the
+ *       entry's time to live.</li>
+ *   <li>If Redis fails after the delegate committed, the write still succeeds (it is committed); this
+ *       node then bypasses the cache for that user until the invalidation went through, other nodes may
+ *       serve the previous value for at most the time to live ({@link Builder#ttl}, default 10 min).
+ *       Read failures of Redis fall back to the delegate, so Redis never makes a read fail.</li>
+ *   <li>Generations are kept without expiry (one small integer key per user ever written through the
+ *       cache); cached values expire after the time to live. Run Redis with persistence if the
+ *       generations must survive a restart (a restart without it only empties the cache).</li>
+ * </ul>
+ *
+ * <p>Keys: {@code <prefix>:ragg:{u:<user>}:g} and {@code …:h} (generation, histogram fields {@code v,1..5}),
+ * {@code <prefix>:ragg:{platform}:g} and {@code …:h}. The two keys of an entry share a hash tag, so each
+ * script touches one slot.
+ *
+ * <p>Costs: a hit is one {@code HMGET} (O(1), one round trip, no delegate call); a miss adds a
+ * {@code GET}, one delegate read and one script. A write adds two scripts and, with
+ * {@link Builder#refreshAfterWrite}, two delegate reads and two scripts. {@link #find},
+ * {@link #sealedDueBy} and {@link #snapshot} go to the delegate unchanged.
+ *
+ * <p>Implements {@link RatingAuditStore} by delegation (repairs invalidate the cache); if the delegate
+ * is not a {@link RatingAuditStore} those two methods throw {@link UnsupportedOperationException}
+ * ({@link #supportsAudit()} tells). Thread-safe if the delegate is; the host owns the connection.
+ */
+public final class CachedRatingStore implements RatingStore, RatingAuditStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CachedRatingStore.class);
+    private static final String[] FIELDS = {"v", "1", "2", "3", "4", "5"};
+    private static final String PLATFORM = "{platform}";
+
+    private final LuaScript put = LuaScript.load(CachedRatingStore.class, "cache-put.lua");
+    private final LuaScript bump = LuaScript.load(CachedRatingStore.class, "cache-bump.lua");
+
+    private final RatingStore delegate;
+    private final RatingAuditStore audit;
+    private final RedisCommands<String, String> redis;
+    private final String prefix;
+    private final String ttlMillis;
+    private final boolean refreshAfterWrite;
+    /** Entries (tags) whose invalidation failed on this node: served from the delegate until it succeeds. */
+    private final Set<String> pendingInvalidations = ConcurrentHashMap.newKeySet();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder rejectedPuts = new LongAdder();
+
+    private CachedRatingStore(Builder b) {
+        this.delegate = b.delegate;
+        this.audit = b.delegate instanceof RatingAuditStore a ? a : null;
+        this.redis = b.connection.sync();
+        this.prefix = b.keyPrefix + ":ragg:";
+        this.ttlMillis = Long.toString(b.ttl.toMillis());
+        this.refreshAfterWrite = b.refreshAfterWrite;
+    }
+
+    /**
+     * Starts a builder for a cache on the host's connection (it stays owned by the host) in front of
+     * {@code delegate}.
+     */
+    public static Builder builder(StatefulRedisConnection<String, String> connection, RatingStore delegate) {
+        return new Builder(connection, delegate);
+    }
+
+    // ---- writes: delegate first, then invalidate ----
+
+    /** Inserts through the delegate; if a revealed rating was stored, invalidates the ratee and the platform. */
+    @Override
+    public InsertResult insertIfAbsent(Rating rating) {
+        InsertResult result = delegate.insertIfAbsent(rating);
+        if (result instanceof InsertResult.Inserted && rating.state() == RatingState.REVEALED) {
+            invalidate(rating.key().ratee());
+        }
+        return result;
+    }
+
+    /** Reads the delegate. */
+    @Override
+    public Optional<Rating> find(RatingKey key) {
+        return delegate.find(key);
+    }
+
+    /** Compare-and-set through the delegate; on success invalidates the ratee and the platform. */
+    @Override
+    public boolean compareAndSet(long expectedVersion, Rating updated) {
+        boolean replaced = delegate.compareAndSet(expectedVersion, updated);
+        if (replaced) {
+            invalidate(updated.key().ratee());
+        }
+        return replaced;
+    }
+
+    // ---- cached reads ----
+
+    /** The ratee's histogram from Redis, read through from the delegate on a miss. O(1) on a hit. */
+    @Override
+    public StarHistogram aggregate(UserId ratee) {
+        Objects.requireNonNull(ratee, "ratee");
+        return cached(userTag(ratee), () -> delegate.aggregate(ratee));
+    }
+
+    /** The platform histogram from Redis, read through from the delegate on a miss. O(1) on a hit. */
+    @Override
+    public StarHistogram platformAggregate() {
+        return cached(PLATFORM, delegate::platformAggregate);
+    }
+
+    /** Reads the delegate. */
+    @Override
+    public List<RatingKey> sealedDueBy(Instant now, int limit) {
+        return delegate.sealedDueBy(now, limit);
+    }
+
+    /** The delegate's snapshot (never the cache). @throws UnsupportedOperationException without audit */
+    @Override
+    public Snapshot snapshot(UserId ratee) {
+        return requireAudit().snapshot(ratee);
+    }
+
+    /**
+     * The delegate's compare-and-set of the stored histogram; on success invalidates the user and the
+     * platform. @throws UnsupportedOperationException without audit
+     */
+    @Override
+    public boolean replaceAggregate(UserId ratee, StarHistogram expected, StarHistogram replacement) {
+        boolean replaced = requireAudit().replaceAggregate(ratee, expected, replacement);
+        if (replaced) {
+            invalidate(ratee);
+        }
+        return replaced;
+    }
+
+    /** Whether the delegate implements {@link RatingAuditStore} (so {@link #snapshot} works). */
+    public boolean supportsAudit() {
+        return audit != null;
+    }
+
+    /** Reads answered from Redis since this instance was built. */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Reads that went to the delegate (miss, Redis failure or pending invalidation). */
+    public long misses() {
+        return misses.sum();
+    }
+
+    /** Values read from the delegate that were not cached because a newer generation existed. */
+    public long rejectedStalePuts() {
+        return rejectedPuts.sum();
+    }
+
+    // ---- machinery ----
+
+    private interface Read {
+        StarHistogram get();
+    }
+
+    private StarHistogram cached(String tag, Read source) {
+        if (!pendingInvalidations.isEmpty() && !flushPending()) {
+            if (pendingInvalidations.contains(tag)) {
+                misses.increment();
+                return source.get();
+            }
+        }
+        String generation;
+        try {
+            List<KeyValue<String, String>> value = redis.hmget(valueKey(tag), FIELDS);
+            if (value.get(0).hasValue()) {
+                hits.increment();
+                return histogram(value);
+            }
+            generation = redis.get(generationKey(tag));
+        } catch (RedisException e) {
+            LOG.warn("rating cache unavailable, reading the delegate: {}", e.toString());
+            misses.increment();
+            return source.get();
+        }
+        misses.increment();
+        StarHistogram read = source.get();
+        store(tag, generation == null ? 0 : Long.parseLong(generation), read);
+        return read;
+    }
+
+    /** Stores {@code value} read at {@code generation} unless something newer happened; never throws. */
+    private void store(String tag, long generation, StarHistogram value) {
+        long[] n = value.toArray();
+        try {
+            Long written = put.run(redis, ScriptOutputType.INTEGER, keys(tag), Long.toString(generation),
+                    Long.toString(n[0]), Long.toString(n[1]), Long.toString(n[2]), Long.toString(n[3]),
+                    Long.toString(n[4]), ttlMillis);
+            if (written == 0L) {
+                rejectedPuts.increment();
+            }
+        } catch (RedisException | BackendUnavailableException e) {
+            LOG.warn("rating cache: could not store an aggregate: {}", e.toString());
+        }
+    }
+
+    private void invalidate(UserId ratee) {
+        String user = userTag(ratee);
+        long userGeneration = bumpOrRemember(user);
+        long platformGeneration = bumpOrRemember(PLATFORM);
+        if (refreshAfterWrite) {
+            if (userGeneration > 0) {
+                store(user, userGeneration, delegate.aggregate(ratee));
+            }
+            if (platformGeneration > 0) {
+                store(PLATFORM, platformGeneration, delegate.platformAggregate());
+            }
+        }
+    }
+
+    /** Bumps the entry's generation; on failure remembers it for a later retry and returns 0. */
+    private long bumpOrRemember(String tag) {
+        try {
+            Long generation = bump.run(redis, ScriptOutputType.INTEGER, keys(tag));
+            return generation;
+        } catch (RedisException | BackendUnavailableException e) {
+            pendingInvalidations.add(tag);
+            LOG.warn("rating cache: invalidation after a committed write failed, retried later: {}", e.toString());
+            return 0;
+        }
+    }
+
+    /** Retries failed invalidations; true if none is left. */
+    private boolean flushPending() {
+        for (Iterator<String> it = pendingInvalidations.iterator(); it.hasNext();) {
+            String tag = it.next();
+            try {
+                bump.run(redis, ScriptOutputType.INTEGER, keys(tag));
+                it.remove();
+            } catch (RedisException | BackendUnavailableException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private RatingAuditStore requireAudit() {
+        if (audit == null) {
+            throw new UnsupportedOperationException("the delegate " + delegate.getClass().getName()
+                    + " is not a RatingAuditStore");
+        }
+        return audit;
+    }
+
+    private static String userTag(UserId user) {
+        return "{u:" + user.value() + "}";
+    }
+
+    private String generationKey(String tag) {
+        return prefix + tag + ":g";
+    }
+
+    private String valueKey(String tag) {
+        return prefix + tag + ":h";
+    }
+
+    private String[] keys(String tag) {
+        return new String[] {generationKey(tag), valueKey(tag)};
+    }
+
+    private static StarHistogram histogram(List<KeyValue<String, String>> value) {
+        long[] c = new long[5];
+        for (int i = 0; i < 5; i++) {
+            KeyValue<String, String> kv = value.get(i + 1);
+            c[i] = kv.hasValue() ? Long.parseLong(kv.getValue()) : 0;
+        }
+        return StarHistogram.ofArray(c);
+    }
+
+    /** Options for {@link CachedRatingStore}. Not thread-safe. */
+    public static final class Builder {
+        private final StatefulRedisConnection<String, String> connection;
+        private final RatingStore delegate;
+        private String keyPrefix = "vicinity";
+        private Duration ttl = Duration.ofMinutes(10);
+        private boolean refreshAfterWrite = true;
+
+        private Builder(StatefulRedisConnection<String, String> connection, RatingStore delegate) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+            this.delegate = Objects.requireNonNull(delegate, "delegate");
+        }
+
+        /** Prefix of every key (default {@code vicinity}); the same on every node sharing the delegate. */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * How long a cached histogram lives (1 s .. 7 d, default 10 min): bounds how long another node
+         * may serve a value whose invalidation failed, and how long idle users occupy memory.
+         */
+        public Builder ttl(Duration ttl) {
+            this.ttl = ttl;
+            return this;
+        }
+
+        /**
+         * Whether a write reads the new aggregate from the delegate and caches it (default true, so the
+         * next profile view is a hit); false only invalidates.
+         */
+        public Builder refreshAfterWrite(boolean refreshAfterWrite) {
+            this.refreshAfterWrite = refreshAfterWrite;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException for a bad prefix or time to live */
+        public CachedRatingStore build() {
+            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
+                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
+            }
+            if (ttl == null || ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("ttl must be within 1 s .. 7 d, got " + ttl);
+            }
+            return new CachedRatingStore(this);
+        }
+    }
+}

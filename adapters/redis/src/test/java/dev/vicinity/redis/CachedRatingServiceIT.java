@@ -1,0 +1,36 @@
+package dev.vicinity.redis;
+
+import dev.vicinity.memory.InMemoryRatingStore;
+import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.testkit.rating.RatingServiceContract;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * The testkit's {@link RatingServiceContract} on {@link CachedRatingStore} (real Redis, in-memory delegate,
+ * invalidate-only mode so every read after a write is a read-through): eligibility, double-blind reveal,
+ * edits, withdrawals, reconcile and random sequences all see aggregates equal to a recount.
+ */
+class CachedRatingServiceIT extends RatingServiceContract {
+    private final List<String> prefixes = new ArrayList<>();
+
+    @AfterEach
+    void deleteKeys() {
+        prefixes.forEach(RedisTestSupport::deleteKeys);
+    }
+
+    /** Every step is several round trips; 6 seeded sequences keep the build fast. */
+    @Override
+    protected int randomSequenceSeeds() {
+        return 6;
+    }
+
+    @Override
+    protected RatingStore createStore() {
+        String prefix = RedisTestSupport.newPrefix("rating-cache");
+        prefixes.add(prefix);
+        return CachedRatingStore.builder(RedisTestSupport.connection(), new InMemoryRatingStore())
+                .keyPrefix(prefix).refreshAfterWrite(false).build();
+    }
+}
