@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Delivery is at most once: events published while Redis is unreachable are dropped (counted in
  * {@link #droppedWhileDown()}), never buffered without bound. Several local subscriptions to one
- * topic share one Redis subscription; handlers run on Lettuce's I/O thread and must be fast. A
- * throwing handler is logged and stays subscribed. Thread-safe. {@link #close()} closes the
+ * topic share one Redis subscription; handlers run in arrival order on one dispatch thread of this
+ * bus (not Lettuce's I/O thread) and should be fast. A throwing handler is logged and stays subscribed. Thread-safe. {@link #close()} closes the
  * connections it made (not the client).
  */
 public final class RedisEventBus implements EventBus, AutoCloseable {
@@ -71,6 +71,12 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final RedisConnectionStateListener stateListener;
     private final Object subscriptionLock = new Object();
+    /**
+     * Handlers run here, in arrival order, never on Lettuce's I/O thread: a handler that subscribes
+     * (chat does when it learns of a session) or is slow cannot stall Redis traffic.
+     */
+    private final java.util.concurrent.ExecutorService dispatcher;
+    private volatile Thread dispatchThread;
 
     private RedisEventBus(Builder b) {
         this.client = b.client;
@@ -85,15 +91,21 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
             case AUTO -> serverMajorVersion() >= 7;
         };
         this.health = new AtomicReference<>(new BusHealth(true, describe(true), clock.instant()));
+        this.dispatcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vicinity-redis-bus-dispatch");
+            t.setDaemon(true);
+            dispatchThread = t;
+            return t;
+        });
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
-                dispatch(channel, message);
+                dispatcher.execute(() -> dispatch(channel, message));
             }
 
             @Override
             public void smessage(String channel, byte[] message) {
-                dispatch(channel, message);
+                dispatcher.execute(() -> dispatch(channel, message));
             }
         });
         this.stateListener = new RedisConnectionStateListener() {
@@ -147,10 +159,11 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
             subs.add(sub);
             if (first) {
                 try {
-                    if (sharded) {
-                        subscriber.async().ssubscribe(topic).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                    } else {
-                        subscriber.async().subscribe(topic).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    var pending = sharded ? subscriber.async().ssubscribe(topic) : subscriber.async().subscribe(topic);
+                    // Wait for the server's confirmation, except on the dispatch thread (a handler
+                    // subscribing): waiting there would hold up every other event.
+                    if (Thread.currentThread() != dispatchThread) {
+                        pending.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 } catch (Exception e) {
                     // Lettuce re-subscribes registered channels when it reconnects; the subscription
@@ -188,6 +201,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
         topics.clear();
         subscriber.close();
         publisher.close();
+        dispatcher.shutdown();
     }
 
     private boolean ours(RedisChannelHandler<?, ?> connection) {

@@ -51,6 +51,13 @@ public final class ChatFrames implements FrameModule {
     private static final int MAX_PAGE = 200;
 
     private final Function<ChatRecipients, ChatService> serviceFactory;
+    /**
+     * Per connection and session, the highest sequence this connection has been sent, contiguously.
+     * Every message push goes through {@link #deliverMessage}, which drops what the connection already
+     * has and fills a gap from history before going on, so each connection sees each session's
+     * messages once and in order, whatever the interleaving of live fan-out and resume replay.
+     */
+    private final Map<ConnectionId, Map<SessionId, long[]>> delivered = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ChatService chat;
     private volatile Gateway gateway;
 
@@ -94,7 +101,13 @@ public final class ChatFrames implements FrameModule {
         public void deliver(ConnectionId connection, ChatEvent event) {
             Gateway g = gateway;
             if (g != null) {
-                g.connection(connection).ifPresent(c -> pushEvent(c, event));
+                g.connection(connection).ifPresent(c -> {
+                    if (event instanceof ChatEvent.NewMessage nm) {
+                        deliverMessage(c, nm.message(), false);
+                    } else {
+                        pushEvent(c, event);
+                    }
+                });
             }
         }
     };
@@ -131,7 +144,37 @@ public final class ChatFrames implements FrameModule {
 
     @Override
     public void onAttached(ClientContext client, ObjectNode welcome) {
-        welcome.set("chat", sessions(client, chat.attach(client.user())));
+        List<SessionView> views = chat.attach(client.user());
+        Map<SessionId, long[]> marks = marks(client);
+        for (SessionView v : views) {
+            synchronized (marks) {
+                marks.putIfAbsent(v.session().id(), new long[] {v.top()});
+            }
+        }
+        welcome.set("chat", sessions(client, views));
+    }
+
+    @Override
+    public void onResuming(ClientContext client, JsonNode frame) {
+        Map<SessionId, long[]> marks = marks(client);
+        JsonNode last = frame.path("chat").path("sessions");
+        if (!last.isObject()) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = last.fields();
+        int count = 0;
+        while (it.hasNext() && count++ < 100) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isIntegralNumber() && e.getValue().asLong() >= 0) {
+                try {
+                    synchronized (marks) {
+                        marks.put(SessionId.of(e.getKey()), new long[] {e.getValue().asLong()});
+                    }
+                } catch (InvalidInputException ignored) {
+                    // not a session id: nothing to resume for it
+                }
+            }
+        }
     }
 
     @Override
@@ -155,18 +198,66 @@ public final class ChatFrames implements FrameModule {
             } catch (InvalidInputException ex) {
                 continue;
             }
-            replay(client, chat.resume(id, client.user(), e.getValue().asLong()));
+            replay(client, id, e.getValue().asLong());
         }
     }
 
     @Override
     public void onDetached(ClientContext client) {
+        delivered.remove(client.connection());
         chat.detach(client.user());
     }
 
     @Override
     public void onClosed(ClientContext client) {
+        delivered.remove(client.connection());
         chat.detach(client.user());
+    }
+
+    private Map<SessionId, long[]> marks(ClientContext client) {
+        return delivered.computeIfAbsent(client.connection(), k -> new java.util.HashMap<>());
+    }
+
+    /**
+     * Sends {@code m} to {@code c} unless it already has it; if {@code m} is ahead of what {@code c}
+     * has, sends the missing range from history first. Serialised per connection.
+     */
+    private void deliverMessage(ClientContext c, ChatMessage m, boolean replayed) {
+        Map<SessionId, long[]> marks = marks(c);
+        synchronized (marks) {
+            long[] mark = marks.get(m.session());
+            if (mark == null) {
+                // First message of a session this connection learned of after attaching (a new
+                // session): anything earlier is in history and the client loads it on demand.
+                marks.put(m.session(), new long[] {m.sequence()});
+                c.push("chat.message", messageJson(c, m, replayed));
+                return;
+            }
+            if (m.sequence() <= mark[0]) {
+                return; // already sent
+            }
+            if (m.sequence() > mark[0] + 1) {
+                ChatResume fill = chat.resume(m.session(), c.user(), mark[0]);
+                if (fill instanceof ChatResume.Recovered rec) {
+                    ReplayCursor cursor = rec.replay();
+                    while (cursor.hasNext()) {
+                        for (ChatMessage earlier : cursor.nextPage()) {
+                            if (earlier.sequence() == mark[0] + 1) {
+                                c.push("chat.message", messageJson(c, earlier, true));
+                                mark[0] = earlier.sequence();
+                            }
+                        }
+                    }
+                    if (m.sequence() <= mark[0]) {
+                        return;
+                    }
+                } else {
+                    c.push("chat.resync", c.newObject().put("session", m.session().value()).put("top", m.sequence()));
+                }
+            }
+            c.push("chat.message", messageJson(c, m, replayed));
+            mark[0] = m.sequence();
+        }
     }
 
     // ---- handlers
@@ -237,19 +328,24 @@ public final class ChatFrames implements FrameModule {
         }
     }
 
-    private void replay(ClientContext c, ChatResume resume) {
+    private void replay(ClientContext c, SessionId id, long lastSequence) {
+        ChatResume resume = chat.resume(id, c.user(), lastSequence);
         if (resume instanceof ChatResume.Recovered rec) {
             ReplayCursor cursor = rec.replay();
             int sent = 0;
             while (cursor.hasNext()) {
                 for (ChatMessage m : cursor.nextPage()) {
-                    c.push("chat.message", messageJson(c, m, true));
+                    deliverMessage(c, m, true);
                     sent++;
                 }
             }
             c.push("chat.resumed", c.newObject().put("session", rec.session().value()).put("recovered", true)
                     .put("top", rec.top()).put("replayed", sent));
         } else if (resume instanceof ChatResume.Reload reload) {
+            Map<SessionId, long[]> marks = marks(c);
+            synchronized (marks) {
+                marks.put(id, new long[] {reload.top()});
+            }
             c.push("chat.resumed", c.newObject().put("session", reload.session().value()).put("recovered", false)
                     .put("top", reload.top()));
         } else {
@@ -311,9 +407,7 @@ public final class ChatFrames implements FrameModule {
     }
 
     private static void pushEvent(GatewayConnection c, ChatEvent event) {
-        if (event instanceof ChatEvent.NewMessage nm) {
-            c.push("chat.message", messageJson(c, nm.message(), false));
-        } else if (event instanceof ChatEvent.SessionChanged sc) {
+        if (event instanceof ChatEvent.SessionChanged sc) {
             c.push("chat.session", c.newObject().set("session", sessionJson(c, sc.snapshot())));
         } else if (event instanceof ChatEvent.Typing t) {
             c.push("chat.typing", c.newObject().put("session", t.session().value()).put("user", t.user().value())

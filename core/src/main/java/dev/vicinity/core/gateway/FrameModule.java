@@ -33,6 +33,14 @@ public interface FrameModule {
     default void onAttached(ClientContext client, ObjectNode welcome) {}
 
     /**
+     * A resume was accepted and the connection is about to be attached (made visible to
+     * {@link Gateway#localConnections}); pushes cannot reach it yet. Chat records here, per session,
+     * the last sequence the client already has, so that live messages arriving from now on and the
+     * replay in {@link #onResumed} are delivered in order and exactly once.
+     */
+    default void onResuming(ClientContext client, JsonNode resumeFrame) {}
+
+    /**
      * A connection resumed on this node; {@code resumeFrame} is the client's {@code resume} frame
      * (chat reads the last sequence per session from it and replays what is missing). Called after the
      * connection is attached again, before the {@code resumed} reply is sent; pushes made here are

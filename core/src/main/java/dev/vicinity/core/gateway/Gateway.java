@@ -432,6 +432,14 @@ public final class Gateway implements AutoCloseable {
             byId.put(c.id, c);
         }
         Principal p = new Principal(ok.user(), ok.device());
+        c.principal = p;
+        for (FrameModule m : modules) {
+            try {
+                m.onResuming(c, frame);
+            } catch (RuntimeException e) {
+                LOG.warn("module {} failed before resume of {}", m.name(), c, e);
+            }
+        }
         attach(c, p);
         ObjectNode resumed = mapper.createObjectNode();
         resumed.put("v", PROTOCOL_VERSION);
