@@ -1,4 +1,5 @@
 /**
- * Redis backend on Lettuce for presence, proximity, the cross-node event bus and caches. Not implemented yet: filled by the Redis adapter issue.
+ * Redis backend on Lettuce: presence leases, proximity index, locations, block lists, the cross-node event
+ * bus, resume tokens, ratings and a versioned cache of rating aggregates in front of another store.
  */
 package dev.vicinity.redis;

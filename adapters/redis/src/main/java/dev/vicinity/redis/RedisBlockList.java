@@ -1,0 +1,160 @@
+package dev.vicinity.redis;
+
+import dev.vicinity.core.BackendUnavailableException;
+import dev.vicinity.core.UserId;
+import dev.vicinity.geo.spi.BlockList;
+import dev.vicinity.redis.internal.LuaScript;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link BlockList} in Redis: per user a set of users they block ({@code <prefix>:block:{b}:out:<user>})
+ * and a set of users who block them ({@code …:in:<user>}). {@link #block} and {@link #unblock} update both
+ * sets in one Lua script, so the two directions never disagree; both are idempotent.
+ *
+ * <p>All block keys share the hash tag {@code {b}} (one slot): block lists are small and a block must
+ * change two users' sets atomically. Costs: writes O(1), one round trip; {@link #blocking},
+ * {@link #blockedBy} O(size), one round trip; {@link #blockedEitherWay} one {@code SUNION};
+ * {@link #isBlocked} two pipelined {@code SISMEMBER}. Thread-safe; the host owns the connection.
+ * Connection failures are {@link BackendUnavailableException}.
+ */
+public final class RedisBlockList implements BlockList {
+    private final LuaScript set = LuaScript.load(RedisBlockList.class, "block-set.lua");
+
+    private final RedisCommands<String, String> sync;
+    private final RedisAsyncCommands<String, String> async;
+    private final String prefix;
+    private final long timeoutMillis;
+
+    private RedisBlockList(Builder b) {
+        this.sync = b.connection.sync();
+        this.async = b.connection.async();
+        this.prefix = b.keyPrefix + ":block:{b}:";
+        this.timeoutMillis = b.commandTimeout.toMillis();
+    }
+
+    /** Starts a builder on the host's connection (it stays owned by the host). */
+    public static Builder builder(StatefulRedisConnection<String, String> connection) {
+        return new Builder(connection);
+    }
+
+    @Override
+    public boolean block(UserId blocker, UserId blocked) {
+        return write(blocker, blocked, "1");
+    }
+
+    @Override
+    public boolean unblock(UserId blocker, UserId blocked) {
+        return write(blocker, blocked, "0");
+    }
+
+    @Override
+    public Set<UserId> blocking(UserId user) {
+        return read(() -> sync.smembers(prefix + "out:" + Objects.requireNonNull(user, "user").value()));
+    }
+
+    @Override
+    public Set<UserId> blockedBy(UserId user) {
+        return read(() -> sync.smembers(prefix + "in:" + Objects.requireNonNull(user, "user").value()));
+    }
+
+    /** One {@code SUNION} of both directions. */
+    @Override
+    public Set<UserId> blockedEitherWay(UserId user) {
+        Objects.requireNonNull(user, "user");
+        return read(() -> sync.sunion(prefix + "out:" + user.value(), prefix + "in:" + user.value()));
+    }
+
+    /** Two pipelined {@code SISMEMBER}, one round trip. */
+    @Override
+    public boolean isBlocked(UserId a, UserId b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        RedisFuture<Boolean> out = async.sismember(prefix + "out:" + a.value(), b.value());
+        RedisFuture<Boolean> in = async.sismember(prefix + "in:" + a.value(), b.value());
+        return await(out) || await(in);
+    }
+
+    private boolean write(UserId blocker, UserId blocked, String add) {
+        Objects.requireNonNull(blocker, "blocker");
+        Objects.requireNonNull(blocked, "blocked");
+        Long r = set.run(sync, ScriptOutputType.INTEGER,
+                new String[] {prefix + "out:" + blocker.value(), prefix + "in:" + blocked.value()},
+                blocker.value(), blocked.value(), add);
+        return r == 1L;
+    }
+
+    private interface Members {
+        Set<String> get();
+    }
+
+    private static Set<UserId> read(Members members) {
+        Set<String> raw;
+        try {
+            raw = members.get();
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable reading blocks", e);
+        }
+        Set<UserId> out = new HashSet<>(raw.size() * 2);
+        for (String m : raw) {
+            out.add(UserId.of(m));
+        }
+        return Set.copyOf(out);
+    }
+
+    private boolean await(RedisFuture<Boolean> f) {
+        try {
+            return Boolean.TRUE.equals(f.get(timeoutMillis, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while reading blocks", e);
+        } catch (ExecutionException | TimeoutException | RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable reading blocks", e);
+        }
+    }
+
+    /** Options for {@link RedisBlockList}. Not thread-safe. */
+    public static final class Builder {
+        private final StatefulRedisConnection<String, String> connection;
+        private String keyPrefix = "vicinity";
+        private Duration commandTimeout = Duration.ofSeconds(5);
+
+        private Builder(StatefulRedisConnection<String, String> connection) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+        }
+
+        /** Prefix of every key (default {@code vicinity}). */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /** How long {@link #isBlocked} waits for Redis (default 5 s). */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException for a bad prefix or timeout */
+        public RedisBlockList build() {
+            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
+                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
+            }
+            if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout must be positive");
+            }
+            return new RedisBlockList(this);
+        }
+    }
+}
