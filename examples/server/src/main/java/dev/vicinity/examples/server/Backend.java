@@ -87,7 +87,7 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
         } catch (IOException e) {
             throw new InvalidInputException("invalid_argument", "--data-dir " + dir + " cannot be created: " + e);
         }
-        H2gisVicinity db = H2gisVicinity.builder("jdbc:h2:file:" + dir.resolve("vicinity"))
+        H2gisVicinity db = H2gisVicinity.builder("jdbc:h2:file:" + dir.resolve("vicinity") + ";DB_CLOSE_ON_EXIT=FALSE")
                 .loadH2gisFunctions(false).build();
         try {
             db.schemaInstaller().install();

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param port HTTP/WebSocket port ({@code --port}, {@code VICINITY_PORT}, default 8080; 0 = any free port)
  * @param backend {@code embedded} (default), {@code memory} or {@code postgres+redis}
  * @param node this node's id ({@code --node-id}, {@code VICINITY_NODE_ID}, default {@code node-1})
- * @param dataDir where the embedded backend keeps its files ({@code --data-dir}, default {@code ./vicinity-data})
+ * @param dataDir where the embedded backend keeps its files ({@code --data-dir}, default {@code ./data}, ignored by git)
  * @param pgUrl JDBC URL of PostgreSQL ({@code --pg-url}, {@code VICINITY_PG_URL})
  * @param pgUser PostgreSQL user ({@code --pg-user}, {@code VICINITY_PG_USER}, default {@code postgres})
  * @param pgPassword PostgreSQL password ({@code --pg-password}, {@code VICINITY_PG_PASSWORD}, default empty)
@@ -159,7 +159,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
                 integer(given, "port", 8080),
                 Backend.of(given.getOrDefault("backend", "embedded")),
                 nodeId(given.getOrDefault("node-id", "node-1")),
-                Path.of(given.getOrDefault("data-dir", "vicinity-data")),
+                Path.of(given.getOrDefault("data-dir", "data")),
                 given.get("pg-url"),
                 given.getOrDefault("pg-user", "postgres"),
                 given.getOrDefault("pg-password", ""),
@@ -179,7 +179,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         b.append("  --host 0.0.0.0           address to bind\n");
         b.append("  --backend embedded       embedded (H2GIS file, nothing to install), memory, or postgres+redis (multi-node)\n");
         b.append("  --node-id node-1         this node's id (unique per process when scaled out)\n");
-        b.append("  --data-dir vicinity-data directory of the embedded backend's files\n");
+        b.append("  --data-dir data          directory of the embedded backend's files\n");
         b.append("  --pg-url jdbc:postgresql://127.0.0.1:5432/vicinity   --pg-user postgres  --pg-password ''\n");
         b.append("  --pg-schema vicinity     schema of Vicinity's tables (created if missing)\n");
         b.append("  --redis-url redis://127.0.0.1:6379   --redis-prefix vicinity\n");

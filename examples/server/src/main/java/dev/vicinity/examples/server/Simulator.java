@@ -112,7 +112,14 @@ public final class Simulator implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("simulator shutdown", e);
         }
-        exec.shutdownNow();
+        // No interrupts: a simulated user may be inside a store call, and H2 closes its file when
+        // a thread is interrupted during I/O.
+        exec.shutdown();
+        try {
+            exec.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One simulated person; touched only on the simulator thread. */

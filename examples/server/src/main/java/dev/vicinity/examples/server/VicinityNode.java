@@ -165,12 +165,27 @@ public final class VicinityNode implements AutoCloseable {
 
     /** Stops maintenance only, leaving shared state as a crashed node would (tests of node loss). */
     public void abandon() {
-        ticker.shutdownNow();
+        stopTicker();
+    }
+
+    /**
+     * Lets a running tick finish instead of interrupting it: an interrupt during file I/O makes H2
+     * close its database file.
+     */
+    private void stopTicker() {
+        ticker.shutdown();
+        try {
+            if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("maintenance did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public void close() {
-        ticker.shutdownNow();
+        stopTicker();
         try {
             gateway.close();
         } catch (RuntimeException e) {

@@ -1,0 +1,53 @@
+package dev.vicinity.examples.server;
+
+import static dev.vicinity.examples.server.ProtocolClient.frame;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded default keeps chats, history and ratings in its H2GIS file across a restart. */
+class EmbeddedRestartTest {
+
+    private static VicinityServer start(Path dir) {
+        return VicinityServer.start(ServerConfig.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
+            "--data-dir", dir.toString()}, Map.of()), Clock.systemUTC());
+    }
+
+    private static ProtocolClient signIn(VicinityServer server, String name) throws Exception {
+        ProtocolClient c = ProtocolClient.connect(server.port());
+        c.ok(frame("hello").put("v", 1).put("token", "demo:" + name).put("device", "d"));
+        return c;
+    }
+
+    @Test
+    void chatHistoryAndRatingsSurviveARestart(@TempDir Path dir) throws Exception {
+        String session;
+        try (VicinityServer server = start(dir)) {
+            try (ProtocolClient ann = signIn(server, "ann"); ProtocolClient ben = signIn(server, "ben")) {
+                session = ann.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("ben")))
+                        .path("session").path("id").asText();
+                ben.ok(frame("chat.accept").put("session", session));
+                ann.ok(frame("chat.send").put("session", session).put("clientId", "m1").put("text", "before restart"));
+                ben.ok(frame("chat.leave").put("session", session));
+                ann.ok(frame("rating.submit").put("session", session).put("ratee", "ben").put("stars", 5));
+                ben.ok(frame("rating.submit").put("session", session).put("ratee", "ann").put("stars", 4));
+            }
+        }
+        assertThat(Files.exists(dir.resolve("vicinity.mv.db"))).isTrue();
+
+        try (VicinityServer server = start(dir); ProtocolClient ann = signIn(server, "ann")) {
+            JsonNode again = ann.call(frame("rating.submit").put("session", session).put("ratee", "ben").put("stars", 1));
+            assertThat(again.path("code").asText()).isEqualTo("already_rated");
+            assertThat(server.node().ratings().aggregate(dev.vicinity.core.UserId.of("ben")).count()).isEqualTo(1);
+            JsonNode history = ann.call(frame("chat.history").put("session", session).put("after", 0).put("limit", 10));
+            // Ann is still a joined member of the ended session: she may read its history.
+            assertThat(history.path("messages").findValuesAsText("text")).containsExactly("before restart");
+        }
+    }
+}
