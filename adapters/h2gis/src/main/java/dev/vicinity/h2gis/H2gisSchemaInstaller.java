@@ -1,23 +1,17 @@
 package dev.vicinity.h2gis;
 
 import dev.vicinity.core.VicinityException;
-import dev.vicinity.h2gis.internal.Jdbc;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.vicinity.jdbc.Jdbc;
+import dev.vicinity.jdbc.SchemaScripts;
+import dev.vicinity.jdbc.SchemaScripts.Script;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.h2gis.functions.factory.H2GISFunctions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,15 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class H2gisSchemaInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(H2gisSchemaInstaller.class);
 
-    /** One versioned script. */
-    private record Script(int version, String resource, String description) {}
-
-    private static final List<Script> SCRIPTS = List.of(
+    private static final SchemaScripts SCRIPTS = new SchemaScripts(H2gisSchemaInstaller.class, List.of(
             new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings"),
-            new Script(2, "V2__geo.sql", "locations, proximity index (spatial R-tree), block list"));
+            new Script(2, "V2__geo.sql", "locations, proximity index (spatial R-tree), block list")));
 
     /** The highest schema version this release installs. */
-    public static final int LATEST_VERSION = SCRIPTS.get(SCRIPTS.size() - 1).version();
+    public static final int LATEST_VERSION = SCRIPTS.latestVersion();
 
     private final Jdbc jdbc;
     private final String schema;
@@ -82,30 +73,20 @@ public final class H2gisSchemaInstaller {
                         + " description VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
                         + " installed_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
             }
-            Map<Integer, String> installed = installed(c);
-            for (Map.Entry<Integer, String> e : installed.entrySet()) {
-                Script known = SCRIPTS.stream().filter(s -> s.version() == e.getKey()).findFirst().orElse(null);
-                if (known == null) {
-                    throw new VicinityException(H2gisErrorCodes.SCHEMA_MISMATCH, "schema " + schema + " has version "
-                            + e.getKey() + ", newer than this release (" + LATEST_VERSION + ")");
-                }
-                if (!checksum(raw(known)).equals(e.getValue())) {
-                    throw new VicinityException(H2gisErrorCodes.SCHEMA_MISMATCH, "schema " + schema + " version "
-                            + known.version() + " was installed from a different script");
-                }
-            }
+            Map<Integer, String> installed = SCRIPTS.installed(c, history());
+            SCRIPTS.verify(schema, installed);
             if (loadH2gis && !h2gisLoaded(c)) {
                 long t0 = System.nanoTime();
                 H2GISFunctions.load(c);
                 LOG.info("H2GIS spatial functions registered in {} ms", (System.nanoTime() - t0) / 1_000_000);
             }
             List<Integer> applied = new ArrayList<>();
-            for (Script s : SCRIPTS) {
+            for (Script s : SCRIPTS.scripts()) {
                 if (installed.containsKey(s.version())) {
                     continue;
                 }
                 try (Statement st = c.createStatement()) {
-                    for (String sql : statements(substitute(raw(s)))) {
+                    for (String sql : statements(substitute(SCRIPTS.raw(s)))) {
                         st.execute(sql);
                     }
                 }
@@ -113,7 +94,7 @@ public final class H2gisSchemaInstaller {
                         "MERGE INTO " + history() + " (version, description, checksum) KEY (version) VALUES (?, ?, ?)")) {
                     ps.setInt(1, s.version());
                     ps.setString(2, s.description());
-                    ps.setString(3, checksum(raw(s)));
+                    ps.setString(3, SCRIPTS.checksum(s));
                     ps.executeUpdate();
                 }
                 applied.add(s.version());
@@ -138,7 +119,7 @@ public final class H2gisSchemaInstaller {
                     }
                 }
             }
-            return installed(c).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+            return SCRIPTS.installed(c, history()).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
         });
     }
 
@@ -154,12 +135,7 @@ public final class H2gisSchemaInstaller {
      * @throws IllegalArgumentException for an unknown version
      */
     public String script(int version) {
-        for (Script s : SCRIPTS) {
-            if (s.version() == version) {
-                return substitute(raw(s));
-            }
-        }
-        throw new IllegalArgumentException("no schema version " + version + " (1.." + LATEST_VERSION + ")");
+        return SCRIPTS.text(version, this::substitute);
     }
 
     private static boolean h2gisLoaded(Connection c) throws SQLException {
@@ -194,17 +170,6 @@ public final class H2gisSchemaInstaller {
         return out;
     }
 
-    private Map<Integer, String> installed(Connection c) throws SQLException {
-        Map<Integer, String> versions = new TreeMap<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version, checksum FROM " + history())) {
-            while (rs.next()) {
-                versions.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        return versions;
-    }
-
     private String quoted() {
         return jdbc.dialect().quote(schema);
     }
@@ -215,25 +180,5 @@ public final class H2gisSchemaInstaller {
 
     private String substitute(String sql) {
         return sql.replace("${schema}", quoted());
-    }
-
-    private static String raw(Script s) {
-        try (InputStream in = H2gisSchemaInstaller.class.getResourceAsStream(s.resource())) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + s.resource());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String checksum(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,7 +7,7 @@ import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.h2gis.internal.H2Dialect;
-import dev.vicinity.h2gis.internal.Jdbc;
+import dev.vicinity.jdbc.Jdbc;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -62,7 +62,7 @@ public final class H2gisVicinity implements AutoCloseable {
 
     private H2gisVicinity(Builder b, DataSource dataSource, JdbcConnectionPool ownedPool) {
         this.ownedPool = ownedPool;
-        this.jdbc = new Jdbc(dataSource, new H2Dialect());
+        this.jdbc = new Jdbc(dataSource, new H2Dialect(), "run the schema installer first");
         this.schema = b.schema;
         this.installer = new H2gisSchemaInstaller(jdbc, schema, b.loadH2gisFunctions);
         String q = jdbc.dialect().quote(schema);

@@ -6,7 +6,8 @@ import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.LocationStore;
-import dev.vicinity.postgres.internal.Jdbc;
+import dev.vicinity.jdbc.Jdbc;
+import dev.vicinity.postgres.internal.PostgresDialect;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class PostgresVicinity {
     private final PostgresBlockList blocks;
 
     private PostgresVicinity(Builder b) {
-        this.jdbc = new Jdbc(b.dataSource);
+        this.jdbc = new Jdbc(b.dataSource, new PostgresDialect(), "run SchemaInstaller first");
         this.schema = b.schema;
         this.postgisSchema = b.postgisSchema;
         this.installer = new SchemaInstaller(jdbc, schema, postgisSchema, b.createPostgis);

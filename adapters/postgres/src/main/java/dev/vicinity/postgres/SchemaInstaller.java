@@ -1,23 +1,19 @@
 package dev.vicinity.postgres;
 
 import dev.vicinity.core.VicinityException;
-import dev.vicinity.postgres.internal.Jdbc;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.vicinity.jdbc.Jdbc;
+import dev.vicinity.jdbc.SchemaScripts;
+import dev.vicinity.jdbc.SchemaScripts.Script;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class SchemaInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
 
-    /** One versioned script. */
-    private record Script(int version, String resource, String description, boolean needsPostgis) {}
-
-    private static final List<Script> SCRIPTS = List.of(
-            new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings", false),
-            new Script(2, "V2__geo.sql", "locations, proximity index (PostGIS), block list", true));
+    private static final SchemaScripts SCRIPTS = new SchemaScripts(SchemaInstaller.class, List.of(
+            new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings"),
+            new Script(2, "V2__geo.sql", "locations, proximity index (PostGIS), block list")));
+    /** Versions whose script needs PostGIS. */
+    private static final Set<Integer> NEEDS_POSTGIS = Set.of(2);
 
     /** The highest schema version this release installs. */
-    public static final int LATEST_VERSION = SCRIPTS.get(SCRIPTS.size() - 1).version();
+    public static final int LATEST_VERSION = SCRIPTS.latestVersion();
 
     private final Jdbc jdbc;
     private final String schema;
@@ -81,34 +76,24 @@ public final class SchemaInstaller {
                         + " description text NOT NULL, checksum text NOT NULL,"
                         + " installed_at timestamptz NOT NULL DEFAULT now())");
             }
-            Map<Integer, String> installed = installed(c);
-            for (Map.Entry<Integer, String> e : installed.entrySet()) {
-                Script known = SCRIPTS.stream().filter(s -> s.version() == e.getKey()).findFirst().orElse(null);
-                if (known == null) {
-                    throw new VicinityException(PostgresErrorCodes.SCHEMA_MISMATCH, "schema " + schema
-                            + " has version " + e.getKey() + ", newer than this release (" + LATEST_VERSION + ")");
-                }
-                if (!checksum(raw(known)).equals(e.getValue())) {
-                    throw new VicinityException(PostgresErrorCodes.SCHEMA_MISMATCH, "schema " + schema
-                            + " version " + known.version() + " was installed from a different script");
-                }
-            }
+            Map<Integer, String> installed = SCRIPTS.installed(c, history());
+            SCRIPTS.verify(schema, installed);
             List<Integer> applied = new ArrayList<>();
-            for (Script s : SCRIPTS) {
+            for (Script s : SCRIPTS.scripts()) {
                 if (installed.containsKey(s.version())) {
                     continue;
                 }
-                if (s.needsPostgis()) {
+                if (NEEDS_POSTGIS.contains(s.version())) {
                     ensurePostgis(c);
                 }
                 try (Statement st = c.createStatement()) {
-                    st.execute(substitute(raw(s)));
+                    st.execute(substitute(SCRIPTS.raw(s)));
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO " + history() + " (version, description, checksum) VALUES (?, ?, ?)")) {
                     ps.setInt(1, s.version());
                     ps.setString(2, s.description());
-                    ps.setString(3, checksum(raw(s)));
+                    ps.setString(3, SCRIPTS.checksum(s));
                     ps.executeUpdate();
                 }
                 applied.add(s.version());
@@ -132,7 +117,7 @@ public final class SchemaInstaller {
                     }
                 }
             }
-            return installed(c).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+            return SCRIPTS.installed(c, history()).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
         });
     }
 
@@ -143,12 +128,7 @@ public final class SchemaInstaller {
      * @throws IllegalArgumentException for an unknown version
      */
     public String script(int version) {
-        for (Script s : SCRIPTS) {
-            if (s.version() == version) {
-                return substitute(raw(s));
-            }
-        }
-        throw new IllegalArgumentException("no schema version " + version + " (1.." + LATEST_VERSION + ")");
+        return SCRIPTS.text(version, this::substitute);
     }
 
     private void ensurePostgis(Connection c) throws SQLException {
@@ -182,17 +162,6 @@ public final class SchemaInstaller {
         }
     }
 
-    private Map<Integer, String> installed(Connection c) throws SQLException {
-        Map<Integer, String> versions = new TreeMap<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version, checksum FROM " + history())) {
-            while (rs.next()) {
-                versions.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        return versions;
-    }
-
     private String history() {
         return PostgresVicinity.quote(schema) + ".vicinity_schema_history";
     }
@@ -206,25 +175,5 @@ public final class SchemaInstaller {
     private String substitute(String sql) {
         return sql.replace("${schema}", PostgresVicinity.quote(schema))
                 .replace("${postgis}", PostgresVicinity.quote(postgisSchema));
-    }
-
-    private static String raw(Script s) {
-        try (InputStream in = SchemaInstaller.class.getResourceAsStream(s.resource())) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + s.resource());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String checksum(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,12 +1,17 @@
 package dev.vicinity.h2gis.internal;
 
+import dev.vicinity.jdbc.SqlDialect;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
 /**
  * {@link SqlDialect} of H2 2.x, classified by H2's vendor error codes (stable across releases,
- * unlike some of its SQLStates). Stateless singleton-free: create one per adapter.
+ * unlike some of its SQLStates). H2 undoes only the failing statement of a transaction, so an
+ * insert-if-absent is a plain {@code INSERT} whose unique violation is caught; write conflicts are
+ * retried by the shared {@link dev.vicinity.jdbc.Jdbc} template up to {@link #maxAttempts()} times.
+ * Stateless and thread-safe: create one per adapter.
  */
 public final class H2Dialect implements SqlDialect {
     // org.h2.api.ErrorCode values, spelled out so the classification is visible here.
@@ -31,6 +36,38 @@ public final class H2Dialect implements SqlDialect {
     @Override
     public String name() {
         return "H2";
+    }
+
+    @Override
+    public int maxAttempts() {
+        return 8;
+    }
+
+    @Override
+    public String insertIfAbsent(String plainInsert, String keyColumns) {
+        return plainInsert;
+    }
+
+    @Override
+    public boolean executeInsertIfAbsent(PreparedStatement insert) throws SQLException {
+        try {
+            return insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String textArrayType() {
+        return "VARCHAR";
+    }
+
+    @Override
+    public int binaryType() {
+        return java.sql.Types.VARBINARY;
     }
 
     @Override

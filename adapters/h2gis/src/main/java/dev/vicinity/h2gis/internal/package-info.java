@@ -1,5 +1,5 @@
 /**
- * Implementation details of the H2GIS adapter (the SQL dialect seam, transaction template with
- * conflict retries, error translation, time encoding); not for use by hosts and free to change.
+ * Implementation details of the H2GIS adapter (its SQL dialect); not for use by hosts and free to
+ * change between releases.
  */
 package dev.vicinity.h2gis.internal;

@@ -1,0 +1,379 @@
+package dev.vicinity.jdbc;
+
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
+import dev.vicinity.jdbc.internal.Nanos;
+import dev.vicinity.rating.Rating;
+import dev.vicinity.rating.RatingKey;
+import dev.vicinity.rating.RatingState;
+import dev.vicinity.rating.StarHistogram;
+import dev.vicinity.rating.spi.RatingAuditStore;
+import dev.vicinity.rating.spi.RatingStore;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link RatingStore} and {@link RatingAuditStore} on any SQL database: a {@code rating} table whose
+ * primary key is (session, rater, ratee), a {@code rating_aggregate} row of star counts per ratee and
+ * a platform histogram in 16 {@code rating_platform} stripes. Subclasses supply only the aggregate
+ * upsert ({@link #bumpAggregate}), which each database spells its own way.
+ *
+ * <p>Every write is one transaction that changes the rating row and applies
+ * {@code contribution(new) − contribution(old)} to the ratee's row and the ratee's platform stripe,
+ * so an aggregate is never visible without its rating change, nor the other way round; a failure at
+ * any point rolls everything back. {@link #insertIfAbsent} relies on the primary key through the
+ * dialect's insert-if-absent (of concurrent inserts of one key exactly one stores, the others get the
+ * stored rating as a conflict); {@link #compareAndSet} locks the row ({@code SELECT … FOR UPDATE}) and
+ * checks the version. Each transaction locks rows in the same order (rating, then aggregate, then
+ * stripe) and touches one ratee, so writers do not deadlock (a deadlock a database still reports is
+ * handled by the dialect's retry policy).
+ *
+ * <p>Costs: insert and compare-and-set one transaction of two to five statements; {@link #find} and
+ * {@link #aggregate} one primary-key lookup (O(1)); {@link #platformAggregate} a sum over 16 rows;
+ * {@link #sealedDueBy} an index range scan; {@link #snapshot} one REPEATABLE READ transaction reading
+ * the ratee's ratings through an index. Comments are stored as UTF-8 bytes (any Java string
+ * round-trips). Thread-safe.
+ */
+public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
+    private static final int STRIPES = 16;
+    private static final String RATING_COLUMNS = "session_id, rater, ratee, stars, tags, comment_utf8, idempotency_key,"
+            + " state, submitted_at_ns, reveal_at_ns, updated_at_ns, version";
+
+    private final Jdbc jdbc;
+    private final String aggregatesTable;
+    private final String insert;
+    private final String find;
+    private final String lock;
+    private final String update;
+    private final String bumpPlatform;
+    private final String aggregate;
+    private final String platform;
+    private final String due;
+    private final String ratingsOf;
+    private final String ensureAggregate;
+    private final String replaceAggregate;
+
+    /** A store over the rating tables of {@code schema} (already quoted). */
+    protected JdbcRatingStore(Jdbc jdbc, String schema) {
+        this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+        SqlDialect dialect = jdbc.dialect();
+        String ratings = schema + ".rating";
+        aggregatesTable = schema + ".rating_aggregate";
+        String stripes = schema + ".rating_platform";
+        String pk = " WHERE session_id = ? AND rater = ? AND ratee = ?";
+        insert = dialect.insertIfAbsent("INSERT INTO " + ratings + " (" + RATING_COLUMNS + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "session_id, rater, ratee");
+        find = "SELECT " + RATING_COLUMNS + " FROM " + ratings + pk;
+        lock = "SELECT version, stars, state FROM " + ratings + pk + " FOR UPDATE";
+        update = "UPDATE " + ratings + " SET stars = ?, tags = ?, comment_utf8 = ?, idempotency_key = ?, state = ?,"
+                + " submitted_at_ns = ?, reveal_at_ns = ?, updated_at_ns = ?, version = ?" + pk;
+        bumpPlatform = "UPDATE " + stripes + " SET n1 = n1 + ?, n2 = n2 + ?, n3 = n3 + ?, n4 = n4 + ?, n5 = n5 + ?"
+                + " WHERE stripe = ?";
+        aggregate = "SELECT n1, n2, n3, n4, n5 FROM " + aggregatesTable + " WHERE user_id = ?";
+        platform = "SELECT COALESCE(SUM(n1), 0), COALESCE(SUM(n2), 0), COALESCE(SUM(n3), 0), COALESCE(SUM(n4), 0),"
+                + " COALESCE(SUM(n5), 0) FROM " + stripes;
+        due = "SELECT session_id, rater, ratee FROM " + ratings + " WHERE state = 'sealed' AND reveal_at_ns <= ?"
+                + " ORDER BY reveal_at_ns, session_id, rater, ratee LIMIT ?";
+        ratingsOf = "SELECT " + RATING_COLUMNS + " FROM " + ratings + " WHERE ratee = ?";
+        ensureAggregate = dialect.insertIfAbsent("INSERT INTO " + aggregatesTable + " (user_id) VALUES (?)", "user_id");
+        replaceAggregate = "UPDATE " + aggregatesTable + " SET n1 = ?, n2 = ?, n3 = ?, n4 = ?, n5 = ? WHERE user_id = ?"
+                + " AND n1 = ? AND n2 = ? AND n3 = ? AND n4 = ? AND n5 = ?";
+    }
+
+    /** The quoted, schema-qualified {@code rating_aggregate} table, for {@link #bumpAggregate}'s statements. */
+    protected final String aggregatesTable() {
+        return aggregatesTable;
+    }
+
+    /** The template, for subclasses' statements. */
+    protected final Jdbc jdbc() {
+        return jdbc;
+    }
+
+    /**
+     * Inside a write transaction: adds {@code delta[i]} to the ratee's count of {@code i + 1} stars in
+     * {@code rating_aggregate} (each count clamped at 0), creating the row if it does not exist yet,
+     * even when a concurrent transaction creates it at the same moment.
+     */
+    protected abstract void bumpAggregate(Connection c, UserId ratee, long[] delta) throws SQLException;
+
+    @Override
+    public InsertResult insertIfAbsent(Rating rating) {
+        Objects.requireNonNull(rating, "rating");
+        if (rating.version() != 1) {
+            throw new IllegalArgumentException("a new rating must have version 1, got " + rating.version());
+        }
+        long[] times = times(rating);
+        while (true) {
+            Optional<InsertResult> result = jdbc.inTransaction("rating insert", c -> {
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                    bindKey(ps, rating.key(), 1);
+                    bindContent(c, ps, rating, times, 4);
+                    ps.setLong(12, rating.version());
+                    if (!jdbc.dialect().executeInsertIfAbsent(ps)) {
+                        c.rollback();
+                        return read(c, rating.key()).map(InsertResult.Conflict::new);
+                    }
+                }
+                if (rating.counted()) {
+                    applyDelta(c, rating.key().ratee(), contribution(rating));
+                }
+                return Optional.of(new InsertResult.Inserted(rating));
+            });
+            // Empty only if the conflicting insert was rolled back after we saw it: try again.
+            if (result.isPresent()) {
+                return result.get();
+            }
+        }
+    }
+
+    @Override
+    public Optional<Rating> find(RatingKey key) {
+        Objects.requireNonNull(key, "key");
+        return jdbc.autoCommit("rating find", c -> read(c, key));
+    }
+
+    @Override
+    public boolean compareAndSet(long expectedVersion, Rating updated) {
+        Objects.requireNonNull(updated, "updated");
+        if (updated.version() != expectedVersion + 1) {
+            throw new IllegalArgumentException("updated version must be " + (expectedVersion + 1)
+                    + ", got " + updated.version());
+        }
+        long[] times = times(updated);
+        return jdbc.inTransaction("rating compare-and-set", c -> {
+            int oldStars;
+            RatingState oldState;
+            try (PreparedStatement ps = c.prepareStatement(lock)) {
+                bindKey(ps, updated.key(), 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getLong(1) != expectedVersion) {
+                        return false;
+                    }
+                    oldStars = rs.getInt(2);
+                    oldState = state(rs.getString(3));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(update)) {
+                ps.setInt(1, updated.stars());
+                bindContentAfterStars(c, ps, updated, times, 2);
+                ps.setLong(9, updated.version());
+                bindKey(ps, updated.key(), 10);
+                ps.executeUpdate();
+            }
+            long[] delta = contribution(updated);
+            if (oldState.counted()) {
+                delta[oldStars - 1]--;
+            }
+            if (delta[0] != 0 || delta[1] != 0 || delta[2] != 0 || delta[3] != 0 || delta[4] != 0) {
+                applyDelta(c, updated.key().ratee(), delta);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public StarHistogram aggregate(UserId ratee) {
+        Objects.requireNonNull(ratee, "ratee");
+        return jdbc.autoCommit("rating aggregate", c -> readAggregate(c, ratee));
+    }
+
+    @Override
+    public StarHistogram platformAggregate() {
+        return jdbc.autoCommit("rating platform aggregate", c -> {
+            try (PreparedStatement ps = c.prepareStatement(platform); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long[] n = new long[5];
+                for (int i = 0; i < 5; i++) {
+                    n[i] = Math.max(0, rs.getLong(i + 1));
+                }
+                return StarHistogram.ofArray(n);
+            }
+        });
+    }
+
+    @Override
+    public List<RatingKey> sealedDueBy(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        long nowNs = Nanos.of(now);
+        return jdbc.autoCommit("rating sealed due", c -> {
+            try (PreparedStatement ps = c.prepareStatement(due)) {
+                ps.setLong(1, nowNs);
+                ps.setInt(2, limit);
+                List<RatingKey> keys = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(RatingKey.of(SessionId.of(rs.getString(1)), UserId.of(rs.getString(2)),
+                                UserId.of(rs.getString(3))));
+                    }
+                }
+                return List.copyOf(keys);
+            }
+        });
+    }
+
+    @Override
+    public Snapshot snapshot(UserId ratee) {
+        Objects.requireNonNull(ratee, "ratee");
+        return jdbc.inTransaction("rating snapshot", Connection.TRANSACTION_REPEATABLE_READ, c -> {
+            StarHistogram stored = readAggregate(c, ratee);
+            List<Rating> list = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(ratingsOf)) {
+                ps.setString(1, ratee.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        list.add(rating(rs));
+                    }
+                }
+            }
+            return new Snapshot(stored, list);
+        });
+    }
+
+    @Override
+    public boolean replaceAggregate(UserId ratee, StarHistogram expected, StarHistogram replacement) {
+        Objects.requireNonNull(ratee, "ratee");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(replacement, "replacement");
+        return jdbc.inTransaction("rating replace aggregate", c -> {
+            try (PreparedStatement ps = c.prepareStatement(ensureAggregate)) {
+                ps.setString(1, ratee.value());
+                jdbc.dialect().executeInsertIfAbsent(ps);
+            }
+            long[] after = replacement.toArray();
+            long[] before = expected.toArray();
+            try (PreparedStatement ps = c.prepareStatement(replaceAggregate)) {
+                for (int i = 0; i < 5; i++) {
+                    ps.setLong(1 + i, after[i]);
+                    ps.setLong(7 + i, before[i]);
+                }
+                ps.setString(6, ratee.value());
+                if (ps.executeUpdate() == 0) {
+                    c.rollback();
+                    return false;
+                }
+            }
+            long[] delta = new long[5];
+            for (int i = 0; i < 5; i++) {
+                delta[i] = after[i] - before[i];
+            }
+            bumpPlatform(c, ratee, delta);
+            return true;
+        });
+    }
+
+    /** The stripe of the platform histogram that carries {@code ratee}'s ratings (the same on every backend). */
+    private static int stripe(UserId ratee) {
+        return Math.floorMod(ratee.value().hashCode(), STRIPES);
+    }
+
+    private void applyDelta(Connection c, UserId ratee, long[] delta) throws SQLException {
+        bumpAggregate(c, ratee, delta);
+        bumpPlatform(c, ratee, delta);
+    }
+
+    private void bumpPlatform(Connection c, UserId ratee, long[] delta) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(bumpPlatform)) {
+            for (int i = 0; i < 5; i++) {
+                ps.setLong(1 + i, delta[i]);
+            }
+            ps.setInt(6, stripe(ratee));
+            ps.executeUpdate();
+        }
+    }
+
+    private static long[] contribution(Rating r) {
+        long[] d = new long[5];
+        if (r.counted()) {
+            d[r.stars() - 1] = 1;
+        }
+        return d;
+    }
+
+    private StarHistogram readAggregate(Connection c, UserId ratee) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(aggregate)) {
+            ps.setString(1, ratee.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return StarHistogram.EMPTY;
+                }
+                return StarHistogram.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            }
+        }
+    }
+
+    private Optional<Rating> read(Connection c, RatingKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(find)) {
+            bindKey(ps, key, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rating(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static long[] times(Rating r) {
+        return new long[] {Nanos.of(r.submittedAt()), Nanos.of(r.revealAt()), Nanos.of(r.updatedAt())};
+    }
+
+    private static void bindKey(PreparedStatement ps, RatingKey key, int first) throws SQLException {
+        ps.setString(first, key.session().value());
+        ps.setString(first + 1, key.rater().value());
+        ps.setString(first + 2, key.ratee().value());
+    }
+
+    /** Binds stars … updated_at (8 parameters) from {@code first}. */
+    private void bindContent(Connection c, PreparedStatement ps, Rating r, long[] t, int first) throws SQLException {
+        ps.setInt(first, r.stars());
+        bindContentAfterStars(c, ps, r, t, first + 1);
+    }
+
+    /** Binds tags, comment, idempotency key, state, submitted, reveal, updated (7 parameters) from {@code first}. */
+    private void bindContentAfterStars(Connection c, PreparedStatement ps, Rating r, long[] t, int first)
+            throws SQLException {
+        ps.setArray(first, c.createArrayOf(jdbc.dialect().textArrayType(), r.tags().toArray(new String[0])));
+        if (r.comment() == null) {
+            ps.setNull(first + 1, jdbc.dialect().binaryType());
+        } else {
+            ps.setBytes(first + 1, r.comment().getBytes(StandardCharsets.UTF_8));
+        }
+        ps.setString(first + 2, r.idempotencyKey());
+        ps.setString(first + 3, r.state().name().toLowerCase(Locale.ROOT));
+        ps.setLong(first + 4, t[0]);
+        ps.setLong(first + 5, t[1]);
+        ps.setLong(first + 6, t[2]);
+    }
+
+    private static Rating rating(ResultSet rs) throws SQLException {
+        RatingKey key = RatingKey.of(SessionId.of(rs.getString(1)), UserId.of(rs.getString(2)),
+                UserId.of(rs.getString(3)));
+        Set<String> tags = new LinkedHashSet<>();
+        Array array = rs.getArray(5);
+        for (Object o : (Object[]) array.getArray()) {
+            tags.add((String) o);
+        }
+        array.free();
+        byte[] comment = rs.getBytes(6);
+        return new Rating(key, rs.getInt(4), tags, comment == null ? null : new String(comment, StandardCharsets.UTF_8),
+                rs.getString(7), state(rs.getString(8)), Nanos.toInstant(rs.getLong(9)),
+                Nanos.toInstant(rs.getLong(10)), Nanos.toInstant(rs.getLong(11)), rs.getLong(12));
+    }
+
+    private static RatingState state(String s) {
+        return RatingState.valueOf(s.toUpperCase(Locale.ROOT));
+    }
+}
