@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Locations come from environment variables, with loopback defaults:
  * {@code VICINITY_PG_HOST} (127.0.0.1), {@code VICINITY_PG_PORT} (5432), {@code VICINITY_PG_USER}
  * (postgres), {@code VICINITY_PG_PASSWORD} (empty), {@code VICINITY_PG_DATABASE} (test),
- * {@code VICINITY_REDIS_HOST} (127.0.0.1), {@code VICINITY_REDIS_PORT} (6379).
+ * {@code VICINITY_REDIS_URL} (e.g. {@code redis://127.0.0.1:6379}; when set it wins), or
+ * {@code VICINITY_REDIS_HOST} (127.0.0.1) and {@code VICINITY_REDIS_PORT} (6379).
  */
 public final class TestServers {
 
@@ -54,17 +55,25 @@ public final class TestServers {
         return "jdbc:postgresql://" + postgresHost() + ":" + postgresPort() + "/" + postgresDatabase();
     }
 
+    private static java.net.URI redisUrl() {
+        String url = System.getenv("VICINITY_REDIS_URL");
+        return url == null || url.isBlank() ? null : java.net.URI.create(url);
+    }
+
     public static String redisHost() {
-        return env("VICINITY_REDIS_HOST", "127.0.0.1");
+        java.net.URI u = redisUrl();
+        return u != null && u.getHost() != null ? u.getHost() : env("VICINITY_REDIS_HOST", "127.0.0.1");
     }
 
     public static int redisPort() {
-        return Integer.parseInt(env("VICINITY_REDIS_PORT", "6379"));
+        java.net.URI u = redisUrl();
+        return u != null && u.getPort() > 0 ? u.getPort() : Integer.parseInt(env("VICINITY_REDIS_PORT", "6379"));
     }
 
-    /** Redis URI for Lettuce. */
+    /** Redis URI for Lettuce: {@code VICINITY_REDIS_URL} as given, else built from host and port. */
     public static String redisUri() {
-        return "redis://" + redisHost() + ":" + redisPort();
+        java.net.URI u = redisUrl();
+        return u != null ? u.toString() : "redis://" + redisHost() + ":" + redisPort();
     }
 
     /** Fails (CI) or skips (elsewhere) unless PostgreSQL accepts TCP connections. */
