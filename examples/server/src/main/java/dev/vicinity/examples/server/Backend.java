@@ -56,6 +56,7 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
                       List<AutoCloseable> closeables) implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
+    /** Copies {@code closeables}; every store must be non-null. */
     public Backend {
         Objects.requireNonNull(name, "name");
         closeables = List.copyOf(closeables);

@@ -80,6 +80,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         return Map.copyOf(m);
     }
 
+    /** Validates every component; {@link InvalidInputException} ({@code invalid_argument}) names the flag. */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(backend, "backend");
