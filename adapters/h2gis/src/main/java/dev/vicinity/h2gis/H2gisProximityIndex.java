@@ -1,14 +1,12 @@
 package dev.vicinity.h2gis;
 
-import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.BoundingBox;
 import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
-import dev.vicinity.geo.spi.ProximityIndex;
 import dev.vicinity.jdbc.Jdbc;
+import dev.vicinity.jdbc.JdbcProximityIndex;
 import dev.vicinity.jdbc.internal.Nanos;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
@@ -31,7 +28,7 @@ import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.PrecisionModel;
 
 /**
- * {@link ProximityIndex} on H2: a {@code proximity} table with a planar point per user (x = longitude,
+ * {@link dev.vicinity.geo.spi.ProximityIndex} on H2: a {@code proximity} table with a planar point per user (x = longitude,
  * y = latitude, degrees) under an R-tree {@code SPATIAL INDEX}, and the exact coordinates in two
  * {@code DOUBLE} columns.
  *
@@ -58,14 +55,12 @@ import org.locationtech.jts.geom.PrecisionModel;
  * observation times read back exactly. {@link #size} counts the table (O(n)). Thread-safe; the
  * density hint is a benign racy field of this instance.
  */
-public final class H2gisProximityIndex implements ProximityIndex {
+public final class H2gisProximityIndex extends JdbcProximityIndex {
     private static final int SRID = 4326;
 
-    private final Jdbc jdbc;
     private final double startRadius;
     private final GeometryFactory geometries = new GeometryFactory(new PrecisionModel(), SRID);
     private final String upsert;
-    private final String remove;
     private final String oneBox;
     private final String twoBoxes;
     private final String count;
@@ -73,11 +68,10 @@ public final class H2gisProximityIndex implements ProximityIndex {
     private volatile double densityHint;
 
     H2gisProximityIndex(Jdbc jdbc, String schema, double startRadius) {
-        this.jdbc = jdbc;
+        super(jdbc, schema);
         this.startRadius = startRadius;
         String t = schema + ".proximity";
         upsert = "MERGE INTO " + t + " (user_id, lat, lon, geom, observed_at_ns) KEY (user_id) VALUES (?, ?, ?, ?, ?)";
-        remove = "DELETE FROM " + t + " WHERE user_id = ?";
         String select = "SELECT user_id, lat, lon, observed_at_ns FROM " + t + " WHERE geom && ?";
         oneBox = select;
         twoBoxes = select + " UNION ALL " + select;
@@ -89,7 +83,7 @@ public final class H2gisProximityIndex implements ProximityIndex {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(point, "point");
         long at = Nanos.of(Objects.requireNonNull(observedAt, "observedAt"));
-        jdbc.autoCommit("proximity upsert", c -> {
+        jdbc().autoCommit("proximity upsert", c -> {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
                 bindRow(ps, user, point, at);
                 return mergeRetryingDuplicates(ps);
@@ -106,11 +100,7 @@ public final class H2gisProximityIndex implements ProximityIndex {
      * @return the number of distinct users written
      */
     public int upsertAll(Collection<Candidate> entries) {
-        Objects.requireNonNull(entries, "entries");
-        Map<String, Candidate> last = new TreeMap<>();
-        for (Candidate e : entries) {
-            last.put(Objects.requireNonNull(e, "entry").user().value(), e);
-        }
+        Map<String, Candidate> last = lastWins(entries);
         if (last.isEmpty()) {
             return 0;
         }
@@ -119,7 +109,7 @@ public final class H2gisProximityIndex implements ProximityIndex {
         for (Candidate e : last.values()) {
             times[i++] = Nanos.of(e.observedAt());
         }
-        return jdbc.inTransaction("proximity upsert batch", c -> {
+        return jdbc().inTransaction("proximity upsert batch", c -> {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
                 int k = 0;
                 for (Candidate e : last.values()) {
@@ -132,21 +122,10 @@ public final class H2gisProximityIndex implements ProximityIndex {
     }
 
     @Override
-    public boolean remove(UserId user) {
-        Objects.requireNonNull(user, "user");
-        return jdbc.autoCommit("proximity remove", c -> {
-            try (PreparedStatement ps = c.prepareStatement(remove)) {
-                ps.setString(1, user.value());
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    @Override
     public List<Candidate> candidates(GeoPoint center, double radiusMeters, int limit) {
         Objects.requireNonNull(center, "center");
-        check(radiusMeters, limit);
-        return jdbc.autoCommit("proximity candidates", c -> {
+        checkQuery(radiusMeters, limit);
+        return jdbc().autoCommit("proximity candidates", c -> {
             double r = limit == Integer.MAX_VALUE ? radiusMeters : Math.min(radiusMeters, firstRadius(limit));
             while (true) {
                 List<Hit> hits = within(c, center, r);
@@ -173,8 +152,8 @@ public final class H2gisProximityIndex implements ProximityIndex {
      */
     public String explain(GeoPoint center, double radiusMeters) {
         Objects.requireNonNull(center, "center");
-        check(radiusMeters, 1);
-        return jdbc.autoCommit("proximity explain", c -> {
+        checkQuery(radiusMeters, 1);
+        return jdbc().autoCommit("proximity explain", c -> {
             BoundingBox box = BoundingBox.around(center, radiusMeters);
             try (PreparedStatement ps = prepareBoxQuery(c, "EXPLAIN ", box); ResultSet rs = ps.executeQuery()) {
                 StringBuilder plan = new StringBuilder();
@@ -188,7 +167,7 @@ public final class H2gisProximityIndex implements ProximityIndex {
 
     @Override
     public int size() {
-        return jdbc.autoCommit("proximity size", c -> {
+        return jdbc().autoCommit("proximity size", c -> {
             try (PreparedStatement ps = c.prepareStatement(count); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return (int) Math.min(Integer.MAX_VALUE, rs.getLong(1));
@@ -257,19 +236,10 @@ public final class H2gisProximityIndex implements ProximityIndex {
             try {
                 return ps.executeUpdate();
             } catch (SQLException e) {
-                if (attempt >= 3 || !jdbc.dialect().isUniqueViolation(e)) {
+                if (attempt >= 3 || !jdbc().dialect().isUniqueViolation(e)) {
                     throw e;
                 }
             }
-        }
-    }
-
-    private static void check(double radiusMeters, int limit) {
-        if (!(radiusMeters >= 0) || Double.isInfinite(radiusMeters)) {
-            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "radius must be a finite number >= 0");
-        }
-        if (limit < 1) {
-            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
         }
     }
 

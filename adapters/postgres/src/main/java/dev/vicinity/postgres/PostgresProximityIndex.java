@@ -1,12 +1,10 @@
 package dev.vicinity.postgres;
 
-import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
-import dev.vicinity.geo.spi.ProximityIndex;
 import dev.vicinity.jdbc.Jdbc;
+import dev.vicinity.jdbc.JdbcProximityIndex;
 import dev.vicinity.jdbc.internal.Nanos;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,10 +16,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
- * {@link ProximityIndex} on PostGIS: a {@code proximity} table of {@code geography(Point, 4326)}
+ * {@link dev.vicinity.geo.spi.ProximityIndex} on PostGIS: a {@code proximity} table of {@code geography(Point, 4326)}
  * with a GiST index.
  *
  * <p>Query plan. For limits up to {@value #KNN_MAX_LIMIT} the query is <em>nearest first, radius
@@ -46,14 +43,12 @@ import java.util.TreeMap;
  * concurrently sees each user once, at one of its positions. {@link #size} counts the table (O(n)).
  * Thread-safe.
  */
-public final class PostgresProximityIndex implements ProximityIndex {
+public final class PostgresProximityIndex extends JdbcProximityIndex {
     /** Largest limit answered by the index-ordered nearest-neighbour scan. */
     public static final int KNN_MAX_LIMIT = 1000;
 
-    private final Jdbc jdbc;
     private final String upsert;
     private final String upsertAll;
-    private final String remove;
     private final String nearestHead;
     private final String nearestTail;
     private final String within;
@@ -61,7 +56,7 @@ public final class PostgresProximityIndex implements ProximityIndex {
     private final String count;
 
     PostgresProximityIndex(Jdbc jdbc, String schema, String postgis) {
-        this.jdbc = jdbc;
+        super(jdbc, schema);
         String t = schema + ".proximity";
         String point = postgis + ".ST_SetSRID(" + postgis + ".ST_MakePoint(?, ?), 4326)::" + postgis + ".geography";
         String knn = "geog OPERATOR(" + postgis + ".<->) " + point;
@@ -74,7 +69,6 @@ public final class PostgresProximityIndex implements ProximityIndex {
                 + postgis + ".geography, x.t"
                 + " FROM unnest(?::text[], ?::float8[], ?::float8[], ?::bigint[]) AS x(u, lo, la, t)"
                 + " ON CONFLICT (user_id) DO UPDATE SET geog = EXCLUDED.geog, observed_at_ns = EXCLUDED.observed_at_ns";
-        remove = "DELETE FROM " + t + " WHERE user_id = ?";
         // The limit is inlined (an int, at most KNN_MAX_LIMIT) so that a cached generic plan knows it too.
         nearestHead = "SELECT user_id, lat, lon, observed_at_ns FROM (SELECT user_id, " + lat + " AS lat, " + lon
                 + " AS lon, observed_at_ns, geog OPERATOR(" + postgis + ".<->) " + point + " AS d FROM " + t
@@ -93,7 +87,7 @@ public final class PostgresProximityIndex implements ProximityIndex {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(point, "point");
         long at = Nanos.of(Objects.requireNonNull(observedAt, "observedAt"));
-        jdbc.autoCommit("proximity upsert", c -> {
+        jdbc().autoCommit("proximity upsert", c -> {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
                 ps.setString(1, user.value());
                 ps.setDouble(2, point.lon());
@@ -112,11 +106,7 @@ public final class PostgresProximityIndex implements ProximityIndex {
      * @return the number of distinct users written
      */
     public int upsertAll(Collection<Candidate> entries) {
-        Objects.requireNonNull(entries, "entries");
-        Map<String, Candidate> last = new TreeMap<>();
-        for (Candidate e : entries) {
-            last.put(Objects.requireNonNull(e, "entry").user().value(), e);
-        }
+        Map<String, Candidate> last = lastWins(entries);
         if (last.isEmpty()) {
             return 0;
         }
@@ -133,7 +123,7 @@ public final class PostgresProximityIndex implements ProximityIndex {
             times[i] = Nanos.of(e.observedAt());
             i++;
         }
-        return jdbc.autoCommit("proximity upsert batch", c -> {
+        return jdbc().autoCommit("proximity upsert batch", c -> {
             try (PreparedStatement ps = c.prepareStatement(upsertAll)) {
                 ps.setArray(1, c.createArrayOf("text", users));
                 ps.setArray(2, c.createArrayOf("float8", lons));
@@ -145,21 +135,10 @@ public final class PostgresProximityIndex implements ProximityIndex {
     }
 
     @Override
-    public boolean remove(UserId user) {
-        Objects.requireNonNull(user, "user");
-        return jdbc.autoCommit("proximity remove", c -> {
-            try (PreparedStatement ps = c.prepareStatement(remove)) {
-                ps.setString(1, user.value());
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    @Override
     public List<Candidate> candidates(GeoPoint center, double radiusMeters, int limit) {
         Objects.requireNonNull(center, "center");
-        check(radiusMeters, limit);
-        return jdbc.autoCommit("proximity candidates", c -> {
+        checkQuery(radiusMeters, limit);
+        return jdbc().autoCommit("proximity candidates", c -> {
             try (PreparedStatement ps = prepareQuery(c, "", center, radiusMeters, limit)) {
                 List<Candidate> out = new ArrayList<>(Math.min(limit, 256));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -179,8 +158,8 @@ public final class PostgresProximityIndex implements ProximityIndex {
      */
     public String explain(GeoPoint center, double radiusMeters, int limit) {
         Objects.requireNonNull(center, "center");
-        check(radiusMeters, limit);
-        return jdbc.autoCommit("proximity explain", c -> {
+        checkQuery(radiusMeters, limit);
+        return jdbc().autoCommit("proximity explain", c -> {
             try (PreparedStatement ps = prepareQuery(c, "EXPLAIN (ANALYZE, BUFFERS) ", center, radiusMeters, limit)) {
                 StringBuilder plan = new StringBuilder();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -217,20 +196,11 @@ public final class PostgresProximityIndex implements ProximityIndex {
 
     @Override
     public int size() {
-        return jdbc.autoCommit("proximity size", c -> {
+        return jdbc().autoCommit("proximity size", c -> {
             try (PreparedStatement ps = c.prepareStatement(count); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return (int) Math.min(Integer.MAX_VALUE, rs.getLong(1));
             }
         });
-    }
-
-    private static void check(double radiusMeters, int limit) {
-        if (!(radiusMeters >= 0) || Double.isInfinite(radiusMeters)) {
-            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "radius must be a finite number >= 0");
-        }
-        if (limit < 1) {
-            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
-        }
     }
 }
