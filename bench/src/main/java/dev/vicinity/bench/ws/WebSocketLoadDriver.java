@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp bench/target/benchmarks.jar dev.vicinity.bench.ws.WebSocketLoadDriver \
  *     --url ws://127.0.0.1:8080/ws --connections 10000 --rate 10000 --seconds 30 [--server-pid PID]
  * </pre>
+ *
+ * <p>With {@code --idle true --server-pid PID} it only opens and signs in the connections and reports
+ * the server's heap per idle connection: used heap after a full GC ({@code jcmd PID GC.run}, then
+ * {@code GC.heap_info}) with the connections open, minus the same before they were opened.
  */
 public final class WebSocketLoadDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -180,7 +184,8 @@ public final class WebSocketLoadDriver {
         }
     }
 
-    private void run(long serverPid) throws Exception {
+    private void run(long serverPid, boolean idle) throws Exception {
+        long heapBefore = idle ? serverHeapAfterGc(serverPid) : -1;
         long t0 = System.nanoTime();
         Semaphore handshakes = new Semaphore(256);
         List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
@@ -209,6 +214,20 @@ public final class WebSocketLoadDriver {
         }
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "connected and signed in: %d of %d in %.1f s%n", welcomed, connections, connectSeconds);
+        if (idle) {
+            Thread.sleep(2000);
+            long heapAfter = serverHeapAfterGc(serverPid);
+            System.out.printf(Locale.ROOT, "%n| idle connections | server heap before | with connections | per connection |%n|---|---|---|---|%n"
+                    + "| %d | %.1f MB | %.1f MB | %.1f KB |%n", welcomed, heapBefore / 1e6, heapAfter / 1e6,
+                    (heapAfter - heapBefore) / 1024.0 / Math.max(1, welcomed));
+            for (Client c : clients) {
+                WebSocket w = c.ws;
+                if (w != null) {
+                    w.sendClose(1000, "done");
+                }
+            }
+            return;
+        }
 
         for (int i = 0; i + 1 < clients.size(); i += 2) {
             Client a = clients.get(i);
@@ -287,6 +306,29 @@ public final class WebSocketLoadDriver {
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
     }
 
+    /** Used heap of the server in bytes right after a full GC, read with jcmd. */
+    private static long serverHeapAfterGc(long pid) throws Exception {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("--idle needs --server-pid");
+        }
+        jcmd(pid, "GC.run");
+        String info = jcmd(pid, "GC.heap_info");
+        // G1: " garbage-first heap   total 262144K, used 21034K [...]"
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read heap from: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        String javaHome = System.getProperty("java.home");
+        Process p = new ProcessBuilder(javaHome + "/bin/jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
     /** utime + stime of the server process in clock ticks (100 per second on Linux), or -1. */
     private static long cpuTicks(long pid) {
         if (pid <= 0) {
@@ -313,7 +355,7 @@ public final class WebSocketLoadDriver {
         WebSocketLoadDriver d = new WebSocketLoadDriver(uri, Integer.parseInt(a.getOrDefault("connections", "10000")),
                 Integer.parseInt(a.getOrDefault("rate", "10000")), Integer.parseInt(a.getOrDefault("seconds", "30")),
                 a.getOrDefault("token-prefix", "demo:"));
-        d.run(Long.parseLong(a.getOrDefault("server-pid", "0")));
+        d.run(Long.parseLong(a.getOrDefault("server-pid", "0")), Boolean.parseBoolean(a.getOrDefault("idle", "false")));
         System.exit(0);
     }
 }
