@@ -51,6 +51,7 @@ public final class ChatFrames implements FrameModule {
     private static final int MAX_PAGE = 200;
 
     private final Function<ChatRecipients, ChatService> serviceFactory;
+    private final int maxReplay;
     /**
      * Per connection and session, the highest sequence this connection has been sent, contiguously.
      * Every message push goes through {@link #deliverMessage}, which drops what the connection already
@@ -66,7 +67,20 @@ public final class ChatFrames implements FrameModule {
      * typically {@code new ChatFrames(r -> ChatService.builder(sessions, messages, bus, r)...build())}.
      */
     public ChatFrames(Function<ChatRecipients, ChatService> serviceFactory) {
+        this(serviceFactory, 200);
+    }
+
+    /**
+     * As {@link #ChatFrames(Function)}, replaying at most {@code maxReplay} missed messages per session
+     * on resume (default 200); a client that missed more gets {@code chat.resumed} with
+     * {@code recovered: false} and reloads with {@code chat.history} pages.
+     */
+    public ChatFrames(Function<ChatRecipients, ChatService> serviceFactory, int maxReplay) {
+        if (maxReplay < 1) {
+            throw new InvalidInputException("invalid_argument", "maxReplay must be >= 1");
+        }
         this.serviceFactory = serviceFactory;
+        this.maxReplay = maxReplay;
     }
 
     /** The chat service (available once the gateway is built). */
@@ -330,6 +344,17 @@ public final class ChatFrames implements FrameModule {
 
     private void replay(ClientContext c, SessionId id, long lastSequence) {
         ChatResume resume = chat.resume(id, c.user(), lastSequence);
+        if (resume instanceof ChatResume.Recovered rec && rec.top() - rec.lastSequence() > maxReplay) {
+            // Too much to push in one go (it would be buffered until the resumed reply and then
+            // trip the slow-consumer bound): the client reloads the range with chat.history pages.
+            Map<SessionId, long[]> marks = marks(c);
+            synchronized (marks) {
+                marks.put(id, new long[] {rec.top()});
+            }
+            c.push("chat.resumed", c.newObject().put("session", id.value()).put("recovered", false)
+                    .put("top", rec.top()).put("reason", "too_many_missed"));
+            return;
+        }
         if (resume instanceof ChatResume.Recovered rec) {
             ReplayCursor cursor = rec.replay();
             int sent = 0;

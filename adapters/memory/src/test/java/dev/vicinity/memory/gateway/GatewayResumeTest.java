@@ -139,4 +139,37 @@ class GatewayResumeTest {
         assertThat(h.presenceStore.leasesOf(UserId.of("alice"))).hasSize(1);
         assertThat(a.gateway.connections().connections()).hasSize(2);
     }
+
+    @Test
+    void a_large_backlog_is_not_pushed_on_resume_but_reloaded_with_history_pages() {
+        h.limits = h.limits.withFrameRate(1e6, 1_000_000);
+        Node a = h.node("A");
+        Client alice = a.connect("alice");
+        Client bob = a.connect("bob");
+        String token = alice.hello("alice", "phone").get("resume").asText();
+        bob.hello("bob", "phone");
+        String session = activeSession(alice, bob);
+        a.gateway.onClosed(alice.connection, 1006, "lost");
+        for (int i = 0; i < 250; i++) {
+            bob.request("chat.send", "session", session, "clientId", "b" + i, "text", "m" + i);
+        }
+        Client again = a.connect("alice-2");
+        JsonNode resumed = again.request("resume", "v", 1, "resume", token, "chat", Map.of("sessions", Map.of(session, 0)));
+        assertThat(resumed.get("type").asText()).isEqualTo("resumed");
+        assertThat(again.transport.ofType("chat.message")).isEmpty();
+        JsonNode done = again.transport.ofType("chat.resumed").get(0);
+        assertThat(done.get("recovered").asBoolean()).isFalse();
+        assertThat(done.get("reason").asText()).isEqualTo("too_many_missed");
+        assertThat(done.get("top").asLong()).isEqualTo(250);
+        long after = 0;
+        int pages = 0;
+        while (after < 250) {
+            JsonNode page = again.request("chat.history", "session", session, "after", after, "limit", 100);
+            after = page.get("messages").get(page.get("messages").size() - 1).get("seq").asLong();
+            pages++;
+        }
+        assertThat(pages).isEqualTo(3);
+        bob.request("chat.send", "session", session, "clientId", "b-live", "text", "live");
+        assertThat(seqs(again.transport.ofType("chat.message"))).containsExactly(251L);
+    }
 }
