@@ -44,6 +44,17 @@ final class WsClient implements AutoCloseable {
                 .get(10, TimeUnit.SECONDS);
     }
 
+    /** Thrown by {@link #call} when the server closed the socket before answering. */
+    static final class ClosedException extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Close close;
+
+        ClosedException(Close close) {
+            super("socket closed before the reply: " + close);
+            this.close = close;
+        }
+    }
+
     static WsClient connect(int port) throws Exception {
         return new WsClient(port);
     }
@@ -69,7 +80,11 @@ final class WsClient implements AutoCloseable {
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
         socket.sendText(frame.toString(), true).get(10, TimeUnit.SECONDS);
-        return reply.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture.anyOf(reply, closed).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!reply.isDone()) {
+            throw new ClosedException(closed.join());
+        }
+        return reply.join();
     }
 
     /** Like {@link #call} but fails when the reply is an error. */
