@@ -93,11 +93,11 @@ class AuthorizationTest {
         assertThat(carol.errorOf(frame("chat.send").put("session", s).put("clientId", "c1").put("text", "x")))
                 .isEqualTo("not_participant");
         assertThat(carol.errorOf(frame("chat.send").put("session", pending).put("clientId", "c1").put("text", "x")))
-                .isIn("not_joined", "session_not_active");
+                .isEqualTo("session_not_active"); // checked before membership: the invitation is still open
         assertThat(carol.errorOf(frame("chat.history").put("session", pending).put("after", 0).put("limit", 200)))
                 .isEqualTo("not_joined");
         assertThat(carol.errorOf(frame("chat.read").put("session", pending).put("seq", 1)))
-                .isIn("not_joined", "session_not_active");
+                .isEqualTo("not_joined");
 
         // Nothing of the session reached the outsiders; nothing of theirs was stored.
         assertThat(mallory.frames()).noneMatch(f -> f.toString().contains(s));
@@ -122,7 +122,7 @@ class AuthorizationTest {
         assertThat(bob.errorOf(frame("rating.submit").put("session", ended).put("ratee", "mallory").put("stars", 1)))
                 .isEqualTo("not_participant");
         assertThat(mallory.errorOf(frame("rating.submit").put("session", s).put("ratee", "alice").put("stars", 1)))
-                .isIn("not_participant", "session_not_ended", "session_not_found"); // the server sees only ended sessions as ratable
+                .isEqualTo("session_not_found"); // the example server exposes only ended sessions to rating
         assertThat(bob.ok(frame("rating.submit").put("session", ended).put("ratee", "alice").put("stars", 5))
                 .path("state").asText()).isEqualTo("SEALED");
         assertThat(mallory.errorOf(frame("rating.submit").put("session", ended).put("ratee", "bob").put("stars", 1)))
@@ -167,7 +167,7 @@ class AuthorizationTest {
         assertThat(mallory.call(frame("resume").put("v", 1).put("resume", mutated)).path("code").asText())
                 .isEqualTo("resume_failed");
         assertThat(mallory.call(frame("resume").put("v", 1).put("resume", "")).path("code").asText())
-                .isIn("resume_failed", "invalid_field");
+                .isEqualTo("resume_failed");
         // Mallory is still nobody; Bob's connection is untouched and his lease is his alone.
         assertThat(mallory.errorOf(frame("geo.nearby").put("radius", 1000).put("limit", 5))).isEqualTo("not_authenticated");
         assertThat(bob.call(frame("ping")).path("type").asText()).isEqualTo("pong");

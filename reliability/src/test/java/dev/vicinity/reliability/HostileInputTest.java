@@ -96,7 +96,7 @@ class HostileInputTest {
         try (WsClient c = connect()) {
             assertThat(c.errorOf(frame("geo.nearby").put("radius", 1000).put("limit", 5))).isEqualTo("not_authenticated");
             assertThat(c.errorOf(frame("hello").put("v", "1").put("token", "demo:typ").put("device", "phone")))
-                    .isIn("invalid_field", "unsupported_version");
+                    .isEqualTo("unsupported_version"); // a string "1" is not the integer 1
             assertThat(c.errorOf(frame("hello").put("v", 2).put("token", "demo:typ").put("device", "phone")))
                     .isEqualTo("unsupported_version");
             assertThat(c.errorOf(frame("hello").put("v", 1).put("token", 42).put("device", "phone")))
@@ -242,7 +242,7 @@ class HostileInputTest {
                 assertThat(thief.call(frame("resume").put("v", 1).put("resume", "AAAA" + token.substring(4))).path("code").asText())
                         .isEqualTo("resume_failed");
                 assertThat(thief.call(frame("resume").put("v", 1).put("resume", "x".repeat(5000))).path("code").asText())
-                        .isIn("resume_failed", "invalid_field");
+                        .isEqualTo("invalid_field"); // longer than any token
                 assertThat(thief.closed()).isNotDone();
                 assertThat(thief.hello("thief").path("user").asText()).isEqualTo("thief");
             }
@@ -267,7 +267,7 @@ class HostileInputTest {
                     .isEqualTo("not_participant");
             String unknown = "0195" + s.substring(4).replaceAll("[0-9a-f]", "0");
             assertThat(mallory.errorOf(frame("chat.history").put("session", unknown).put("after", 0).put("limit", 50)))
-                    .isIn("unknown_session", "invalid_id");
+                    .isEqualTo("unknown_session");
             assertThat(mallory.frames()).noneMatch(f -> f.toString().contains("secret"));
         }
     }
