@@ -91,7 +91,8 @@ public final class Gateway implements AutoCloseable {
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(32).maxStringLength(limits.maxFrameBytes()).maxNumberLength(64).build())
                 .build();
-        this.mapper = new ObjectMapper(factory);
+        this.mapper = new ObjectMapper(factory)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.modules = List.copyOf(b.modules);
         Map<String, FrameHandler> all = new HashMap<>();
         for (FrameModule m : modules) {

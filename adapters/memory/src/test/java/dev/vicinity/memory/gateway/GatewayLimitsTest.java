@@ -37,6 +37,8 @@ class GatewayLimitsTest {
         assertThat(last(c).get("re").isNull()).isTrue();
         c.raw("[1,2,3]");
         assertThat(last(c).get("code").asText()).isEqualTo("malformed_frame");
+        c.raw("{\"type\":\"ping\",\"id\":\"t1\"}{\"x\":1}");
+        assertThat(last(c).get("code").asText()).as("trailing JSON after the frame").isEqualTo("malformed_frame");
         c.raw("{\"type\":\"ping\"}");
         assertThat(last(c).get("code").asText()).isEqualTo("missing_id");
         c.raw("{\"id\":\"x1\",\"type\":42}");
