@@ -9,6 +9,7 @@ import dev.vicinity.geo.internal.CursorCodec;
 import dev.vicinity.geo.internal.RateLimiter;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.Candidate;
+import dev.vicinity.geo.spi.CandidateVisitor;
 import dev.vicinity.geo.spi.ProximityIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -178,8 +179,12 @@ public final class NearbyMatcher {
         int firstLimit = Math.max(64, needed * 4);
         List<Candidate> first = index.candidates(center, fetchRadius(radius), firstLimit);
         if (first.size() < firstLimit) {
-            Eligible all = new Eligible(first.size());
-            all.addAll(first, q, querier, center, staleBefore, blocked, radius, Integer.MAX_VALUE);
+            Eligible all = new Eligible(first.size(), q, querier, center, staleBefore, blocked, Integer.MAX_VALUE);
+            for (Candidate c : first) {
+                GeoPoint p = c.point();
+                Instant t = c.observedAt();
+                all.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
+            }
             return all;
         }
         // The index stopped at the limit: only buckets below the farthest one returned are complete.
@@ -192,9 +197,9 @@ public final class NearbyMatcher {
         }
         for (int bucket = farthest; ; bucket++) {
             double edge = Math.min(radius, buckets.upperEdge(bucket));
-            List<Candidate> inside = index.candidates(center, fetchRadius(edge), Integer.MAX_VALUE);
-            Eligible el = new Eligible(inside.size());
-            el.addAll(inside, q, querier, center, staleBefore, blocked, radius, bucket);
+            // Every user of the bucket is needed (score ranks inside it): scan without a Candidate each.
+            Eligible el = new Eligible(4 * firstLimit, q, querier, center, staleBefore, blocked, bucket);
+            index.forEachWithin(center, fetchRadius(edge), el);
             if (el.size >= needed || edge >= radius) {
                 return el;
             }
@@ -205,56 +210,82 @@ public final class NearbyMatcher {
         return r * (1 + FETCH_INFLATION) + FETCH_SLACK_METERS;
     }
 
-    /** Eligible candidates in parallel arrays, for allocation-light ranking. */
-    private final class Eligible {
+    /**
+     * Eligible candidates in parallel arrays, for allocation-light ranking. As a visitor it applies
+     * the query's exclusions to each user it is given, in the order: querier, stale, blocked, radius,
+     * bucket, host filters, online, score.
+     */
+    private final class Eligible implements CandidateVisitor {
         UserId[] users;
         int[] bucket;
         double[] score;
         int size;
+        private final CandidateFilter extra;
+        private final boolean includeOffline;
+        private final UserId querier;
+        private final int querierHash;
+        private final double centerLat;
+        private final double centerLon;
+        private final long staleSecond;
+        private final int staleNano;
+        private final Set<UserId> blocked;
+        private final double radius;
+        private final int maxBucket;
+        // Positions are cell centres, so consecutive candidates often share one.
+        private double lastLat = Double.NaN;
+        private double lastLon = Double.NaN;
+        private double lastDistance;
 
-        Eligible(int capacity) {
+        Eligible(int capacity, NearbyQuery q, UserId querier, GeoPoint center, Instant staleBefore,
+                 Set<UserId> blocked, int maxBucket) {
             int c = Math.max(4, capacity);
             users = new UserId[c];
             bucket = new int[c];
             score = new double[c];
+            this.extra = q.filter();
+            this.includeOffline = q.includeOffline();
+            this.querier = querier;
+            this.querierHash = querier.hashCode();
+            this.centerLat = center.lat();
+            this.centerLon = center.lon();
+            this.staleSecond = staleBefore.getEpochSecond();
+            this.staleNano = staleBefore.getNano();
+            this.blocked = blocked.isEmpty() ? null : blocked;
+            this.radius = q.radiusMeters();
+            this.maxBucket = maxBucket;
         }
 
-        void addAll(List<Candidate> candidates, NearbyQuery q, UserId querier, GeoPoint center, Instant staleBefore,
-                    Set<UserId> blocked, double radius, int maxBucket) {
-            CandidateFilter extra = q.filter();
-            GeoPoint lastPoint = null;
-            double lastDistance = 0;
-            for (Candidate c : candidates) {
-                UserId u = c.user();
-                if (u.equals(querier) || c.observedAt().isBefore(staleBefore) || (!blocked.isEmpty() && blocked.contains(u))) {
-                    continue;
-                }
-                // Positions are cell centres, so consecutive candidates often share one.
-                GeoPoint p = c.point();
-                double d;
-                if (p.equals(lastPoint)) {
-                    d = lastDistance;
-                } else {
-                    d = GeoDistance.meters(center, p);
-                    lastPoint = p;
-                    lastDistance = d;
-                }
-                if (d > radius) {
-                    continue;
-                }
-                int b = buckets.indexOf(d);
-                if (b < 0 || b > maxBucket) {
-                    continue;
-                }
-                if (!filter.test(querier, u) || (extra != null && !extra.test(querier, u))) {
-                    continue;
-                }
-                if (!q.includeOffline() && !online.isOnline(u)) {
-                    continue;
-                }
-                double s = scores.score(u);
-                add(u, b, Double.isNaN(s) ? Double.NEGATIVE_INFINITY : s);
+        @Override
+        public void visit(UserId u, double lat, double lon, long observedSecond, int observedNano) {
+            if (u == querier || (u.hashCode() == querierHash && u.equals(querier))
+                    || observedSecond < staleSecond || (observedSecond == staleSecond && observedNano < staleNano)
+                    || (blocked != null && blocked.contains(u))) {
+                return;
             }
+            double d;
+            if (lat == lastLat && lon == lastLon) {
+                d = lastDistance;
+            } else {
+                d = GeoDistance.meters(centerLat, centerLon, lat, lon);
+                lastLat = lat;
+                lastLon = lon;
+                lastDistance = d;
+            }
+            if (d > radius) {
+                return;
+            }
+            int b = buckets.indexOf(d);
+            if (b < 0 || b > maxBucket) {
+                return;
+            }
+            if (!filter.test(querier, u) || (extra != null && !extra.test(querier, u))) {
+                return;
+            }
+            if (!includeOffline && !online.isOnline(u)) {
+                return;
+            }
+            double s = scores.score(u);
+            add(u, b, Double.isNaN(s) ? Double.NEGATIVE_INFINITY : s);
         }
 
         private void add(UserId u, int b, double s) {
@@ -270,12 +301,12 @@ public final class NearbyMatcher {
             size++;
         }
 
-        /** Indices of the best {@code k} entries, best first: bounded max-heap, then sort. O(n log k). */
+        /**
+         * Indices of the best {@code k} entries, best first: bounded max-heap, then heap-sort in place.
+         * O(n log k). The keyed tie-break is computed only for entries that tie on bucket and score.
+         */
         int[] top(int k, long salt) {
-            long[] tb = new long[size];
-            for (int i = 0; i < size; i++) {
-                tb[i] = mix(salt ^ (users[i].hashCode() * 0x9E3779B97F4A7C15L));
-            }
+            TieBreak tb = new TieBreak(salt, size);
             int[] heap = new int[Math.min(k, size)];
             int n = 0;
             for (int i = 0; i < size; i++) {
@@ -287,20 +318,39 @@ public final class NearbyMatcher {
                     siftDown(heap, n, tb);
                 }
             }
-            Integer[] boxed = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                boxed[i] = heap[i];
+            // The root is the worst kept entry: moving it to the end, repeatedly, leaves them best first.
+            for (int m = n - 1; m > 0; m--) {
+                int t = heap[0];
+                heap[0] = heap[m];
+                heap[m] = t;
+                siftDown(heap, m, tb);
             }
-            Arrays.sort(boxed, (a, b) -> a.equals(b) ? 0 : before(a, b, tb) ? -1 : 1);
-            int[] out = new int[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = boxed[i];
+            return heap.length == n ? heap : Arrays.copyOf(heap, n);
+        }
+
+        /** The secret-keyed tie-break of each entry, computed on first use. */
+        private final class TieBreak {
+            private final long salt;
+            private final long[] value;
+            private final boolean[] known;
+
+            TieBreak(long salt, int size) {
+                this.salt = salt;
+                this.value = new long[size];
+                this.known = new boolean[size];
             }
-            return out;
+
+            long of(int i) {
+                if (!known[i]) {
+                    value[i] = mix(salt ^ (users[i].hashCode() * 0x9E3779B97F4A7C15L));
+                    known[i] = true;
+                }
+                return value[i];
+            }
         }
 
         /** Whether entry {@code a} ranks before entry {@code b}. */
-        private boolean before(int a, int b, long[] tb) {
+        private boolean before(int a, int b, TieBreak tb) {
             if (bucket[a] != bucket[b]) {
                 return bucket[a] < bucket[b];
             }
@@ -308,14 +358,16 @@ public final class NearbyMatcher {
             if (s != 0) {
                 return s < 0;
             }
-            if (tb[a] != tb[b]) {
-                return tb[a] < tb[b];
+            long ta = tb.of(a);
+            long tbb = tb.of(b);
+            if (ta != tbb) {
+                return ta < tbb;
             }
             return users[a].compareTo(users[b]) < 0;
         }
 
         // Max-heap on rank: the root is the worst of the kept entries.
-        private void siftUp(int[] h, int i, long[] tb) {
+        private void siftUp(int[] h, int i, TieBreak tb) {
             while (i > 0) {
                 int parent = (i - 1) >>> 1;
                 if (!before(h[parent], h[i], tb)) {
@@ -328,7 +380,7 @@ public final class NearbyMatcher {
             }
         }
 
-        private void siftDown(int[] h, int n, long[] tb) {
+        private void siftDown(int[] h, int n, TieBreak tb) {
             int i = 0;
             while (true) {
                 int l = 2 * i + 1;

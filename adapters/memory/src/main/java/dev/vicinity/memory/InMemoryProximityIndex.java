@@ -7,6 +7,7 @@ import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoGrid;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
+import dev.vicinity.geo.spi.CandidateVisitor;
 import dev.vicinity.geo.spi.ProximityIndex;
 import java.time.Instant;
 import java.util.Arrays;
@@ -279,11 +280,32 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
         }
         long entriesBefore = cellEntries.sum();
-        Query q = new Query(center, radiusMeters, limit);
+        Query q = new Query(center, radiusMeters, limit, null);
         if (!q.rings()) {
             q.scanAll();
         }
         return q.results(cellEntries.sum() != entriesBefore);
+    }
+
+    /**
+     * Every user within {@code radiusMeters}, unordered, without a {@link Candidate} per user: the
+     * cells are visited as by {@link #candidates} (no heap); each cell's hits are copied into a small
+     * reused buffer under the cell's monitor and handed to the visitor after it is released (so a
+     * slow or re-entrant visitor never blocks updates). A user is visited at most once: the ids
+     * visited are recorded, and checked against only once users entered cells during the scan (or
+     * the ring scan gave way to a scan of every cell). O(users in the cells visited).
+     */
+    @Override
+    public void forEachWithin(GeoPoint center, double radiusMeters, CandidateVisitor visitor) {
+        Objects.requireNonNull(center, "center");
+        Objects.requireNonNull(visitor, "visitor");
+        if (!(radiusMeters >= 0) || Double.isInfinite(radiusMeters)) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "radius must be a finite number >= 0");
+        }
+        Query q = new Query(center, radiusMeters, Integer.MAX_VALUE, visitor);
+        if (!q.rings()) {
+            q.scanAll();
+        }
     }
 
     /** Squared chord (in fixed-point units) of a great-circle distance in metres. */
@@ -306,6 +328,15 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         final double radius;
         final double limit2;
         final int limit;
+        /** Non-null for {@link #forEachWithin}: hits go to it cell by cell (no heap, no pool). */
+        final CandidateVisitor visitor;
+        /** Visitor mode: cellEntries when the scan started. */
+        final long entriesBefore;
+        /** Visitor mode: ids visited so far (until {@code seen} takes over). */
+        UserId[] visitedIds;
+        int visitedCount;
+        /** Visitor mode: every id visited, once a duplicate became possible; null before. */
+        Set<UserId> seen;
         final double cosLat0;
         /** Max-heap (root = worst kept) of squared chords and pool indices. */
         double[] hd;
@@ -318,7 +349,10 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         long[] pobs;
         int pn;
 
-        Query(GeoPoint c, double radius, int limit) {
+        Query(GeoPoint c, double radius, int limit, CandidateVisitor visitor) {
+            this.visitor = visitor;
+            this.entriesBefore = visitor == null ? 0 : cellEntries.sum();
+            boolean poolOnly = visitor != null;
             lat0 = c.lat();
             lon0 = c.lon();
             double phi = Math.toRadians(lat0);
@@ -333,12 +367,15 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             this.limit2 = radius >= GeoDistance.MAX_DISTANCE_METERS ? Double.MAX_VALUE : c2;
             this.limit = limit;
             int cap = Math.min(limit, 256);
-            hd = new double[cap];
-            hp = new int[cap];
-            pid = new UserId[2 * cap];
-            plat = new double[2 * cap];
-            plon = new double[2 * cap];
-            pobs = new long[2 * cap];
+            // In visitor mode the "pool" is one cell's hits, reused from cell to cell.
+            int pool = poolOnly ? 64 : 2 * cap;
+            hd = new double[poolOnly ? 0 : cap];
+            hp = new int[poolOnly ? 0 : cap];
+            pid = new UserId[pool];
+            plat = new double[pool];
+            plon = new double[pool];
+            pobs = new long[pool];
+            visitedIds = poolOnly ? new UserId[256] : null;
         }
 
         /** Ring expansion; false if it gave up because scanning every occupied cell is cheaper. */
@@ -399,6 +436,10 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 }
                 if (visited > budget) {
                     n = 0;
+                    pn = 0;
+                    if (visitor != null) {
+                        startDeduplicating(); // scanAll will see the users visited so far again
+                    }
                     return false;
                 }
             }
@@ -416,6 +457,10 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         }
 
         private void scanCell(Cell cell) {
+            if (visitor != null) {
+                scanCellForVisitor(cell);
+                return;
+            }
             synchronized (cell) {
                 int[] xyz = cell.xyz;
                 int size = cell.size;
@@ -485,6 +530,68 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 hd[i] = hd[c];
                 hp[i] = hp[c];
                 i = c;
+            }
+        }
+
+        /** Visitor mode: copies the cell's hits under its monitor, then visits them outside it. */
+        private void scanCellForVisitor(Cell cell) {
+            pn = 0;
+            synchronized (cell) {
+                int[] xyz = cell.xyz;
+                int size = cell.size;
+                for (int i = 0, j = 0; i < size; i++, j += 3) {
+                    double dx = xyz[j] - qx;
+                    double dy = xyz[j + 1] - qy;
+                    double dz = xyz[j + 2] - qz;
+                    if (dx * dx + dy * dy + dz * dz <= limit2) {
+                        if (pn == pid.length) {
+                            int cap = 2 * pn;
+                            pid = Arrays.copyOf(pid, cap);
+                            plat = Arrays.copyOf(plat, cap);
+                            plon = Arrays.copyOf(plon, cap);
+                            pobs = Arrays.copyOf(pobs, cap);
+                        }
+                        int p = pn++;
+                        pid[p] = cell.ids[i];
+                        plat[p] = cell.latLon[2 * i];
+                        plon[p] = cell.latLon[2 * i + 1];
+                        pobs[p] = cell.observed[i];
+                    }
+                }
+            }
+            if (pn == 0) {
+                return;
+            }
+            // A user seen in an earlier cell can be here too only if it entered this cell since the
+            // scan started; the increment happened under this cell's monitor, so it is visible now.
+            if (seen == null && cellEntries.sum() != entriesBefore) {
+                startDeduplicating();
+            }
+            for (int p = 0; p < pn; p++) {
+                UserId u = pid[p];
+                if (seen != null) {
+                    if (!seen.add(u)) {
+                        continue;
+                    }
+                } else {
+                    if (visitedCount == visitedIds.length) {
+                        visitedIds = Arrays.copyOf(visitedIds, 2 * visitedCount);
+                    }
+                    visitedIds[visitedCount++] = u;
+                }
+                long millis = pobs[p];
+                visitor.visit(u, plat[p], plon[p], Math.floorDiv(millis, 1000L),
+                        (int) Math.floorMod(millis, 1000L) * 1_000_000);
+            }
+        }
+
+        private void startDeduplicating() {
+            if (seen == null) {
+                seen = new HashSet<>(Math.max(16, 4 * visitedCount));
+                for (int i = 0; i < visitedCount; i++) {
+                    seen.add(visitedIds[i]);
+                }
+                visitedIds = null;
             }
         }
 

@@ -4,6 +4,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoPoint;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A spatial index of public (snapped) positions that produces nearest candidates. It is a derived
@@ -36,6 +37,26 @@ public interface ProximityIndex {
      * @throws dev.vicinity.core.InvalidInputException {@code invalid_argument} for a bad radius or limit
      */
     List<Candidate> candidates(GeoPoint center, double radiusMeters, int limit);
+
+    /**
+     * Calls {@code visitor} once for every user within {@code radiusMeters} of {@code center}, in no
+     * particular order, with the same inclusion tolerance, per-user guarantees (at most once, a
+     * position it had while the scan ran) and concurrency behaviour as {@link #candidates} with
+     * {@code limit} {@link Integer#MAX_VALUE}. Meant for callers that need every user of an area
+     * (the matcher ranks a whole distance bucket) and no ordering: an index may override it to scan
+     * without allocating per user. The default implementation delegates to {@link #candidates}.
+     *
+     * @param radiusMeters finite and &gt;= 0
+     * @throws dev.vicinity.core.InvalidInputException {@code invalid_argument} for a bad radius
+     */
+    default void forEachWithin(GeoPoint center, double radiusMeters, CandidateVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        for (Candidate c : candidates(center, radiusMeters, Integer.MAX_VALUE)) {
+            GeoPoint p = c.point();
+            Instant t = c.observedAt();
+            visitor.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
+        }
+    }
 
     /** Number of indexed users (approximate while updates are in flight). */
     int size();
