@@ -9,7 +9,6 @@ import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,15 +27,96 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryMessageStore implements MessageStore {
     private final Map<SessionId, Log> logs = new ConcurrentHashMap<>();
 
-    private record ClientKey(UserId sender, MessageId clientId) {}
-
     private static final class Log {
         ChatMessage[] ring = new ChatMessage[16];
         int head;
         int size;
         long top;
         Instant lastAppendedAt;
-        final Map<ClientKey, ChatMessage> byClient = new HashMap<>();
+        /**
+         * Idempotency index: open addressing with linear probing over (sender, client id) hashes, each
+         * slot holding a retained sequence + 1 (0 = empty) whose message in the ring is the key. Two
+         * flat arrays instead of a node and a key object per message: an append probes one cache line
+         * and allocates nothing; kept at most half full; trimmed entries leave by backward shift.
+         */
+        long[] slots = new long[32];
+        int[] hashes = new int[32];
+        int indexed;
+
+        static int hash(UserId sender, MessageId clientId) {
+            int h = sender.hashCode() * 0x9E3779B9 + clientId.hashCode();
+            return h ^ (h >>> 15) ^ (h >>> 7);
+        }
+
+        /** The retained message sent by {@code sender} with {@code clientId}, or null. */
+        ChatMessage find(UserId sender, MessageId clientId, int h) {
+            int mask = slots.length - 1;
+            for (int i = h & mask; slots[i] != 0; i = (i + 1) & mask) {
+                if (hashes[i] == h) {
+                    ChatMessage m = at(slots[i] - 1);
+                    if (m.clientId().equals(clientId) && m.sender().equals(sender)) {
+                        return m;
+                    }
+                }
+            }
+            return null;
+        }
+
+        void index(long sequence, int h) {
+            if (2 * (indexed + 1) > slots.length) {
+                long[] oldSlots = slots;
+                int[] oldHashes = hashes;
+                slots = new long[oldSlots.length * 2];
+                hashes = new int[oldSlots.length * 2];
+                for (int i = 0; i < oldSlots.length; i++) {
+                    if (oldSlots[i] != 0) {
+                        put(oldSlots[i], oldHashes[i]);
+                    }
+                }
+            }
+            put(sequence + 1, h);
+            indexed++;
+        }
+
+        private void put(long slotValue, int h) {
+            int mask = slots.length - 1;
+            int i = h & mask;
+            while (slots[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slotValue;
+            hashes[i] = h;
+        }
+
+        /** Drops the index entry of retained message {@code m} (called before it leaves the ring). */
+        void unindex(ChatMessage m) {
+            int mask = slots.length - 1;
+            long target = m.sequence() + 1;
+            int i = hash(m.sender(), m.clientId()) & mask;
+            while (slots[i] != target) {
+                if (slots[i] == 0) {
+                    return; // not indexed (cannot happen: every retained message is)
+                }
+                i = (i + 1) & mask;
+            }
+            indexed--;
+            // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+            int j = i;
+            while (true) {
+                j = (j + 1) & mask;
+                if (slots[j] == 0) {
+                    break;
+                }
+                int home = hashes[j] & mask;
+                boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+                if (!stays) {
+                    slots[i] = slots[j];
+                    hashes[i] = hashes[j];
+                    i = j;
+                }
+            }
+            slots[i] = 0;
+        }
 
         long oldest() {
             return top - size + 1;
@@ -65,18 +145,19 @@ public final class InMemoryMessageStore implements MessageStore {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(at, "at");
-        ClientKey key = new ClientKey(Objects.requireNonNull(sender, "sender"),
-                Objects.requireNonNull(clientId, "clientId"));
+        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(clientId, "clientId");
+        int h = Log.hash(sender, clientId);
         Log log = logs.computeIfAbsent(session, s -> new Log());
         synchronized (log) {
-            ChatMessage existing = log.byClient.get(key);
+            ChatMessage existing = log.find(sender, clientId, h);
             if (existing != null) {
                 return new AppendResult(existing, false);
             }
             ChatMessage m = new ChatMessage(session, log.top + 1, sender, clientId, text, at);
             log.top++;
             log.add(m);
-            log.byClient.put(key, m);
+            log.index(m.sequence(), h);
             log.lastAppendedAt = at;
             return new AppendResult(m, true);
         }
@@ -127,10 +208,10 @@ public final class InMemoryMessageStore implements MessageStore {
             long removed = 0;
             while (log.size > 0 && log.oldest() <= uptoSequence) {
                 ChatMessage m = log.ring[log.head];
+                log.unindex(m);
                 log.ring[log.head] = null;
                 log.head = (log.head + 1) & (log.ring.length - 1);
                 log.size--;
-                log.byClient.remove(new ClientKey(m.sender(), m.clientId()));
                 removed++;
             }
             return removed;
