@@ -189,8 +189,10 @@ public final class NearbyMatcher {
         }
         // The index stopped at the limit: only buckets below the farthest one returned are complete.
         int farthest = 0;
+        double reach = 0;
         for (Candidate c : first) {
             double d = GeoDistance.meters(center, c.point());
+            reach = Math.max(reach, d);
             if (d <= radius) {
                 farthest = Math.max(farthest, buckets.indexOf(d));
             }
@@ -198,7 +200,10 @@ public final class NearbyMatcher {
         for (int bucket = farthest; ; bucket++) {
             double edge = Math.min(radius, buckets.upperEdge(bucket));
             // Every user of the bucket is needed (score ranks inside it): scan without a Candidate each.
-            Eligible el = new Eligible(4 * firstLimit, q, querier, center, staleBefore, blocked, bucket);
+            // Size the arrays for the density the first fetch saw, so they rarely grow during the scan.
+            double ratio = reach > 0 ? fetchRadius(edge) / reach : 1;
+            int expected = (int) Math.min(1 << 16, firstLimit * 1.25 * ratio * ratio);
+            Eligible el = new Eligible(Math.max(4 * firstLimit, expected), q, querier, center, staleBefore, blocked, bucket);
             index.forEachWithin(center, fetchRadius(edge), el);
             if (el.size >= needed || edge >= radius) {
                 return el;
