@@ -153,6 +153,32 @@ public abstract class ProximityIndexContract {
     }
 
     @Test
+    void forEachWithinVisitsExactlyTheUnlimitedCandidatesEachOnce() {
+        Random rnd = new Random(11);
+        for (int i = 0; i < 500; i++) {
+            index.upsert(user(i), randomPoint(rnd, 52.52, 13.405, 0.05, 0.08), T0.plusNanos(i * 1_000_000L));
+        }
+        for (double radius : new double[] {200, 1_000, 4_000}) {
+            GeoPoint c = randomPoint(rnd, 52.52, 13.405, 0.03, 0.05);
+            Map<UserId, Candidate> expected = new HashMap<>();
+            for (Candidate cand : index.candidates(c, radius, Integer.MAX_VALUE)) {
+                expected.put(cand.user(), cand);
+            }
+            Map<UserId, Integer> visits = new HashMap<>();
+            index.forEachWithin(c, radius, (user, lat, lon, sec, nano) -> {
+                visits.merge(user, 1, Integer::sum);
+                Candidate e = expected.get(user);
+                assertThat(e).as("visited %s that candidates() does not return", user).isNotNull();
+                assertThat(lat).isEqualTo(e.point().lat());
+                assertThat(lon).isEqualTo(e.point().lon());
+                assertThat(Instant.ofEpochSecond(sec, nano)).isEqualTo(e.observedAt());
+            });
+            assertThat(visits.keySet()).as("radius %s", radius).isEqualTo(expected.keySet());
+            assertThat(visits.values()).as("each visited once").allMatch(n -> n == 1);
+        }
+    }
+
+    @Test
     void agreesWithBruteForceInACity() {
         checkAgainstBruteForce(new Random(1), 52.52, 13.405, 0.2, 0.3, 2_000, new double[] {300, 1_000, 5_000, 30_000});
     }
