@@ -1,5 +1,6 @@
 package dev.vicinity.reliability;
 
+import static org.awaitility.Awaitility.await;
 import static dev.vicinity.reliability.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -178,14 +179,10 @@ class AuthorizationTest {
         bob.close();
         WsClient bob2 = WsClient.connect(server.port());
         clients.add(bob2);
-        JsonNode resumed = null;
-        for (int i = 0; i < 100; i++) {
-            resumed = bob2.call(frame("resume").put("v", 1).put("resume", bobToken));
-            if ("resumed".equals(resumed.path("type").asText())) {
-                break;
-            }
-            Thread.sleep(50); // polls the server noticing the cut TCP connection, not a timeout
-        }
+        // Retried until the server has noticed the cut TCP connection (then the token is resumable).
+        JsonNode resumed = await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> bob2.call(frame("resume").put("v", 1).put("resume", bobToken)),
+                        r -> "resumed".equals(r.path("type").asText()));
         assertThat(resumed.path("user").asText()).isEqualTo("bob");
         WsClient thief = WsClient.connect(server.port());
         clients.add(thief);

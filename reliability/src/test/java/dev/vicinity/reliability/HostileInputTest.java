@@ -1,5 +1,6 @@
 package dev.vicinity.reliability;
 
+import static org.awaitility.Awaitility.await;
 import static dev.vicinity.reliability.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -167,7 +168,12 @@ class HostileInputTest {
             WsClient.Close close = c.awaitClose();
             LOG.info("4 MiB frame: close {} {}, frames {}", close.status(), close.reason(),
                     c.frames().subList(seen, c.frames().size()));
-            assertThat(close.status()).isEqualTo(1009);
+            // 1009 when the close frame reaches the client; 1006 when Jetty's close races the client's
+            // still-running 4 MiB write and the client sees the reset first. Either way the server cut it.
+            assertThat(close.status()).isIn(1009, 1006);
+        }
+        try (WsClient other = connect()) {
+            assertThat(other.call(frame("ping")).path("type").asText()).as("the server keeps serving").isEqualTo("pong");
         }
     }
 
@@ -226,14 +232,9 @@ class HostileInputTest {
         assertThat(token).isNotEmpty();
         try (WsClient c = connect()) {
             // the server may take a moment to notice the cut
-            JsonNode r = null;
-            for (int i = 0; i < 100; i++) {
-                r = c.call(frame("resume").put("v", 1).put("resume", token));
-                if ("resumed".equals(r.path("type").asText())) {
-                    break;
-                }
-                Thread.sleep(50); // polls the server's detection of a cut TCP connection, not a timeout
-            }
+            JsonNode r = await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> c.call(frame("resume").put("v", 1).put("resume", token)),
+                            reply -> "resumed".equals(reply.path("type").asText()));
             assertThat(r.path("type").asText()).isEqualTo("resumed");
             assertThat(r.path("resume").asText()).isNotEqualTo(token);
             try (WsClient thief = connect()) {
@@ -328,9 +329,7 @@ class HostileInputTest {
                     return null;
                 }));
             }
-            while (attackFrames.get() < 200) {
-                Thread.sleep(10); // let the attack get going
-            }
+            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> attackFrames.get() >= 200); // the attack is on
             long[] during = pingLatencies(good, 100);
             stop.set(true);
             for (Future<?> f : running) {

@@ -1,5 +1,6 @@
 package dev.vicinity.reliability;
 
+import static org.awaitility.Awaitility.await;
 import static dev.vicinity.reliability.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -133,18 +134,15 @@ class NodeCrashIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         processes.add(p);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < end) {
-            Matcher m = URL.matcher(Files.readString(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("node " + node + " exited: " + Files.readString(log));
-            }
-            Thread.sleep(100); // polls the child's startup line
-        }
-        throw new AssertionError("node " + node + " did not start within 90 s: " + Files.readString(log));
+        // Wait for the child's startup line (or its death).
+        Matcher started = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!p.isAlive()) {
+                        throw new AssertionError("node " + node + " exited: " + Files.readString(log));
+                    }
+                    return URL.matcher(Files.readString(log));
+                }, Matcher::find);
+        return Integer.parseInt(started.group(1));
     }
 
     /** One user of a pair: its socket, session, acknowledged messages and the one in flight. */
@@ -260,10 +258,9 @@ class NodeCrashIT {
             running.add(load.submit(() -> drive(a, s, stop)));
             running.add(load.submit(() -> drive(b, s, stop)));
         }
-        Thread.sleep(3_000); // traffic before the crash (real processes, real time)
-        for (Side a : onA) {
-            assertThat(a.acked).as("%s sent before the crash", a.user).isNotEmpty();
-        }
+        // Traffic before the crash: every user of both nodes has had messages acknowledged.
+        await().atMost(Duration.ofSeconds(30)).until(() -> onA.stream().allMatch(a -> a.acked.size() >= 3)
+                && onB.stream().allMatch(b -> b.acked.size() >= 3));
 
         long killedAt = System.nanoTime();
         processes.get(0).destroyForcibly(); // kill -9 of node A
@@ -271,11 +268,11 @@ class NodeCrashIT {
 
         // Every user of A goes offline within TTL + grace (+ one tick and a margin on a shared machine).
         long bound = TimeUnit.SECONDS.toNanos(LEASE_TTL_S + GRACE_S + 4);
-        long deadline = killedAt + bound + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && !onA.stream().allMatch(a -> offlineAt.containsKey(a.user))) {
-            Thread.sleep(100); // polls the observer's record of bus events
-        }
-        Thread.sleep(2_000); // any duplicate offline event would arrive by now
+        await().atMost(Duration.ofNanos(bound).plusSeconds(10))
+                .until(() -> onA.stream().allMatch(a -> offlineAt.containsKey(a.user)));
+        // Exactly one offline each: no second event arrives for the next 2 s.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> offlineAt.values().stream().allMatch(events -> events.size() == 1));
         stop.set(true);
         for (Future<Void> f : running) {
             f.get(30, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package dev.vicinity.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vicinity.chat.ChatMessage;
 import dev.vicinity.chat.spi.AppendResult;
@@ -15,6 +16,7 @@ import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingResult;
 import dev.vicinity.rating.RatingService;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -89,13 +91,17 @@ class PostgresRestartIT {
             });
             messageTraffic.start();
             ratingTraffic.start();
-            pause(1500);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> acknowledgedMessages.size() >= 50 && acknowledgedRatings.size() >= 20);
             int beforeCrash = acknowledgedMessages.size();
             server.stopServer(true); // crash: no checkpoint, in-flight transactions die
-            pause(2000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> retryable.get() >= 10); // both sides failing, retryably
             int retryableWhileDown = retryable.get();
             server.startServer();
-            pause(1500);
+            int afterRestart = acknowledgedMessages.size();
+            int ratingsAfterRestart = acknowledgedRatings.size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledgedMessages.size() >= afterRestart + 50
+                    && acknowledgedRatings.size() >= ratingsAfterRestart + 20); // traffic resumed by itself
             stop.set(true);
             messageTraffic.join(30_000);
             ratingTraffic.join(30_000);
@@ -131,6 +137,7 @@ class PostgresRestartIT {
         }
     }
 
+    /** A client's back-off after a retryable failure (traffic generator pacing, not a wait in the test). */
     private static void pause(long millis) {
         try {
             Thread.sleep(millis);

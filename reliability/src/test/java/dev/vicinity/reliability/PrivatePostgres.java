@@ -1,5 +1,6 @@
 package dev.vicinity.reliability;
 
+import static org.awaitility.Awaitility.await;
 import dev.vicinity.testkit.TestServers;
 import java.io.File;
 import java.io.IOException;
@@ -77,20 +78,17 @@ final class PrivatePostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=2&socketTimeout=10";
     }
 
-    private void waitForPort(boolean open) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            boolean isOpen;
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                isOpen = true;
-            } catch (IOException e) {
-                isOpen = false;
-            }
-            if (isOpen == open) {
-                return;
-            }
-            Thread.sleep(100);
+    private void waitForPort(boolean open) {
+        await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> portOpen(port) == open);
+    }
+
+    static boolean portOpen(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
-        throw new IllegalStateException("private PostgreSQL port " + port + " did not become " + (open ? "open" : "closed"));
     }
 
     private void asPostgres(List<String> command) throws Exception {

@@ -1,5 +1,6 @@
 package dev.vicinity.reliability;
 
+import static org.awaitility.Awaitility.await;
 import dev.vicinity.testkit.TestServers;
 import java.io.File;
 import java.io.IOException;
@@ -57,20 +58,9 @@ final class PrivateRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    private void waitFor(boolean up) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            boolean open;
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                open = true;
-            } catch (IOException e) {
-                open = false;
-            }
-            if (open == up) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("private redis-server did not go " + (up ? "up" : "down"));
+    private void waitFor(boolean up) {
+        await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> PrivatePostgres.portOpen(port) == up);
     }
 
     @Override

@@ -152,8 +152,7 @@ public abstract class EventBusContract {
         }
         await().atMost(deliveryTimeout()).until(() -> first.texts.size() == 10 && second.texts.size() == 10);
         assertThat(first.texts).containsExactlyInAnyOrderElementsOf(second.texts);
-        sleep(quietPeriod());
-        assertThat(other.texts).isEmpty();
+        assertQuiet(() -> other.texts.isEmpty());
     }
 
     @Test
@@ -172,8 +171,7 @@ public abstract class EventBusContract {
         assertThat(s.topic()).isEqualTo(t);
         bus.publish(t, bytes("after-close"));
         await().atMost(deliveryTimeout()).until(() -> witness.texts.contains("after-close"));
-        sleep(quietPeriod());
-        assertThat(got.texts).isEmpty();
+        assertQuiet(() -> got.texts.isEmpty());
     }
 
     @Test
@@ -215,12 +213,16 @@ public abstract class EventBusContract {
         assertThat(r.texts).containsExactly("now");
     }
 
-    /** Waits without a condition; only used to give a wrong delivery the chance to show up. */
-    protected static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Asserts that {@code condition} holds now and keeps holding for {@link #quietPeriod()}. */
+    protected void assertQuiet(java.util.concurrent.Callable<Boolean> condition) {
+        if (quietPeriod().isZero()) {
+            try {
+                assertThat(condition.call()).isTrue();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            return;
         }
+        await().during(quietPeriod()).atMost(quietPeriod().plus(deliveryTimeout())).until(condition);
     }
 }

@@ -229,6 +229,7 @@ public abstract class ProximityIndexContract {
             index.upsert(user(i), randomPoint(seed, 35.0, 139.0, 0.02, 0.02), T0);
         }
         AtomicBoolean stop = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> futures = new ArrayList<>();
@@ -258,13 +259,17 @@ public abstract class ProximityIndexContract {
                         assertThat(seen.add(c.user())).as("duplicate %s", c.user()).isTrue();
                     }
                     assertThat(found).hasSizeLessThanOrEqualTo(50);
+                    queries.incrementAndGet();
                     n++;
                 }
                 return n;
             }));
         }
         go.countDown();
-        Thread.sleep(300); // a load duration, not a wait for a timeout
+        // A fixed amount of racing work (400 queries against continuous updates), not a duration;
+        // a query thread that failed stops early and is reported by its future below.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> queries.get() >= 400 || futures.stream().anyMatch(Future::isDone));
         stop.set(true);
         for (Future<Integer> f : futures) {
             assertThat(f.get(10, TimeUnit.SECONDS)).isPositive();

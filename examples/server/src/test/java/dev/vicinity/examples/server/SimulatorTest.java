@@ -20,12 +20,11 @@ class SimulatorTest {
              ProtocolClient me = ProtocolClient.connect(server.port())) {
             me.ok(frame("hello").put("v", 1).put("token", "demo:Tester").put("device", "t"));
             me.ok(frame("geo.location").put("lat", 52.52).put("lon", 13.405));
-            List<String> users = List.of();
-            for (int i = 0; i < 50 && users.size() < 3; i++) {
-                users = me.ok(frame("geo.nearby").put("radius", 10_000).put("limit", 10))
-                        .path("users").findValuesAsText("user");
-                Thread.sleep(100); // the simulator's first frames are asynchronous (not a timeout)
-            }
+            // The simulator's first frames are asynchronous: ask until its three users show up.
+            List<String> users = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> me.ok(frame("geo.nearby").put("radius", 10_000).put("limit", 10))
+                            .path("users").findValuesAsText("user"), u -> u.size() >= 3);
             assertThat(users).containsExactlyInAnyOrder("Mila", "Theo", "Noor");
             JsonNode p = me.ok(frame("demo.profiles").set("users", ProtocolClient.JSON.createArrayNode().add("Mila")));
             assertThat(p.path("profiles").get(0).path("simulated").asBoolean()).isTrue();
