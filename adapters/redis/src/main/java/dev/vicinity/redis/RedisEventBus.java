@@ -4,6 +4,7 @@ import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.spi.BusHealth;
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.EventHandler;
+import dev.vicinity.core.spi.LocalSubscribers;
 import dev.vicinity.core.spi.Subscription;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -18,11 +19,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,7 +63,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
     private final Clock clock;
     private final VicinityListener listener;
     private final Duration commandTimeout;
-    private final Map<String, List<Sub>> topics = new ConcurrentHashMap<>();
+    private final LocalSubscribers subscribers = new LocalSubscribers(this::lastLocalSubscriptionClosed);
     private final AtomicReference<BusHealth> health;
     private final AtomicLong dropped = new AtomicLong();
     private final RedisConnectionStateListener stateListener;
@@ -100,12 +97,12 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
-                dispatcher.execute(() -> dispatch(channel, message));
+                dispatcher.execute(() -> subscribers.dispatch(channel, message));
             }
 
             @Override
             public void smessage(String channel, byte[] message) {
-                dispatcher.execute(() -> dispatch(channel, message));
+                dispatcher.execute(() -> subscribers.dispatch(channel, message));
             }
         });
         this.stateListener = new RedisConnectionStateListener() {
@@ -134,7 +131,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
     @Override
     public void publish(String topic, byte[] payload) {
-        checkTopic(topic);
+        LocalSubscribers.checkTopic(topic);
         Objects.requireNonNull(payload, "payload");
         if (!publisher.isOpen()) {
             dropped.incrementAndGet();
@@ -150,14 +147,10 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
     @Override
     public Subscription subscribe(String topic, EventHandler handler) {
-        checkTopic(topic);
-        Objects.requireNonNull(handler, "handler");
-        Sub sub = new Sub(topic, handler);
+        LocalSubscribers.Added added;
         synchronized (subscriptionLock) {
-            List<Sub> subs = topics.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>());
-            boolean first = subs.isEmpty();
-            subs.add(sub);
-            if (first) {
+            added = subscribers.add(topic, handler);
+            if (added.first()) {
                 try {
                     var pending = sharded ? subscriber.async().ssubscribe(topic) : subscriber.async().subscribe(topic);
                     // Wait for the server's confirmation, except on the dispatch thread (a handler
@@ -175,7 +168,20 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
                 }
             }
         }
-        return sub;
+        return added.subscription();
+    }
+
+    /** Drops the Redis subscription of a topic nobody here listens to any more (re-checked under the lock). */
+    private void lastLocalSubscriptionClosed(String topic) {
+        synchronized (subscriptionLock) {
+            if (!subscribers.has(topic) && subscriber.isOpen()) {
+                if (sharded) {
+                    subscriber.async().sunsubscribe(topic);
+                } else {
+                    subscriber.async().unsubscribe(topic);
+                }
+            }
+        }
     }
 
     @Override
@@ -198,7 +204,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
     @Override
     public void close() {
         client.removeListener(stateListener);
-        topics.clear();
+        subscribers.clear();
         subscriber.close();
         publisher.close();
         dispatcher.shutdown();
@@ -236,73 +242,6 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
             LOG.warn("could not read the Redis server version; using classic pub/sub", e);
         }
         return 0;
-    }
-
-    private void dispatch(String channel, byte[] payload) {
-        List<Sub> subs = topics.get(channel);
-        if (subs == null) {
-            return;
-        }
-        for (Sub s : subs) {
-            if (s.active) {
-                try {
-                    s.handler.onEvent(channel, payload);
-                } catch (RuntimeException e) {
-                    LOG.warn("event handler on topic {} threw; ignored", channel, e);
-                }
-            }
-        }
-    }
-
-    private static void checkTopic(String topic) {
-        if (topic == null || topic.isEmpty()) {
-            throw new IllegalArgumentException("topic must be a non-empty string");
-        }
-    }
-
-    private final class Sub implements Subscription {
-        private final String topic;
-        private final EventHandler handler;
-        private volatile boolean active = true;
-
-        Sub(String topic, EventHandler handler) {
-            this.topic = topic;
-            this.handler = handler;
-        }
-
-        @Override
-        public String topic() {
-            return topic;
-        }
-
-        @Override
-        public boolean isActive() {
-            return active;
-        }
-
-        @Override
-        public void close() {
-            synchronized (subscriptionLock) {
-                if (!active) {
-                    return;
-                }
-                active = false;
-                List<Sub> subs = topics.get(topic);
-                if (subs != null) {
-                    subs.remove(this);
-                    if (subs.isEmpty()) {
-                        topics.remove(topic);
-                        if (subscriber.isOpen()) {
-                            if (sharded) {
-                                subscriber.async().sunsubscribe(topic);
-                            } else {
-                                subscriber.async().unsubscribe(topic);
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /** Options for {@link RedisEventBus}. Not thread-safe. */
