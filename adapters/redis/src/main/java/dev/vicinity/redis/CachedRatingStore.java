@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.rating.Rating;
@@ -352,9 +353,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
 
         /** @throws IllegalArgumentException for a bad prefix or time to live */
         public CachedRatingStore build() {
-            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-            }
+            RedisSupport.checkKeyPrefix(keyPrefix);
             if (ttl == null || ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
                 throw new IllegalArgumentException("ttl must be within 1 s .. 7 d, got " + ttl);
             }

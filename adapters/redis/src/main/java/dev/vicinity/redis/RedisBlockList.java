@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.spi.BlockList;
@@ -148,9 +149,7 @@ public final class RedisBlockList implements BlockList {
 
         /** @throws IllegalArgumentException for a bad prefix or timeout */
         public RedisBlockList build() {
-            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-            }
+            RedisSupport.checkKeyPrefix(keyPrefix);
             if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
                 throw new IllegalArgumentException("commandTimeout must be positive");
             }

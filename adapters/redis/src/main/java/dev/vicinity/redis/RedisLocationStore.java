@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoPoint;
@@ -25,9 +26,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link LocationStore} in Redis: one hash per user and, per stripe, a sorted set of observation times
@@ -176,14 +174,7 @@ public final class RedisLocationStore implements LocationStore {
     }
 
     private <T> T await(RedisFuture<T> f) {
-        try {
-            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("interrupted while reading locations", e);
-        } catch (ExecutionException | TimeoutException | RedisException e) {
-            throw new BackendUnavailableException("Redis unavailable reading locations", e);
-        }
+        return RedisSupport.await(f, timeoutMillis, "reading locations");
     }
 
     /** Options for {@link RedisLocationStore}. Not thread-safe. */
@@ -220,9 +211,7 @@ public final class RedisLocationStore implements LocationStore {
 
         /** @throws IllegalArgumentException for a bad prefix, stripe count or timeout */
         public RedisLocationStore build() {
-            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-            }
+            RedisSupport.checkKeyPrefix(keyPrefix);
             if (stripes < 1 || stripes > 1024) {
                 throw new IllegalArgumentException("stripes must be within 1..1024, got " + stripes);
             }

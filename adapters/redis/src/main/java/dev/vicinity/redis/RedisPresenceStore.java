@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.ConnectionId;
 import dev.vicinity.core.DeviceId;
@@ -163,9 +164,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
         /** @throws IllegalArgumentException if the prefix is blank or contains braces or whitespace */
         public RedisPresenceStore build() {
-            if (keyPrefix == null || keyPrefix.isBlank() || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-            }
+            RedisSupport.checkKeyPrefix(keyPrefix);
             return new RedisPresenceStore(connection, keyPrefix);
         }
     }

@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
@@ -427,9 +428,7 @@ public final class RedisProximityIndex implements ProximityIndex {
          * @throws IllegalStateException if the prefix holds an index with another cell size
          */
         public RedisProximityIndex build() {
-            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-            }
+            RedisSupport.checkKeyPrefix(keyPrefix);
             if (!(cellDegrees >= 0.01 && cellDegrees <= 10)) {
                 throw new IllegalArgumentException("cellDegrees must be within 0.01..10, got " + cellDegrees);
             }

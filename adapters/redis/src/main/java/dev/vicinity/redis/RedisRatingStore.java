@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
@@ -29,9 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link RatingStore} and {@link RatingAuditStore} in Redis: one Lua script per write, so the
@@ -309,14 +307,7 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
     }
 
     private <T> T await(RedisFuture<T> f) {
-        try {
-            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("interrupted while reading ratings", e);
-        } catch (ExecutionException | TimeoutException | RedisException e) {
-            throw new BackendUnavailableException("Redis unavailable reading ratings", e);
-        }
+        return RedisSupport.await(f, timeoutMillis, "reading ratings");
     }
 
     /** Options for {@link RedisRatingStore}. Not thread-safe. */
@@ -353,9 +344,7 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
 
         /** @throws IllegalArgumentException for a bad prefix, stripe count or timeout */
         public RedisRatingStore build() {
-            if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-                throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-            }
+            RedisSupport.checkKeyPrefix(keyPrefix);
             if (stripes < 1 || stripes > 1024) {
                 throw new IllegalArgumentException("stripes must be within 1..1024, got " + stripes);
             }

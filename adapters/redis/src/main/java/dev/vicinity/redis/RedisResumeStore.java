@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.ConnectionId;
 import dev.vicinity.core.DeviceId;
@@ -37,9 +38,7 @@ public final class RedisResumeStore implements ResumeStore {
     /** A store on the host's connection with the given key prefix. */
     public static RedisResumeStore create(StatefulRedisConnection<String, String> connection, String keyPrefix) {
         Objects.requireNonNull(connection, "connection");
-        if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-            throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-        }
+        RedisSupport.checkKeyPrefix(keyPrefix);
         return new RedisResumeStore(connection, keyPrefix);
     }
 

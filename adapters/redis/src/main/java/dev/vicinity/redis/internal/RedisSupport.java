@@ -1,0 +1,44 @@
+package dev.vicinity.redis.internal;
+
+import dev.vicinity.core.BackendUnavailableException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Checks and calls shared by the Redis stores. Stateless. */
+public final class RedisSupport {
+
+    private RedisSupport() {}
+
+    /**
+     * Checks a key prefix: 1 or more of {@code [A-Za-z0-9._:-]} (no braces: prefixes must not carry a
+     * hash tag of their own).
+     *
+     * @return the prefix
+     * @throws IllegalArgumentException otherwise
+     */
+    public static String checkKeyPrefix(String keyPrefix) {
+        if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
+            throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
+        }
+        return keyPrefix;
+    }
+
+    /**
+     * Waits for a pipelined command.
+     *
+     * @throws BackendUnavailableException (retryable) on a timeout, an interrupt or a Redis failure
+     */
+    public static <T> T await(RedisFuture<T> f, long timeoutMillis, String doing) {
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while " + doing, e);
+        } catch (ExecutionException | TimeoutException | RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable " + doing, e);
+        }
+    }
+}
