@@ -44,7 +44,7 @@ final class WsClient implements AutoCloseable {
                 .get(10, TimeUnit.SECONDS);
     }
 
-    /** Thrown by {@link #call} when the server closed the socket before answering. */
+    /** Thrown by {@link #call} when the server closed the socket before answering (or before the request was written). */
     static final class ClosedException extends Exception {
         private static final long serialVersionUID = 1L;
         final transient Close close;
@@ -79,7 +79,17 @@ final class WsClient implements AutoCloseable {
         frame.put("id", id);
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        socket.sendText(frame.toString(), true).get(10, TimeUnit.SECONDS);
+        try {
+            socket.sendText(frame.toString(), true).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // The server's close can race our write ("Output closed"): the close it sent is the answer.
+            pending.remove(id);
+            try {
+                throw new ClosedException(closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (java.util.concurrent.TimeoutException notClosed) {
+                throw e;
+            }
+        }
         CompletableFuture.anyOf(reply, closed).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (!reply.isDone()) {
             throw new ClosedException(closed.join());
