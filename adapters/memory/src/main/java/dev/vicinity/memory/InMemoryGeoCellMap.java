@@ -1,35 +1,40 @@
 package dev.vicinity.memory;
 
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
  * A hash map from non-negative {@code long} cell keys to cells for {@link InMemoryProximityIndex}:
- * lock-free reads (open addressing over primitive keys, no boxing), writes under one lock. A read
- * racing a write may miss a cell being created (it is empty then) and returns either the cell or
- * null; the caller synchronises on the returned cell, which makes its contents visible.
- * Removed cells leave their key behind until the next rebuild, so memory follows the cells in use.
+ * lock-free reads, writes under one lock. It is one open-addressing array of the cells themselves
+ * (each cell knows its key), so a lookup touches the table slot and the cell it needs anyway, no
+ * separate key array and no boxing. A read racing a write may miss a cell being created (it is
+ * empty then) and returns either the cell or null; the caller synchronises on the returned cell,
+ * which makes its contents visible (the key is final, so it is safe to read without a lock).
+ * A removed cell leaves a tombstone until the next rebuild, so memory follows the cells in use.
  *
  * @param <V> the cell type
  */
-final class InMemoryGeoCellMap<V> {
-    private static final long EMPTY = -1L;
+final class InMemoryGeoCellMap<V extends InMemoryGeoCellMap.Keyed> {
+    /** What the map stores: something that knows its (non-negative, immutable) key. */
+    interface Keyed {
+        /** The key; must be final in the implementation and non-negative. */
+        long cellKey();
+    }
 
-    private static final class Table {
-        final long[] keys;
-        final Object[] values;
-        final int mask;
-
-        Table(int capacity) {
-            keys = new long[capacity];
-            java.util.Arrays.fill(keys, EMPTY);
-            values = new Object[capacity];
-            mask = capacity - 1;
+    /** Marks a removed slot; its key (-1) matches no cell key. */
+    private static final class Tombstone implements Keyed {
+        @Override
+        public long cellKey() {
+            return -1L;
         }
     }
 
-    private volatile Table table = new Table(64);
-    private int usedKeys;
-    private int live;
+    private final Keyed tombstone = new Tombstone();
+    private volatile Keyed[] table = new Keyed[64];
+    /** Non-null slots (cells and tombstones); guarded by {@code writeLock}. */
+    private int used;
+    /** Cells present; written under {@code writeLock}. */
+    private volatile int live;
     private final Object writeLock = new Object();
 
     private static int slot(long key, int mask) {
@@ -40,17 +45,18 @@ final class InMemoryGeoCellMap<V> {
     /** The cell under {@code key}, or null. Lock-free, O(1) expected. */
     @SuppressWarnings("unchecked")
     V get(long key) {
-        Table t = table;
-        int i = slot(key, t.mask);
+        Keyed[] t = table;
+        int mask = t.length - 1;
+        int i = slot(key, mask);
         while (true) {
-            long k = t.keys[i];
-            if (k == key) {
-                return (V) t.values[i];
-            }
-            if (k == EMPTY) {
+            Keyed k = t[i];
+            if (k == null) {
                 return null;
             }
-            i = (i + 1) & t.mask;
+            if (k.cellKey() == key) {
+                return (V) k;
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -66,18 +72,23 @@ final class InMemoryGeoCellMap<V> {
                 return v;
             }
             v = factory.apply(key);
-            Table t = table;
-            int i = slot(key, t.mask);
-            while (t.keys[i] != EMPTY && t.keys[i] != key) {
-                i = (i + 1) & t.mask;
+            Keyed[] t = table;
+            int mask = t.length - 1;
+            int i = slot(key, mask);
+            int free = -1;
+            while (t[i] != null) {
+                if (free < 0 && t[i] == tombstone) {
+                    free = i;
+                }
+                i = (i + 1) & mask;
             }
-            if (t.keys[i] == EMPTY) {
-                usedKeys++;
+            if (free < 0) {
+                free = i;
+                used++;
             }
-            t.values[i] = v;
-            t.keys[i] = key; // after the value: a racing reader sees the key with the value or not at all... or null
+            t[free] = v; // a racing reader sees the cell (final key) or not at all
             live++;
-            if (usedKeys * 2 > t.keys.length) {
+            if (used * 2 > t.length) {
                 rebuild();
             }
             return v;
@@ -87,60 +98,55 @@ final class InMemoryGeoCellMap<V> {
     /** Removes {@code key} if it maps to {@code value}. */
     void remove(long key, V value) {
         synchronized (writeLock) {
-            Table t = table;
-            int i = slot(key, t.mask);
-            while (t.keys[i] != EMPTY) {
-                if (t.keys[i] == key) {
-                    if (t.values[i] == value) {
-                        t.values[i] = null;
-                        live--;
-                    }
+            Keyed[] t = table;
+            int mask = t.length - 1;
+            int i = slot(key, mask);
+            while (t[i] != null) {
+                if (t[i] == value) {
+                    t[i] = tombstone;
+                    live--;
                     return;
                 }
-                i = (i + 1) & t.mask;
+                i = (i + 1) & mask;
             }
         }
     }
 
     private void rebuild() {
-        Table old = table;
+        Keyed[] old = table;
         int cap = 64;
         while (cap < live * 4) {
             cap <<= 1;
         }
-        Table t = new Table(cap);
-        int used = 0;
-        for (int j = 0; j < old.keys.length; j++) {
-            Object v = old.values[j];
-            if (old.keys[j] != EMPTY && v != null) {
-                int i = slot(old.keys[j], t.mask);
-                while (t.keys[i] != EMPTY) {
-                    i = (i + 1) & t.mask;
+        Keyed[] t = new Keyed[cap];
+        int mask = cap - 1;
+        int n = 0;
+        for (Keyed k : old) {
+            if (k != null && k != tombstone) {
+                int i = slot(k.cellKey(), mask);
+                while (t[i] != null) {
+                    i = (i + 1) & mask;
                 }
-                t.keys[i] = old.keys[j];
-                t.values[i] = v;
-                used++;
+                t[i] = k;
+                n++;
             }
         }
-        usedKeys = used;
+        used = n;
         table = t; // volatile publication of the filled table
     }
 
-    /** Number of cells present. */
+    /** Number of cells present (lock-free; exact when no write is in flight). */
     int size() {
-        synchronized (writeLock) {
-            return live;
-        }
+        return live;
     }
 
     /** Calls {@code action} for every cell present (weakly consistent). */
     @SuppressWarnings("unchecked")
-    void forEach(java.util.function.Consumer<V> action) {
-        Table t = table;
-        for (int j = 0; j < t.values.length; j++) {
-            Object v = t.values[j];
-            if (v != null) {
-                action.accept((V) v);
+    void forEach(Consumer<V> action) {
+        Keyed[] t = table;
+        for (Keyed k : t) {
+            if (k != null && k != tombstone) {
+                action.accept((V) k);
             }
         }
     }

@@ -21,9 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The in-memory {@link ProximityIndex}: a cell grid ({@link GeoGrid}) whose cells keep their
- * users' positions inline, as fixed-point unit vectors in one {@code int[]} (x, y, z per slot), so
- * scanning a cell touches no object per candidate. A query visits rings of cells around the
- * centre, keeps the best {@code limit} in a bounded heap ordered by chord length (monotone in the
+ * users' data inline in one {@code long[]} per cell (fixed-point unit vector, exact latitude and
+ * longitude, observation time), so scanning a cell reads one contiguous array and touches no object
+ * per candidate. A query visits rings of cells around the centre, nearest cell of a ring first,
+ * skipping a cell whose distance lower bound exceeds the radius or the {@code limit}-th best so far;
+ * it keeps the best {@code limit} in a bounded heap ordered by chord length (monotone in the
  * great-circle distance, hence in the canonical haversine distance) and stops as soon as the
  * {@code limit}-th best distance is below a lower bound of the distance to every cell not yet
  * visited, or that bound exceeds the radius. So "k nearest within R" costs about
@@ -35,13 +37,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safety: every cell is guarded by its own monitor; an update locks the user's entry
  * and then the one or two cells involved (in key order, so no deadlock); a query locks one cell
  * at a time. A move between cells is atomic for each cell; a query that runs while a user moves
- * returns that user at most once, and may miss it (it scans cells one after another). Empty cells are dropped, so memory follows the number of users (about
- * 100 bytes per user, see {@code docs/geo.md}).
+ * returns that user at most once, and may miss it (it scans cells one after another). Empty cells
+ * are dropped, so memory follows the number of users (see {@code docs/benchmarks.md} for the bytes
+ * per user measured).
  */
 public final class InMemoryProximityIndex implements ProximityIndex {
     /** Fixed-point scale of unit-vector components: about 6 mm on the earth's surface. */
     private static final double SCALE = 1 << 30;
     private static final double R = GeoDistance.EARTH_RADIUS_METERS;
+    /** Longs per slot in {@link Cell#data}. */
+    private static final int STRIDE = 5;
 
     private final GeoGrid grid;
     private final ConcurrentHashMap<UserId, Entry> users = new ConcurrentHashMap<>();
@@ -81,14 +86,15 @@ public final class InMemoryProximityIndex implements ProximityIndex {
 
     /**
      * One grid cell; every field is guarded by its monitor. Everything a query needs is inline in
-     * parallel arrays (vector, exact point, time, id), so a scan never dereferences a per-user object.
+     * one {@code long[]} ({@value #STRIDE} longs per slot: x and y of the fixed-point unit vector
+     * packed, z, the exact latitude and longitude bits and the observation time in epoch
+     * milliseconds), so a scan reads one contiguous array and never dereferences a per-user object;
+     * only the ids of users that make the cut are read, from a parallel array.
      */
-    private static final class Cell {
+    private static final class Cell implements InMemoryGeoCellMap.Keyed {
         final long key;
         int size;
-        int[] xyz = new int[3 * 4];
-        double[] latLon = new double[2 * 4];
-        long[] observed = new long[4];
+        long[] data = new long[STRIDE * 4];
         UserId[] ids = new UserId[4];
         Entry[] entries = new Entry[4];
         boolean dead;
@@ -97,23 +103,29 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             this.key = key;
         }
 
-        void set(int i, int x, int y, int z, double lat, double lon, long millis) {
-            xyz[3 * i] = x;
-            xyz[3 * i + 1] = y;
-            xyz[3 * i + 2] = z;
-            latLon[2 * i] = lat;
-            latLon[2 * i + 1] = lon;
-            observed[i] = millis;
+        @Override
+        public long cellKey() {
+            return key;
         }
 
-        void append(Entry e, int x, int y, int z, double lat, double lon, long millis) {
+        void set(int i, long xy, long z, long lat, long lon, long millis) {
+            long[] d = data;
+            int j = STRIDE * i;
+            d[j] = xy;
+            d[j + 1] = z;
+            d[j + 2] = lat;
+            d[j + 3] = lon;
+            d[j + 4] = millis;
+        }
+
+        void append(Entry e, long xy, long z, long lat, long lon, long millis) {
             if (size == entries.length) {
                 resize(size + (size >> 1) + 2);
             }
             int i = size++;
             entries[i] = e;
             ids[i] = e.user;
-            set(i, x, y, z, lat, lon, millis);
+            set(i, xy, z, lat, lon, millis);
             e.slot = i;
             e.cell = this;
         }
@@ -121,9 +133,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         private void resize(int cap) {
             entries = Arrays.copyOf(entries, cap);
             ids = Arrays.copyOf(ids, cap);
-            xyz = Arrays.copyOf(xyz, 3 * cap);
-            latLon = Arrays.copyOf(latLon, 2 * cap);
-            observed = Arrays.copyOf(observed, cap);
+            data = Arrays.copyOf(data, STRIDE * cap);
         }
 
         /** Swap-removes slot {@code i}; returns true if the cell became empty (it is then dead). */
@@ -133,8 +143,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 Entry moved = entries[last];
                 entries[i] = moved;
                 ids[i] = ids[last];
-                set(i, xyz[3 * last], xyz[3 * last + 1], xyz[3 * last + 2],
-                        latLon[2 * last], latLon[2 * last + 1], observed[last]);
+                System.arraycopy(data, STRIDE * last, data, STRIDE * i, STRIDE);
                 moved.slot = i;
             }
             entries[last] = null;
@@ -166,7 +175,10 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         double cp = Math.cos(phi);
         int x = (int) Math.round(cp * Math.cos(lam) * SCALE);
         int y = (int) Math.round(cp * Math.sin(lam) * SCALE);
-        int z = (int) Math.round(Math.sin(phi) * SCALE);
+        long xy = ((long) x << 32) | (y & 0xFFFF_FFFFL);
+        long z = Math.round(Math.sin(phi) * SCALE);
+        long latBits = Double.doubleToRawLongBits(lat);
+        long lonBits = Double.doubleToRawLongBits(lon);
         long millis = observedAt.toEpochMilli();
         long key = grid.cellKey(lat, lon);
         while (true) {
@@ -182,7 +194,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 if (e.removed) {
                     continue; // removed concurrently: start over with a new entry
                 }
-                if (place(e, key, lat, lon, millis, x, y, z)) {
+                if (place(e, key, xy, z, latBits, lonBits, millis)) {
                     return;
                 }
             }
@@ -190,12 +202,12 @@ public final class InMemoryProximityIndex implements ProximityIndex {
     }
 
     /** Puts {@code e} (whose monitor is held) into cell {@code key}; false if a dead cell was hit (retry). */
-    private boolean place(Entry e, long key, double lat, double lon, long millis, int x, int y, int z) {
+    private boolean place(Entry e, long key, long xy, long z, long lat, long lon, long millis) {
         Cell target = cells.computeIfAbsent(key, Cell::new);
         Cell old = e.cell;
         if (old == target) {
             synchronized (target) {
-                target.set(e.slot, x, y, z, lat, lon, millis);
+                target.set(e.slot, xy, z, lat, lon, millis);
                 return true;
             }
         }
@@ -205,7 +217,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                     cells.remove(key, target);
                     return false;
                 }
-                target.append(e, x, y, z, lat, lon, millis);
+                target.append(e, xy, z, lat, lon, millis);
                 cellEntries.increment();
                 return true;
             }
@@ -221,7 +233,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 if (old.removeAt(e.slot)) {
                     cells.remove(old.key, old);
                 }
-                target.append(e, x, y, z, lat, lon, millis);
+                target.append(e, xy, z, lat, lon, millis);
                 cellEntries.increment();
                 return true;
             }
@@ -338,6 +350,10 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         /** Visitor mode: every id visited, once a duplicate became possible; null before. */
         Set<UserId> seen;
         final double cosLat0;
+        /** The cells of the ring being visited and lower bounds of their distance (metres). */
+        long[] ringKeys = new long[16];
+        double[] ringBounds = new double[16];
+        int ringSize;
         /** Max-heap (root = worst kept) of squared chords and pool indices. */
         double[] hd;
         int[] hp;
@@ -388,6 +404,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 double minWidth = Double.MAX_VALUE; // narrowest column (degrees) among rows not fully covered
                 int lo = Math.max(0, row0 - r);
                 int hi = Math.min(rows - 1, row0 + r);
+                ringSize = 0;
                 for (int row = lo; row <= hi; row++) {
                     int ncol = grid.columns(row);
                     int c = GeoGrid.column(lon0, ncol);
@@ -395,20 +412,20 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                     if (edge) {
                         if (2 * r + 1 >= ncol) {
                             for (int col = 0; col < ncol; col++) {
-                                scan(row, col);
+                                add(row, col, ncol);
                             }
                             visited += ncol;
                         } else {
                             for (int d = -r; d <= r; d++) {
-                                scan(row, Math.floorMod(c + d, ncol));
+                                add(row, Math.floorMod(c + d, ncol), ncol);
                             }
                             visited += 2 * r + 1;
                         }
                     } else if (2 * r - 1 < ncol) {
-                        scan(row, Math.floorMod(c - r, ncol));
+                        add(row, Math.floorMod(c - r, ncol), ncol);
                         visited++;
                         if (2 * r != ncol) {
-                            scan(row, Math.floorMod(c + r, ncol));
+                            add(row, Math.floorMod(c + r, ncol), ncol);
                             visited++;
                         }
                     }
@@ -416,6 +433,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                         minWidth = Math.min(minWidth, 360.0 / ncol);
                     }
                 }
+                scanRing();
                 // Lower bound of the distance from the centre to any cell not visited yet.
                 double south = row0 - r > 0 ? lat0 - grid.rowMinLat(row0 - r) : Double.POSITIVE_INFINITY;
                 double north = row0 + r < rows - 1 ? grid.rowMaxLat(row0 + r) - lat0 : Double.POSITIVE_INFINITY;
@@ -445,15 +463,85 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             }
         }
 
-        void scanAll() {
-            cells.forEach(this::scanCell);
+        /** Queues cell ({@code row}, {@code col}) of the current ring with a lower bound of its distance. */
+        private void add(int row, int col, int ncol) {
+            if (ringSize == ringKeys.length) {
+                ringKeys = Arrays.copyOf(ringKeys, 2 * ringSize);
+                ringBounds = Arrays.copyOf(ringBounds, 2 * ringSize);
+            }
+            ringKeys[ringSize] = GeoGrid.key(row, col);
+            ringBounds[ringSize] = cellBound(row, col, ncol);
+            ringSize++;
         }
 
-        private void scan(int row, int col) {
-            Cell cell = cells.get(GeoGrid.key(row, col));
-            if (cell != null) {
-                scanCell(cell);
+        /**
+         * A lower bound (metres, minus a 1 m margin) of the distance from the centre to any point of
+         * cell ({@code row}, {@code col}): the larger of the latitude gap (exact along a meridian) and
+         * the distance to the nearest meridian the cell spans, R asin(sin dLon cos lat0), bounded
+         * below without trigonometry (asin y &gt;= y; sin x &gt;= x (1 - x&sup2;/6), increasing up to
+         * 1.4 rad).
+         */
+        private double cellBound(int row, int col, int ncol) {
+            double south = grid.rowMinLat(row);
+            double north = grid.rowMaxLat(row);
+            double dLat = lat0 < south ? south - lat0 : lat0 > north ? lat0 - north : 0.0;
+            double width = 360.0 / ncol;
+            double t = (lon0 - (-180.0 + col * width)) % 360.0; // eastward offset from the west edge
+            if (t < 0) {
+                t += 360.0;
             }
+            double lonMeters = 0.0;
+            if (t > width) {
+                double x = Math.min(Math.toRadians(Math.min(t - width, 360.0 - t)), 1.4);
+                lonMeters = R * x * (1.0 - x * x / 6.0) * cosLat0;
+            }
+            return Math.max(dLat * GeoDistance.METERS_PER_DEGREE, lonMeters) - 1.0;
+        }
+
+        /**
+         * Scans the queued ring nearest cell first (small rings are sorted by bound), skipping cells
+         * that lie beyond the radius or, once {@code limit} are kept, beyond the farthest kept.
+         */
+        private void scanRing() {
+            int m = ringSize;
+            boolean sorted = m <= 32;
+            if (sorted) {
+                for (int i = 1; i < m; i++) {
+                    long k = ringKeys[i];
+                    double b = ringBounds[i];
+                    int j = i - 1;
+                    while (j >= 0 && ringBounds[j] > b) {
+                        ringKeys[j + 1] = ringKeys[j];
+                        ringBounds[j + 1] = ringBounds[j];
+                        j--;
+                    }
+                    ringKeys[j + 1] = k;
+                    ringBounds[j + 1] = b;
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                double b = ringBounds[i];
+                if (b > radius || (n == limit && b > kthMeters())) {
+                    if (sorted) {
+                        return;
+                    }
+                    continue;
+                }
+                Cell cell = cells.get(ringKeys[i]);
+                if (cell != null) {
+                    scanCell(cell);
+                }
+            }
+        }
+
+        /** The great-circle distance (metres) of the farthest candidate kept; the heap is full. */
+        private double kthMeters() {
+            double c = Math.sqrt(hd[0]) / SCALE;
+            return 2.0 * R * Math.asin(Math.min(1.0, c / 2.0));
+        }
+
+        void scanAll() {
+            cells.forEach(this::scanCell);
         }
 
         private void scanCell(Cell cell) {
@@ -462,16 +550,17 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 return;
             }
             synchronized (cell) {
-                int[] xyz = cell.xyz;
+                long[] d = cell.data;
                 int size = cell.size;
                 double lim = n == limit ? hd[0] : limit2;
-                for (int i = 0, j = 0; i < size; i++, j += 3) {
-                    double dx = xyz[j] - qx;
-                    double dy = xyz[j + 1] - qy;
-                    double dz = xyz[j + 2] - qz;
+                for (int i = 0, j = 0; i < size; i++, j += STRIDE) {
+                    long xy = d[j];
+                    double dx = (int) (xy >> 32) - qx;
+                    double dy = (int) xy - qy;
+                    double dz = d[j + 1] - qz;
                     double d2 = dx * dx + dy * dy + dz * dz;
                     if (d2 <= lim) {
-                        offer(d2, cell, i);
+                        offer(d2, cell, i, j);
                         lim = n == limit ? hd[0] : limit2;
                     }
                 }
@@ -479,19 +568,16 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         }
 
         /** Adds slot {@code s} of {@code cell} (whose monitor the caller holds) to the bounded max-heap. */
-        private void offer(double d2, Cell cell, int s) {
+        private void offer(double d2, Cell cell, int s, int j) {
             if (pn == pid.length) {
-                int cap = 2 * pn;
-                pid = Arrays.copyOf(pid, cap);
-                plat = Arrays.copyOf(plat, cap);
-                plon = Arrays.copyOf(plon, cap);
-                pobs = Arrays.copyOf(pobs, cap);
+                grow();
             }
             int p = pn++;
+            long[] d = cell.data;
             pid[p] = cell.ids[s];
-            plat[p] = cell.latLon[2 * s];
-            plon[p] = cell.latLon[2 * s + 1];
-            pobs[p] = cell.observed[s];
+            plat[p] = Double.longBitsToDouble(d[j + 2]);
+            plon[p] = Double.longBitsToDouble(d[j + 3]);
+            pobs[p] = d[j + 4];
             int i;
             if (n < limit) {
                 if (n == hd.length) {
@@ -516,6 +602,14 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             hp[i] = p;
         }
 
+        private void grow() {
+            int cap = 2 * pn;
+            pid = Arrays.copyOf(pid, cap);
+            plat = Arrays.copyOf(plat, cap);
+            plon = Arrays.copyOf(plon, cap);
+            pobs = Arrays.copyOf(pobs, cap);
+        }
+
         /** Sifts a hole at {@code i} down in a heap of {@code size} for a value {@code d}; returns where it goes. */
         private int siftDown(int i, int size, double d) {
             while (true) {
@@ -537,25 +631,22 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         private void scanCellForVisitor(Cell cell) {
             pn = 0;
             synchronized (cell) {
-                int[] xyz = cell.xyz;
+                long[] d = cell.data;
                 int size = cell.size;
-                for (int i = 0, j = 0; i < size; i++, j += 3) {
-                    double dx = xyz[j] - qx;
-                    double dy = xyz[j + 1] - qy;
-                    double dz = xyz[j + 2] - qz;
+                for (int i = 0, j = 0; i < size; i++, j += STRIDE) {
+                    long xy = d[j];
+                    double dx = (int) (xy >> 32) - qx;
+                    double dy = (int) xy - qy;
+                    double dz = d[j + 1] - qz;
                     if (dx * dx + dy * dy + dz * dz <= limit2) {
                         if (pn == pid.length) {
-                            int cap = 2 * pn;
-                            pid = Arrays.copyOf(pid, cap);
-                            plat = Arrays.copyOf(plat, cap);
-                            plon = Arrays.copyOf(plon, cap);
-                            pobs = Arrays.copyOf(pobs, cap);
+                            grow();
                         }
                         int p = pn++;
                         pid[p] = cell.ids[i];
-                        plat[p] = cell.latLon[2 * i];
-                        plon[p] = cell.latLon[2 * i + 1];
-                        pobs[p] = cell.observed[i];
+                        plat[p] = Double.longBitsToDouble(d[j + 2]);
+                        plon[p] = Double.longBitsToDouble(d[j + 3]);
+                        pobs[p] = d[j + 4];
                     }
                 }
             }
