@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The distance buckets shown to users: consecutive ranges {@code [0, e0), [e0, e1), ...} given by
- * strictly increasing upper edges. Default: 1, 2, 3, 5, 10, 20, 50, 100 km, labelled {@code "< 1 km"},
- * {@code "1-2 km"}, ..., {@code "50-100 km"}.
+ * strictly increasing upper edges. Default: 500 m, 1, 2, 3, 5, 10, 20, 50, 100 km, labelled
+ * {@code "< 500 m"}, {@code "500 m - 1 km"}, {@code "1-2 km"}, ..., {@code "50-100 km"}.
  *
  * <p>Immutable and thread-safe; {@link #bucketOf} is O(number of buckets).
  */
@@ -28,9 +28,14 @@ public final class DistanceBuckets {
         this.buckets = List.copyOf(list);
     }
 
-    /** The default buckets: upper edges 1, 2, 3, 5, 10, 20, 50, 100 km. */
+    /**
+     * The default buckets: upper edges 500 m, 1, 2, 3, 5, 10, 20, 50, 100 km. The first edge is two
+     * cells of the default 250 m privacy grid: a finer edge would show little more than "same or
+     * next cell", and a coarser one makes every query in a dense city rank (score, online-check)
+     * every user within it, about four times as many at 1 km.
+     */
     public static DistanceBuckets defaults() {
-        return ofUpperEdgesMeters(1_000, 2_000, 3_000, 5_000, 10_000, 20_000, 50_000, 100_000);
+        return ofUpperEdgesMeters(500, 1_000, 2_000, 3_000, 5_000, 10_000, 20_000, 50_000, 100_000);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.geo.DistanceBuckets;
 import dev.vicinity.geo.GeoErrorCodes;
 import dev.vicinity.geo.LocationFix;
 import dev.vicinity.geo.LocationService;
@@ -37,6 +38,7 @@ class GeoNearbyMatcherTest {
     final List<String> events = new ArrayList<>();
     final NearbyMatcher matcher = NearbyMatcher.builder(locations, blocks, u -> !offline.contains(u))
             .scoreProvider(u -> scores.getOrDefault(u, 0.0))
+            .buckets(DistanceBuckets.ofUpperEdgesMeters(1_000, 2_000, 3_000, 5_000, 10_000, 20_000, 50_000, 100_000))
             .cursorSecret("0123456789abcdef0123456789abcdef".getBytes())
             .rateLimit(1000, Duration.ofMinutes(1))
             .listener(new VicinityListener() {

@@ -1,6 +1,7 @@
 package dev.vicinity.bench.geo;
 
 import dev.vicinity.core.UserId;
+import dev.vicinity.geo.DistanceBuckets;
 import dev.vicinity.geo.LocationFix;
 import dev.vicinity.geo.LocationService;
 import dev.vicinity.geo.NearbyMatcher;
@@ -42,6 +43,10 @@ public class NearbyMatcherBenchmark {
     @Param({"1000000"})
     public int users;
 
+    /** First distance bucket edge in metres ({@code DistanceBuckets.defaults()} when it matches). */
+    @Param({"500", "1000"})
+    public int firstBucketMeters;
+
     private NearbyMatcher matcher;
     private UserId[] ids;
     private int next;
@@ -64,6 +69,10 @@ public class NearbyMatcherBenchmark {
         matcher = NearbyMatcher.builder(locations, blocks, u -> (u.hashCode() % 10) != 0)
                 .scoreProvider(u -> (u.hashCode() & 0xFFFF) / 65536.0 * 5)
                 .filter((q, c) -> (c.hashCode() % 20) != 3)
+                .buckets(firstBucketMeters == 1000 ? DistanceBuckets.ofUpperEdgesMeters(
+                        1_000, 2_000, 3_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+                        : DistanceBuckets.ofUpperEdgesMeters(firstBucketMeters, 1_000, 2_000, 3_000, 5_000,
+                        10_000, 20_000, 50_000, 100_000))
                 .noRateLimit()
                 .clock(clock)
                 .build();
