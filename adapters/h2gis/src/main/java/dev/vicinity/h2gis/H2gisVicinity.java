@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.jdbcx.JdbcDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ public final class H2gisVicinity implements AutoCloseable {
 
     private final Jdbc jdbc;
     private final JdbcConnectionPool ownedPool;
+    /** The unpooled source behind {@link #ownedPool}; {@link #close()} runs SHUTDOWN on one of its connections. */
+    private final JdbcDataSource ownedSource;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String schema;
     private final H2gisSchemaInstaller installer;
@@ -60,8 +63,9 @@ public final class H2gisVicinity implements AutoCloseable {
     private final H2gisProximityIndex proximity;
     private final H2gisBlockList blocks;
 
-    private H2gisVicinity(Builder b, DataSource dataSource, JdbcConnectionPool ownedPool) {
+    private H2gisVicinity(Builder b, DataSource dataSource, JdbcConnectionPool ownedPool, JdbcDataSource ownedSource) {
         this.ownedPool = ownedPool;
+        this.ownedSource = ownedSource;
         this.jdbc = new Jdbc(dataSource, new H2Dialect(), "run the schema installer first");
         this.schema = b.schema;
         this.installer = new H2gisSchemaInstaller(jdbc, schema, b.loadH2gisFunctions);
@@ -163,22 +167,37 @@ public final class H2gisVicinity implements AutoCloseable {
     }
 
     /**
-     * If this adapter owns its pool: shuts the database down ({@code SHUTDOWN}: every committed write
-     * is on disk for a file database; an in-memory database is gone) and disposes the pool. Every
-     * store then fails with {@code backend_unavailable}. Does nothing for a host data source.
-     * Idempotent.
+     * If this adapter owns its pool: disposes the pool and shuts the database down ({@code SHUTDOWN}:
+     * every committed write is on disk for a file database; an in-memory database is gone). Every
+     * store then fails with {@code backend_unavailable}, and so does an operation still running on
+     * another thread when the database goes down. Does nothing for a host data source. Idempotent
+     * and thread-safe.
      */
     @Override
     public void close() {
         if (ownedPool == null || !closed.compareAndSet(false, true)) {
             return;
         }
-        try (Connection c = ownedPool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN");
+        // SHUTDOWN runs on a connection of its own, never on a pooled one: a pooled connection's
+        // close() rolls back before it returns to the pool, and that rollback on the database
+        // SHUTDOWN just closed fails with 90121, which H2 writes to <name>.trace.db (and the dead
+        // connection would go back into the pool). This connection is opened before the pool is
+        // disposed, so the database stays open (and is not reopened) until SHUTDOWN; closing it
+        // afterwards is a no-op on an already closed session.
+        Connection shutdown = null;
+        try {
+            shutdown = ownedSource.getConnection();
         } catch (SQLException e) {
-            LOG.debug("shutdown of the database failed (error {}); it may already be closed", e.getErrorCode());
+            LOG.debug("no connection to shut the database down (error {}); it may already be closed", e.getErrorCode());
         }
         ownedPool.dispose();
+        if (shutdown != null) {
+            try (Connection c = shutdown; Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                LOG.debug("shutdown of the database failed (error {}); it may already be closed", e.getErrorCode());
+            }
+        }
     }
 
     /**
@@ -264,7 +283,7 @@ public final class H2gisVicinity implements AutoCloseable {
                 throw invalid("proximityStartRadius must be 1..100000 metres, got " + proximityStartRadius);
             }
             if (dataSource != null) {
-                return new H2gisVicinity(this, dataSource, null);
+                return new H2gisVicinity(this, dataSource, null, null);
             }
             if (!jdbcUrl.startsWith("jdbc:h2:")) {
                 throw invalid("jdbcUrl must be an H2 URL (jdbc:h2:file:..., jdbc:h2:mem:...), got " + jdbcUrl);
@@ -277,9 +296,13 @@ public final class H2gisVicinity implements AutoCloseable {
             }
             String url = jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";LOCK_TIMEOUT=")
                     ? jdbcUrl : jdbcUrl + ";LOCK_TIMEOUT=10000";
-            JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
+            JdbcDataSource source = new JdbcDataSource();
+            source.setURL(url);
+            source.setUser(user);
+            source.setPassword(password);
+            JdbcConnectionPool pool = JdbcConnectionPool.create(source);
             pool.setMaxConnections(maxConnections);
-            return new H2gisVicinity(this, pool, pool);
+            return new H2gisVicinity(this, pool, pool, source);
         }
 
         private static InvalidInputException invalid(String message) {

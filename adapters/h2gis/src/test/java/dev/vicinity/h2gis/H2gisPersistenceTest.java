@@ -24,17 +24,26 @@ import dev.vicinity.rating.RatingService;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.testkit.MutableClock;
 import dev.vicinity.testkit.rating.TestSessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A file database survives closing the adapter (a JVM restart as far as H2 is concerned: the database
  * is shut down and every file handle released) with all data of every store, and reopening it
- * installs nothing again.
+ * installs nothing again. A normal close leaves no H2 trace file ({@code <name>.trace.db}, which H2
+ * writes only when an error happened).
  */
 class H2gisPersistenceTest {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00.123456789Z");
@@ -46,6 +55,43 @@ class H2gisPersistenceTest {
 
     private String url() {
         return "jdbc:h2:file:" + dir.resolve("vicinity").toAbsolutePath();
+    }
+
+    /** Names of the files H2 left in {@link #dir}. */
+    private List<String> files() {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void closeShutsTheDatabaseDownWithoutTracingAnError() throws SQLException {
+        SessionId chat = SessionId.of("chat-1");
+        try (H2gisVicinity db = H2gisVicinity.builder(url()).loadH2gisFunctions(false).build()) {
+            db.schemaInstaller().install();
+            db.blockList().block(ALICE, BOB);
+            db.messageStore().append(chat, ALICE, MessageId.of("m1"), "hi", T0);
+            // Connections handed back to the pool before close, as every store does.
+            assertThat(db.blockList().blocking(ALICE)).containsExactly(BOB);
+        }
+        assertThat(files()).contains("vicinity.mv.db").noneMatch(f -> f.endsWith(".trace.db"));
+
+        // The database really went down: a plain connection opening the existing file is its only session.
+        try (Connection c = DriverManager.getConnection(url() + ";IFEXISTS=TRUE", "sa", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+
+        try (H2gisVicinity db = H2gisVicinity.builder(url()).loadH2gisFunctions(false).build()) {
+            assertThat(db.schemaInstaller().install()).isEmpty();
+            assertThat(db.blockList().blocking(ALICE)).containsExactly(BOB);
+            assertThat(db.messageStore().range(chat, 0, 10)).extracting(ChatMessage::text).containsExactly("hi");
+        }
+        assertThat(files()).noneMatch(f -> f.endsWith(".trace.db"));
     }
 
     @Test
@@ -78,6 +124,7 @@ class H2gisPersistenceTest {
             stored = ((RatingResult.Accepted) result).rating();
         }
         assertThat(Files.exists(dir.resolve("vicinity.mv.db"))).isTrue();
+        assertThat(files()).noneMatch(f -> f.endsWith(".trace.db"));
 
         try (H2gisVicinity db = H2gisVicinity.builder(url()).loadH2gisFunctions(false).build()) {
             assertThat(db.schemaInstaller().install()).as("nothing to install again").isEmpty();
@@ -126,5 +173,6 @@ class H2gisPersistenceTest {
             assertThat(db.schemaInstaller().install()).isEmpty();
             assertThat(db.proximityIndex().size()).isEqualTo(1);
         }
+        assertThat(files()).noneMatch(f -> f.endsWith(".trace.db"));
     }
 }
