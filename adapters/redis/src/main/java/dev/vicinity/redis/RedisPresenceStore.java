@@ -22,13 +22,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link PresenceStore} in Redis: each lease is a hash, indexed by a sorted set of expiries, a set
- * per user and a set per node; node heartbeats are a sorted set; pending-offline users another.
- * Every SPI method is one Lua script, so each is atomic on the server and each removal or offline is
- * reported to exactly one caller, whatever number of nodes sweep.
+ * {@link PresenceStore} in Redis: a hash of leases (connection → user, device, node, generation,
+ * expiry), indexed by a sorted set of expiries and by two lexicographic sorted sets
+ * ({@code user|connection}, {@code node|connection}); node heartbeats are a sorted set, pending-offline
+ * users another, plus a generation counter. Every SPI method is one Lua script, so each is atomic on
+ * the server and each removal or offline is reported to exactly one caller, whatever number of nodes
+ * sweep.
  *
- * <p>All keys share one hash tag ({@code <prefix>:{presence}:…}), so the store works on Redis Cluster
- * (in one slot). Times are the caller's instants at millisecond precision; the server clock is never
+ * <p>The store has a fixed set of seven keys, all with the hash tag {@code <prefix>:{presence}:…} (one
+ * slot), and every script is given all of them, so it works on Redis Cluster (in one slot) and never
+ * touches a key it did not declare. Times are the caller's instants at millisecond precision; the server clock is never
  * used, so the injected clock drives expiry. The host supplies and owns the connection (a
  * {@code StatefulRedisConnection<String, String>}); Lettuce connections are thread-safe, and so is
  * this store. Redis being unreachable surfaces as {@link BackendUnavailableException} (retryable).
@@ -42,14 +45,20 @@ public final class RedisPresenceStore implements PresenceStore {
     private final LuaScript sweep = LuaScript.load(RedisPresenceStore.class, LIB, "presence-sweep.lua");
 
     private final RedisCommands<String, String> redis;
-    private final String prefix;
     private final String[] keys;
 
     private RedisPresenceStore(StatefulRedisConnection<String, String> connection, String keyPrefix) {
         this.redis = connection.sync();
-        this.prefix = keyPrefix + ":{presence}:";
-        // Declared so that cluster clients route the script to the slot of the hash tag.
-        this.keys = new String[] {prefix + "exp"};
+        this.keys = keys(keyPrefix);
+    }
+
+    /**
+     * Every key of the store, in the order the scripts take them (see {@code presence-lib.lua}): leases,
+     * exp, byuser, bynode, nodes, pending, gen. All share the hash tag {@code {presence}}.
+     */
+    static String[] keys(String keyPrefix) {
+        String p = keyPrefix + ":{presence}:";
+        return new String[] {p + "leases", p + "exp", p + "byuser", p + "bynode", p + "nodes", p + "pending", p + "gen"};
     }
 
     /** A store on {@code connection} with key prefix {@code vicinity}. */
@@ -66,7 +75,7 @@ public final class RedisPresenceStore implements PresenceStore {
     public Acquired acquire(UserId user, DeviceId device, ConnectionId connection, NodeId node, Instant expiresAt) {
         List<Object> r;
         try {
-            r = acquire.run(redis, ScriptOutputType.MULTI, keys, prefix, user.value(), device.value(),
+            r = acquire.run(redis, ScriptOutputType.MULTI, keys, user.value(), device.value(),
                     connection.value(), node.value(), Long.toString(expiresAt.toEpochMilli()));
         } catch (RedisCommandExecutionException e) {
             if (String.valueOf(e.getMessage()).contains("VICINITY_LEASE_EXISTS")) {
@@ -87,21 +96,21 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public Optional<Lease> renew(ConnectionId connection, long generation, Instant expiresAt) {
-        List<Object> r = renew.run(redis, ScriptOutputType.MULTI, keys, prefix, connection.value(),
+        List<Object> r = renew.run(redis, ScriptOutputType.MULTI, keys, connection.value(),
                 Long.toString(generation), Long.toString(expiresAt.toEpochMilli()));
         return r.isEmpty() ? Optional.empty() : Optional.of(lease(r));
     }
 
     @Override
     public Optional<Removed> release(ConnectionId connection, long generation, Instant offlineAt) {
-        List<Object> r = release.run(redis, ScriptOutputType.MULTI, keys, prefix, connection.value(),
+        List<Object> r = release.run(redis, ScriptOutputType.MULTI, keys, connection.value(),
                 Long.toString(generation), Long.toString(offlineAt.toEpochMilli()));
         return r.isEmpty() ? Optional.empty() : Optional.of(removed(r));
     }
 
     @Override
     public List<Lease> leasesOf(UserId user) {
-        List<Object> r = leases.run(redis, ScriptOutputType.MULTI, keys, prefix, user.value());
+        List<Object> r = leases.run(redis, ScriptOutputType.MULTI, keys, user.value());
         List<Lease> out = new ArrayList<>(r.size());
         for (Object o : r) {
             out.add(lease((List<?>) o));
@@ -112,7 +121,7 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public void heartbeatNode(NodeId node, Instant expiresAt) {
         try {
-            redis.zadd(prefix + "nodes", ZAddArgs.Builder.gt(), (double) expiresAt.toEpochMilli(), node.value());
+            redis.zadd(keys[4], ZAddArgs.Builder.gt(), (double) expiresAt.toEpochMilli(), node.value());
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis unavailable for node heartbeat", e);
         }
@@ -120,7 +129,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public SweepResult sweep(Instant now, Instant offlineAt, int limit) {
-        List<Object> r = sweep.run(redis, ScriptOutputType.MULTI, keys, prefix,
+        List<Object> r = sweep.run(redis, ScriptOutputType.MULTI, keys,
                 Long.toString(now.toEpochMilli()), Long.toString(offlineAt.toEpochMilli()), Integer.toString(limit));
         List<Removed> expired = new ArrayList<>();
         for (Object o : (List<?>) r.get(0)) {

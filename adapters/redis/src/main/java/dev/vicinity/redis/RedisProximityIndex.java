@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,32 +39,29 @@ import java.util.concurrent.TimeoutException;
  * {@code GEOSEARCH … ASC} over a large radius.
  *
  * <h2>Layout</h2>
- * The earth is cut into cells of about {@link Builder#cellDegrees} degrees (latitude bands, each cut
- * into as many longitude cells as keep them roughly square); each non-empty cell is one GEO key
- * {@code <prefix>:geo:{c<band>.<cell>}} whose members are {@code <user>|<observedAtMillis>}, so a
- * query needs no second lookup. Each cell key carries its own hash tag, so a cluster spreads cells
- * over its shards. A hash {@code users} (user → cell and member), a sorted set {@code seen} (user →
- * observed-at, for expiry of stale entries and {@link #size()}) and a set {@code cells} (non-empty
- * cells) complete it. Positions beyond Redis' GEO latitude limit (±85.05113°) are kept in a small
- * {@code polar} hash and filtered by brute force.
+ * Users are spread over {@link Builder#shards} shards ({@code floorMod(user.hashCode(), shards)}).
+ * Each shard is four keys sharing the shard's hash tag {@code {g<n>}}, so they live in one cluster
+ * slot and a cluster spreads the shards: a GEO set {@code <prefix>:geo:{g<n>}:pos} whose members are
+ * {@code <user>|<observedAtMillis>} (a query needs no second lookup), a hash {@code …:users}
+ * (user → its member, or {@code polar}), a sorted set {@code …:seen} (user → observed-at, for expiry
+ * of stale entries and {@link #size()}) and a hash {@code …:polar} for positions beyond Redis' GEO
+ * latitude limit (±85.05113°, filtered by brute force). A user lives in exactly one shard, so a
+ * write touches one slot and every key it touches is declared to Redis.
  *
  * <h2>Queries</h2>
  * {@link #candidates} starts with a radius expected to hold about {@code limit} users (learned from
- * earlier queries per cell; {@link Builder#initialRadiusMeters} before that), searches the cells
- * the radius touches with one pipelined {@code GEOSEARCH … BYRADIUS r ASC COUNT limit} per cell,
- * and widens the radius until {@code limit} users are found within it or the requested radius is
- * reached. Redis' distance is haversine on a slightly different sphere, so its order equals the
- * canonical order and its radius is converted exactly; candidates are ranked by
- * {@link GeoDistance}. Cost: O(rounds × (touched cells + users within the last radius)); with a
- * learned density, one or two rounds.
+ * earlier queries per area of about one degree; {@link Builder#initialRadiusMeters} before that),
+ * sends one pipelined {@code GEOSEARCH … BYRADIUS r ASC COUNT limit} per shard, and widens the radius
+ * until {@code limit} users are found within it or the requested radius is reached. Redis' distance
+ * is haversine on a slightly different sphere, so its order equals the canonical order and its
+ * radius is converted exactly; candidates are ranked by {@link GeoDistance}. Cost:
+ * O(rounds × (shards + users within the last radius)); with a learned density, one or two rounds.
  *
  * <h2>Guarantees</h2>
- * {@link #upsert} and {@link #remove} are one Lua script each (atomic on a single server); a query
- * sees each user at most once (results are de-duplicated by user). Positions come back as Redis
- * decodes them (within 0.6 m); observation times at millisecond precision. Thread-safe (Lettuce
- * connections are). Scripts touch the user's old and new cell, so on Redis Cluster all geo keys of
- * one deployment must live on one node (see docs/adapters/redis.md). Redis errors surface as
- * {@link BackendUnavailableException}.
+ * {@link #upsert} and {@link #remove} are one Lua script each on the user's shard (atomic, on a single
+ * server and on Redis Cluster alike); a query sees each user at most once. Positions come back as
+ * Redis decodes them (within 0.6 m); observation times at millisecond precision. Thread-safe (Lettuce
+ * connections are). Redis errors surface as {@link BackendUnavailableException}.
  */
 public final class RedisProximityIndex implements ProximityIndex {
     /** Latitude limit of Redis GEO commands. */
@@ -73,7 +69,7 @@ public final class RedisProximityIndex implements ProximityIndex {
     /** Earth radius Redis uses for GEO distances. */
     static final double REDIS_EARTH_RADIUS = 6372797.560856;
     private static final double TO_REDIS = REDIS_EARTH_RADIUS / GeoDistance.EARTH_RADIUS_METERS;
-    private static final int MAX_CELLS_WITHOUT_LOOKUP = 128;
+    private static final String POLAR = "polar";
 
     private final LuaScript upsertScript = LuaScript.load(RedisProximityIndex.class, "geo-upsert.lua");
     private final LuaScript removeScript = LuaScript.load(RedisProximityIndex.class, "geo-remove.lua");
@@ -81,36 +77,26 @@ public final class RedisProximityIndex implements ProximityIndex {
     private final RedisCommands<String, String> sync;
     private final RedisAsyncCommands<String, String> async;
     private final String prefix;
-    private final String usersKey;
-    private final String seenKey;
-    private final String cellsKey;
-    private final String polarKey;
-    private final double cellDegrees;
-    private final int bands;
+    private final int shards;
     private final double initialRadius;
     private final long timeoutMillis;
-    /** Users per square metre, learned per cell from earlier queries; a heuristic only. */
-    private final Map<String, Double> density = new ConcurrentHashMap<>();
+    /** Users per square metre, learned per area of about one degree from earlier queries; a heuristic only. */
+    private final Map<Long, Double> density = new ConcurrentHashMap<>();
 
     private RedisProximityIndex(Builder b) {
         this.sync = b.connection.sync();
         this.async = b.connection.async();
         this.prefix = b.keyPrefix + ":geo:";
-        this.usersKey = prefix + "{idx}:users";
-        this.seenKey = prefix + "{idx}:seen";
-        this.cellsKey = prefix + "{idx}:cells";
-        this.polarKey = prefix + "{idx}:polar";
-        this.cellDegrees = b.cellDegrees;
-        this.bands = (int) Math.ceil(180.0 / cellDegrees);
+        this.shards = b.shards;
         this.initialRadius = b.initialRadiusMeters;
         this.timeoutMillis = b.commandTimeout.toMillis();
-        String configKey = prefix + "{idx}:cell-degrees";
+        String configKey = prefix + "config";
         try {
-            sync.setnx(configKey, Double.toString(cellDegrees));
-            String stored = sync.get(configKey);
-            if (stored != null && Double.parseDouble(stored) != cellDegrees) {
-                throw new IllegalStateException("the index under prefix " + b.keyPrefix + " was built with cellDegrees="
-                        + stored + ", not " + cellDegrees + "; every node must use the same value");
+            sync.hsetnx(configKey, "shards", Integer.toString(shards));
+            String stored = sync.hget(configKey, "shards");
+            if (stored != null && Integer.parseInt(stored) != shards) {
+                throw new IllegalStateException("the index under prefix " + b.keyPrefix + " was built with shards="
+                        + stored + ", not " + shards + "; every node must use the same value");
             }
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis unavailable creating the proximity index", e);
@@ -122,18 +108,13 @@ public final class RedisProximityIndex implements ProximityIndex {
         return new Builder(connection);
     }
 
-    /** One script: the user's old entry (any cell) is removed and the new one added atomically. O(log n). */
+    /** One script on the user's shard: the old entry is removed and the new one added atomically. O(log n). */
     @Override
     public void upsert(UserId user, GeoPoint point, Instant observedAt) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(point, "point");
-        long obs = observedAt.toEpochMilli();
-        boolean polar = Math.abs(point.lat()) > MAX_GEO_LAT;
-        String target = polar ? "polar" : cellTag(point.lat(), point.lon());
-        String targetKey = polar ? polarKey : prefix + target;
-        upsertScript.run(sync, ScriptOutputType.INTEGER, new String[] {usersKey, seenKey, targetKey, cellsKey},
-                prefix, user.value(), user.value() + "|" + obs, Double.toString(point.lon()),
-                Double.toString(point.lat()), Long.toString(obs), target);
+        upsertScript.run(sync, ScriptOutputType.INTEGER, shardKeys(shardOf(user)), upsertArgs(user, point,
+                observedAt.toEpochMilli()));
     }
 
     /**
@@ -146,41 +127,29 @@ public final class RedisProximityIndex implements ProximityIndex {
         long obs = observedAt.toEpochMilli();
         List<RedisFuture<Long>> futures = new ArrayList<>(points.size());
         for (Map.Entry<UserId, GeoPoint> e : points.entrySet()) {
-            GeoPoint point = e.getValue();
-            String user = e.getKey().value();
-            boolean polar = Math.abs(point.lat()) > MAX_GEO_LAT;
-            String target = polar ? "polar" : cellTag(point.lat(), point.lon());
-            futures.add(async.evalsha(sha, ScriptOutputType.INTEGER,
-                    new String[] {usersKey, seenKey, polar ? polarKey : prefix + target, cellsKey},
-                    prefix, user, user + "|" + obs, Double.toString(point.lon()), Double.toString(point.lat()),
-                    Long.toString(obs), target));
+            futures.add(async.evalsha(sha, ScriptOutputType.INTEGER, shardKeys(shardOf(e.getKey())),
+                    upsertArgs(e.getKey(), e.getValue(), obs)));
         }
         for (RedisFuture<Long> f : futures) {
-            try {
-                f.get(timeoutMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new BackendUnavailableException("interrupted while upserting a batch", ex);
-            } catch (ExecutionException | TimeoutException | RedisException ex) {
-                throw new BackendUnavailableException("Redis unavailable upserting a batch", ex);
-            }
+            RedisSupport.await(f, timeoutMillis, "upserting a batch");
         }
     }
 
-    /** One script. O(log n). */
+    /** One script on the user's shard. O(log n). */
     @Override
     public boolean remove(UserId user) {
         Objects.requireNonNull(user, "user");
-        List<Object> removed = removeScript.run(sync, ScriptOutputType.MULTI,
-                new String[] {usersKey, seenKey, cellsKey}, prefix, "user", user.value(), "1");
+        List<Object> removed = removeScript.run(sync, ScriptOutputType.MULTI, shardKeys(shardOf(user)),
+                "user", user.value(), "1");
         return !removed.isEmpty();
     }
 
     /**
      * Removes up to {@code limit} users whose indexed observation is strictly before {@code cutoff}
-     * (stale entries, e.g. of users who stopped sending fixes), in one script. Hosts that keep a
+     * (stale entries, e.g. of users who stopped sending fixes), with one script per shard (oldest first
+     * within a shard; each removal is atomic, the call as a whole is not). Hosts that keep a
      * {@link dev.vicinity.geo.spi.LocationStore} let the location sweeper do this; this method serves
-     * deployments that use the index alone. O(limit × log n).
+     * deployments that use the index alone. O(shards + limit × log n).
      *
      * @return the users removed
      */
@@ -188,12 +157,14 @@ public final class RedisProximityIndex implements ProximityIndex {
         if (limit < 1) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
         }
-        List<Object> removed = removeScript.run(sync, ScriptOutputType.MULTI,
-                new String[] {usersKey, seenKey, cellsKey}, prefix, "before",
-                Long.toString(cutoff.toEpochMilli()), Integer.toString(limit));
-        List<UserId> out = new ArrayList<>(removed.size());
-        for (Object o : removed) {
-            out.add(UserId.of((String) o));
+        List<UserId> out = new ArrayList<>();
+        String cutoffMillis = Long.toString(cutoff.toEpochMilli());
+        for (int s = 0; s < shards && out.size() < limit; s++) {
+            List<Object> removed = removeScript.run(sync, ScriptOutputType.MULTI, shardKeys(s), "before",
+                    cutoffMillis, Integer.toString(limit - out.size()));
+            for (Object o : removed) {
+                out.add(UserId.of((String) o));
+            }
         }
         return List.copyOf(out);
     }
@@ -207,7 +178,7 @@ public final class RedisProximityIndex implements ProximityIndex {
         if (limit < 1) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
         }
-        String home = Math.abs(center.lat()) > MAX_GEO_LAT ? "polar" : cellTag(center.lat(), center.lon());
+        long home = densityArea(center);
         double r = limit == Integer.MAX_VALUE ? radiusMeters : Math.min(radiusMeters, startRadius(home, limit));
         while (true) {
             List<Hit> hits = search(center, r, limit);
@@ -233,17 +204,25 @@ public final class RedisProximityIndex implements ProximityIndex {
         }
     }
 
-    /** Number of indexed users: one {@code ZCARD}. */
+    /** Number of indexed users: one pipelined {@code ZCARD} per shard. */
     @Override
     public int size() {
+        List<RedisFuture<Long>> counts = new ArrayList<>(shards);
         try {
-            return (int) Math.min(Integer.MAX_VALUE, sync.zcard(seenKey));
+            for (int s = 0; s < shards; s++) {
+                counts.add(async.zcard(shardKeys(s)[1]));
+            }
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis unavailable counting the proximity index", e);
         }
+        long sum = 0;
+        for (RedisFuture<Long> f : counts) {
+            sum += RedisSupport.await(f, timeoutMillis, "counting the proximity index");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, sum);
     }
 
-    private double startRadius(String home, int limit) {
+    private double startRadius(long home, int limit) {
         Double d = density.get(home);
         if (d == null || d <= 0) {
             return initialRadius;
@@ -269,7 +248,6 @@ public final class RedisProximityIndex implements ProximityIndex {
 
     private List<Hit> search(GeoPoint center, double r, int limit) {
         BoundingBox box = BoundingBox.around(center, r);
-        List<String> cells = cellsOf(box);
         // GEOSEARCH refuses centres beyond the GEO latitudes: search from the nearest allowed point
         // with a radius grown by the offset, without COUNT (its order is not the centre's order).
         double geoLat = Math.max(-MAX_GEO_LAT + 1e-6, Math.min(MAX_GEO_LAT - 1e-6, center.lat()));
@@ -279,15 +257,20 @@ public final class RedisProximityIndex implements ProximityIndex {
         if (limit != Integer.MAX_VALUE && offset == 0) {
             args.withCount(limit);
         }
+        boolean nearPole = box.maxLat() > MAX_GEO_LAT || box.minLat() < -MAX_GEO_LAT;
+        boolean withinGeo = Math.min(box.maxLat(), MAX_GEO_LAT) >= Math.max(box.minLat(), -MAX_GEO_LAT);
         try {
-            List<RedisFuture<List<GeoWithin<String>>>> futures = new ArrayList<>(cells.size());
-            for (String cell : cells) {
-                futures.add(async.geosearch(prefix + cell, GeoSearch.fromCoordinates(center.lon(), geoLat),
-                        GeoSearch.byRadius(redisRadius, GeoArgs.Unit.m), args));
-            }
-            RedisFuture<Map<String, String>> polar = null;
-            if (box.maxLat() > MAX_GEO_LAT || box.minLat() < -MAX_GEO_LAT) {
-                polar = async.hgetall(polarKey);
+            List<RedisFuture<List<GeoWithin<String>>>> futures = new ArrayList<>(shards);
+            List<RedisFuture<Map<String, String>>> polar = new ArrayList<>();
+            for (int s = 0; s < shards; s++) {
+                String[] keys = shardKeys(s);
+                if (withinGeo) {
+                    futures.add(async.geosearch(keys[2], GeoSearch.fromCoordinates(center.lon(), geoLat),
+                            GeoSearch.byRadius(redisRadius, GeoArgs.Unit.m), args));
+                }
+                if (nearPole) {
+                    polar.add(async.hgetall(keys[3]));
+                }
             }
             List<Hit> hits = new ArrayList<>();
             for (RedisFuture<List<GeoWithin<String>>> f : futures) {
@@ -301,13 +284,13 @@ public final class RedisProximityIndex implements ProximityIndex {
                             Instant.ofEpochMilli(Long.parseLong(m.substring(bar + 1))), GeoDistance.meters(center, p)));
                 }
             }
-            if (polar != null) {
-                for (Map.Entry<String, String> e : polar.get(timeoutMillis, TimeUnit.MILLISECONDS).entrySet()) {
-                    String[] f = e.getValue().split(",");
-                    GeoPoint p = GeoPoint.ofLatLon(Double.parseDouble(f[0]), Double.parseDouble(f[1]));
+            for (RedisFuture<Map<String, String>> f : polar) {
+                for (Map.Entry<String, String> e : f.get(timeoutMillis, TimeUnit.MILLISECONDS).entrySet()) {
+                    String[] v = e.getValue().split(",");
+                    GeoPoint p = GeoPoint.ofLatLon(Double.parseDouble(v[0]), Double.parseDouble(v[1]));
                     double d = GeoDistance.meters(center, p);
                     if (d <= r * (1 + 1e-9) + 1e-6) {
-                        hits.add(new Hit(UserId.of(e.getKey()), p, Instant.ofEpochMilli(Long.parseLong(f[2])), d));
+                        hits.add(new Hit(UserId.of(e.getKey()), p, Instant.ofEpochMilli(Long.parseLong(v[2])), d));
                     }
                 }
             }
@@ -320,66 +303,31 @@ public final class RedisProximityIndex implements ProximityIndex {
         }
     }
 
-    /** Tags of the cells (within GEO latitudes) that intersect {@code box}. */
-    private List<String> cellsOf(BoundingBox box) {
-        double minLat = Math.max(box.minLat(), -MAX_GEO_LAT);
-        double maxLat = Math.min(box.maxLat(), MAX_GEO_LAT);
-        if (minLat > maxLat) {
-            return List.of();
-        }
-        Set<String> out = new LinkedHashSet<>();
-        for (int b = band(minLat); b <= band(maxLat); b++) {
-            int n = lonCells(b);
-            if (box.allLongitudes()) {
-                for (int i = 0; i < n; i++) {
-                    out.add(tag(b, i));
-                }
-            } else if (box.crossesAntimeridian()) {
-                for (int i = lonIndex(box.minLon(), n); i < n; i++) {
-                    out.add(tag(b, i));
-                }
-                for (int i = 0; i <= lonIndex(box.maxLon(), n); i++) {
-                    out.add(tag(b, i));
-                }
-            } else {
-                for (int i = lonIndex(box.minLon(), n); i <= lonIndex(box.maxLon(), n); i++) {
-                    out.add(tag(b, i));
-                }
-            }
-        }
-        if (out.size() > MAX_CELLS_WITHOUT_LOOKUP) {
-            // A huge radius: ask which cells hold anyone instead of searching thousands of empty keys.
-            try {
-                out.retainAll(sync.smembers(cellsKey));
-            } catch (RedisException e) {
-                throw new BackendUnavailableException("Redis unavailable listing proximity cells", e);
-            }
-        }
-        return new ArrayList<>(out);
+    /** The shard of a user: {@code floorMod(user.hashCode(), shards)} (String hashing is specified, so every node agrees). */
+    int shardOf(UserId user) {
+        return Math.floorMod(user.value().hashCode(), shards);
     }
 
-    private String cellTag(double lat, double lon) {
-        int b = band(lat);
-        return tag(b, lonIndex(lon, lonCells(b)));
+    /**
+     * The keys of one shard, in the order every script takes them: users hash, seen zset, GEO set,
+     * polar hash. All carry the hash tag {@code {g<shard>}}, so they are in one cluster slot.
+     */
+    String[] shardKeys(int shard) {
+        String tag = prefix + "{g" + shard + "}:";
+        return new String[] {tag + "users", tag + "seen", tag + "pos", tag + POLAR};
     }
 
-    private static String tag(int band, int cell) {
-        return "{c" + band + "." + cell + "}";
+    private static String[] upsertArgs(UserId user, GeoPoint point, long observedMillis) {
+        boolean polar = Math.abs(point.lat()) > MAX_GEO_LAT;
+        return new String[] {user.value(), user.value() + "|" + observedMillis, Double.toString(point.lon()),
+                Double.toString(point.lat()), Long.toString(observedMillis), polar ? "1" : "0"};
     }
 
-    private int band(double lat) {
-        return Math.max(0, Math.min(bands - 1, (int) Math.floor((lat + 90.0) / cellDegrees)));
-    }
-
-    private int lonCells(int band) {
-        double south = -90.0 + band * cellDegrees;
-        double north = Math.min(90.0, south + cellDegrees);
-        double poleward = Math.max(Math.abs(south), Math.abs(north));
-        return Math.max(1, (int) Math.floor(360.0 * Math.cos(Math.toRadians(poleward)) / cellDegrees));
-    }
-
-    private static int lonIndex(double lon, int n) {
-        return Math.max(0, Math.min(n - 1, (int) Math.floor((lon + 180.0) / 360.0 * n)));
+    /** Areas of one degree of latitude and longitude for the learned density (at most 180 × 360 of them). */
+    private static long densityArea(GeoPoint p) {
+        long band = (long) Math.floor(p.lat() + 90.0);
+        long col = (long) Math.floor(p.lon() + 180.0);
+        return band * 1_000 + col;
     }
 
     private record Hit(UserId user, GeoPoint point, Instant observedAt, double distance) {}
@@ -388,7 +336,7 @@ public final class RedisProximityIndex implements ProximityIndex {
     public static final class Builder {
         private final StatefulRedisConnection<String, String> connection;
         private String keyPrefix = "vicinity";
-        private double cellDegrees = 1.0;
+        private int shards = 16;
         private double initialRadiusMeters = 1_000;
         private Duration commandTimeout = Duration.ofSeconds(5);
 
@@ -403,11 +351,14 @@ public final class RedisProximityIndex implements ProximityIndex {
         }
 
         /**
-         * Cell size in degrees of latitude (default 1, about 111 km); must be the same on every node
-         * (checked against the value stored under the prefix). Range 0.01..10.
+         * Number of shards (hash slots) users are spread over, 1..1024 (default 16). A write touches one
+         * shard, a query sends one pipelined {@code GEOSEARCH} to every shard, so more shards spread
+         * data and writes over more cluster nodes at the price of more commands per query (1 is the
+         * cheapest on a single server). Must be the same on every node (checked against the value
+         * stored under the prefix) and never change for existing data.
          */
-        public Builder cellDegrees(double cellDegrees) {
-            this.cellDegrees = cellDegrees;
+        public Builder shards(int shards) {
+            this.shards = shards;
             return this;
         }
 
@@ -424,13 +375,13 @@ public final class RedisProximityIndex implements ProximityIndex {
         }
 
         /**
-         * @throws IllegalArgumentException for a bad prefix, cell size, radius or timeout
-         * @throws IllegalStateException if the prefix holds an index with another cell size
+         * @throws IllegalArgumentException for a bad prefix, shard count, radius or timeout
+         * @throws IllegalStateException if the prefix holds an index with another shard count
          */
         public RedisProximityIndex build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
-            if (!(cellDegrees >= 0.01 && cellDegrees <= 10)) {
-                throw new IllegalArgumentException("cellDegrees must be within 0.01..10, got " + cellDegrees);
+            if (shards < 1 || shards > 1024) {
+                throw new IllegalArgumentException("shards must be within 1..1024, got " + shards);
             }
             if (!(initialRadiusMeters >= 1) || Double.isInfinite(initialRadiusMeters)) {
                 throw new IllegalArgumentException("initialRadiusMeters must be finite and >= 1");

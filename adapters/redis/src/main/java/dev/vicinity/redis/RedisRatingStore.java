@@ -56,6 +56,7 @@ import java.util.Set;
 public final class RedisRatingStore implements RatingStore, RatingAuditStore {
     private static final String[] BUCKETS = {"1", "2", "3", "4", "5"};
     private static final long EPOCH_OFFSET = 100_000_000_000L;
+    private static final int SNAPSHOT_ATTEMPTS = 8;
 
     private final LuaScript insert = LuaScript.load(RedisRatingStore.class, "rating-insert.lua");
     private final LuaScript cas = LuaScript.load(RedisRatingStore.class, "rating-cas.lua");
@@ -169,21 +170,48 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
         return List.copyOf(out);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the ratee's id set, then one script checks that the set is unchanged and reads the
+     * histogram and every rating (all keys declared, one slot); if a rating was added in between, it
+     * reads again (at most {@value #SNAPSHOT_ATTEMPTS} times, then fails as retryable).
+     */
     @Override
     public Snapshot snapshot(UserId ratee) {
         Objects.requireNonNull(ratee, "ratee");
         String tag = stripeTag(ratee);
-        List<Object> r = snapshotScript.run(sync, ScriptOutputType.MULTI,
-                new String[] {tag + "about:" + ratee.value(), tag + "agg:" + ratee.value()}, tag + "rt:");
-        StarHistogram stored = histogramOfValues((List<?>) r.get(0));
-        List<Rating> ratings = new ArrayList<>(r.size() - 1);
-        for (int i = 1; i < r.size(); i++) {
-            Map<String, String> fields = pairs((List<?>) r.get(i));
-            if (!fields.isEmpty()) {
-                ratings.add(decode(null, fields));
+        String about = tag + "about:" + ratee.value();
+        for (int attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+            Set<String> ids;
+            try {
+                ids = sync.smembers(about);
+            } catch (RedisException e) {
+                throw new BackendUnavailableException("Redis unavailable reading ratings", e);
             }
+            String[] keys = new String[ids.size() + 2];
+            keys[0] = about;
+            keys[1] = tag + "agg:" + ratee.value();
+            int i = 2;
+            for (String id : ids) {
+                keys[i++] = tag + "rt:" + id;
+            }
+            List<Object> r = snapshotScript.run(sync, ScriptOutputType.MULTI, keys, ids.toArray(new String[0]));
+            if (r.isEmpty()) {
+                continue;
+            }
+            StarHistogram stored = histogramOfValues((List<?>) r.get(0));
+            List<Rating> ratings = new ArrayList<>(r.size() - 1);
+            for (int j = 1; j < r.size(); j++) {
+                Map<String, String> fields = pairs((List<?>) r.get(j));
+                if (!fields.isEmpty()) {
+                    ratings.add(decode(null, fields));
+                }
+            }
+            return new Snapshot(stored, ratings);
         }
-        return new Snapshot(stored, ratings);
+        throw new BackendUnavailableException("ratings about " + ratee.value() + " kept changing during "
+                + SNAPSHOT_ATTEMPTS + " snapshot attempts", null);
     }
 
     @Override

@@ -1,35 +1,29 @@
--- Proximity index removal of one user, or of every user last seen before a cutoff.
--- KEYS: users hash, seen zset, cells set
--- ARGV: key prefix, mode ('user' or 'before'), user | cutoffMillis, limit (mode 'before')
+-- Proximity index removal of one user, or of the shard's users last seen before a cutoff.
+-- KEYS: the shard's users hash, seen zset, GEO set, polar hash (all with the shard's hash tag)
+-- ARGV: mode ('user' or 'before'), user | cutoffMillis, limit (mode 'before')
 -- Returns the removed users.
-local p = ARGV[1]
 local function drop(user)
   local old = redis.call('HGET', KEYS[1], user)
   if not old then
+    redis.call('ZREM', KEYS[2], user)
     return false
   end
-  local sep = string.find(old, '\t', 1, true)
-  local target = string.sub(old, 1, sep - 1)
-  if target == 'polar' then
-    redis.call('HDEL', p .. '{idx}:polar', user)
+  if old == 'polar' then
+    redis.call('HDEL', KEYS[4], user)
   else
-    local cellKey = p .. target
-    redis.call('ZREM', cellKey, string.sub(old, sep + 1))
-    if redis.call('EXISTS', cellKey) == 0 then
-      redis.call('SREM', KEYS[3], target)
-    end
+    redis.call('ZREM', KEYS[3], old)
   end
   redis.call('HDEL', KEYS[1], user)
   redis.call('ZREM', KEYS[2], user)
   return true
 end
 local removed = {}
-if ARGV[2] == 'user' then
-  if drop(ARGV[3]) then
-    table.insert(removed, ARGV[3])
+if ARGV[1] == 'user' then
+  if drop(ARGV[2]) then
+    table.insert(removed, ARGV[2])
   end
 else
-  local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
   for _, user in ipairs(stale) do
     if drop(user) then
       table.insert(removed, user)

@@ -1,29 +1,22 @@
 -- Proximity index upsert: moves one user to its new place in one atomic step.
--- KEYS: users hash, seen zset, target (cell GEO key or the polar hash), cells set
--- ARGV: key prefix, user, member, lon, lat, observedAtMillis, target name (cell tag or 'polar')
--- The users hash maps user -> '<target name>\t<member>' so the old entry can be removed.
-local p, user, member, lon, lat, obs, target = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+-- KEYS: the user's shard's users hash, seen zset, GEO set, polar hash (all with the shard's hash tag)
+-- ARGV: user, member ('<user>|<observedAtMillis>'), lon, lat, observedAtMillis, polar flag ('1': beyond
+--   the GEO latitudes, kept in the polar hash)
+-- The users hash maps user -> its GEO member, or 'polar', so the old entry can be removed.
+-- Returns 1 if the user was new, else 0.
+local user, member, lon, lat, obs = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local old = redis.call('HGET', KEYS[1], user)
-if old then
-  local sep = string.find(old, '\t', 1, true)
-  local oldTarget = string.sub(old, 1, sep - 1)
-  local oldMember = string.sub(old, sep + 1)
-  if oldTarget == 'polar' then
-    redis.call('HDEL', p .. '{idx}:polar', user)
-  else
-    local cellKey = p .. oldTarget
-    redis.call('ZREM', cellKey, oldMember)
-    if oldTarget ~= target and redis.call('EXISTS', cellKey) == 0 then
-      redis.call('SREM', KEYS[4], oldTarget)
-    end
-  end
+if old == 'polar' then
+  redis.call('HDEL', KEYS[4], user)
+elseif old then
+  redis.call('ZREM', KEYS[3], old)
 end
-if target == 'polar' then
-  redis.call('HSET', KEYS[3], user, lat .. ',' .. lon .. ',' .. obs)
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[4], user, lat .. ',' .. lon .. ',' .. obs)
+  redis.call('HSET', KEYS[1], user, 'polar')
 else
   redis.call('GEOADD', KEYS[3], lon, lat, member)
-  redis.call('SADD', KEYS[4], target)
+  redis.call('HSET', KEYS[1], user, member)
 end
-redis.call('HSET', KEYS[1], user, target .. '\t' .. member)
 redis.call('ZADD', KEYS[2], obs, user)
 return old and 0 or 1

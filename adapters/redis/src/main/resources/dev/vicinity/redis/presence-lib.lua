@@ -1,21 +1,56 @@
--- Shared helpers for presence scripts. ARGV[1] is the key prefix, which carries a hash tag so that
--- every presence key lives in one slot. A lease is the hash <p>l:<conn> {u, d, n, g, e}.
-local p = ARGV[1]
+-- Shared helpers for presence scripts. Every presence key is passed in KEYS, all with the hash tag
+-- {presence} (one slot):
+--   KEYS[1] leases  hash  connection -> 'user|device|node|generation|expiresAtMillis'
+--   KEYS[2] exp     zset  connection by lease expiry
+--   KEYS[3] byuser  zset  'user|connection' (score 0, read by lexicographic range)
+--   KEYS[4] bynode  zset  'node|connection' (score 0, read by lexicographic range)
+--   KEYS[5] nodes   zset  node by heartbeat expiry
+--   KEYS[6] pending zset  user by the end of its offline grace
+--   KEYS[7] gen     string, the generation counter
+-- Ids never contain '|' (they are [A-Za-z0-9._:@+=-]), and '}' is the character after '|', so the
+-- members of one owner are exactly the range ['<owner>|', '<owner>}').
+local K_LEASES, K_EXP, K_USER, K_NODE, K_NODES, K_PENDING, K_GEN = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5],
+  KEYS[6], KEYS[7]
+-- {user, device, node, generation, expiresAt} of a lease, or {} if there is none.
 local function lease_fields(conn)
-  return redis.call('HMGET', p .. 'l:' .. conn, 'u', 'd', 'n', 'g', 'e')
+  local v = redis.call('HGET', K_LEASES, conn)
+  local f = {}
+  if v then
+    for part in string.gmatch(v, '[^|]+') do
+      table.insert(f, part)
+    end
+  end
+  return f
+end
+-- Connections indexed under one owner (user or node) in an index zset, at most limit (nil: all).
+local function conns_of(index, owner, limit)
+  local members
+  if limit then
+    members = redis.call('ZRANGEBYLEX', index, '[' .. owner .. '|', '(' .. owner .. '}', 'LIMIT', 0, limit)
+  else
+    members = redis.call('ZRANGEBYLEX', index, '[' .. owner .. '|', '(' .. owner .. '}')
+  end
+  local out = {}
+  for i, m in ipairs(members) do
+    out[i] = string.sub(m, #owner + 2)
+  end
+  return out
+end
+local function has_leases(user)
+  return #conns_of(K_USER, user, 1) > 0
 end
 local function drop_lease(conn, f)
-  redis.call('DEL', p .. 'l:' .. conn)
-  redis.call('SREM', p .. 'u:' .. f[1], conn)
-  redis.call('SREM', p .. 'n:' .. f[3], conn)
-  redis.call('ZREM', p .. 'exp', conn)
+  redis.call('HDEL', K_LEASES, conn)
+  redis.call('ZREM', K_USER, f[1] .. '|' .. conn)
+  redis.call('ZREM', K_NODE, f[3] .. '|' .. conn)
+  redis.call('ZREM', K_EXP, conn)
 end
 -- Removes the lease and, if it was the user's last, marks the user pending offline until offline_at.
 local function remove_and_mark(conn, f, offline_at, acc)
   drop_lease(conn, f)
-  local last = redis.call('SCARD', p .. 'u:' .. f[1]) == 0
+  local last = not has_leases(f[1])
   if last then
-    redis.call('ZADD', p .. 'pending', offline_at, f[1])
+    redis.call('ZADD', K_PENDING, offline_at, f[1])
   end
   table.insert(acc, {conn, f[1], f[2], f[3], f[4], f[5], last and '1' or '0'})
 end

@@ -10,7 +10,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -23,9 +25,12 @@ import java.util.stream.Stream;
 final class PrivateRedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final List<String> extraArgs;
     private Process process;
 
-    PrivateRedisServer() throws IOException {
+    /** A server with {@code extraArgs} added to its command line (e.g. {@code --cluster-enabled yes}). */
+    PrivateRedisServer(String... extraArgs) throws IOException {
+        this.extraArgs = List.of(extraArgs);
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
@@ -41,9 +46,10 @@ final class PrivateRedisServer implements AutoCloseable {
     }
 
     void start() throws IOException {
-        process = new ProcessBuilder(binary().getPath(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(binary().getPath(), "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         await().atMost(Duration.ofSeconds(15)).until(() -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return true;

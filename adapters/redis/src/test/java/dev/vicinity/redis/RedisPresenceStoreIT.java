@@ -27,8 +27,8 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     static void connect() {
         TestServers.requireRedis();
         client = RedisClient.create(TestServers.redisUri());
-        first = client.connect();
-        second = client.connect();
+        first = RedisTestSupport.guarded(client.connect());
+        second = RedisTestSupport.guarded(client.connect());
     }
 
     @AfterAll

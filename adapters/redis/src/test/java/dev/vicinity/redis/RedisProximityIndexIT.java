@@ -16,7 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The proximity contract against the real Redis; small cells so that queries span several keys. */
+/** The proximity contract against the real Redis; four shards, so that queries span several keys. */
 class RedisProximityIndexIT extends ProximityIndexContract {
     private final List<String> prefixes = new ArrayList<>();
 
@@ -29,7 +29,7 @@ class RedisProximityIndexIT extends ProximityIndexContract {
     protected ProximityIndex createIndex() {
         String prefix = RedisTestSupport.newPrefix("geo");
         prefixes.add(prefix);
-        return RedisProximityIndex.builder(RedisTestSupport.connection()).keyPrefix(prefix).cellDegrees(0.25)
+        return RedisProximityIndex.builder(RedisTestSupport.connection()).keyPrefix(prefix).shards(4)
                 .initialRadiusMeters(200).build();
     }
 

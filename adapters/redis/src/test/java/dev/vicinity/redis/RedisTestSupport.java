@@ -13,9 +13,14 @@ import java.util.UUID;
 /**
  * Shared connection to the machine's Redis for the ITs of this module (created on first use, closed
  * by the JVM shutdown), unique key prefixes per test and their cleanup. Never flushes anything.
+ *
+ * <p>The shared connection is wrapped by one {@link ClusterKeyGuard}: every script any IT makes a store
+ * run must declare all the keys it touches, in one cluster slot, or the call fails.
  */
 final class RedisTestSupport {
+    private static final ClusterKeyGuard GUARD = new ClusterKeyGuard();
     private static RedisClient client;
+    private static StatefulRedisConnection<String, String> raw;
     private static StatefulRedisConnection<String, String> connection;
 
     private RedisTestSupport() {}
@@ -25,13 +30,19 @@ final class RedisTestSupport {
         TestServers.requireRedis();
         if (connection == null) {
             client = RedisClient.create(TestServers.redisUri());
-            connection = client.connect();
+            raw = client.connect();
+            connection = GUARD.wrap(raw);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                connection.close();
+                raw.close();
                 client.shutdown();
             }));
         }
         return connection;
+    }
+
+    /** {@code connection} wrapped by the guard every IT shares (see {@link ClusterKeyGuard}). */
+    static StatefulRedisConnection<String, String> guarded(StatefulRedisConnection<String, String> connection) {
+        return GUARD.wrap(connection);
     }
 
     /** The shared client (after {@link #connection()}). */

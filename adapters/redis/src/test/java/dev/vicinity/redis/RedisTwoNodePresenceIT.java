@@ -55,7 +55,7 @@ class RedisTwoNodePresenceIT {
         final Set<String> flushes = ConcurrentHashMap.newKeySet();
 
         Node(String name, MutableClock clock) {
-            StatefulRedisConnection<String, String> connection = RedisTestSupport.client().connect();
+            StatefulRedisConnection<String, String> connection = RedisTestSupport.guarded(RedisTestSupport.client().connect());
             bus = RedisEventBus.builder(RedisTestSupport.client()).clock(clock).build();
             presence = PresenceService.builder(RedisPresenceStore.builder(connection).keyPrefix(prefix).build(),
                     NodeId.of(run + "-" + name)).clock(clock).leaseTtl(ttl).offlineGrace(grace).nodeTtl(nodeTtl)
