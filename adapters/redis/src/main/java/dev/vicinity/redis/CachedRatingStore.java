@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.UserId;
@@ -14,7 +15,8 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -79,7 +81,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
 
     private final RatingStore delegate;
     private final RatingAuditStore audit;
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final String prefix;
     private final String ttlMillis;
     private final boolean refreshAfterWrite;
@@ -92,7 +94,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     private CachedRatingStore(Builder b) {
         this.delegate = b.delegate;
         this.audit = b.delegate instanceof RatingAuditStore a ? a : null;
-        this.redis = b.connection.sync();
+        this.redis = b.commands.sync();
         this.prefix = b.keyPrefix + ":ragg:";
         this.ttlMillis = Long.toString(b.ttl.toMillis());
         this.refreshAfterWrite = b.refreshAfterWrite;
@@ -103,7 +105,15 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
      * {@code delegate}.
      */
     public static Builder builder(StatefulRedisConnection<String, String> connection, RatingStore delegate) {
-        return new Builder(connection, delegate);
+        return new Builder(Commands.of(connection), delegate);
+    }
+
+    /**
+     * Starts a builder for a cache on the host's Redis Cluster connection (it stays owned by the host) in
+     * front of {@code delegate}.
+     */
+    public static Builder builder(StatefulRedisClusterConnection<String, String> connection, RatingStore delegate) {
+        return new Builder(Commands.of(connection), delegate);
     }
 
     // ---- writes: delegate first, then invalidate ----
@@ -316,14 +326,14 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
 
     /** Options for {@link CachedRatingStore}. Not thread-safe. */
     public static final class Builder {
-        private final StatefulRedisConnection<String, String> connection;
+        private final Commands commands;
         private final RatingStore delegate;
         private String keyPrefix = "vicinity";
         private Duration ttl = Duration.ofMinutes(10);
         private boolean refreshAfterWrite = true;
 
-        private Builder(StatefulRedisConnection<String, String> connection, RatingStore delegate) {
-            this.connection = Objects.requireNonNull(connection, "connection");
+        private Builder(Commands commands, RatingStore delegate) {
+            this.commands = commands;
             this.delegate = Objects.requireNonNull(delegate, "delegate");
         }
 

@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.UserId;
@@ -9,8 +10,9 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
@@ -33,21 +35,29 @@ import java.util.concurrent.TimeoutException;
 public final class RedisBlockList implements BlockList {
     private final LuaScript set = LuaScript.load(RedisBlockList.class, "block-set.lua");
 
-    private final RedisCommands<String, String> sync;
-    private final RedisAsyncCommands<String, String> async;
+    private final RedisClusterCommands<String, String> sync;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final String prefix;
     private final long timeoutMillis;
 
     private RedisBlockList(Builder b) {
-        this.sync = b.connection.sync();
-        this.async = b.connection.async();
+        this.sync = b.commands.sync();
+        this.async = b.commands.async();
         this.prefix = b.keyPrefix + ":block:{b}:";
         this.timeoutMillis = b.commandTimeout.toMillis();
     }
 
     /** Starts a builder on the host's connection (it stays owned by the host). */
     public static Builder builder(StatefulRedisConnection<String, String> connection) {
-        return new Builder(connection);
+        return new Builder(Commands.of(connection));
+    }
+
+    /**
+     * Starts a builder on the host's Redis Cluster connection (it stays owned by the host): every command
+     * and script goes to the node serving its slot.
+     */
+    public static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
+        return new Builder(Commands.of(connection));
     }
 
     @Override
@@ -127,12 +137,12 @@ public final class RedisBlockList implements BlockList {
 
     /** Options for {@link RedisBlockList}. Not thread-safe. */
     public static final class Builder {
-        private final StatefulRedisConnection<String, String> connection;
+        private final Commands commands;
         private String keyPrefix = "vicinity";
         private Duration commandTimeout = Duration.ofSeconds(5);
 
-        private Builder(StatefulRedisConnection<String, String> connection) {
-            this.connection = Objects.requireNonNull(connection, "connection");
+        private Builder(Commands commands) {
+            this.commands = commands;
         }
 
         /** Prefix of every key (default {@code vicinity}). */

@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.ConnectionId;
@@ -14,7 +15,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ import java.util.Optional;
  * slot), and every script is given all of them, so it works on Redis Cluster (in one slot) and never
  * touches a key it did not declare. Times are the caller's instants at millisecond precision; the server clock is never
  * used, so the injected clock drives expiry. The host supplies and owns the connection (a
- * {@code StatefulRedisConnection<String, String>}); Lettuce connections are thread-safe, and so is
+ * {@code StatefulRedisConnection<String, String>} or a {@code StatefulRedisClusterConnection<String, String>}); Lettuce connections are thread-safe, and so is
  * this store. Redis being unreachable surfaces as {@link BackendUnavailableException} (retryable).
  */
 public final class RedisPresenceStore implements PresenceStore {
@@ -44,11 +46,11 @@ public final class RedisPresenceStore implements PresenceStore {
     private final LuaScript leases = LuaScript.load(RedisPresenceStore.class, LIB, "presence-leases.lua");
     private final LuaScript sweep = LuaScript.load(RedisPresenceStore.class, LIB, "presence-sweep.lua");
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final String[] keys;
 
-    private RedisPresenceStore(StatefulRedisConnection<String, String> connection, String keyPrefix) {
-        this.redis = connection.sync();
+    private RedisPresenceStore(Commands commands, String keyPrefix) {
+        this.redis = commands.sync();
         this.keys = keys(keyPrefix);
     }
 
@@ -68,7 +70,12 @@ public final class RedisPresenceStore implements PresenceStore {
 
     /** Starts a builder; the connection is required and stays owned by the caller. */
     public static Builder builder(StatefulRedisConnection<String, String> connection) {
-        return new Builder(connection);
+        return new Builder(Commands.of(connection));
+    }
+
+    /** Starts a builder on the host's Redis Cluster connection (it stays owned by the caller). */
+    public static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
+        return new Builder(Commands.of(connection));
     }
 
     @Override
@@ -158,11 +165,11 @@ public final class RedisPresenceStore implements PresenceStore {
 
     /** Options for {@link RedisPresenceStore}. Not thread-safe. */
     public static final class Builder {
-        private final StatefulRedisConnection<String, String> connection;
+        private final Commands commands;
         private String keyPrefix = "vicinity";
 
-        private Builder(StatefulRedisConnection<String, String> connection) {
-            this.connection = Objects.requireNonNull(connection, "connection");
+        private Builder(Commands commands) {
+            this.commands = commands;
         }
 
         /** Prefix of every key (default {@code vicinity}); lets several deployments share a server. */
@@ -174,7 +181,7 @@ public final class RedisPresenceStore implements PresenceStore {
         /** @throws IllegalArgumentException if the prefix is blank or contains braces or whitespace */
         public RedisPresenceStore build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
-            return new RedisPresenceStore(connection, keyPrefix);
+            return new RedisPresenceStore(commands, keyPrefix);
         }
     }
 }

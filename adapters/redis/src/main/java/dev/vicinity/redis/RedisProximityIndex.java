@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.ErrorCodes;
@@ -18,8 +19,9 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,8 +76,8 @@ public final class RedisProximityIndex implements ProximityIndex {
     private final LuaScript upsertScript = LuaScript.load(RedisProximityIndex.class, "geo-upsert.lua");
     private final LuaScript removeScript = LuaScript.load(RedisProximityIndex.class, "geo-remove.lua");
 
-    private final RedisCommands<String, String> sync;
-    private final RedisAsyncCommands<String, String> async;
+    private final RedisClusterCommands<String, String> sync;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final String prefix;
     private final int shards;
     private final double initialRadius;
@@ -84,8 +86,8 @@ public final class RedisProximityIndex implements ProximityIndex {
     private final Map<Long, Double> density = new ConcurrentHashMap<>();
 
     private RedisProximityIndex(Builder b) {
-        this.sync = b.connection.sync();
-        this.async = b.connection.async();
+        this.sync = b.commands.sync();
+        this.async = b.commands.async();
         this.prefix = b.keyPrefix + ":geo:";
         this.shards = b.shards;
         this.initialRadius = b.initialRadiusMeters;
@@ -105,7 +107,15 @@ public final class RedisProximityIndex implements ProximityIndex {
 
     /** Starts a builder on the host's connection (the connection stays owned by the host). */
     public static Builder builder(StatefulRedisConnection<String, String> connection) {
-        return new Builder(connection);
+        return new Builder(Commands.of(connection));
+    }
+
+    /**
+     * Starts a builder on the host's Redis Cluster connection (it stays owned by the host): every command
+     * and script goes to the node serving its slot.
+     */
+    public static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
+        return new Builder(Commands.of(connection));
     }
 
     /** One script on the user's shard: the old entry is removed and the new one added atomically. O(log n). */
@@ -334,14 +344,14 @@ public final class RedisProximityIndex implements ProximityIndex {
 
     /** Options for {@link RedisProximityIndex}. Not thread-safe. */
     public static final class Builder {
-        private final StatefulRedisConnection<String, String> connection;
+        private final Commands commands;
         private String keyPrefix = "vicinity";
         private int shards = 16;
         private double initialRadiusMeters = 1_000;
         private Duration commandTimeout = Duration.ofSeconds(5);
 
-        private Builder(StatefulRedisConnection<String, String> connection) {
-            this.connection = Objects.requireNonNull(connection, "connection");
+        private Builder(Commands commands) {
+            this.commands = commands;
         }
 
         /** Prefix of every key (default {@code vicinity}). */

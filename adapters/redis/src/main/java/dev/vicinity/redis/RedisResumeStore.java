@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.ConnectionId;
@@ -10,7 +11,8 @@ import dev.vicinity.core.spi.ResumeStore;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,11 +24,11 @@ import java.util.Optional;
  * the server-side expiry is only garbage collection and lies at least as late. Thread-safe.
  */
 public final class RedisResumeStore implements ResumeStore {
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final String prefix;
 
-    private RedisResumeStore(StatefulRedisConnection<String, String> connection, String keyPrefix) {
-        this.redis = connection.sync();
+    private RedisResumeStore(Commands commands, String keyPrefix) {
+        this.redis = commands.sync();
         this.prefix = keyPrefix + ":resume:";
     }
 
@@ -39,7 +41,14 @@ public final class RedisResumeStore implements ResumeStore {
     public static RedisResumeStore create(StatefulRedisConnection<String, String> connection, String keyPrefix) {
         Objects.requireNonNull(connection, "connection");
         RedisSupport.checkKeyPrefix(keyPrefix);
-        return new RedisResumeStore(connection, keyPrefix);
+        return new RedisResumeStore(Commands.of(connection), keyPrefix);
+    }
+
+    /** A store on the host's Redis Cluster connection with the given key prefix. */
+    public static RedisResumeStore create(StatefulRedisClusterConnection<String, String> connection, String keyPrefix) {
+        Objects.requireNonNull(connection, "connection");
+        RedisSupport.checkKeyPrefix(keyPrefix);
+        return new RedisResumeStore(Commands.of(connection), keyPrefix);
     }
 
     @Override

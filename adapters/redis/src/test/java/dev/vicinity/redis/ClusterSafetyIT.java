@@ -10,6 +10,7 @@ import dev.vicinity.core.NodeId;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.spi.PresenceStore;
+import dev.vicinity.core.spi.ResumeStore;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.LocationSource;
 import dev.vicinity.geo.PublicLocation;
@@ -24,7 +25,9 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -41,7 +44,8 @@ import org.junit.jupiter.api.Timeout;
  * one slot. {@link ClusterKeyGuard} checks each invocation of a workload that runs every script (and the
  * other ITs, through the shared guarded connection); the same workload then runs on a real
  * cluster-enabled {@code redis-server} (one node owning all 16384 slots), which refuses declared keys of
- * different slots with {@code CROSSSLOT}. Negative controls show that both checks can fail.
+ * different slots with {@code CROSSSLOT}, and on a private three-node cluster through Lettuce's cluster
+ * client. Negative controls show that both checks can fail.
  */
 class ClusterSafetyIT {
     private static final Instant T0 = Instant.parse("2026-04-01T10:00:00Z");
@@ -56,7 +60,7 @@ class ClusterSafetyIT {
     void everyScriptDeclaresAllItsKeysInOneSlotAndShardedDataSpreadsOverSlots() {
         ClusterKeyGuard guard = new ClusterKeyGuard();
         try (StatefulRedisConnection<String, String> raw = RedisTestSupport.client().connect()) {
-            runEveryScript(guard.wrap(raw), prefix);
+            runEveryScript(Stores.of(guard.wrap(raw), prefix));
         }
 
         assertThat(guard.violations()).isEmpty();
@@ -130,7 +134,7 @@ class ClusterSafetyIT {
                         .isInstanceOf(RedisCommandExecutionException.class).hasMessageContaining("CROSSSLOT");
 
                 ClusterKeyGuard guard = new ClusterKeyGuard();
-                runEveryScript(guard.wrap(connection), "c");
+                runEveryScript(Stores.of(guard.wrap(connection), "c"));
                 assertThat(guard.violations()).isEmpty();
                 // Lettuce's slot function (used by the guard and by cluster routing) is the server's.
                 for (ClusterKeyGuard.Invocation i : guard.invocations()) {
@@ -142,9 +146,50 @@ class ClusterSafetyIT {
         }
     }
 
-    /** Runs every script of the adapter at least once, on stores with their default shard and stripe counts. */
-    static void runEveryScript(StatefulRedisConnection<String, String> c, String prefix) {
-        RedisPresenceStore presence = RedisPresenceStore.builder(c).keyPrefix(prefix).build();
+    @Test
+    @Timeout(180)
+    void everyStoreWorksOnAThreeNodeClusterThroughTheClusterClientAndSpreadsItsShards() throws Exception {
+        try (LocalRedisCluster cluster = new LocalRedisCluster(3)) {
+            RedisClusterClient client = RedisClusterClient.create(cluster.uri());
+            try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
+                runEveryScript(Stores.of(connection, "c3"));
+                RedisResumeStore resume = RedisResumeStore.create(connection, "c3");
+                resume.put("token", new ResumeStore.Ticket(ConnectionId.of("c9"), UserId.of("alice"),
+                        DeviceId.of("phone"), NodeId.of("n1"), 7), T0.plusSeconds(60));
+                assertThat(resume.take("token", T0)).isPresent();
+            } finally {
+                client.shutdown();
+            }
+            // Presence and blocks are one slot each; shards and stripes spread over all three nodes.
+            assertThat(cluster.keysPerNode()).allSatisfy(n -> assertThat(n).isGreaterThan(10));
+        }
+    }
+
+    /** The stores of one deployment, on a standalone or a cluster connection, with default shard and stripe counts. */
+    record Stores(RedisPresenceStore presence, RedisProximityIndex index, RedisRatingStore ratings,
+                  RedisLocationStore locations, RedisBlockList blocks, CachedRatingStore cache) {
+        static Stores of(StatefulRedisConnection<String, String> c, String prefix) {
+            return new Stores(RedisPresenceStore.builder(c).keyPrefix(prefix).build(),
+                    RedisProximityIndex.builder(c).keyPrefix(prefix).build(),
+                    RedisRatingStore.builder(c).keyPrefix(prefix).build(),
+                    RedisLocationStore.builder(c).keyPrefix(prefix).build(),
+                    RedisBlockList.builder(c).keyPrefix(prefix).build(),
+                    CachedRatingStore.builder(c, new InMemoryRatingStore()).keyPrefix(prefix).build());
+        }
+
+        static Stores of(StatefulRedisClusterConnection<String, String> c, String prefix) {
+            return new Stores(RedisPresenceStore.builder(c).keyPrefix(prefix).build(),
+                    RedisProximityIndex.builder(c).keyPrefix(prefix).build(),
+                    RedisRatingStore.builder(c).keyPrefix(prefix).build(),
+                    RedisLocationStore.builder(c).keyPrefix(prefix).build(),
+                    RedisBlockList.builder(c).keyPrefix(prefix).build(),
+                    CachedRatingStore.builder(c, new InMemoryRatingStore()).keyPrefix(prefix).build());
+        }
+    }
+
+    /** Runs every script of the adapter at least once. */
+    static void runEveryScript(Stores stores) {
+        RedisPresenceStore presence = stores.presence();
         DeviceId phone = DeviceId.of("phone");
         UserId alice = UserId.of("alice");
         UserId bob = UserId.of("bob");
@@ -164,7 +209,7 @@ class ClusterSafetyIT {
         assertThat(swept.purged()).extracting(r -> r.lease().connection().value()).containsExactly("c3");
         assertThat(swept.wentOffline()).containsExactly(alice);
 
-        RedisProximityIndex index = RedisProximityIndex.builder(c).keyPrefix(prefix).build();
+        RedisProximityIndex index = stores.index();
         for (int i = 0; i < 64; i++) {
             index.upsert(UserId.of("g" + i), GeoPoint.ofLatLon(48.85 + i * 1e-3, 2.35), T0);
         }
@@ -177,7 +222,7 @@ class ClusterSafetyIT {
         assertThat(index.removeObservedBefore(T0.plusSeconds(1), 1_000)).hasSize(62);
         assertThat(index.size()).isEqualTo(1);
 
-        RedisRatingStore ratings = RedisRatingStore.builder(c).keyPrefix(prefix).build();
+        RedisRatingStore ratings = stores.ratings();
         for (int i = 0; i < 64; i++) {
             RatingKey key = RatingKey.of(SessionId.of("s" + i), alice, UserId.of("r" + i));
             RatingState state = i % 2 == 0 ? RatingState.REVEALED : RatingState.SEALED;
@@ -194,7 +239,7 @@ class ClusterSafetyIT {
         StarHistogram current = ratings.aggregate(r0);
         assertThat(ratings.replaceAggregate(r0, current, current)).isTrue();
 
-        RedisLocationStore locations = RedisLocationStore.builder(c).keyPrefix(prefix).build();
+        RedisLocationStore locations = stores.locations();
         for (int i = 0; i < 64; i++) {
             UserId u = UserId.of("l" + i);
             assertThat(locations.compareAndSet(0, new PublicLocation(u, GeoPoint.ofLatLon(1, 2),
@@ -204,12 +249,12 @@ class ClusterSafetyIT {
             }
         }
 
-        RedisBlockList blocks = RedisBlockList.builder(c).keyPrefix(prefix).build();
+        RedisBlockList blocks = stores.blocks();
         assertThat(blocks.block(alice, bob)).isTrue();
         assertThat(blocks.blockedEitherWay(bob)).containsExactly(alice);
         assertThat(blocks.unblock(alice, bob)).isTrue();
 
-        CachedRatingStore cache = CachedRatingStore.builder(c, new InMemoryRatingStore()).keyPrefix(prefix).build();
+        CachedRatingStore cache = stores.cache();
         for (int i = 0; i < 16; i++) {
             UserId ratee = UserId.of("cached" + i);
             cache.insertIfAbsent(Rating.create(RatingKey.of(SessionId.of("cs" + i), alice, ratee), 3, Set.of(), null,

@@ -7,7 +7,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,7 +49,7 @@ public final class LuaScript {
     }
 
     /** Runs the script; connection problems become {@link BackendUnavailableException}. */
-    public <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
+    public <T> T run(RedisClusterCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
         try {
             try {
                 return redis.evalsha(sha, type, keys, args);
@@ -71,7 +71,7 @@ public final class LuaScript {
      * pipeline many {@code EVALSHA} calls asynchronously (a later restart makes them fail with
      * NOSCRIPT; call this again and retry).
      */
-    public String ensureLoaded(RedisCommands<String, String> redis) {
+    public String ensureLoaded(RedisClusterCommands<String, String> redis) {
         try {
             redis.scriptLoad(source);
             return sha;
