@@ -203,8 +203,15 @@ public final class InMemoryProximityIndex implements ProximityIndex {
 
     /** Puts {@code e} (whose monitor is held) into cell {@code key}; false if a dead cell was hit (retry). */
     private boolean place(Entry e, long key, long xy, long z, long lat, long lon, long millis) {
-        Cell target = cells.computeIfAbsent(key, Cell::new);
         Cell old = e.cell;
+        if (old != null && old.key == key) {
+            // Same cell (the common small move): no map lookup. The user is in it, so it is not dead.
+            synchronized (old) {
+                old.set(e.slot, xy, z, lat, lon, millis);
+                return true;
+            }
+        }
+        Cell target = cells.computeIfAbsent(key, Cell::new);
         if (old == target) {
             synchronized (target) {
                 target.set(e.slot, xy, z, lat, lon, millis);

@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -112,8 +113,20 @@ public class ChatFanOutBenchmark {
         chat.close();
     }
 
+    /** One sending thread. */
     @Benchmark
     public Object send(Deliveries counter) {
+        return sendOne(counter);
+    }
+
+    /** Two sending threads (the machine's two cores), sessions shared: the service's concurrency is part of the figure. */
+    @Benchmark
+    @Threads(2)
+    public Object sendTwoThreads(Deliveries counter) {
+        return sendOne(counter);
+    }
+
+    private Object sendOne(Deliveries counter) {
         long n = clientIds.incrementAndGet();
         int i = (int) (n % sessions);
         long[] mine = delivered.get();
