@@ -20,8 +20,15 @@ public final class Nanos {
      * @throws InvalidInputException {@code invalid_argument} outside the storable range
      */
     public static long of(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        long nanos = instant.getNano();
+        if (seconds < 0 && nanos > 0) {
+            // Borrow a second so the product cannot overflow in the last second before Long.MIN_VALUE ns.
+            seconds++;
+            nanos -= NANOS_PER_SECOND;
+        }
         try {
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
+            return Math.addExact(Math.multiplyExact(seconds, NANOS_PER_SECOND), nanos);
         } catch (ArithmeticException e) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
                     "instant " + instant + " is outside the storable range 1677..2262");

@@ -1,0 +1,2 @@
+-- first version
+CREATE TABLE ${schema}.a (id INT PRIMARY KEY);
