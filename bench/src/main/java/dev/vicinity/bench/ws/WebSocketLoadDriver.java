@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * End-to-end load driver for the example server: opens N WebSocket connections on loopback, signs
@@ -56,6 +58,8 @@ public final class WebSocketLoadDriver {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    /** Error frames by their code (the rest of {@code errors} are transport failures). */
+    private final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicBoolean measuring = new AtomicBoolean();
 
@@ -117,7 +121,10 @@ public final class WebSocketLoadDriver {
             String type = f.path("type").asText();
             switch (type) {
                 case "welcome" -> welcomed.countDown();
-                case "error" -> errors.incrementAndGet();
+                case "error" -> {
+                    errors.incrementAndGet();
+                    errorCodes.computeIfAbsent(f.path("code").asText("?"), k -> new LongAdder()).increment();
+                }
                 case "chat.session" -> {
                     JsonNode s = f.path("session");
                     if ("INVITED".equals(s.path("state").asText()) && !s.path("inviter").asText().equals(user)) {
@@ -213,6 +220,16 @@ public final class WebSocketLoadDriver {
             }
         }
         double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        // A compliant client pings every heartbeatSeconds (15 s by default; the server detaches a
+        // connection silent for three intervals): spread the pings so each client sends one every 15 s.
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger pingCursor = new AtomicInteger();
+        int pingsPerTick = Math.max(1, clients.size() / 150);
+        heartbeats.scheduleAtFixedRate(() -> {
+            for (int k = 0; k < pingsPerTick; k++) {
+                clients.get(Math.floorMod(pingCursor.getAndIncrement(), clients.size())).send("{\"type\":\"ping\",\"id\":\"p\"}");
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
         System.out.printf(Locale.ROOT, "connected and signed in: %d of %d in %.1f s%n", welcomed, connections, connectSeconds);
         if (idle) {
             Thread.sleep(2000);
@@ -226,6 +243,7 @@ public final class WebSocketLoadDriver {
                     w.sendClose(1000, "done");
                 }
             }
+            heartbeats.shutdownNow();
             return;
         }
 
@@ -267,6 +285,7 @@ public final class WebSocketLoadDriver {
         measuring.set(false);
         long wall = System.nanoTime() - wallBefore;
         long cpuAfter = cpuTicks(serverPid);
+        heartbeats.shutdownNow();
         clients.forEach(Client::flush);
         for (Client c : clients) {
             WebSocket w = c.ws;
@@ -297,6 +316,11 @@ public final class WebSocketLoadDriver {
         System.out.printf(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %d | %d | %s |%n",
                 welcomed, paired, sent.get() / secs, received.get() / secs, pct(all, 0.50), pct(all, 0.99),
                 pct(all, 0.999), all.length == 0 ? 0 : all[all.length - 1] / 1e6, errors.get(), skipped.get(), cpu);
+        if (!errorCodes.isEmpty()) {
+            StringBuilder codes = new StringBuilder("error frames by code:");
+            errorCodes.forEach((code, count) -> codes.append(' ').append(code).append('=').append(count.sum()));
+            System.out.println(codes);
+        }
     }
 
     private static double pct(long[] sorted, double p) {
