@@ -74,6 +74,12 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
      */
     private final java.util.concurrent.ExecutorService dispatcher;
     private volatile Thread dispatchThread;
+    /** Events received and not yet dispatched, in arrival order (one consumer: the dispatch thread). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Inbound> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Whether a drain task is scheduled or running; one wake-up of the dispatch thread per burst. */
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private record Inbound(String channel, byte[] message) {}
 
     private RedisEventBus(Builder b) {
         this.client = b.client;
@@ -97,12 +103,12 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] message) {
-                dispatcher.execute(() -> subscribers.dispatch(channel, message));
+                enqueue(channel, message);
             }
 
             @Override
             public void smessage(String channel, byte[] message) {
-                dispatcher.execute(() -> subscribers.dispatch(channel, message));
+                enqueue(channel, message);
             }
         });
         this.stateListener = new RedisConnectionStateListener() {
@@ -122,6 +128,38 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
         };
         client.addListener(stateListener);
         LOG.info("Redis event bus connected ({} pub/sub)", sharded ? "sharded" : "classic");
+    }
+
+    /**
+     * Called on Lettuce's I/O thread: queues the event and, unless a drain is already scheduled,
+     * schedules one, so a burst of events costs one hand-off to the dispatch thread, not one each.
+     */
+    private void enqueue(String channel, byte[] message) {
+        inbox.add(new Inbound(channel, message));
+        if (draining.compareAndSet(false, true)) {
+            try {
+                dispatcher.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                draining.set(false); // the bus is closed: nothing is delivered any more
+            }
+        }
+    }
+
+    /** On the dispatch thread: delivers queued events in order until the queue stays empty. */
+    private void drain() {
+        do {
+            Inbound m;
+            while ((m = inbox.poll()) != null) {
+                try {
+                    subscribers.dispatch(m.channel(), m.message());
+                } catch (RuntimeException e) {
+                    LOG.warn("dispatch of an event on {} failed", m.channel(), e);
+                }
+            }
+            draining.set(false);
+            // An event queued after the last poll but before the flag was cleared saw it set and did
+            // not schedule a drain: take it here (unless a new drain has been scheduled meanwhile).
+        } while (!inbox.isEmpty() && draining.compareAndSet(false, true));
     }
 
     /** Starts a builder on the host's client (the client stays owned by the host). */
