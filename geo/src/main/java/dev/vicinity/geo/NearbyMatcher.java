@@ -166,7 +166,12 @@ public final class NearbyMatcher {
         List<NearbyMatch> matches = new ArrayList<>(Math.max(0, Math.min(top.length, pageEnd) - offset));
         for (int i = offset; i < Math.min(top.length, pageEnd); i++) {
             int e = top[i];
-            matches.add(new NearbyMatch(eligible.users[e], buckets.get(eligible.bucket[e])));
+            UserId u = eligible.users[e];
+            // Without includeOffline every eligible user passed the online check; with it, ask for the page only.
+            boolean isOnline = !q.includeOffline() || online.isOnline(u);
+            double s = eligible.score[e];
+            matches.add(new NearbyMatch(u, buckets.get(eligible.bucket[e]), isOnline,
+                    s == Double.NEGATIVE_INFINITY ? Double.NaN : s)); // -inf stands for "no score" in ranking
         }
         String next = top.length > pageEnd && pageEnd < maxResults
                 ? cursors.encode(querier, shape, pageEnd, now.getEpochSecond()) : null;

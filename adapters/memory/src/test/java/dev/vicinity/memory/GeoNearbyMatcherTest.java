@@ -73,7 +73,10 @@ class GeoNearbyMatcherTest {
         offline.add(off);
         NearbyQuery q = NearbyQuery.of(me, 5_000, 50).filtered((querier, c) -> !c.equals(rejected));
         assertThat(ids(matcher.nearby(q))).containsExactly(a);
-        assertThat(ids(matcher.nearby(q.withOffline()))).containsExactlyInAnyOrder(a, off);
+        NearbyPage withOffline = matcher.nearby(q.withOffline());
+        assertThat(ids(withOffline)).containsExactlyInAnyOrder(a, off);
+        assertThat(withOffline.matches()).allSatisfy(m -> assertThat(m.online()).isEqualTo(!m.user().equals(off)));
+        assertThat(matcher.nearby(q).matches()).allSatisfy(m -> assertThat(m.online()).isTrue());
         assertThat(events).contains("query me 1");
     }
 
@@ -95,6 +98,8 @@ class GeoNearbyMatcherTest {
         assertThat(got.subList(0, 3)).containsExactly(nearHigh, nearLow, farTop);
         assertThat(page.matches().get(0).distance().label()).isEqualTo("< 1 km");
         assertThat(page.matches().get(2).distance().label()).isEqualTo("1-2 km");
+        assertThat(page.matches().subList(0, 3)).extracting(NearbyMatch::score).containsExactly(4.5, 1.0, 5.0);
+        assertThat(page.matches().get(3).score()).isEqualTo(0.0);
         assertThat(got.subList(3, 13)).containsExactlyInAnyOrderElementsOf(ties);
         assertThat(ids(matcher.nearby(NearbyQuery.of(me, 5_000, 50)))).isEqualTo(got); // stable
     }

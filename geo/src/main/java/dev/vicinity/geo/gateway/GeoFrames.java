@@ -102,8 +102,11 @@ public final class GeoFrames implements FrameModule {
         ObjectNode body = r.newObject();
         ArrayNode users = body.putArray("users");
         for (NearbyMatch m : page.matches()) {
-            users.addObject().put("user", m.user().value()).put("distance", m.distance().label())
-                    .put("bucket", m.distance().index());
+            ObjectNode u = users.addObject().put("user", m.user().value()).put("distance", m.distance().label())
+                    .put("bucket", m.distance().index()).put("online", m.online());
+            if (Double.isFinite(m.score())) {
+                u.put("score", m.score());
+            }
         }
         page.next().ifPresent(n -> body.put("cursor", n));
         r.reply(body);

@@ -44,6 +44,7 @@ class GatewayConversationTest {
         assertThat(nearby.get("users")).hasSize(1);
         assertThat(nearby.get("users").get(0).get("user").asText()).isEqualTo("bob");
         assertThat(nearby.get("users").get(0).get("distance").asText()).isNotBlank();
+        assertThat(nearby.get("users").get(0).get("online").asBoolean()).isTrue();
         // No frame anywhere carries coordinates of another user.
         assertThat(alice.transport.received.toString()).doesNotContain("52.523").doesNotContain("13.408");
 
