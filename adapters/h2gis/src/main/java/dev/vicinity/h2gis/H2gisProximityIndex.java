@@ -21,11 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.PrecisionModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link dev.vicinity.geo.spi.ProximityIndex} on H2: a {@code proximity} table with a planar point per user (x = longitude,
@@ -58,7 +61,15 @@ import org.locationtech.jts.geom.PrecisionModel;
 public final class H2gisProximityIndex extends JdbcProximityIndex {
     private static final int SRID = 4326;
 
+    private static final Logger LOG = LoggerFactory.getLogger(H2gisProximityIndex.class);
+    /** H2's ROW_NOT_FOUND_WHEN_DELETING_1: an index has no entry for a row being updated or deleted. */
+    private static final int H2_ROW_NOT_FOUND_WHEN_DELETING = 90112;
+
     private final double startRadius;
+    private final String dropSpatialIndex;
+    private final String createSpatialIndex;
+    private final Object rebuildLock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger rebuilds = new java.util.concurrent.atomic.AtomicInteger();
     private final GeometryFactory geometries = new GeometryFactory(new PrecisionModel(), SRID);
     private final String upsert;
     private final String oneBox;
@@ -76,6 +87,8 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
         oneBox = select;
         twoBoxes = select + " UNION ALL " + select;
         count = "SELECT COUNT(*) FROM " + t;
+        dropSpatialIndex = "DROP INDEX IF EXISTS " + schema + ".proximity_geom";
+        createSpatialIndex = "CREATE SPATIAL INDEX IF NOT EXISTS proximity_geom ON " + t + " (geom)";
     }
 
     @Override
@@ -83,12 +96,18 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(point, "point");
         long at = Nanos.of(Objects.requireNonNull(observedAt, "observedAt"));
-        jdbc().autoCommit("proximity upsert", c -> {
+        healing(() -> jdbc().autoCommit("proximity upsert", c -> {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
                 bindRow(ps, user, point, at);
                 return mergeRetryingDuplicates(ps);
             }
-        });
+        }));
+    }
+
+    /** One primary-key {@code DELETE}; true if the user was indexed. */
+    @Override
+    public boolean remove(UserId user) {
+        return healing(() -> super.remove(user));
     }
 
     /**
@@ -109,7 +128,7 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
         for (Candidate e : last.values()) {
             times[i++] = Nanos.of(e.observedAt());
         }
-        return jdbc().inTransaction("proximity upsert batch", c -> {
+        return healing(() -> jdbc().inTransaction("proximity upsert batch", c -> {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
                 int k = 0;
                 for (Candidate e : last.values()) {
@@ -118,7 +137,56 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
                 }
             }
             return last.size();
-        });
+        }));
+    }
+
+    /**
+     * Runs a write; if it failed because H2's spatial index had lost track of a row (H2 2.4.240 does
+     * this now and then under sustained moves: "Row not found when trying to delete from index
+     * PROXIMITY_GEOM", error 90112, surfacing as a lock timeout after H2's own retries), rebuilds the
+     * spatial index and runs the write once more. The failed write was rolled back, so running it
+     * again is safe. Without the rebuild every later write of that row fails the same way.
+     */
+    private <T> T healing(Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (!spatialIndexLostARow(e)) {
+                throw e;
+            }
+            LOG.warn("H2's spatial index on the proximity table lost track of a row (H2 error {}); rebuilding it "
+                    + "and retrying the write once", H2_ROW_NOT_FOUND_WHEN_DELETING);
+            rebuildSpatialIndex();
+            return write.get();
+        }
+    }
+
+    private static boolean spatialIndexLostARow(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SQLException sql && sql.getErrorCode() == H2_ROW_NOT_FOUND_WHEN_DELETING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops and recreates the spatial index (DDL: H2 commits it; concurrent statements wait for the table lock). */
+    void rebuildSpatialIndex() {
+        synchronized (rebuildLock) {
+            jdbc().autoCommit("proximity spatial index rebuild", c -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute(dropSpatialIndex);
+                    st.execute(createSpatialIndex);
+                }
+                return null;
+            });
+            rebuilds.incrementAndGet();
+        }
+    }
+
+    /** How many times the spatial index was rebuilt after losing a row (for tests and diagnostics). */
+    int spatialIndexRebuilds() {
+        return rebuilds.get();
     }
 
     @Override
