@@ -160,9 +160,7 @@ public final class RedisBlockList implements BlockList {
         /** @throws IllegalArgumentException for a bad prefix or timeout */
         public RedisBlockList build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
-            if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
-                throw new IllegalArgumentException("commandTimeout must be positive");
-            }
+            RedisSupport.checkTimeout(commandTimeout);
             return new RedisBlockList(this);
         }
     }

@@ -6,6 +6,7 @@ import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.EventHandler;
 import dev.vicinity.core.spi.LocalSubscribers;
 import dev.vicinity.core.spi.Subscription;
+import dev.vicinity.redis.internal.RedisSupport;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -321,10 +322,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
         /** How long {@link #subscribe} waits for the server's confirmation (default 5 s). */
         public Builder commandTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("commandTimeout must be positive");
-            }
-            this.commandTimeout = timeout;
+            this.commandTimeout = RedisSupport.checkTimeout(timeout);
             return this;
         }
 

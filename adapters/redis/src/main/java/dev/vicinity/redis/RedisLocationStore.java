@@ -222,12 +222,8 @@ public final class RedisLocationStore implements LocationStore {
         /** @throws IllegalArgumentException for a bad prefix, stripe count or timeout */
         public RedisLocationStore build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
-            if (stripes < 1 || stripes > 1024) {
-                throw new IllegalArgumentException("stripes must be within 1..1024, got " + stripes);
-            }
-            if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
-                throw new IllegalArgumentException("commandTimeout must be positive");
-            }
+            RedisSupport.checkSlots("stripes", stripes);
+            RedisSupport.checkTimeout(commandTimeout);
             return new RedisLocationStore(this);
         }
     }

@@ -390,15 +390,11 @@ public final class RedisProximityIndex implements ProximityIndex {
          */
         public RedisProximityIndex build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
-            if (shards < 1 || shards > 1024) {
-                throw new IllegalArgumentException("shards must be within 1..1024, got " + shards);
-            }
+            RedisSupport.checkSlots("shards", shards);
             if (!(initialRadiusMeters >= 1) || Double.isInfinite(initialRadiusMeters)) {
                 throw new IllegalArgumentException("initialRadiusMeters must be finite and >= 1");
             }
-            if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
-                throw new IllegalArgumentException("commandTimeout must be positive");
-            }
+            RedisSupport.checkTimeout(commandTimeout);
             return new RedisProximityIndex(this);
         }
     }

@@ -27,6 +27,32 @@ public final class RedisSupport {
     }
 
     /**
+     * Checks a stripe or shard count: 1..1024.
+     *
+     * @return the count
+     * @throws IllegalArgumentException otherwise
+     */
+    public static int checkSlots(String name, int count) {
+        if (count < 1 || count > 1024) {
+            throw new IllegalArgumentException(name + " must be within 1..1024, got " + count);
+        }
+        return count;
+    }
+
+    /**
+     * Checks a command timeout: positive.
+     *
+     * @return the timeout
+     * @throws IllegalArgumentException otherwise
+     */
+    public static java.time.Duration checkTimeout(java.time.Duration commandTimeout) {
+        if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
+            throw new IllegalArgumentException("commandTimeout must be positive");
+        }
+        return commandTimeout;
+    }
+
+    /**
      * Waits for a pipelined command.
      *
      * @throws BackendUnavailableException (retryable) on a timeout, an interrupt or a Redis failure
