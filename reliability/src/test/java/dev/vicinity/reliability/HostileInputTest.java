@@ -9,15 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.examples.server.ServerConfig;
 import dev.vicinity.examples.server.VicinityServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,13 +273,16 @@ class HostileInputTest {
     /** Sequential ping round trips of one well-behaved user, in nanoseconds, sorted. */
     private static long[] pingLatencies(WsClient c, int n) throws Exception {
         long[] out = new long[n];
-        for (int i = 0; i < n; i++) {
+        int[] i = {0};
+        // A well-behaved client: one ping every 50 ms, under the per-user frame rate limit (20/s).
+        Traffic pings = Traffic.start("pings", () -> {
             long t0 = System.nanoTime();
             JsonNode r = c.call(frame("ping"));
-            out[i] = System.nanoTime() - t0;
+            out[i[0]++] = System.nanoTime() - t0;
             assertThat(r.path("type").asText()).isEqualTo("pong");
-            Thread.sleep(50); // a well-behaved client: under the per-user frame rate limit (20/s)
-        }
+            return i[0] < n ? Duration.ofMillis(50) : null;
+        });
+        pings.done().get(60, TimeUnit.SECONDS);
         Arrays.sort(out);
         return out;
     }
@@ -298,44 +298,46 @@ class HostileInputTest {
             pingLatencies(good, 10); // warm up
             long[] before = pingLatencies(good, 100);
 
-            AtomicBoolean stop = new AtomicBoolean();
             AtomicLong attackFrames = new AtomicLong();
-            ExecutorService attackers = Executors.newFixedThreadPool(4);
-            List<Future<?>> running = new ArrayList<>();
             String[] junk = {"{not json", "[]", "{\"type\":\"nope\",\"id\":\"1\"}", "{\"type\":\"ping\"}",
                 "{\"type\":\"geo.location\",\"id\":\"g\",\"lat\":\"NaN\",\"lon\":1e308}",
                 "{\"type\":\"chat.send\",\"id\":\"s\",\"session\":\"x\",\"clientId\":\"c\",\"text\":\"" + "z".repeat(20_000) + "\"}",
                 "{\"type\":\"resume\",\"id\":\"r\",\"v\":1,\"resume\":\"stolen\"}", "{\"type\":\"ping\",\"id\":\"p\"}"};
+            List<Traffic> attackers = new ArrayList<>();
+            List<WsClient> attackerClients = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (int a = 0; a < 4; a++) {
                 int attacker = a;
-                running.add(attackers.submit(() -> {
-                    int k = 0;
-                    while (!stop.get()) {
-                        try (WsClient bad = connect()) {
+                WsClient[] bad = {null};
+                int[] k = {0};
+                // ~1,000 frames/s per attacker, 50x the per-user rate limit: a flood, but one whose client
+                // threads do not starve this JVM's 2 shared cores of the server. Reconnects when closed.
+                attackers.add(Traffic.start("attacker" + a, () -> {
+                    try {
+                        if (bad[0] == null || bad[0].closed().isDone()) {
+                            bad[0] = connect();
+                            attackerClients.add(bad[0]);
                             if (attacker % 2 == 0) {
-                                bad.hello("attacker" + attacker);
+                                bad[0].hello("attacker" + attacker);
                             }
-                            while (!stop.get() && !bad.closed().isDone()) {
-                                bad.sendRaw(junk[k++ % junk.length]);
-                                attackFrames.incrementAndGet();
-                                // ~1,000 frames/s per attacker, 50× the per-user rate limit: a flood, but one
-                                // whose client threads do not starve this JVM's 2 shared cores of the server.
-                                Thread.sleep(1);
-                            }
-                        } catch (Exception e) {
-                            // closed by the server mid-send: reconnect and go on
                         }
+                        bad[0].sendRaw(junk[k[0]++ % junk.length]);
+                        attackFrames.incrementAndGet();
+                    } catch (Exception e) {
+                        bad[0] = null; // closed by the server mid-send: reconnect and go on
                     }
-                    return null;
+                    return Duration.ofMillis(1);
                 }));
             }
+
             await().atMost(java.time.Duration.ofSeconds(30)).until(() -> attackFrames.get() >= 200); // the attack is on
             long[] during = pingLatencies(good, 100);
-            stop.set(true);
-            for (Future<?> f : running) {
-                f.get(30, TimeUnit.SECONDS);
+            for (Traffic t : attackers) {
+                t.close();
             }
-            attackers.shutdown();
+            for (Traffic t : attackers) {
+                t.done().get(30, TimeUnit.SECONDS);
+            }
+            attackerClients.forEach(WsClient::close);
             double bound = Math.max(50, 5 * ms(before, 0.99));
             String report = String.format("ping p50/p99 before %.2f/%.2f ms, during attack %.2f/%.2f ms "
                     + "(%d attack frames), bound p99 < %.1f ms", ms(before, 0.5), ms(before, 0.99),

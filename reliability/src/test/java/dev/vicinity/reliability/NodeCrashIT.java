@@ -33,11 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -167,41 +163,41 @@ class NodeCrashIT {
     }
 
     /**
-     * Sends messages (and pings, which renew the lease) until stopped; once the session is refused
-     * (it ends when the peer goes offline) only pings. Never throws.
+     * Sends messages (and pings, which renew the lease) until stopped: a few messages per second, under
+     * every rate limit; once the session is refused (it ends when the peer goes offline) only pings,
+     * and after a refusal it backs off. Ends by itself when its node is gone. Never throws.
      */
-    private static Void drive(Side side, String session, AtomicBoolean stop) {
-        int n = 0;
-        boolean sending = true;
-        try {
-            while (!stop.get()) {
-                if (sending) {
-                    String clientId = side.user + "-m" + n;
+    private static Traffic drive(Side side, String session) {
+        int[] n = {0};
+        boolean[] sending = {true};
+        return Traffic.start(side.user, () -> {
+            try {
+                if (sending[0]) {
+                    String clientId = side.user + "-m" + n[0];
                     side.inFlight = clientId;
                     JsonNode r = side.client.call(frame("chat.send").put("session", session)
-                            .put("clientId", clientId).put("text", "message " + n));
+                            .put("clientId", clientId).put("text", "message " + n[0]));
                     if ("error".equals(r.path("type").asText())) {
                         side.inFlight = null; // refused: stored nothing
                         if (!"rate_limited".equals(r.path("code").asText())) {
                             LOG.info("{} stops sending: {}", side.user, r.path("code").asText());
-                            sending = false;
+                            sending[0] = false;
                         }
-                        Thread.sleep(500); // back off
-                        continue;
+                        return Duration.ofMillis(500); // back off
                     }
                     side.acked.put(clientId, r.path("seq").asLong());
                     side.inFlight = null;
-                    n++;
+                    n[0]++;
                 }
-                if (!sending || n % 4 == 0) {
+                if (!sending[0] || n[0] % 4 == 0) {
                     side.client.ok(frame("ping"));
                 }
-                Thread.sleep(sending ? 100 : 500); // a few messages per second, under every rate limit
+                return Duration.ofMillis(sending[0] ? 100 : 500);
+            } catch (Exception e) {
+                LOG.info("{} lost its node: {}", side.user, e.toString());
+                return null;
             }
-        } catch (Exception e) {
-            LOG.info("{} lost its node: {}", side.user, e.toString());
-        }
-        return null;
+        });
     }
 
     private static List<Long> seqsOf(WsClient c, String session) {
@@ -248,15 +244,10 @@ class NodeCrashIT {
             assertThat(observer.isOnline(dev.vicinity.core.UserId.of(a.user))).isTrue();
         }
 
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService load = Executors.newFixedThreadPool(2 * PAIRS);
-        List<Future<Void>> running = new ArrayList<>();
+        List<Traffic> running = new ArrayList<>();
         for (int i = 0; i < PAIRS; i++) {
-            Side a = onA.get(i);
-            Side b = onB.get(i);
-            String s = sessions.get(i);
-            running.add(load.submit(() -> drive(a, s, stop)));
-            running.add(load.submit(() -> drive(b, s, stop)));
+            running.add(drive(onA.get(i), sessions.get(i)));
+            running.add(drive(onB.get(i), sessions.get(i)));
         }
         // Traffic before the crash: every user of both nodes has had messages acknowledged.
         await().atMost(Duration.ofSeconds(30)).until(() -> onA.stream().allMatch(a -> a.acked.size() >= 3)
@@ -273,11 +264,12 @@ class NodeCrashIT {
         // Exactly one offline each: no second event arrives for the next 2 s.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                 .until(() -> offlineAt.values().stream().allMatch(events -> events.size() == 1));
-        stop.set(true);
-        for (Future<Void> f : running) {
-            f.get(30, TimeUnit.SECONDS);
+        for (Traffic t : running) {
+            t.close();
         }
-        load.shutdown();
+        for (Traffic t : running) {
+            t.done().get(30, TimeUnit.SECONDS);
+        }
 
         List<String> timings = new ArrayList<>();
         for (Side a : onA) {

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -57,40 +56,39 @@ class PostgresRestartIT {
             List<RatingKey> acknowledgedRatings = new CopyOnWriteArrayList<>();
             AtomicInteger retryable = new AtomicInteger();
             List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-            AtomicBoolean stop = new AtomicBoolean();
-
-            Thread messageTraffic = new Thread(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    MessageId id = MessageId.of("m" + i);
-                    try {
-                        AppendResult r = messages.append(chat, UserId.of("b"), id, "message " + i, Instant.now());
-                        acknowledgedMessages.put(id, r.message().sequence());
-                    } catch (BackendUnavailableException e) {
-                        retryable.incrementAndGet();
-                        pause(20);
-                    } catch (Throwable t) {
-                        unexpected.add(t);
-                    }
+            // Each client writes again at once after a success and backs off 20 ms after a retryable failure.
+            int[] nextMessage = {0};
+            Traffic messageTraffic = Traffic.start("messages", () -> {
+                int i = nextMessage[0]++;
+                MessageId id = MessageId.of("m" + i);
+                try {
+                    AppendResult r = messages.append(chat, UserId.of("b"), id, "message " + i, Instant.now());
+                    acknowledgedMessages.put(id, r.message().sequence());
+                } catch (BackendUnavailableException e) {
+                    retryable.incrementAndGet();
+                    return Duration.ofMillis(20);
+                } catch (Throwable t) {
+                    unexpected.add(t);
                 }
+                return Duration.ZERO;
             });
-            Thread ratingTraffic = new Thread(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    SessionId s = SessionId.of("s" + i);
-                    try {
-                        RatingResult r = ratings.submit(s, UserId.of("b"), UserId.of("a-s" + i), 1 + i % 5);
-                        if (r instanceof RatingResult.Accepted) {
-                            acknowledgedRatings.add(RatingKey.of(s, UserId.of("b"), UserId.of("a-s" + i)));
-                        }
-                    } catch (BackendUnavailableException e) {
-                        retryable.incrementAndGet();
-                        pause(20);
-                    } catch (Throwable t) {
-                        unexpected.add(t);
+            int[] nextRating = {0};
+            Traffic ratingTraffic = Traffic.start("ratings", () -> {
+                int i = nextRating[0]++;
+                SessionId s = SessionId.of("s" + i);
+                try {
+                    RatingResult r = ratings.submit(s, UserId.of("b"), UserId.of("a-s" + i), 1 + i % 5);
+                    if (r instanceof RatingResult.Accepted) {
+                        acknowledgedRatings.add(RatingKey.of(s, UserId.of("b"), UserId.of("a-s" + i)));
                     }
+                } catch (BackendUnavailableException e) {
+                    retryable.incrementAndGet();
+                    return Duration.ofMillis(20);
+                } catch (Throwable t) {
+                    unexpected.add(t);
                 }
+                return Duration.ZERO;
             });
-            messageTraffic.start();
-            ratingTraffic.start();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> acknowledgedMessages.size() >= 50 && acknowledgedRatings.size() >= 20);
             int beforeCrash = acknowledgedMessages.size();
@@ -102,9 +100,10 @@ class PostgresRestartIT {
             int ratingsAfterRestart = acknowledgedRatings.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledgedMessages.size() >= afterRestart + 50
                     && acknowledgedRatings.size() >= ratingsAfterRestart + 20); // traffic resumed by itself
-            stop.set(true);
-            messageTraffic.join(30_000);
-            ratingTraffic.join(30_000);
+            messageTraffic.close();
+            ratingTraffic.close();
+            messageTraffic.done().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            ratingTraffic.done().get(30, java.util.concurrent.TimeUnit.SECONDS);
 
             assertThat(unexpected).as("only retryable errors may escape").isEmpty();
             assertThat(beforeCrash).isPositive();
@@ -134,15 +133,6 @@ class PostgresRestartIT {
                 assertThat(report.recounted()).as("aggregate of %s equals a recount", key.ratee())
                         .isEqualTo(report.stored());
             }
-        }
-    }
-
-    /** A client's back-off after a retryable failure (traffic generator pacing, not a wait in the test). */
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
