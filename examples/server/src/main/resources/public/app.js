@@ -104,11 +104,11 @@ function onFrame(f) {
     return;
   }
   switch (f.type) {
-    case 'chat.session': upsertSession(f.session); render(); break;
+    case 'chat.session': upsertSession(f); render(); break;
     case 'chat.message': addMessage(f); render(); break;
     case 'chat.typing': onTyping(f); break;
     case 'chat.read': onRead(f); break;
-    case 'chat.resumed': if (!f.recovered) reloadSession(f.session); break;
+    case 'chat.resumed': if (f.state) upsertSession(f); if (!f.recovered) reloadSession(f.session); render(); break;
     case 'chat.resync': reloadSession(f.session); break;
     case 'error': console.warn('server error', f); break;
     default: break;
@@ -273,6 +273,8 @@ function renderRadar() {
 // ------------------------------------------------------------------ chat
 
 function upsertSession(view, top) {
+  // Frames carry a session flattened, its id under "session"; keep it as view.id here.
+  if (view.id === undefined) view = { ...view, id: view.session };
   let s = state.sessions.get(view.id);
   if (!s) {
     s = { view, messages: new Map(), pending: new Map(), typing: new Map(), rated: false, top: 0 };
@@ -337,8 +339,8 @@ function peers(s) {
 async function invite(user) {
   try {
     const ok = await request({ type: 'chat.invite', to: [user] });
-    upsertSession(ok.session);
-    state.active = ok.session.id;
+    upsertSession(ok);
+    state.active = ok.session;
     render();
   } catch (e) { alert('Could not invite: ' + (e.message || e.code)); }
 }
@@ -346,7 +348,7 @@ async function invite(user) {
 async function act(type, session, extra = {}) {
   try {
     const ok = await request({ type, session, ...extra });
-    if (ok.session) upsertSession(ok.session);
+    if (ok.state) upsertSession(ok);
     if (type === 'chat.accept') { state.active = session; loadHistory(state.sessions.get(session)); }
     render();
   } catch (e) { console.warn(type, e); }

@@ -49,4 +49,12 @@ public sealed interface ChatEvent {
      * must reload the session (current top {@code top}) instead of trusting its local copy.
      */
     record ResyncRequired(SessionId session, long top) implements ChatEvent {}
+
+    /**
+     * {@code user}, a joined member, lost its last connection and may come back inside the resume
+     * window ({@code away = true}), or is connected again ({@code away = false}). The session stays
+     * {@code ACTIVE} while a member is away; it ends {@code peer_gone} only when presence reports the
+     * user offline.
+     */
+    record MemberPresence(SessionId session, UserId user, boolean away) implements ChatEvent {}
 }

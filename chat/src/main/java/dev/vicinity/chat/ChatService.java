@@ -15,6 +15,7 @@ import dev.vicinity.core.MessageId;
 import dev.vicinity.core.PresenceChange;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
+import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.Subscription;
@@ -83,6 +84,7 @@ public final class ChatService implements AutoCloseable {
     private final EventBus bus;
     private final ChatRecipients recipients;
     private final BlockRecorder blocks;
+    private final BlockCheck blockCheck;
     private final Clock clock;
     private final VicinityListener listener;
     private final IdGenerator ids;
@@ -135,6 +137,7 @@ public final class ChatService implements AutoCloseable {
                 case BusCodec.SESSION -> sessionChanged(id, BusCodec.version(payload), null);
                 case BusCodec.TYPING -> onTyping(this, payload);
                 case BusCodec.READ -> onRead(this, payload);
+                case BusCodec.PRESENCE -> onPresence(this, payload);
                 default -> LOG.warn("chat: unknown payload type {} on {}", type, topic);
             }
         }
@@ -146,6 +149,7 @@ public final class ChatService implements AutoCloseable {
         this.bus = b.bus;
         this.recipients = b.recipients;
         this.blocks = b.blocks;
+        this.blockCheck = b.blockCheck;
         this.clock = b.clock;
         this.listener = VicinityListener.isolating(b.listener);
         this.ids = new IdGenerator(clock);
@@ -201,6 +205,11 @@ public final class ChatService implements AutoCloseable {
             throw new InvalidInputException(ChatErrors.INVALID_PARTICIPANTS,
                     "a session needs 1.." + (maxParticipants - 1) + " invitees, got " + unique.size());
         }
+        for (UserId u : unique) {
+            if (blockCheck.blocks(inviter, u)) {
+                throw new VicinityException(ChatErrors.USER_BLOCKED, "you blocked " + u + "; unblock first");
+            }
+        }
         Instant now = clock.instant();
         List<Participant> ps = new ArrayList<>();
         ps.add(new Participant(inviter, MemberState.JOINED, 0, now));
@@ -229,6 +238,9 @@ public final class ChatService implements AutoCloseable {
             Participant p = s.participant(user).orElse(null);
             if (p == null) {
                 return notParticipant(user);
+            }
+            if (hiddenFrom(s, user)) {
+                return unknown(id);
             }
             if (p.state() != MemberState.INVITED) {
                 return illegal("member is " + p.state());
@@ -299,22 +311,24 @@ public final class ChatService implements AutoCloseable {
             return new ActionResult.Refused(ChatErrors.NOT_PARTICIPANT, "both users must be participants");
         }
         blocks.record(blocker, blocked);
-        return change(id, (s, now) -> {
-            if (s.state() == ChatSessionState.INVITED) {
-                return leaveDecision(s, blocker, now, EndReason.BLOCKED);
-            }
-            if (s.state() != ChatSessionState.ACTIVE) {
-                return new ActionResult.Done(s);
-            }
-            List<Participant> ps = new ArrayList<>(s.participants().size());
-            for (Participant p : s.participants()) {
-                boolean hit = p.user().equals(blocker) || p.user().equals(blocked);
-                MemberState to = hit ? ChatSessionMachine.memberTransition(p.state(), MemberEvent.LEAVE).orElse(null)
-                        : null;
-                ps.add(to != null ? p.withState(to, now) : p);
-            }
-            return move(s, new ChatSessionEvent.End(EndReason.BLOCKED), now, ps);
-        });
+        return change(id, (s, now) -> blockDecision(s, blocker, blocked, now));
+    }
+
+    private ActionResult blockDecision(ChatSession s, UserId blocker, UserId blocked, Instant now) {
+        if (s.state() == ChatSessionState.INVITED) {
+            return leaveDecision(s, blocker, now, EndReason.BLOCKED);
+        }
+        if (s.state() != ChatSessionState.ACTIVE) {
+            return new ActionResult.Done(s);
+        }
+        List<Participant> ps = new ArrayList<>(s.participants().size());
+        for (Participant p : s.participants()) {
+            boolean hit = p.user().equals(blocker) || p.user().equals(blocked);
+            MemberState to = hit ? ChatSessionMachine.memberTransition(p.state(), MemberEvent.LEAVE).orElse(null)
+                    : null;
+            ps.add(to != null ? p.withState(to, now) : p);
+        }
+        return move(s, new ChatSessionEvent.End(EndReason.BLOCKED), now, ps);
     }
 
     /** Ends a session by moderation: {@code ACTIVE → ENDED{moderated}}, or {@code INVITED → CANCELLED}. */
@@ -322,6 +336,100 @@ public final class ChatService implements AutoCloseable {
         return change(id, (s, now) -> s.state() == ChatSessionState.INVITED
                 ? move(s, new ChatSessionEvent.Cancel(), now, s.participants())
                 : move(s, new ChatSessionEvent.End(EndReason.MODERATED), now, s.participants()));
+    }
+
+    /**
+     * {@code blocker} blocked {@code blocked} outside a chat (e.g. from the nearby list): every open
+     * session the two share ends as by {@link #block} (an {@code ACTIVE} one with {@code blocked}, an
+     * invite is cancelled or declined), without recording the block again. Call it after recording
+     * the block in the block list.
+     *
+     * @return number of sessions this call moved
+     */
+    public int onBlocked(UserId blocker, UserId blocked) {
+        Objects.requireNonNull(blocker, "blocker");
+        Objects.requireNonNull(blocked, "blocked");
+        int n = 0;
+        for (ChatSession open : sessions.openSessionsOf(blocker)) {
+            if (open.participant(blocked).isEmpty()) {
+                continue;
+            }
+            ActionResult r = change(open.id(), (s, now) -> blockDecision(s, blocker, blocked, now));
+            if (r instanceof ActionResult.Done d && d.session().version() != open.version()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether {@code viewer} must not be shown {@code s}: an invite the viewer never accepted
+     * (pending, or expired, cancelled or declined without ever becoming active) from an inviter the
+     * viewer has blocked. Such an invite reaches the viewer nowhere (no push, not
+     * listed on attach, {@code unknown_session} if acted on) and simply expires, so the blocked inviter
+     * cannot tell it apart from an ignored invite. One {@link BlockCheck} call for such a viewer.
+     */
+    public boolean hiddenFrom(ChatSession s, UserId viewer) {
+        if (s.inviter().equals(viewer)) {
+            return false;
+        }
+        Participant p = s.participant(viewer).orElse(null);
+        boolean neverJoined = p != null && (p.state() == MemberState.INVITED
+                || (p.state() == MemberState.LEFT && s.activatedAt() == null));
+        return neverJoined && blockCheck.blocks(viewer, s.inviter());
+    }
+
+    /**
+     * The end reason {@code viewer} is shown for {@code s}: a session ended by a block reads as
+     * {@code left} to everyone except a participant who blocked another one, so the blocked user does
+     * not learn of the block. Null when the session has not ended.
+     */
+    public EndReason endReasonShownTo(ChatSession s, UserId viewer) {
+        EndReason r = s.endReason();
+        if (r != EndReason.BLOCKED) {
+            return r;
+        }
+        for (Participant p : s.participants()) {
+            if (!p.user().equals(viewer) && blockCheck.blocks(viewer, p.user())) {
+                return r;
+            }
+        }
+        return EndReason.LEFT;
+    }
+
+    /**
+     * {@code user} lost its last connection on this node and may resume ({@code away = true}), or is
+     * connected again ({@code away = false}): the other joined members of every {@code ACTIVE} session
+     * of the user, on every node, get a {@link ChatEvent.MemberPresence}. Sessions stay {@code ACTIVE}
+     * while a member is away. One store query plus one publish per active session.
+     */
+    public void memberPresence(UserId user, boolean away) {
+        Objects.requireNonNull(user, "user");
+        for (ChatSession s : sessions.openSessionsOf(user)) {
+            if (s.state() == ChatSessionState.ACTIVE && s.isJoined(user)) {
+                publish(sessionTopic(s.id()), BusCodec.presence(s.version(), user, away));
+            }
+        }
+    }
+
+    /** The invite timeout in force. */
+    public Duration inviteTimeout() {
+        return inviteTimeout;
+    }
+
+    /** The idle timeout in force. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The maximum message length, in Unicode code points. */
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    /** The maximum number of participants of a session, the inviter included. */
+    public int maxParticipants() {
+        return maxParticipants;
     }
 
     /**
@@ -384,10 +492,11 @@ public final class ChatService implements AutoCloseable {
             listener.onMessageRejected(id, sender, ChatErrors.EMPTY_MESSAGE);
             throw new InvalidInputException(ChatErrors.EMPTY_MESSAGE, "message text must not be empty");
         }
-        if (text.length() > maxMessageLength) {
+        int codePoints = text.length() <= maxMessageLength ? text.length() : text.codePointCount(0, text.length());
+        if (codePoints > maxMessageLength) {
             listener.onMessageRejected(id, sender, ChatErrors.MESSAGE_TOO_LARGE);
             throw new InvalidInputException(ChatErrors.MESSAGE_TOO_LARGE,
-                    "message has " + text.length() + " characters, the limit is " + maxMessageLength);
+                    "message has " + codePoints + " characters (code points), the limit is " + maxMessageLength);
         }
         Instant now = clock.instant();
         if (rateLimiter != null) {
@@ -478,6 +587,7 @@ public final class ChatService implements AutoCloseable {
             throw new InvalidInputException(ChatErrors.INVALID_SEQUENCE, "sequence must be >= 0");
         }
         long target = Math.min(sequence, messages.bounds(id).top());
+        boolean[] advanced = new boolean[1];
         ActionResult r = change(id, (s, now) -> {
             Participant p = s.participant(user).orElse(null);
             if (p == null) {
@@ -487,11 +597,13 @@ public final class ChatService implements AutoCloseable {
                 return new ActionResult.Refused(ChatErrors.NOT_JOINED, "member is " + p.state());
             }
             if (target <= p.lastRead()) {
+                advanced[0] = false;
                 return new ActionResult.Done(s);
             }
+            advanced[0] = true;
             return new ActionResult.Done(s.withParticipant(user, q -> q.withLastRead(target)));
         });
-        if (r instanceof ActionResult.Done d) {
+        if (r instanceof ActionResult.Done d && advanced[0]) {
             publish(SESSION_TOPIC_PREFIX + id.value(),
                     BusCodec.read(d.session().version(), user, d.session().participant(user).orElseThrow().lastRead()));
         }
@@ -531,7 +643,7 @@ public final class ChatService implements AutoCloseable {
         for (ChatSession s : sessions.openSessionsOf(user)) {
             ChatSession cur = ensureLocal(s);
             Participant p = cur.participant(user).orElse(null);
-            if (p == null) {
+            if (p == null || hiddenFrom(cur, user)) {
                 continue;
             }
             long top = messages.bounds(s.id()).top();
@@ -714,6 +826,9 @@ public final class ChatService implements AutoCloseable {
         Participant p = s.participant(user).orElse(null);
         if (p == null) {
             return notParticipant(user);
+        }
+        if (hiddenFrom(s, user)) {
+            return unknown(s.id());
         }
         if (s.inviter().equals(user)) {
             return new ActionResult.Refused(ChatErrors.NOT_ALLOWED, "the inviter cancels instead of declining");
@@ -947,7 +1062,7 @@ public final class ChatService implements AutoCloseable {
         for (Participant p : s.participants()) {
             boolean justLeft = p.state() == MemberState.LEFT && previous != null
                     && previous.participant(p.user()).map(q -> q.state() != MemberState.LEFT).orElse(false);
-            if (p.state() != MemberState.LEFT || justLeft) {
+            if ((p.state() != MemberState.LEFT || justLeft) && !hiddenFrom(s, p.user())) {
                 for (ConnectionId c : recipients.localConnections(p.user())) {
                     recipients.deliver(c, ev);
                 }
@@ -1080,6 +1195,24 @@ public final class ChatService implements AutoCloseable {
         }
     }
 
+    private void onPresence(LocalSession ls, byte[] payload) {
+        UserId user = BusCodec.user(payload);
+        boolean away = BusCodec.sequence(payload) == 1;
+        synchronized (ls) {
+            if (ls.closed || !ls.snapshot.isJoined(user)) {
+                return;
+            }
+            ChatEvent ev = new ChatEvent.MemberPresence(ls.id, user, away);
+            for (Participant p : ls.snapshot.participants()) {
+                if (p.state() == MemberState.JOINED && !p.user().equals(user)) {
+                    for (ConnectionId c : recipients.localConnections(p.user())) {
+                        recipients.deliver(c, ev);
+                    }
+                }
+            }
+        }
+    }
+
     private static long toNanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
@@ -1093,6 +1226,7 @@ public final class ChatService implements AutoCloseable {
         private final EventBus bus;
         private final ChatRecipients recipients;
         private BlockRecorder blocks = BlockRecorder.NONE;
+        private BlockCheck blockCheck = BlockCheck.NONE;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration inviteTimeout = Duration.ofMinutes(2);
@@ -1123,6 +1257,12 @@ public final class ChatService implements AutoCloseable {
         /** Listener for chat events (default: {@link VicinityListener#NO_OP}); wrapped as isolating. */
         public Builder listener(VicinityListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Who blocked whom, so blocks hold on invites and block-ended sessions (default: {@link BlockCheck#NONE}). */
+        public Builder blockCheck(BlockCheck check) {
+            this.blockCheck = Objects.requireNonNull(check, "check");
             return this;
         }
 

@@ -234,6 +234,7 @@ public final class ConnectionRegistry implements AutoCloseable {
      *       of it.</li>
      * </ul>
      * If a newer connection of the same device exists, the resume is refused with {@code replaced}.
+     * On any refusal {@code handle} is left untouched: the caller tells its client and closes it.
      */
     public ResumeResult resume(String token, ConnectionHandle handle) {
         Objects.requireNonNull(handle, "handle");
@@ -282,7 +283,6 @@ public final class ConnectionRegistry implements AutoCloseable {
         closeHandle(e.id, fenced, CloseCode.TRANSPORT_LOST);
         if (replaced) {
             close(e.id, CloseCode.REPLACED);
-            closeHandle(e.id, handle, CloseCode.REPLACED);
         }
         return result;
     }
@@ -291,7 +291,6 @@ public final class ConnectionRegistry implements AutoCloseable {
         for (Lease other : presence.liveLeases(ticket.user())) {
             if (other.device().equals(ticket.device()) && other.generation() > ticket.generation()
                     && !other.connection().equals(ticket.connection())) {
-                closeHandle(ticket.connection(), handle, CloseCode.REPLACED);
                 return new ResumeResult.Refused(CloseCode.REPLACED.wireName(),
                         "a newer connection of this device exists");
             }
@@ -323,8 +322,14 @@ public final class ConnectionRegistry implements AutoCloseable {
         List<ConnectionId> authExpired = new ArrayList<>();
         List<ConnectionId> silent = new ArrayList<>();
         List<ConnectionId> resumeExpired = new ArrayList<>();
+        List<Entry> renew = new ArrayList<>();
+        Instant renewBefore = now.plus(presence.leaseTtl().multipliedBy(2).dividedBy(3));
         for (Entry e : entries.values()) {
             synchronized (e) {
+                if ((e.state == ConnectionState.OPEN || e.state == ConnectionState.DETACHED) && e.lease != null
+                        && e.lease.expiresAt().isBefore(renewBefore)) {
+                    renew.add(e);
+                }
                 switch (e.state) {
                     case CONNECTING -> {
                         if (!now.isBefore(e.deadline)) {
@@ -348,7 +353,33 @@ public final class ConnectionRegistry implements AutoCloseable {
         authExpired.forEach(id -> finish(id, new AuthTimedOut()));
         silent.forEach(id -> detach(id, CloseCode.HEARTBEAT_TIMEOUT));
         resumeExpired.forEach(id -> finish(id, new ResumeExpired()));
+        renew.forEach(this::renewHeld);
         presence.tick();
+    }
+
+    /**
+     * The node renews the lease of every connection it holds, open or detached inside its resume
+     * window, once a third of the lease TTL has passed without a client heartbeat doing it: a user
+     * stays online for as long as this node holds one of their connections, whatever the client's ping
+     * timing, and goes offline only when the connection is closed (the resume window ended) or when
+     * this node dies (its leases are purged after the node TTL).
+     */
+    private void renewHeld(Entry e) {
+        boolean replaced;
+        synchronized (e) {
+            if ((e.state != ConnectionState.OPEN && e.state != ConnectionState.DETACHED) || e.lease == null) {
+                return;
+            }
+            try {
+                replaced = !refreshLease(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("could not renew the lease of connection {}; retrying next tick", e.id, ex);
+                return;
+            }
+        }
+        if (replaced) {
+            close(e.id, CloseCode.REPLACED);
+        }
     }
 
     /** Snapshot of one connection, empty once closed. */

@@ -105,6 +105,11 @@ public final class NearbyMatcher {
         return new Builder(locations, blocks, online);
     }
 
+    /** The largest radius a query may ask for, in metres. */
+    public double maxRadiusMeters() {
+        return maxRadius;
+    }
+
     /**
      * Runs one nearby query and returns one page.
      *

@@ -9,8 +9,11 @@ import dev.vicinity.core.UserId;
  */
 @FunctionalInterface
 public interface ScoreProvider {
-    /** Scores every user 0: ranking inside a bucket falls through to the tie-break. */
-    ScoreProvider NONE = user -> 0.0;
+    /**
+     * No user has a score ({@code NaN}): ranking inside a bucket falls through to the tie-break, and
+     * {@code geo.nearby} answers carry no {@code score}.
+     */
+    ScoreProvider NONE = user -> Double.NaN;
 
     /** The score of {@code user}; higher ranks first. */
     double score(UserId user);

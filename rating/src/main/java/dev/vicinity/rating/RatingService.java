@@ -77,7 +77,12 @@ public final class RatingService {
     private final ScorePolicy policy;
     private final RatingScores scores;
 
+    private final java.util.function.BiPredicate<UserId, UserId> blocks;
+    private final List<java.util.function.Consumer<Rating>> revealHandlers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private RatingService(Builder b) {
+        this.blocks = b.blocks;
         this.store = b.store;
         this.audit = b.audit != null ? b.audit : (b.store instanceof RatingAuditStore a ? a : null);
         this.sessions = b.sessions;
@@ -139,6 +144,20 @@ public final class RatingService {
         if (!participants.contains(key.rater()) || !participants.contains(key.ratee())) {
             return reject(key, RatingRejection.NOT_PARTICIPANT);
         }
+        if (blocks.test(key.ratee(), key.rater())) {
+            // The ratee blocked the rater: the rating is dropped, and the rater is answered exactly as
+            // for any sealed rating, so the blocked user learns nothing of the block.
+            Instant endedAt = facts.get().endedAt();
+            if (endedAt == null || now.isBefore(endedAt)) {
+                return reject(key, RatingRejection.SESSION_NOT_ENDED);
+            }
+            if (!now.isBefore(endedAt.plus(ratingWindow))) {
+                return reject(key, RatingRejection.WINDOW_CLOSED);
+            }
+            LOG.debug("rating dropped (ratee blocked rater): session={}", key.session());
+            return new RatingResult.Accepted(Rating.create(key, request.stars(), request.tags(), request.comment(),
+                    request.idempotencyKey(), RatingState.SEALED, now, endedAt.plus(ratingWindow)), false);
+        }
         if (request.idempotencyKey() != null) {
             Optional<Rating> existing = store.find(key);
             if (existing.isPresent()) {
@@ -168,6 +187,9 @@ public final class RatingService {
                 key.ratee(), !counterpartSeen);
 
         int revealed = counterpartSeen ? 1 : 0;
+        if (counterpartSeen) {
+            notifyRevealed(rating);
+        }
         Rating current = rating;
         if (!counterpartSeen && store.find(counterKey).isPresent()) {
             // The counterpart arrived between our check and our insert: whichever of the two submits
@@ -322,10 +344,49 @@ public final class RatingService {
             }
             Rating next = current.withState(RatingState.REVEALED, now);
             if (store.compareAndSet(current.version(), next)) {
+                notifyRevealed(next);
                 return Optional.of(next);
             }
         }
         throw contention(key);
+    }
+
+    /**
+     * Registers {@code handler}, told every rating this service reveals (at submit when the
+     * counterpart arrives, or by {@link #revealDue()}), on the thread that revealed it. The gateway's
+     * rating module uses it to push {@code rating.revealed}. Handlers must be fast; exceptions are
+     * logged and ignored.
+     */
+    public void onRevealed(java.util.function.Consumer<Rating> handler) {
+        revealHandlers.add(Objects.requireNonNull(handler, "handler"));
+    }
+
+    private void notifyRevealed(Rating r) {
+        for (java.util.function.Consumer<Rating> h : revealHandlers) {
+            try {
+                h.accept(r);
+            } catch (RuntimeException e) {
+                LOG.warn("reveal handler failed for session {}", r.key().session(), e);
+            }
+        }
+    }
+
+    /**
+     * The participants of {@code session} and when it ended, as the ratable-session source reports
+     * them; empty if unknown.
+     */
+    public Optional<RatableSession> sessionFacts(SessionId session) {
+        return sessions.lookup(Objects.requireNonNull(session, "session"));
+    }
+
+    /** The maximum comment length, in Unicode code points. */
+    public int maxCommentLength() {
+        return maxCommentLength;
+    }
+
+    /** The maximum number of tags on a rating. */
+    public int maxTags() {
+        return maxTags;
     }
 
     // ---------------------------------------------------------------- reads
@@ -465,6 +526,7 @@ public final class RatingService {
         private int maxTags = DEFAULT_MAX_TAGS;
         private int revealBatch = DEFAULT_REVEAL_BATCH;
         private ScorePolicy policy = ScorePolicy.DEFAULTS;
+        private java.util.function.BiPredicate<UserId, UserId> blocks = (blocker, blocked) -> false;
 
         private Builder(RatingStore store, RatableSessions sessions) {
             this.store = Objects.requireNonNull(store, "store");
@@ -486,6 +548,16 @@ public final class RatingService {
         /** How long after a session ended its participants may rate (default 7 days); 1 s .. 365 days. */
         public Builder ratingWindow(Duration window) {
             this.ratingWindow = Objects.requireNonNull(window, "ratingWindow");
+            return this;
+        }
+
+        /**
+         * Who blocked whom ({@code blocks.test(blocker, blocked)}), default nobody. A rating of a user
+         * who blocked the rater is dropped but answered as an ordinary sealed rating, so the blocked
+         * user learns nothing; it never counts.
+         */
+        public Builder blockCheck(java.util.function.BiPredicate<UserId, UserId> blocks) {
+            this.blocks = Objects.requireNonNull(blocks, "blocks");
             return this;
         }
 

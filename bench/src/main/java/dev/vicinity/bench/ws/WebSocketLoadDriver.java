@@ -126,12 +126,12 @@ public final class WebSocketLoadDriver {
                     errorCodes.computeIfAbsent(f.path("code").asText("?"), k -> new LongAdder()).increment();
                 }
                 case "chat.session" -> {
-                    JsonNode s = f.path("session");
+                    JsonNode s = f;
                     if ("INVITED".equals(s.path("state").asText()) && !s.path("inviter").asText().equals(user)) {
-                        session = s.path("id").asText();
+                        session = s.path("session").asText();
                         send("{\"type\":\"chat.accept\",\"id\":\"" + ids.incrementAndGet() + "\",\"session\":\"" + session + "\"}");
                     } else if ("ACTIVE".equals(s.path("state").asText())) {
-                        session = s.path("id").asText();
+                        session = s.path("session").asText();
                         joined.countDown();
                     }
                 }

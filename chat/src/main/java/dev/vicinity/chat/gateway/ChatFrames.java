@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.chat.ActionResult;
+import dev.vicinity.chat.ChatErrors;
 import dev.vicinity.chat.ChatEvent;
 import dev.vicinity.chat.ChatMessage;
 import dev.vicinity.chat.ChatRecipients;
@@ -48,6 +49,8 @@ import java.util.function.Function;
  */
 public final class ChatFrames implements FrameModule {
     private static final int MAX_ID = 128;
+    /** Longest string read for an id field; the id syntax (1..128 characters) is checked after, as {@code invalid_id}. */
+    private static final int ID_TEXT = 64 * 1024;
     private static final int MAX_PAGE = 200;
 
     private final Function<ChatRecipients, ChatService> serviceFactory;
@@ -118,6 +121,8 @@ public final class ChatFrames implements FrameModule {
                 g.connection(connection).ifPresent(c -> {
                     if (event instanceof ChatEvent.NewMessage nm) {
                         deliverMessage(c, nm.message(), false);
+                    } else if (event instanceof ChatEvent.SessionChanged sc) {
+                        pushSession(c, sc.snapshot());
                     } else {
                         pushEvent(c, event);
                     }
@@ -157,15 +162,28 @@ public final class ChatFrames implements FrameModule {
     }
 
     @Override
+    public void describeLimits(ObjectNode limits) {
+        limits.put("maxMessageLength", chat.maxMessageLength());
+        limits.put("messageLengthUnit", "codePoints");
+        limits.put("maxClientIdLength", MAX_ID);
+        limits.put("maxParticipants", chat.maxParticipants());
+        limits.put("inviteTimeoutSeconds", chat.inviteTimeout().toSeconds());
+        limits.put("idleTimeoutSeconds", chat.idleTimeout().toSeconds());
+        limits.put("maxHistoryPage", MAX_PAGE);
+        limits.put("maxReplay", maxReplay);
+    }
+
+    @Override
     public void onAttached(ClientContext client, ObjectNode welcome) {
         List<SessionView> views = chat.attach(client.user());
         Map<SessionId, long[]> marks = marks(client);
         for (SessionView v : views) {
             synchronized (marks) {
-                marks.putIfAbsent(v.session().id(), new long[] {v.top()});
+                marks.putIfAbsent(v.session().id(), new long[] {v.top(), v.session().version()});
             }
         }
         welcome.set("chat", sessions(client, views));
+        chat.memberPresence(client.user(), false);
     }
 
     @Override
@@ -182,7 +200,7 @@ public final class ChatFrames implements FrameModule {
             if (e.getValue().isIntegralNumber() && e.getValue().asLong() >= 0) {
                 try {
                     synchronized (marks) {
-                        marks.put(SessionId.of(e.getKey()), new long[] {e.getValue().asLong()});
+                        marks.put(SessionId.of(e.getKey()), new long[] {e.getValue().asLong(), 0});
                     }
                 } catch (InvalidInputException ignored) {
                     // not a session id: nothing to resume for it
@@ -214,12 +232,17 @@ public final class ChatFrames implements FrameModule {
             }
             replay(client, id, e.getValue().asLong());
         }
+        chat.memberPresence(client.user(), false);
     }
 
     @Override
     public void onDetached(ClientContext client) {
         delivered.remove(client.connection());
         chat.detach(client.user());
+        Gateway g = gateway;
+        if (g != null && g.localConnections(client.user()).isEmpty()) {
+            chat.memberPresence(client.user(), true);
+        }
     }
 
     @Override
@@ -243,7 +266,7 @@ public final class ChatFrames implements FrameModule {
             if (mark == null) {
                 // First message of a session this connection learned of after attaching (a new
                 // session): anything earlier is in history and the client loads it on demand.
-                marks.put(m.session(), new long[] {m.sequence()});
+                marks.put(m.session(), new long[] {m.sequence(), 0});
                 c.push("chat.message", messageJson(c, m, replayed));
                 return;
             }
@@ -289,13 +312,21 @@ public final class ChatFrames implements FrameModule {
             invitees.add(UserId.of(u.asText()));
         }
         ChatSession s = chat.invite(r.user(), invitees);
-        r.reply(r.newObject().set("session", sessionJson(r, s)));
+        r.reply(sessionJson(r, s));
     }
 
     private void send(Request r) {
         SessionId id = session(r);
-        MessageId clientId = MessageId.of(r.text("clientId", MAX_ID));
+        MessageId clientId = MessageId.of(r.text("clientId", ID_TEXT));
+        JsonNode raw = r.frame().get("text");
+        if (raw != null && raw.isTextual() && raw.asText().isEmpty()) {
+            throw new InvalidInputException(ChatErrors.EMPTY_MESSAGE, "message text must not be empty");
+        }
         String text = r.text("text", 64 * 1024);
+        if (hasLoneSurrogate(text)) {
+            throw new InvalidInputException(GatewayErrorCodes.INVALID_FIELD,
+                    "text: contains an unpaired UTF-16 surrogate (not a Unicode character)");
+        }
         SendResult result = chat.send(id, r.user(), clientId, text);
         if (result instanceof SendResult.Stored stored) {
             r.reply(r.newObject().put("seq", stored.message().sequence()).put("duplicate", stored.duplicate()));
@@ -333,13 +364,49 @@ public final class ChatFrames implements FrameModule {
         r.reply(body);
     }
 
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char ch = s.charAt(i);
+            if (Character.isHighSurrogate(ch)) {
+                if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            } else if (Character.isLowSurrogate(ch)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void action(Request r, ActionResult result) {
         if (result instanceof ActionResult.Done done) {
-            r.reply(r.newObject().set("session", sessionJson(r, done.session())));
+            r.reply(sessionJson(r, done.session()));
         } else {
             ActionResult.Refused refused = (ActionResult.Refused) result;
             r.error(refused.code(), refused.reason());
         }
+    }
+
+    /**
+     * The {@code chat.resumed} push of {@code id}: the session's current state (ended ones included,
+     * so a client never shows an ended chat as active) plus {@code extra}.
+     */
+    private ObjectNode resumedJson(ClientContext c, SessionId id) {
+        ChatSession s = chat.session(id).orElse(null);
+        if (s != null && s.participant(c.user()).isPresent() && !chat.hiddenFrom(s, c.user())) {
+            ObjectNode o = sessionJson(c, s);
+            Map<SessionId, long[]> marks = marks(c);
+            synchronized (marks) {
+                long[] mark = marks.get(id);
+                if (mark != null) {
+                    mark[1] = Math.max(mark[1], s.version());
+                }
+            }
+            return o;
+        }
+        return c.newObject().put("session", id.value());
     }
 
     private void replay(ClientContext c, SessionId id, long lastSequence) {
@@ -349,9 +416,9 @@ public final class ChatFrames implements FrameModule {
             // trip the slow-consumer bound): the client reloads the range with chat.history pages.
             Map<SessionId, long[]> marks = marks(c);
             synchronized (marks) {
-                marks.put(id, new long[] {rec.top()});
+                marks.put(id, new long[] {rec.top(), 0});
             }
-            c.push("chat.resumed", c.newObject().put("session", id.value()).put("recovered", false)
+            c.push("chat.resumed", resumedJson(c, id).put("recovered", false)
                     .put("top", rec.top()).put("reason", "too_many_missed"));
             return;
         }
@@ -364,18 +431,18 @@ public final class ChatFrames implements FrameModule {
                     sent++;
                 }
             }
-            c.push("chat.resumed", c.newObject().put("session", rec.session().value()).put("recovered", true)
+            c.push("chat.resumed", resumedJson(c, id).put("recovered", true)
                     .put("top", rec.top()).put("replayed", sent));
         } else if (resume instanceof ChatResume.Reload reload) {
             Map<SessionId, long[]> marks = marks(c);
             synchronized (marks) {
-                marks.put(id, new long[] {reload.top()});
+                marks.put(id, new long[] {reload.top(), 0});
             }
-            c.push("chat.resumed", c.newObject().put("session", reload.session().value()).put("recovered", false)
+            c.push("chat.resumed", resumedJson(c, id).put("recovered", false)
                     .put("top", reload.top()));
         } else {
             ChatResume.Refused refused = (ChatResume.Refused) resume;
-            c.push("chat.resumed", c.newObject().put("session", refused.session().value()).put("recovered", false)
+            c.push("chat.resumed", resumedJson(c, id).put("recovered", false)
                     .put("code", refused.code()));
         }
     }
@@ -383,11 +450,11 @@ public final class ChatFrames implements FrameModule {
     // ---- JSON
 
     private static SessionId session(Request r) {
-        return SessionId.of(r.text("session", MAX_ID));
+        return SessionId.of(r.text("session", ID_TEXT));
     }
 
     private static UserId user(Request r, String field) {
-        return UserId.of(r.text(field, MAX_ID));
+        return UserId.of(r.text(field, ID_TEXT));
     }
 
     private ArrayNode sessions(ClientContext c, List<SessionView> views) {
@@ -400,12 +467,18 @@ public final class ChatFrames implements FrameModule {
         return arr;
     }
 
-    static ObjectNode sessionJson(ClientContext c, ChatSession s) {
+    /**
+     * A session as the protocol shows it to {@code c}'s user: {@code session} (the id), {@code state},
+     * {@code endReason} (as shown to this viewer), {@code inviter}, {@code version},
+     * {@code participants}, {@code timeoutAt}. The same shape, flattened into the frame, everywhere.
+     */
+    ObjectNode sessionJson(ClientContext c, ChatSession s) {
         ObjectNode o = c.newObject();
-        o.put("id", s.id().value());
+        o.put("session", s.id().value());
         o.put("state", s.state().name());
-        if (s.endReason() != null) {
-            o.put("endReason", s.endReason().wireName());
+        var shownReason = chat.endReasonShownTo(s, c.user());
+        if (shownReason != null) {
+            o.put("endReason", shownReason.wireName());
         }
         o.put("inviter", s.inviter().value());
         o.put("version", s.version());
@@ -431,9 +504,26 @@ public final class ChatFrames implements FrameModule {
         return o;
     }
 
+    /** Pushes {@code s} to {@code c} unless {@code c} already has this version (or a newer one). */
+    private void pushSession(GatewayConnection c, ChatSession s) {
+        Map<SessionId, long[]> marks = marks(c);
+        synchronized (marks) {
+            long[] mark = marks.get(s.id());
+            if (mark == null) {
+                marks.put(s.id(), new long[] {0, s.version()});
+            } else if (mark[1] >= s.version()) {
+                return;
+            } else {
+                mark[1] = s.version();
+            }
+        }
+        c.push("chat.session", sessionJson(c, s));
+    }
+
     private static void pushEvent(GatewayConnection c, ChatEvent event) {
-        if (event instanceof ChatEvent.SessionChanged sc) {
-            c.push("chat.session", c.newObject().set("session", sessionJson(c, sc.snapshot())));
+        if (event instanceof ChatEvent.MemberPresence mp) {
+            c.push("chat.presence", c.newObject().put("session", mp.session().value()).put("user", mp.user().value())
+                    .put("state", mp.away() ? "away" : "online"));
         } else if (event instanceof ChatEvent.Typing t) {
             c.push("chat.typing", c.newObject().put("session", t.session().value()).put("user", t.user().value())
                     .put("until", t.expiresAt().toEpochMilli()));

@@ -21,6 +21,7 @@ import java.time.Instant;
  * TYPING:  3 | version:8 | expiresEpochMilli:8 | user
  * READ:    4 | version:8 | sequence:8 | user
  * NOTICE:  5 | version:8 | sessionId          (on user topics)
+ * PRESENCE: 6 | version:8 | away:8 (1 or 0) | user
  * </pre>
  */
 public final class BusCodec {
@@ -29,6 +30,7 @@ public final class BusCodec {
     public static final byte TYPING = 3;
     public static final byte READ = 4;
     public static final byte NOTICE = 5;
+    public static final byte PRESENCE = 6;
 
     private static final int HEADER = 1 + 8;
 
@@ -109,6 +111,13 @@ public final class BusCodec {
     public static byte[] read(long version, UserId user, long sequence) {
         byte[] u = ascii(user.value());
         return ByteBuffer.allocate(HEADER + 8 + 2 + u.length).put(READ).putLong(version).putLong(sequence)
+                .putShort((short) u.length).put(u).array();
+    }
+
+    /** {@code user} lost its last connection ({@code away}) or is back; read with {@link #user} and {@link #sequence} (1 = away). */
+    public static byte[] presence(long version, UserId user, boolean away) {
+        byte[] u = ascii(user.value());
+        return ByteBuffer.allocate(HEADER + 8 + 2 + u.length).put(PRESENCE).putLong(version).putLong(away ? 1 : 0)
                 .putShort((short) u.length).put(u).array();
     }
 

@@ -33,6 +33,13 @@ public interface FrameModule {
     default void onAttached(ClientContext client, ObjectNode welcome) {}
 
     /**
+     * Adds the limits a client of this module must respect to the {@code limits} object of
+     * {@code welcome} and {@code resumed} (e.g. chat's maximum message length and its unit). Keys are
+     * lower camel case with the unit in the name ({@code maxRadiusMeters}, {@code inviteTimeoutSeconds}).
+     */
+    default void describeLimits(ObjectNode limits) {}
+
+    /**
      * A resume was accepted and the connection is about to be attached (made visible to
      * {@link Gateway#localConnections}); pushes cannot reach it yet. Chat records here, per session,
      * the last sequence the client already has, so that live messages arriving from now on and the

@@ -70,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Duration resumeWindow;
     private final Duration heartbeatInterval;
+    private final Duration authTimeout;
     private final ObjectMapper mapper;
     private final List<FrameModule> modules;
     private final Map<String, FrameHandler> handlers;
@@ -84,6 +85,7 @@ public final class Gateway implements AutoCloseable {
         this.clock = b.clock != null ? b.clock : presence.clock();
         this.resumeWindow = b.resumeWindow;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.authTimeout = b.authTimeout;
         this.registry = ConnectionRegistry.builder(presence, b.resumeStore).clock(clock).listener(b.listener)
                 .authTimeout(b.authTimeout).resumeWindow(b.resumeWindow)
                 .heartbeatTimeout(b.heartbeatInterval.multipliedBy(3)).build();
@@ -344,7 +346,7 @@ public final class Gateway implements AutoCloseable {
         try {
             device = DeviceId.of(deviceNode.asText()).value();
         } catch (InvalidInputException e) {
-            strike(c, id, GatewayErrorCodes.INVALID_FIELD, "device: " + e.getMessage());
+            strike(c, id, dev.vicinity.core.ErrorCodes.INVALID_ID, "device: " + e.getMessage());
             return;
         }
         Optional<Principal> principal;
@@ -374,14 +376,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         attach(c, p);
-        ObjectNode welcome = mapper.createObjectNode();
-        welcome.put("v", PROTOCOL_VERSION);
-        welcome.put("connection", c.id.value());
-        welcome.put("user", p.user().value());
-        welcome.put("device", p.device().value());
-        welcome.put("resume", registry.resumeToken(c.id).orElse(""));
-        welcome.put("resumeWindowSeconds", resumeWindow.toSeconds());
-        welcome.put("heartbeatSeconds", heartbeatInterval.toSeconds());
+        ObjectNode welcome = connectionInfo(c, p, registry.resumeToken(c.id).orElse(""));
         for (FrameModule m : modules) {
             try {
                 m.onAttached(c, welcome);
@@ -415,9 +410,10 @@ public final class Gateway implements AutoCloseable {
                 c.held = null;
             }
             c.handle = placeholderHandle;
-            c.strikes++;
-            sendError(c, id, GatewayErrorCodes.RESUME_FAILED, refused.code() + ": " + refused.reason());
-            enforceStrikes(c);
+            boolean replaced = CloseCode.REPLACED.wireName().equals(refused.code());
+            sendError(c, id, replaced ? GatewayErrorCodes.REPLACED : GatewayErrorCodes.RESUME_EXPIRED,
+                    refused.reason());
+            registry.close(c.id, replaced ? CloseCode.REPLACED : CloseCode.RESUME_EXPIRED);
             return;
         }
         ResumeResult.Resumed ok = (ResumeResult.Resumed) result;
@@ -442,11 +438,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         attach(c, p);
-        ObjectNode resumed = mapper.createObjectNode();
-        resumed.put("v", PROTOCOL_VERSION);
-        resumed.put("connection", c.id.value());
-        resumed.put("user", p.user().value());
-        resumed.put("resume", ok.resumeToken());
+        ObjectNode resumed = connectionInfo(c, p, ok.resumeToken());
         for (FrameModule m : modules) {
             try {
                 m.onResumed(c, frame, resumed);
@@ -458,7 +450,34 @@ public final class Gateway implements AutoCloseable {
         sendThenRelease(c, "resumed", id, resumed);
     }
 
+    /** The body shared by {@code welcome} and {@code resumed}: who, the next resume token, timings, limits. */
+    private ObjectNode connectionInfo(GatewayConnection c, Principal p, String resumeToken) {
+        ObjectNode info = mapper.createObjectNode();
+        info.put("v", PROTOCOL_VERSION);
+        info.put("connection", c.id.value());
+        info.put("user", p.user().value());
+        info.put("device", p.device().value());
+        info.put("resume", resumeToken);
+        info.put("resumeWindowSeconds", resumeWindow.toSeconds());
+        info.put("heartbeatSeconds", heartbeatInterval.toSeconds());
+        ObjectNode l = info.putObject("limits");
+        l.put("maxFrameBytes", limits.maxFrameBytes());
+        l.put("framesPerSecond", limits.framesPerSecond());
+        l.put("frameBurst", limits.frameBurst());
+        l.put("maxConnectionsPerUser", limits.maxConnectionsPerUser());
+        l.put("authTimeoutSeconds", authTimeout.toSeconds());
+        for (FrameModule m : modules) {
+            try {
+                m.describeLimits(l);
+            } catch (RuntimeException e) {
+                LOG.warn("module {} failed describing its limits", m.name(), e);
+            }
+        }
+        return info;
+    }
+
     private void ping(GatewayConnection c, String id) {
+        c.strikes = 0;
         if (c.isAttached()) {
             registry.heartbeat(c.id);
         }
@@ -808,7 +827,7 @@ public final class Gateway implements AutoCloseable {
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration authTimeout = Duration.ofSeconds(10);
         private Duration resumeWindow = Duration.ofMinutes(2);
-        private Duration heartbeatInterval = Duration.ofSeconds(15);
+        private Duration heartbeatInterval;
 
         private Builder(PresenceService presence, ResumeStore resumeStore, Authenticator authenticator) {
             this.presence = Objects.requireNonNull(presence, "presence");
@@ -853,9 +872,11 @@ public final class Gateway implements AutoCloseable {
         }
 
         /**
-         * How often clients should ping (default 15 s, announced in {@code welcome}); a connection
-         * silent for three intervals is detached with {@code heartbeat_timeout}. Keep three intervals
-         * within the presence lease TTL.
+         * How often clients should ping, announced in {@code welcome} and {@code resumed} in whole
+         * seconds; a connection silent for three intervals is detached with {@code heartbeat_timeout}.
+         * Default: 15 s, or a third of the presence lease TTL when that is shorter (at least 1 s). An
+         * explicit interval must be whole seconds, at least 1 s and at most a third of the lease TTL
+         * ({@link #build()} refuses it otherwise).
          */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = interval;
@@ -864,10 +885,22 @@ public final class Gateway implements AutoCloseable {
 
         /** @throws InvalidInputException on invalid durations; IllegalArgumentException on clashing frame types */
         public Gateway build() {
-            for (Duration d : new Duration[] {authTimeout, resumeWindow, heartbeatInterval}) {
+            for (Duration d : new Duration[] {authTimeout, resumeWindow}) {
                 if (d == null || d.isZero() || d.isNegative()) {
                     throw new InvalidInputException("invalid_argument", "gateway durations must be positive");
                 }
+            }
+            Duration maxHeartbeat = presence.leaseTtl().dividedBy(3);
+            if (heartbeatInterval == null) {
+                long seconds = Math.max(1, Math.min(15, maxHeartbeat.toSeconds()));
+                heartbeatInterval = Duration.ofSeconds(seconds);
+            } else if (heartbeatInterval.compareTo(Duration.ofSeconds(1)) < 0 || heartbeatInterval.getNano() != 0) {
+                throw new InvalidInputException("invalid_argument",
+                        "heartbeatInterval must be whole seconds and at least 1 s, got " + heartbeatInterval);
+            } else if (heartbeatInterval.compareTo(maxHeartbeat) > 0) {
+                throw new InvalidInputException("invalid_argument", "heartbeatInterval " + heartbeatInterval
+                        + " exceeds a third of the presence lease TTL " + presence.leaseTtl()
+                        + "; clients pinging that slowly would lose presence between pings");
             }
             return new Gateway(this);
         }

@@ -20,15 +20,22 @@ public final class GatewayErrorCodes {
     public static final String ALREADY_AUTHENTICATED = "already_authenticated";
     /** The credential was refused; the connection is closed. */
     public static final String AUTH_FAILED = "auth_failed";
-    /** The resume token is unknown, spent or expired; connect afresh with {@code hello}. */
-    public static final String RESUME_FAILED = "resume_failed";
+    /**
+     * The resume token is unknown, spent or expired (the server cannot tell these apart once the
+     * resume window is over); the connection is then closed with 4101 {@code resume_expired}: connect
+     * afresh with {@code hello} and reload state.
+     */
+    public static final String RESUME_EXPIRED = "resume_expired";
+    /**
+     * A resume was refused because a newer connection of the same device took over; the connection is
+     * then closed with 4200 {@code replaced}.
+     */
+    public static final String REPLACED = "replaced";
     /** The user has too many live connections; the connection is closed. */
     public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
     /** The user's frame rate is exceeded; the frame was dropped. */
     public static final String RATE_LIMITED = "rate_limited";
-    /** The user may not act on this resource (e.g. a session they are not in). */
-    public static final String FORBIDDEN = "forbidden";
-    /** A bug on the server side; logged with details, the message says nothing more. */
+        /** A bug on the server side; logged with details, the message says nothing more. */
     public static final String INTERNAL_ERROR = "internal_error";
     /** Binary frames are not part of the protocol. */
     public static final String BINARY_NOT_SUPPORTED = "binary_not_supported";

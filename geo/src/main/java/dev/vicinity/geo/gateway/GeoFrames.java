@@ -2,6 +2,7 @@ package dev.vicinity.geo.gateway;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.gateway.FrameHandler;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * Geo in the gateway protocol: {@code geo.location} (a fix from the client; collection),
@@ -30,17 +32,36 @@ import java.util.Objects;
  * frame ever carries another user's coordinates. Thread-safe.
  */
 public final class GeoFrames implements FrameModule {
-    private static final int MAX_ID = 128;
+    /** Longest string read for an id field; the id syntax (1..128 characters) is checked after, as {@code invalid_id}. */
+    private static final int ID_TEXT = 64 * 1024;
 
     private final LocationService locations;
     private final NearbyMatcher matcher;
     private final BlockList blocks;
+    private volatile BiConsumer<UserId, UserId> onBlock = (blocker, blocked) -> { };
 
     /** A module over the host's location service, matcher and block list. */
     public GeoFrames(LocationService locations, NearbyMatcher matcher, BlockList blocks) {
         this.locations = Objects.requireNonNull(locations, "locations");
         this.matcher = Objects.requireNonNull(matcher, "matcher");
         this.blocks = Objects.requireNonNull(blocks, "blocks");
+    }
+
+    /**
+     * Runs {@code hook} after each {@code geo.block} that recorded a new block, with (blocker,
+     * blocked); wire it to chat so that open sessions between the two end, e.g.
+     * {@code geoFrames.onBlock(chat::onBlocked)}. Returns this module.
+     */
+    public GeoFrames onBlock(BiConsumer<UserId, UserId> hook) {
+        this.onBlock = Objects.requireNonNull(hook, "hook");
+        return this;
+    }
+
+    @Override
+    public void describeLimits(ObjectNode limits) {
+        limits.put("maxRadiusMeters", matcher.maxRadiusMeters());
+        limits.put("maxNearbyPage", 100);
+        limits.put("locationMaxAgeSeconds", locations.maxAge().toSeconds());
     }
 
     @Override
@@ -54,13 +75,14 @@ public final class GeoFrames implements FrameModule {
         h.put("geo.location", this::location);
         h.put("geo.nearby", this::nearby);
         h.put("geo.block", r -> {
-            UserId other = UserId.of(r.text("user", MAX_ID));
+            UserId other = UserId.of(r.text("user", ID_TEXT));
             if (other.equals(r.user())) {
                 throw new InvalidInputException(GatewayErrorCodes.INVALID_FIELD, "user: cannot block yourself");
             }
             blocks.block(r.user(), other);
+            onBlock.accept(r.user(), other);
         });
-        h.put("geo.unblock", r -> blocks.unblock(r.user(), UserId.of(r.text("user", MAX_ID))));
+        h.put("geo.unblock", r -> blocks.unblock(r.user(), UserId.of(r.text("user", ID_TEXT))));
         return h;
     }
 
@@ -98,7 +120,16 @@ public final class GeoFrames implements FrameModule {
         if (cursor.isPresent()) {
             q = q.after(cursor.get());
         }
-        NearbyPage page = matcher.nearby(q);
+        NearbyPage page;
+        try {
+            page = matcher.nearby(q);
+        } catch (InvalidInputException e) {
+            if (!ErrorCodes.INVALID_ARGUMENT.equals(e.code())) {
+                throw e;
+            }
+            // An out-of-range radius or limit is a field of this frame: the protocol's invalid_field.
+            throw new InvalidInputException(GatewayErrorCodes.INVALID_FIELD, e.getMessage());
+        }
         ObjectNode body = r.newObject();
         ArrayNode users = body.putArray("users");
         for (NearbyMatch m : page.matches()) {

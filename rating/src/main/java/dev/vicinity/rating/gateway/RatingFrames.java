@@ -1,19 +1,28 @@
 package dev.vicinity.rating.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.gateway.FrameHandler;
 import dev.vicinity.core.gateway.FrameModule;
+import dev.vicinity.core.gateway.Gateway;
+import dev.vicinity.core.gateway.GatewayConnection;
 import dev.vicinity.core.gateway.GatewayErrorCodes;
 import dev.vicinity.core.gateway.Request;
+import dev.vicinity.core.spi.EventBus;
+import dev.vicinity.core.spi.Subscription;
+import dev.vicinity.rating.Rating;
 import dev.vicinity.rating.RatingKey;
+import dev.vicinity.rating.RatingRejection;
 import dev.vicinity.rating.RatingRequest;
 import dev.vicinity.rating.RatingResult;
 import dev.vicinity.rating.RatingService;
+import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.RatingSummary;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -27,12 +36,94 @@ import java.util.Set;
  * minimum count). Individual ratings are never sent to the ratee. Thread-safe.
  */
 public final class RatingFrames implements FrameModule {
-    private static final int MAX_ID = 128;
+    /** Longest string read for an id field; the id syntax (1..128 characters) is checked after, as {@code invalid_id}. */
+    private static final int ID_TEXT = 64 * 1024;
+
+    /** Bus topic carrying revealed ratings to every node (one topic; each node pushes to its local connections). */
+    public static final String REVEALED_TOPIC = "vicinity.rating.revealed";
 
     private final RatingService ratings;
+    private final EventBus bus;
+    private volatile Gateway gateway;
+    private Subscription subscription;
 
+    /** A module for one node, pushing {@code rating.revealed} to connections of this node only. */
     public RatingFrames(RatingService ratings) {
+        this(ratings, null);
+    }
+
+    /**
+     * A module that also carries {@code rating.revealed} pushes between nodes over {@code bus} (pass
+     * the deployment's event bus on more than one node; null for a single node).
+     */
+    public RatingFrames(RatingService ratings, EventBus bus) {
         this.ratings = Objects.requireNonNull(ratings, "ratings");
+        this.bus = bus;
+    }
+
+    @Override
+    public void onStart(Gateway g) {
+        this.gateway = g;
+        if (bus != null) {
+            subscription = bus.subscribe(REVEALED_TOPIC, (topic, payload) -> onRemoteReveal(payload));
+        }
+        ratings.onRevealed(this::revealed);
+    }
+
+    @Override
+    public void describeLimits(ObjectNode limits) {
+        limits.put("maxCommentLength", ratings.maxCommentLength());
+        limits.put("commentLengthUnit", "codePoints");
+        limits.put("maxTags", ratings.maxTags());
+        limits.put("ratingWindowSeconds", ratings.ratingWindow().toSeconds());
+    }
+
+    /** A rating was revealed on this node: push locally, and to other nodes through the bus. */
+    private void revealed(Rating rating) {
+        RatingKey k = rating.key();
+        if (bus != null) {
+            String wire = k.session().value() + '|' + k.rater().value() + '|' + k.ratee().value();
+            try {
+                bus.publish(REVEALED_TOPIC, wire.getBytes(StandardCharsets.UTF_8));
+                return; // the bus delivers to this node's subscription too
+            } catch (RuntimeException e) {
+                // Reveals are durable; clients also read them with rating.session. Push locally at least.
+            }
+        }
+        pushRevealed(k);
+    }
+
+    private void onRemoteReveal(byte[] payload) {
+        try {
+            String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
+            pushRevealed(RatingKey.of(SessionId.of(parts[0]), UserId.of(parts[1]), UserId.of(parts[2])));
+        } catch (RuntimeException e) {
+            // malformed payload: ignored (nothing of ours publishes it)
+        }
+    }
+
+    /**
+     * {@code rating.revealed} to the local connections of the rater and the ratee: the ratee may now
+     * read it ({@code rating.session}), the rater learns it counts.
+     */
+    private void pushRevealed(RatingKey k) {
+        Gateway g = gateway;
+        if (g == null) {
+            return;
+        }
+        for (UserId u : new UserId[] {k.rater(), k.ratee()}) {
+            for (GatewayConnection c : g.localConnections(u)) {
+                c.push("rating.revealed", c.newObject().put("session", k.session().value())
+                        .put("rater", k.rater().value()).put("ratee", k.ratee().value()));
+            }
+        }
+    }
+
+    /** Stops listening on the bus. */
+    public void close() {
+        if (subscription != null) {
+            subscription.close();
+        }
     }
 
     @Override
@@ -45,12 +136,13 @@ public final class RatingFrames implements FrameModule {
         Map<String, FrameHandler> h = new LinkedHashMap<>();
         h.put("rating.submit", this::submit);
         h.put("rating.summary", this::summary);
+        h.put("rating.session", this::session);
         return h;
     }
 
     private void submit(Request r) {
-        SessionId session = SessionId.of(r.text("session", MAX_ID));
-        UserId ratee = UserId.of(r.text("ratee", MAX_ID));
+        SessionId session = SessionId.of(r.text("session", ID_TEXT));
+        UserId ratee = UserId.of(r.text("ratee", ID_TEXT));
         int stars = (int) r.integer("stars", Integer.MIN_VALUE, Integer.MAX_VALUE);
         Set<String> tags = new LinkedHashSet<>();
         JsonNode t = r.frame().get("tags");
@@ -77,8 +169,51 @@ public final class RatingFrames implements FrameModule {
         }
     }
 
+    /**
+     * The ratings of one session the user may see: {@code given} (their own, in any state but
+     * withdrawn) and {@code received} (about them, once revealed). Only participants may ask.
+     */
+    private void session(Request r) {
+        SessionId session = SessionId.of(r.text("session", ID_TEXT));
+        var facts = ratings.sessionFacts(session).orElse(null);
+        if (facts == null) {
+            r.error(RatingRejection.SESSION_NOT_FOUND.code(), "no such session");
+            return;
+        }
+        if (!facts.participants().contains(r.user())) {
+            r.error(RatingRejection.NOT_PARTICIPANT.code(), "not a participant of this session");
+            return;
+        }
+        ObjectNode body = r.newObject().put("session", session.value());
+        ArrayNode given = body.putArray("given");
+        ArrayNode received = body.putArray("received");
+        for (UserId other : facts.participants()) {
+            if (other.equals(r.user())) {
+                continue;
+            }
+            ratings.findVisibleTo(RatingKey.of(session, r.user(), other), r.user())
+                    .filter(x -> x.state() != RatingState.WITHDRAWN)
+                    .ifPresent(x -> given.add(ratingJson(r, x)));
+            ratings.findVisibleTo(RatingKey.of(session, other, r.user()), r.user())
+                    .ifPresent(x -> received.add(ratingJson(r, x)));
+        }
+        r.reply(body);
+    }
+
+    private static ObjectNode ratingJson(Request r, Rating x) {
+        ObjectNode o = r.newObject();
+        o.put("rater", x.key().rater().value());
+        o.put("ratee", x.key().ratee().value());
+        o.put("stars", x.stars());
+        o.put("state", x.state().name());
+        ArrayNode tags = o.putArray("tags");
+        x.tags().forEach(tags::add);
+        x.commentText().ifPresent(c -> o.put("comment", c));
+        return o;
+    }
+
     private void summary(Request r) {
-        RatingSummary s = ratings.summary(UserId.of(r.text("user", MAX_ID)));
+        RatingSummary s = ratings.summary(UserId.of(r.text("user", ID_TEXT)));
         ObjectNode body = r.newObject();
         body.put("user", s.user().value());
         body.put("count", s.count());

@@ -49,10 +49,10 @@ class GatewayConversationTest {
         assertThat(alice.transport.received.toString()).doesNotContain("52.523").doesNotContain("13.408");
 
         JsonNode invited = alice.request("chat.invite", "to", List.of("bob"));
-        String session = invited.get("session").get("id").asText();
-        assertThat(invited.get("session").get("state").asText()).isEqualTo("INVITED");
+        String session = invited.get("session").asText();
+        assertThat(invited.get("state").asText()).isEqualTo("INVITED");
         assertThat(bob.transport.ofType("chat.session")).isNotEmpty();
-        assertThat(bob.request("chat.accept", "session", session).get("session").get("state").asText())
+        assertThat(bob.request("chat.accept", "session", session).get("state").asText())
                 .isEqualTo("ACTIVE");
 
         JsonNode sent = alice.request("chat.send", "session", session, "clientId", "m-1", "text", "hi bob");
@@ -73,8 +73,8 @@ class GatewayConversationTest {
         assertThat(alice.request("rating.submit", "session", session, "ratee", "bob", "stars", 5).get("code").asText())
                 .isEqualTo("session_not_ended");
         JsonNode left = alice.request("chat.leave", "session", session);
-        assertThat(left.get("session").get("state").asText()).isEqualTo("ENDED");
-        assertThat(left.get("session").get("endReason").asText()).isEqualTo("left");
+        assertThat(left.get("state").asText()).isEqualTo("ENDED");
+        assertThat(left.get("endReason").asText()).isEqualTo("left");
         int bobMessagesBefore = bob.transport.ofType("chat.message").size();
         assertThat(bob.request("chat.send", "session", session, "clientId", "b-2", "text", "still there?")
                 .get("type").asText()).isEqualTo("error");
@@ -108,7 +108,7 @@ class GatewayConversationTest {
         alice.hello("alice", "d");
         bob.hello("bob", "d");
         carol.hello("carol", "d");
-        String session = alice.request("chat.invite", "to", List.of("bob")).get("session").get("id").asText();
+        String session = alice.request("chat.invite", "to", List.of("bob")).get("session").asText();
         bob.request("chat.accept", "session", session);
         alice.request("chat.send", "session", session, "clientId", "m1", "text", "secret");
 
@@ -162,13 +162,13 @@ class GatewayConversationTest {
         Client bob = a.connect("bob");
         alice.hello("alice", "d");
         bob.hello("bob", "d");
-        String session = alice.request("chat.invite", "to", List.of("bob")).get("session").get("id").asText();
+        String session = alice.request("chat.invite", "to", List.of("bob")).get("session").asText();
         bob.request("chat.accept", "session", session);
         alice.request("chat.send", "session", session, "clientId", "m1", "text", "one");
         Client aliceLaptop = a.connect("alice-laptop");
         JsonNode welcome = aliceLaptop.hello("alice", "laptop");
         assertThat(welcome.get("chat")).hasSize(1);
-        assertThat(welcome.get("chat").get(0).get("id").asText()).isEqualTo(session);
+        assertThat(welcome.get("chat").get(0).get("session").asText()).isEqualTo(session);
         assertThat(welcome.get("chat").get(0).get("top").asLong()).isEqualTo(1);
     }
 

@@ -69,18 +69,20 @@ final class GatewayHarness {
             NearbyMatcher matcher = NearbyMatcher.builder(locations, blocks, presence::isOnline).clock(clock)
                     .noRateLimit().build();
             chat = new ChatFrames(recipients -> ChatService.builder(chatSessions, messages, bus, recipients)
-                    .clock(clock).blockRecorder(blocks::block).unlimitedMessageRate().build());
+                    .clock(clock).blockRecorder(blocks::block).blockCheck((a, b) -> blocks.blocking(a).contains(b))
+                    .unlimitedMessageRate().build());
             ratings = RatingService.builder(ratingStore, session -> chatSessions.find(session).flatMap(GatewayHarness::ratable))
-                    .clock(clock).build();
+                    .blockCheck((a, b) -> blocks.blocking(a).contains(b)).clock(clock).build();
             Gateway.Builder gb = Gateway.builder(presence, resumeStore, (token, device) -> token.startsWith("valid:")
                             ? Optional.of(new Principal(UserId.of(token.substring(6)), DeviceId.of(device)))
                             : Optional.empty())
                     .clock(clock).limits(limits)
-                    .module(new GeoFrames(locations, matcher, blocks))
+                    .module(new GeoFrames(locations, matcher, blocks).onBlock((a, b) -> chat.service().onBlocked(a, b)))
                     .module(chat)
-                    .module(new RatingFrames(ratings));
+                    .module(new RatingFrames(ratings, bus));
             extraModules.forEach(gb::module);
             gateway = gb.build();
+            presence.subscribe(chat.service()::onPresenceChange);
         }
 
         Client connect(String name) {
@@ -91,6 +93,7 @@ final class GatewayHarness {
         void tick() {
             gateway.tick();
             chat.service().tick();
+            ratings.revealDue();
         }
     }
 

@@ -20,7 +20,7 @@ class GatewayResumeTest {
     }
 
     private String activeSession(Client alice, Client bob) {
-        String session = alice.request("chat.invite", "to", List.of("bob")).get("session").get("id").asText();
+        String session = alice.request("chat.invite", "to", List.of("bob")).get("session").asText();
         bob.request("chat.accept", "session", session);
         return session;
     }
@@ -65,9 +65,10 @@ class GatewayResumeTest {
         // Live traffic continues on the new node without duplicates.
         bob.request("chat.send", "session", session, "clientId", "b5", "text", "five");
         assertThat(seqs(again.transport.ofType("chat.message"))).containsExactly(2L, 3L, 4L, 5L);
-        // A spent token is refused.
+        // A spent token is refused with resume_expired and the socket is closed with 4101.
         Client replay = b.connect("mallory");
-        assertThat(replay.request("resume", "v", 1, "resume", token).get("code").asText()).isEqualTo("resume_failed");
+        assertThat(replay.request("resume", "v", 1, "resume", token).get("code").asText()).isEqualTo("resume_expired");
+        assertThat(replay.transport.closedWith).isEqualTo(4101);
         for (int i = 0; i < 6; i++) { // a minute of pings: still exactly one lease, on B
             h.advance(Duration.ofSeconds(10), a, b);
             assertThat(again.request("ping").get("type").asText()).isEqualTo("pong");

@@ -1,7 +1,6 @@
 package dev.vicinity.examples.quickstart;
 
 import dev.vicinity.chat.ChatService;
-import dev.vicinity.chat.ChatSessionState;
 import dev.vicinity.chat.gateway.ChatFrames;
 import dev.vicinity.core.DeviceId;
 import dev.vicinity.core.NodeId;
@@ -54,19 +53,26 @@ public final class Quickstart {
                 .build();
         NearbyMatcher matcher = NearbyMatcher.builder(locations, blocks, presence::isOnline).build();
         ChatFrames chat = new ChatFrames(recipients -> ChatService.builder(sessions, new InMemoryMessageStore(), bus,
-                recipients).blockRecorder(blocks::block).build());
+                recipients).blockRecorder(blocks::block).blockCheck((a, b) -> blocks.blocking(a).contains(b)).build());
+        // Rating's view of a chat: ENDED is ratable, INVITED/ACTIVE not yet (session_not_ended).
         RatingService ratings = RatingService.builder(new InMemoryRatingStore(), id -> sessions.find(id)
-                .filter(s -> s.state() == ChatSessionState.ENDED)
-                .map(s -> RatableSession.ended(s.id(), new HashSet<>(s.participantIds()), s.endedAt()))).build();
-        return Gateway.builder(presence, new InMemoryResumeStore(),
+                .flatMap(s -> switch (s.state()) {
+                    case ENDED -> Optional.of(RatableSession.ended(s.id(), new HashSet<>(s.participantIds()), s.endedAt()));
+                    case INVITED, ACTIVE -> Optional.of(RatableSession.ongoing(s.id(), new HashSet<>(s.participantIds())));
+                    default -> Optional.<RatableSession>empty();
+                }))
+                .blockCheck((a, b) -> blocks.blocking(a).contains(b)).build();
+        Gateway gateway = Gateway.builder(presence, new InMemoryResumeStore(),
                         // Your authentication: here the token "demo:<name>" is accepted as user <name>.
                         (token, device) -> token.startsWith("demo:")
                                 ? Optional.of(new Principal(UserId.of(token.substring(5)), DeviceId.of(device)))
                                 : Optional.empty())
-                .module(new GeoFrames(locations, matcher, blocks))
+                .module(new GeoFrames(locations, matcher, blocks).onBlock((a, b) -> chat.service().onBlocked(a, b)))
                 .module(chat)
                 .module(new RatingFrames(ratings))
                 .build();
+        presence.subscribe(chat.service()::onPresenceChange); // offline users end their chats (peer_gone)
+        return gateway;
     }
 
     /** A transport that prints what the server sends, as a browser's WebSocket would receive it. */

@@ -244,10 +244,10 @@ public final class Simulator implements AutoCloseable {
                 return;
             }
             switch (f.path("type").asText()) {
-                case "chat.session" -> onSession(f.path("session"));
+                case "chat.session" -> onSession(f);
                 case "ok" -> {
-                    if (f.has("session") && f.path("session").isObject()) {
-                        onSession(f.path("session"));
+                    if (f.path("session").isTextual() && f.has("state")) {
+                        onSession(f);
                     }
                 }
                 case "chat.message" -> onMessage(f);
@@ -256,7 +256,7 @@ public final class Simulator implements AutoCloseable {
         }
 
         void onSession(JsonNode s) {
-            String sid = s.path("id").asText();
+            String sid = s.path("session").asText();
             String state = s.path("state").asText();
             List<String> others = new ArrayList<>();
             String myState = "";

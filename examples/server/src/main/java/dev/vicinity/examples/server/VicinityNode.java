@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -68,21 +69,28 @@ public final class VicinityNode implements AutoCloseable {
                 .eventBus(backend.bus()).leaseTtl(config.leaseTtl()).offlineGrace(config.offlineGrace()).build();
         locations = LocationService.builder(backend.locations(), backend.index()).clock(clock).listener(listener)
                 .maxAge(Duration.ofMinutes(30)).build();
-        ratings = RatingService.builder(backend.ratings(), id -> backend.sessions().find(id)
-                        .filter(s -> s.state() == ChatSessionState.ENDED)
-                        .map(s -> RatableSession.ended(s.id(), new HashSet<>(s.participantIds()), s.endedAt())))
+        // Rating's view of a chat: ENDED is ratable, INVITED/ACTIVE is ongoing (session_not_ended),
+        // a session that never started is unknown (session_not_found).
+        ratings = RatingService.builder(backend.ratings(), id -> backend.sessions().find(id).flatMap(s -> switch (s.state()) {
+                    case ENDED -> Optional.of(RatableSession.ended(s.id(), new HashSet<>(s.participantIds()), s.endedAt()));
+                    case INVITED, ACTIVE -> Optional.of(RatableSession.ongoing(s.id(), new HashSet<>(s.participantIds())));
+                    default -> Optional.<RatableSession>empty();
+                }))
+                .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked))
                 .clock(clock).listener(listener).build();
         NearbyMatcher matcher = NearbyMatcher.builder(locations, backend.blocks(), presence::isOnline)
                 .clock(clock).listener(listener)
-                .scoreProvider(user -> ratings.scores().scoreOf(user).orElse(0.0))
+                .scoreProvider(user -> ratings.scores().scoreOf(user).orElse(Double.NaN))
                 .rateLimit(60, Duration.ofMinutes(1)).build();
         chat = new ChatFrames(recipients -> ChatService.builder(backend.sessions(), backend.messages(), backend.bus(),
-                recipients).clock(clock).listener(listener).blockRecorder(backend.blocks()::block).build());
+                recipients).clock(clock).listener(listener).blockRecorder(backend.blocks()::block)
+                .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked)).build());
         gateway = Gateway.builder(presence, backend.resumes(), new DemoAuthenticator())
                 .clock(clock).listener(listener)
-                .module(new GeoFrames(locations, matcher, backend.blocks()))
+                .module(new GeoFrames(locations, matcher, backend.blocks())
+                        .onBlock((blocker, blocked) -> chat.service().onBlocked(blocker, blocked)))
                 .module(chat)
-                .module(new RatingFrames(ratings))
+                .module(new RatingFrames(ratings, backend.bus()))
                 .module(new DemoFrames(presence, ratings, simulated))
                 .build();
         // A user who went offline (after the grace period, on any node) ends their active chats.

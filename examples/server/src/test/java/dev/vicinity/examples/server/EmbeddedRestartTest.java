@@ -31,7 +31,7 @@ class EmbeddedRestartTest {
         try (VicinityServer server = start(dir)) {
             try (ProtocolClient ann = signIn(server, "ann"); ProtocolClient ben = signIn(server, "ben")) {
                 session = ann.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("ben")))
-                        .path("session").path("id").asText();
+                        .path("session").asText();
                 ben.ok(frame("chat.accept").put("session", session));
                 ann.ok(frame("chat.send").put("session", session).put("clientId", "m1").put("text", "before restart"));
                 ben.ok(frame("chat.leave").put("session", session));
