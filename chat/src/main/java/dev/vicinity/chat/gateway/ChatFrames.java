@@ -52,6 +52,11 @@ public final class ChatFrames implements FrameModule {
     /** Longest string read for an id field; the id syntax (1..128 characters) is checked after, as {@code invalid_id}. */
     private static final int ID_TEXT = 64 * 1024;
     private static final int MAX_PAGE = 200;
+    /**
+     * Most message text (UTF-16 units) in one {@code chat.history} answer or one resume replay, so a
+     * single answer stays far below the per-connection outbound bound (1 MiB by default).
+     */
+    static final int MAX_PAGE_TEXT = 128 * 1024;
 
     private final Function<ChatRecipients, ChatService> serviceFactory;
     private final int maxReplay;
@@ -171,6 +176,7 @@ public final class ChatFrames implements FrameModule {
         limits.put("idleTimeoutSeconds", chat.idleTimeout().toSeconds());
         limits.put("maxHistoryPage", MAX_PAGE);
         limits.put("maxReplay", maxReplay);
+        limits.put("maxPageText", MAX_PAGE_TEXT);
     }
 
     @Override
@@ -349,11 +355,15 @@ public final class ChatFrames implements FrameModule {
         ArrayNode messages = body.putArray("messages");
         if (resume instanceof ChatResume.Recovered rec) {
             ReplayCursor cursor = rec.replay();
+            long chars = 0;
+            page:
             while (cursor.hasNext() && messages.size() < limit) {
                 for (ChatMessage m : cursor.nextPage()) {
-                    if (messages.size() < limit) {
-                        messages.add(messageJson(r, m, false));
+                    if (messages.size() >= limit || (chars > 0 && chars + m.text().length() > MAX_PAGE_TEXT)) {
+                        break page;
                     }
+                    chars += m.text().length();
+                    messages.add(messageJson(r, m, false));
                 }
             }
             body.put("top", rec.top()).put("complete", true);
@@ -411,7 +421,22 @@ public final class ChatFrames implements FrameModule {
 
     private void replay(ClientContext c, SessionId id, long lastSequence) {
         ChatResume resume = chat.resume(id, c.user(), lastSequence);
-        if (resume instanceof ChatResume.Recovered rec && rec.top() - rec.lastSequence() > maxReplay) {
+        List<ChatMessage> missed = null;
+        if (resume instanceof ChatResume.Recovered rec && rec.top() - rec.lastSequence() <= maxReplay) {
+            missed = new ArrayList<>();
+            long chars = 0;
+            ReplayCursor cursor = rec.replay();
+            while (cursor.hasNext() && chars <= MAX_PAGE_TEXT) {
+                for (ChatMessage m : cursor.nextPage()) {
+                    missed.add(m);
+                    chars += m.text().length();
+                }
+            }
+            if (chars > MAX_PAGE_TEXT) {
+                missed = null; // too many bytes to push at once: reload with chat.history pages
+            }
+        }
+        if (resume instanceof ChatResume.Recovered rec && missed == null) {
             // Too much to push in one go (it would be buffered until the resumed reply and then
             // trip the slow-consumer bound): the client reloads the range with chat.history pages.
             Map<SessionId, long[]> marks = marks(c);
@@ -423,13 +448,10 @@ public final class ChatFrames implements FrameModule {
             return;
         }
         if (resume instanceof ChatResume.Recovered rec) {
-            ReplayCursor cursor = rec.replay();
             int sent = 0;
-            while (cursor.hasNext()) {
-                for (ChatMessage m : cursor.nextPage()) {
-                    deliverMessage(c, m, true);
-                    sent++;
-                }
+            for (ChatMessage m : missed) {
+                deliverMessage(c, m, true);
+                sent++;
             }
             c.push("chat.resumed", resumedJson(c, id).put("recovered", true)
                     .put("top", rec.top()).put("replayed", sent));

@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<ConnectionId, GatewayConnection> byId = new ConcurrentHashMap<>();
     private final Map<UserId, Set<GatewayConnection>> byUser = new ConcurrentHashMap<>();
     private final Map<UserId, TokenBucket> userFrames = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nodeOutboundBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private Gateway(Builder b) {
         this.presence = b.presence;
@@ -643,15 +644,29 @@ public final class Gateway implements AutoCloseable {
             LOG.error("could not serialise a frame for {}", c, e);
             return false;
         }
-        if (c.inFlight.incrementAndGet() > limits.maxOutboundInFlight()) {
+        long bytes = utf8Length(text);
+        if (c.inFlight.incrementAndGet() > limits.maxOutboundInFlight()
+                || c.inFlightBytes.addAndGet(bytes) > limits.maxOutboundBytes()) {
             c.inFlight.decrementAndGet();
-            LOG.info("detaching slow consumer {}", c);
+            c.inFlightBytes.addAndGet(-bytes);
+            LOG.info("detaching slow consumer {} ({} frames, {} bytes unwritten)", c, c.inFlight.get(),
+                    c.inFlightBytes.get());
+            registry.detach(c.id, CloseCode.SLOW_CONSUMER);
+            return false;
+        }
+        if (nodeOutboundBytes.addAndGet(bytes) > limits.maxNodeOutboundBytes()) {
+            nodeOutboundBytes.addAndGet(-bytes);
+            c.inFlight.decrementAndGet();
+            c.inFlightBytes.addAndGet(-bytes);
+            LOG.warn("node outbound buffer full ({} bytes); detaching {}", nodeOutboundBytes.get(), c);
             registry.detach(c.id, CloseCode.SLOW_CONSUMER);
             return false;
         }
         try {
             c.transport.send(text).whenComplete((ok, error) -> {
                 c.inFlight.decrementAndGet();
+                c.inFlightBytes.addAndGet(-bytes);
+                nodeOutboundBytes.addAndGet(-bytes);
                 if (error != null) {
                     LOG.debug("send failed on {}", c, error);
                 }
@@ -659,9 +674,16 @@ public final class Gateway implements AutoCloseable {
             return true;
         } catch (RuntimeException e) {
             c.inFlight.decrementAndGet();
+            c.inFlightBytes.addAndGet(-bytes);
+            nodeOutboundBytes.addAndGet(-bytes);
             LOG.debug("transport send threw on {}", c, e);
             return false;
         }
+    }
+
+    /** Bytes (upper bound) handed to transports of this node and not yet written. */
+    public long outboundBytes() {
+        return nodeOutboundBytes.get();
     }
 
     private static int utf8Length(String s) {

@@ -19,6 +19,7 @@ public final class GatewayConnection implements ClientContext {
     final Transport transport;
     final TokenBucket preAuthFrames;
     final AtomicInteger inFlight = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong inFlightBytes = new java.util.concurrent.atomic.AtomicLong();
     final Object lock = new Object();
     volatile ConnectionId id;
     /** The registry handle of the current id. */

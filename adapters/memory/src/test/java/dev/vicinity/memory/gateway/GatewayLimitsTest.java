@@ -112,6 +112,39 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void a_device_that_stops_reading_while_asking_for_large_history_pages_is_detached_by_bytes_not_frames() {
+        h.limits = GatewayLimits.defaults().withFrameRate(1000, 1000);
+        Node a = h.node("A");
+        Client alice = authenticated(a, "alice");
+        Client bob = authenticated(a, "bob");
+        String s = alice.request("chat.invite", "to", java.util.List.of("bob")).get("session").asText();
+        bob.request("chat.accept", "session", s);
+        String big = "x".repeat(3_900);
+        for (int i = 0; i < 200; i++) {
+            alice.request("chat.send", "session", s, "clientId", "m" + i, "text", big);
+        }
+        // One history answer stays below the bound: pages are capped by text as well as count.
+        JsonNode page = bob.request("chat.history", "session", s, "after", 0, "limit", 200);
+        assertThat(page.get("messages").size()).isBetween(1, 40);
+        assertThat(page.toString().length()).isLessThan(512 * 1024);
+
+        // Bob's second device stops reading and keeps asking: ~200 KB per answer, 1 MiB bound.
+        Client tablet = a.connect("bob-tablet");
+        tablet.hello("bob", "tablet");
+        tablet.transport.stalled = true;
+        long maxQueued = 0;
+        for (int i = 0; i < 50 && !tablet.transport.isClosed(); i++) {
+            tablet.raw("{\"id\":\"h" + i + "\",\"type\":\"chat.history\",\"session\":\"" + s
+                    + "\",\"after\":0,\"limit\":200}");
+            maxQueued = Math.max(maxQueued, a.gateway.outboundBytes());
+        }
+        assertThat(tablet.transport.closedWith).isEqualTo(4002);
+        assertThat(maxQueued).isLessThanOrEqualTo(GatewayLimits.defaults().maxOutboundBytes());
+        // The phone that reads is untouched.
+        assertThat(bob.request("ping").get("type").asText()).isEqualTo("pong");
+    }
+
+    @Test
     void the_connection_cap_counts_live_connections_of_other_devices_across_nodes() {
         h.limits = GatewayLimits.defaults().withMaxConnectionsPerUser(2);
         Node a = h.node("A");

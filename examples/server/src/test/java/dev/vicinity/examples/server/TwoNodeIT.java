@@ -211,4 +211,93 @@ class TwoNodeIT {
         alice2.close();
         bob.close();
     }
+
+    /**
+     * A 60 s network drop inside the 2 min resume window, across nodes on PostgreSQL + Redis: the chat
+     * stays ACTIVE, the peer sees {@code away} then {@code online}, and every message both sides sent
+     * is delivered exactly once. Time is the shared {@link MutableClock}: the minute passes without
+     * waiting, with both nodes' maintenance ticking every simulated second.
+     */
+    @Test
+    void aSixtySecondDropInsideTheResumeWindowKeepsTheChatAndThePeerSeesAwayThenBack() throws Exception {
+        ProtocolClient alice = ProtocolClient.connect(a.port());
+        ProtocolClient bob = ProtocolClient.connect(b.port());
+        String token = hello(alice, "alice", 52.5200, 13.4050).path("resume").asText();
+        hello(bob, "bob", 52.5235, 13.4120);
+        String s = alice.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("bob")))
+                .path("session").asText();
+        bob.awaitPush(n -> n.path("type").asText().equals("chat.session") && n.path("state").asText().equals("INVITED"));
+        bob.ok(frame("chat.accept").put("session", s));
+        alice.awaitPush(n -> n.path("type").asText().equals("chat.session") && n.path("state").asText().equals("ACTIVE"));
+        assertThat(send(alice, s, "a1", "hi")).isEqualTo(1);
+        bob.awaitPush(n -> n.path("seq").asLong() == 1);
+        alice.awaitPush(n -> n.path("seq").asLong() == 1);
+
+        alice.close(); // the network drops: no close frame
+        bob.awaitPush(n -> n.path("type").asText().equals("chat.presence") && n.path("state").asText().equals("away")
+                && n.path("user").asText().equals("alice"));
+        assertThat(send(bob, s, "b1", "you there?")).isEqualTo(2);
+        for (int second = 1; second <= 60; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            if (second % 5 == 0) {
+                bob.ok(frame("ping"));
+            }
+            a.node().tick();
+            b.node().tick();
+        }
+        assertThat(send(bob, s, "b2", "a minute later")).isEqualTo(3);
+        assertThat(b.node().presence().isOnline(UserId.of("alice"))).isTrue();
+        assertThat(bob.pushes()).noneMatch(n -> n.path("type").asText().equals("chat.session")
+                && n.path("state").asText().equals("ENDED"));
+
+        ProtocolClient alice2 = ProtocolClient.connect(b.port()); // back, on the other node
+        ObjectNode resume = frame("resume").put("v", 1).put("resume", token);
+        resume.putObject("chat").putObject("sessions").put(s, 1);
+        assertThat(alice2.ok(resume).path("type").asText()).isEqualTo("resumed");
+        JsonNode done = alice2.awaitPush(n -> n.path("type").asText().equals("chat.resumed"));
+        assertThat(done.path("state").asText()).isEqualTo("ACTIVE");
+        assertThat(done.path("recovered").asBoolean()).isTrue();
+        bob.awaitPush(n -> n.path("type").asText().equals("chat.presence") && n.path("state").asText().equals("online")
+                && n.path("user").asText().equals("alice"));
+        assertThat(send(alice2, s, "a2", "back!")).isEqualTo(4);
+        bob.awaitPush(n -> n.path("seq").asLong() == 4);
+        alice2.awaitPush(n -> n.path("seq").asLong() == 4);
+
+        Map<Long, Integer> aliceSeen = new HashMap<>();
+        alice.messageSeqs(s).forEach(q -> aliceSeen.merge(q, 1, Integer::sum));
+        alice2.messageSeqs(s).forEach(q -> aliceSeen.merge(q, 1, Integer::sum));
+        assertThat(aliceSeen).containsOnlyKeys(1L, 2L, 3L, 4L).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
+        assertThat(bob.messageSeqs(s)).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(bob.pushes().stream().filter(n -> n.path("type").asText().equals("chat.presence"))
+                .map(n -> n.path("state").asText()).toList()).containsExactly("away", "online");
+        alice2.close();
+        bob.close();
+    }
+
+    /** Blocks hold across nodes: the blocked user's invite never reaches the blocker on the other node. */
+    @Test
+    void aBlockedUsersInviteNeverReachesTheBlockerOnAnotherNode() throws Exception {
+        ProtocolClient alice = ProtocolClient.connect(a.port());
+        ProtocolClient bob = ProtocolClient.connect(b.port());
+        hello(alice, "alice", 52.5200, 13.4050);
+        hello(bob, "bob", 52.5235, 13.4120);
+        alice.ok(frame("geo.block").put("user", "bob"));
+        assertThat(nearby(bob)).doesNotContain("alice");
+        JsonNode invite = bob.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("alice")));
+        assertThat(invite.path("state").asText()).isEqualTo("INVITED");
+        String shadow = invite.path("session").asText();
+        // A later invite from a third user does arrive, so the push path itself works.
+        ProtocolClient carol = ProtocolClient.connect(b.port());
+        hello(carol, "carol", 52.5210, 13.4060);
+        String fromCarol = carol.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("alice")))
+                .path("session").asText();
+        alice.awaitPush(n -> n.path("type").asText().equals("chat.session") && n.path("session").asText().equals(fromCarol));
+        assertThat(alice.pushes()).noneMatch(n -> n.toString().contains(shadow));
+        assertThat(alice.call(frame("chat.accept").put("session", shadow)).path("code").asText()).isEqualTo("unknown_session");
+        assertThat(alice.call(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("bob")))
+                .path("code").asText()).isEqualTo("user_blocked");
+        alice.close();
+        bob.close();
+        carol.close();
+    }
 }
