@@ -26,6 +26,8 @@ public final class ChatErrors {
     public static final String SESSION_NOT_ACTIVE = "session_not_active";
     /** The action is not legal in the session's (or member's) state. Result. */
     public static final String ILLEGAL_TRANSITION = dev.vicinity.core.ErrorCodes.ILLEGAL_TRANSITION;
+    /** The invitee already has the maximum number of pending invites. Exception. */
+    public static final String TOO_MANY_INVITES = "too_many_invites";
     /** The user invited someone they blocked; unblock first. Exception. */
     public static final String USER_BLOCKED = "user_blocked";
     /** The user may not take this action in this role (e.g. the inviter accepting). Result. */

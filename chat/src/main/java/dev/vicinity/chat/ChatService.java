@@ -78,6 +78,8 @@ public final class ChatService implements AutoCloseable {
     /** Prefix of per-user notice topics. */
     public static final String USER_TOPIC_PREFIX = "vicinity.chat.u.";
     private static final int MAX_CAS_ATTEMPTS = 64;
+    /** Most open sessions {@link #attach} returns (and so a {@code welcome} lists). */
+    public static final int MAX_ATTACH_VIEWS = 100;
 
     private final ChatSessionStore sessions;
     private final MessageStore messages;
@@ -93,6 +95,8 @@ public final class ChatService implements AutoCloseable {
     private final int maxParticipants;
     private final int maxMessageLength;
     private final RateLimiter rateLimiter;
+    private final RateLimiter inviteLimiter;
+    private final int maxPendingInvites;
     private final int historyLimit;
     private final int trimEvery;
     private final int replayPageSize;
@@ -158,6 +162,8 @@ public final class ChatService implements AutoCloseable {
         this.maxParticipants = b.maxParticipants;
         this.maxMessageLength = b.maxMessageLength;
         this.rateLimiter = b.ratePerSecond > 0 ? new RateLimiter(b.ratePerSecond, b.rateBurst) : null;
+        this.inviteLimiter = new RateLimiter(b.invitesPerMinute / 60.0, b.inviteBurst);
+        this.maxPendingInvites = b.maxPendingInvites;
         this.historyLimit = b.historyLimit;
         this.trimEvery = Math.max(1, b.historyLimit / 8);
         this.replayPageSize = b.replayPageSize;
@@ -211,6 +217,23 @@ public final class ChatService implements AutoCloseable {
             }
         }
         Instant now = clock.instant();
+        long waitNanos = inviteLimiter.tryAcquire(inviter, toNanos(now));
+        if (waitNanos > 0) {
+            throw new ChatRateLimitedException("too many invites from this user", Duration.ofNanos(waitNanos));
+        }
+        for (UserId u : unique) {
+            int pending = 0;
+            for (ChatSession open : sessions.openSessionsOf(u)) {
+                if (open.state() == ChatSessionState.INVITED && !open.inviter().equals(u)
+                        && open.participant(u).map(p -> p.state() == MemberState.INVITED).orElse(false)) {
+                    pending++;
+                }
+            }
+            if (pending >= maxPendingInvites) {
+                throw new VicinityException(ChatErrors.TOO_MANY_INVITES,
+                        u + " has too many pending invites; try again later");
+            }
+        }
         List<Participant> ps = new ArrayList<>();
         ps.add(new Participant(inviter, MemberState.JOINED, 0, now));
         for (UserId u : unique) {
@@ -640,7 +663,14 @@ public final class ChatService implements AutoCloseable {
             a.count++;
         }
         List<SessionView> views = new ArrayList<>();
-        for (ChatSession s : sessions.openSessionsOf(user)) {
+        List<ChatSession> open = new ArrayList<>(sessions.openSessionsOf(user));
+        if (open.size() > MAX_ATTACH_VIEWS) {
+            // Active sessions first, then the newest invites: a bounded welcome whatever others did.
+            open.sort(java.util.Comparator.comparing((ChatSession s) -> s.state() != ChatSessionState.ACTIVE)
+                    .thenComparing(ChatSession::createdAt, java.util.Comparator.reverseOrder()));
+            open = open.subList(0, MAX_ATTACH_VIEWS);
+        }
+        for (ChatSession s : open) {
             ChatSession cur = ensureLocal(s);
             Participant p = cur.participant(user).orElse(null);
             if (p == null || hiddenFrom(cur, user)) {
@@ -753,6 +783,7 @@ public final class ChatService implements AutoCloseable {
         if (rateLimiter != null) {
             rateLimiter.purgeFull(toNanos(now));
         }
+        inviteLimiter.purgeFull(toNanos(now));
         return new ChatTick(expired, idle, extended);
     }
 
@@ -1227,6 +1258,9 @@ public final class ChatService implements AutoCloseable {
         private final ChatRecipients recipients;
         private BlockRecorder blocks = BlockRecorder.NONE;
         private BlockCheck blockCheck = BlockCheck.NONE;
+        private int invitesPerMinute = 10;
+        private int inviteBurst = 10;
+        private int maxPendingInvites = 20;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration inviteTimeout = Duration.ofMinutes(2);
@@ -1257,6 +1291,33 @@ public final class ChatService implements AutoCloseable {
         /** Listener for chat events (default: {@link VicinityListener#NO_OP}); wrapped as isolating. */
         public Builder listener(VicinityListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Invites a user may send: {@code perMinute} sustained, {@code burst} at once (default 10 and
+         * 10); beyond that {@code invite} throws {@link ChatRateLimitedException}.
+         */
+        public Builder inviteRate(int perMinute, int burst) {
+            this.invitesPerMinute = perMinute;
+            this.inviteBurst = burst;
+            return this;
+        }
+
+        /** No invite rate limit and no pending-invite cap (tests and benchmarks). */
+        public Builder unlimitedInvites() {
+            this.invitesPerMinute = 1_000_000;
+            this.inviteBurst = 1_000_000;
+            this.maxPendingInvites = 1_000_000;
+            return this;
+        }
+
+        /**
+         * Pending invites a user may have received (default 20); an invite to a user who has that many
+         * is refused with {@code too_many_invites}.
+         */
+        public Builder maxPendingInvites(int n) {
+            this.maxPendingInvites = n;
             return this;
         }
 
@@ -1357,6 +1418,9 @@ public final class ChatService implements AutoCloseable {
             }
             range("maxParticipants", maxParticipants, 2, 64);
             range("maxMessageLength", maxMessageLength, 1, 1_000_000);
+            range("invitesPerMinute", invitesPerMinute, 1, 1_000_000);
+            range("inviteBurst", inviteBurst, 1, 1_000_000);
+            range("maxPendingInvites", maxPendingInvites, 1, 1_000_000);
             range("replayPageSize", replayPageSize, 1, 10_000);
             range("sweepLimit", sweepLimit, 1, 100_000);
             if (historyLimit < 0) {

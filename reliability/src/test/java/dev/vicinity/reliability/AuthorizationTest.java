@@ -230,5 +230,12 @@ class AuthorizationTest {
             bob = user("bob");
             bob.ok(frame("geo.location").put("lat", 52.5200 + d).put("lon", 13.4051).put("accuracy", 5));
         }
+        // The host's own frame does not leak it either: to bob, alice reads as offline (she is online).
+        com.fasterxml.jackson.databind.node.ObjectNode ask = frame("demo.profiles");
+        ask.putArray("users").add("alice").add("carol");
+        JsonNode profiles = bob.ok(ask).path("profiles");
+        assertThat(profiles.get(0).path("online").asBoolean()).isFalse();
+        assertThat(profiles.get(1).path("online").asBoolean()).isTrue();
+        assertThat(server.node().presence().isOnline(UserId.of("alice"))).isTrue();
     }
 }

@@ -84,7 +84,7 @@ class RedisOutageChatIT {
             InMemoryChatSessionStore sessions, InMemoryMessageStore messages) {
         RedisEventBus bus = RedisEventBus.builder(client).build();
         PresenceService presence = PresenceService.builder(presenceStore, NodeId.of(name)).eventBus(bus).build();
-        ChatFrames chat = new ChatFrames(r -> ChatService.builder(sessions, messages, bus, r).unlimitedMessageRate().build());
+        ChatFrames chat = new ChatFrames(r -> ChatService.builder(sessions, messages, bus, r).unlimitedMessageRate().unlimitedInvites().build());
         Gateway gateway = Gateway.builder(presence, resume,
                         (token, device) -> Optional.of(new Principal(UserId.of(token), DeviceId.of(device))))
                 .module(chat).build();

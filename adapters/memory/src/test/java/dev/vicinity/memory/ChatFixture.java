@@ -43,7 +43,7 @@ final class ChatFixture {
             EventBus b) {
         ChatRecorder rec = new ChatRecorder(name);
         ChatService.Builder builder = ChatService.builder(s, m, b, rec).clock(clock).listener(listener)
-                .blockRecorder(blockRecorder);
+                .blockRecorder(blockRecorder).unlimitedInvites();
         return new Node(options.apply(builder).build(), rec);
     }
 }

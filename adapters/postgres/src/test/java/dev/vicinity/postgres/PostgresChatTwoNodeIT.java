@@ -72,7 +72,7 @@ class PostgresChatTwoNodeIT {
     private static ChatService node(HikariDataSource pool, InMemoryEventBus bus, MutableClock clock) {
         PostgresVicinity pg = PostgresVicinity.builder(pool).schema(schema.schema()).build();
         return ChatService.builder(pg.chatSessionStore(), pg.messageStore(), bus, NOBODY).clock(clock)
-                .unlimitedMessageRate().build();
+                .unlimitedMessageRate().unlimitedInvites().build();
     }
 
     @AfterAll

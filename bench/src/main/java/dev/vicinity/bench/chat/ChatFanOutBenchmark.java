@@ -91,7 +91,7 @@ public class ChatFanOutBenchmark {
         };
         InMemoryEventBus bus = new InMemoryEventBus();
         chat = ChatService.builder(new InMemoryChatSessionStore(), new InMemoryMessageStore(), bus, recipients)
-                .unlimitedMessageRate().historyLimit(1_000).build();
+                .unlimitedMessageRate().unlimitedInvites().historyLimit(1_000).build();
         ids = new SessionId[sessions];
         senders = new UserId[sessions];
         for (int i = 0; i < sessions; i++) {

@@ -225,6 +225,9 @@ public final class Gateway implements AutoCloseable {
     /** Periodic maintenance (auth deadlines, heartbeat timeouts, resume windows, presence); call once per second. */
     public void tick() {
         registry.tick();
+        // A user's frame budget outlives their connections (reconnecting does not refill it); a
+        // bucket is dropped only once it has refilled completely and so holds nothing to remember.
+        userFrames.entrySet().removeIf(e -> !byUser.containsKey(e.getKey()) && e.getValue().isFull());
     }
 
     /** Detaches every connection (they may resume on another node). */
@@ -272,8 +275,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         UserId user = c.user();
-        TokenBucket bucket = user == null ? c.preAuthFrames
-                : userFrames.computeIfAbsent(user, u -> new TokenBucket(limits.framesPerSecond(), limits.frameBurst(), clock));
+        TokenBucket bucket = user == null ? c.preAuthFrames : userBucket(user);
         if (!bucket.tryTake()) {
             strike(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down");
             return;
@@ -363,6 +365,11 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         Principal p = principal.get();
+        if (!userBucket(p.user()).tryTake()) {
+            // The user's frame budget outlives connections: a reconnect loop spends it like any frame.
+            strike(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down");
+            return;
+        }
         if (overConnectionCap(p)) {
             sendError(c, id, GatewayErrorCodes.TOO_MANY_CONNECTIONS,
                     "at most " + limits.maxConnectionsPerUser() + " connections per user");
@@ -451,6 +458,10 @@ public final class Gateway implements AutoCloseable {
         sendThenRelease(c, "resumed", id, resumed);
     }
 
+    private TokenBucket userBucket(UserId user) {
+        return userFrames.computeIfAbsent(user, u -> new TokenBucket(limits.framesPerSecond(), limits.frameBurst(), clock));
+    }
+
     /** The body shared by {@code welcome} and {@code resumed}: who, the next resume token, timings, limits. */
     private ObjectNode connectionInfo(GatewayConnection c, Principal p, String resumeToken) {
         ObjectNode info = mapper.createObjectNode();
@@ -523,9 +534,6 @@ public final class Gateway implements AutoCloseable {
             set.remove(c);
             return set.isEmpty() ? null : set;
         });
-        if (!byUser.containsKey(p.user())) {
-            userFrames.remove(p.user());
-        }
         for (FrameModule m : modules) {
             try {
                 if (resumable) {

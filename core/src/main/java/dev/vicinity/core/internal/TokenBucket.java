@@ -39,4 +39,10 @@ public final class TokenBucket {
         }
         return false;
     }
+
+    /** Whether the bucket has refilled to its capacity by now (it then holds no information and can be dropped). */
+    public synchronized boolean isFull() {
+        long now = nanos();
+        return tokens + Math.max(0, now - lastNanos) * ratePerNano >= capacity;
+    }
 }

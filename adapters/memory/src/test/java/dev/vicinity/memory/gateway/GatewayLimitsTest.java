@@ -145,6 +145,61 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void reconnecting_in_a_loop_does_not_refill_the_per_user_frame_budget() {
+        Node a = h.node("A");
+        int accepted = 0;
+        for (int loop = 0; loop < 100; loop++) {
+            Client c = a.connect("mallory-" + loop);
+            if (!"welcome".equals(c.hello("mallory", "d" + (loop % 3)).get("type").asText())) {
+                continue;
+            }
+            accepted++;
+            for (int i = 0; i < 10; i++) {
+                if ("pong".equals(c.request("ping").get("type").asText())) {
+                    accepted++;
+                }
+            }
+            a.gateway.onClosed(c.connection, 1000, "bye");
+            if (loop % 20 == 19) {
+                h.advance(java.time.Duration.ofSeconds(1), a); // 5 s in all
+            }
+        }
+        // Burst 40 plus 20 per second for 5 s, whatever the number of connections (1,100 frames tried).
+        assertThat(accepted).isBetween(40, 40 + 20 * 5 + 1);
+    }
+
+    @Test
+    void invites_are_limited_per_inviter_and_per_invitee_and_welcome_stays_bounded() {
+        Node a = h.node("A");
+        Client victim = authenticated(a, "victim");
+        Client spammer = authenticated(a, "spammer");
+        int ok = 0;
+        String code = null;
+        for (int i = 0; i < 15 && code == null; i++) {
+            Client target = authenticated(a, "t" + i);
+            JsonNode r = spammer.request("chat.invite", "to", List.of("t" + i));
+            if ("ok".equals(r.get("type").asText())) {
+                ok++;
+            } else {
+                code = r.get("code").asText();
+            }
+            assertThat(target).isNotNull();
+        }
+        assertThat(ok).isEqualTo(10); // burst 10, then 10 per minute
+        assertThat(code).isEqualTo("rate_limited");
+        // Twenty different users invite the victim: the 21st invite is refused, nothing more is stored.
+        for (int i = 0; i < 20; i++) {
+            Client u = authenticated(a, "fan" + i);
+            assertThat(u.request("chat.invite", "to", List.of("victim")).get("type").asText()).isEqualTo("ok");
+        }
+        Client late = authenticated(a, "fan20");
+        assertThat(late.request("chat.invite", "to", List.of("victim")).get("code").asText()).isEqualTo("too_many_invites");
+        assertThat(victim.transport.ofType("chat.session")).hasSize(20);
+        Client again = a.connect("victim-2");
+        assertThat(again.hello("victim", "laptop").get("chat")).hasSize(20);
+    }
+
+    @Test
     void the_connection_cap_counts_live_connections_of_other_devices_across_nodes() {
         h.limits = GatewayLimits.defaults().withMaxConnectionsPerUser(2);
         Node a = h.node("A");

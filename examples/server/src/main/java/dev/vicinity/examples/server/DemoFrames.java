@@ -12,6 +12,7 @@ import dev.vicinity.core.gateway.GatewayErrorCodes;
 import dev.vicinity.core.gateway.Request;
 import dev.vicinity.rating.RatingService;
 import dev.vicinity.rating.RatingSummary;
+import dev.vicinity.geo.spi.BlockList;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Set;
  * {@code demo.profiles} answers, for up to 50 user ids the page already knows (from
  * {@code geo.nearby}), whether each is online, their public rating summary and whether the user is
  * one of this server's simulated neighbours. Reveals nothing {@code rating.summary} and presence do
- * not already reveal; no coordinates. Thread-safe; O(users) reads.
+ * not already reveal; no coordinates. A user blocked either way with the asker reads as offline (the
+ * same answer as for anyone offline, so the block is not revealed either). Thread-safe; O(users) reads.
  */
 public final class DemoFrames implements FrameModule {
     static final int MAX_USERS = 50;
@@ -31,11 +33,13 @@ public final class DemoFrames implements FrameModule {
     private final PresenceService presence;
     private final RatingService ratings;
     private final Set<UserId> simulated;
+    private final BlockList blocks;
 
-    /** A module over presence, ratings and the (live, shared) set of simulated user ids. */
-    public DemoFrames(PresenceService presence, RatingService ratings, Set<UserId> simulated) {
+    /** A module over presence, ratings, the block list and the (live, shared) set of simulated user ids. */
+    public DemoFrames(PresenceService presence, RatingService ratings, BlockList blocks, Set<UserId> simulated) {
         this.presence = presence;
         this.ratings = ratings;
+        this.blocks = blocks;
         this.simulated = simulated;
     }
 
@@ -63,12 +67,13 @@ public final class DemoFrames implements FrameModule {
             ids.add(UserId.of(u.asText()));
         }
         Map<UserId, Boolean> online = presence.snapshot(new ArrayList<>(ids));
+        Set<UserId> hidden = blocks.blockedEitherWay(r.user());
         ObjectNode body = r.newObject();
         ArrayNode out = body.putArray("profiles");
         for (UserId id : List.copyOf(ids)) {
             RatingSummary s = ratings.summary(id);
             ObjectNode p = out.addObject().put("user", id.value())
-                    .put("online", online.getOrDefault(id, false))
+                    .put("online", !hidden.contains(id) && online.getOrDefault(id, false))
                     .put("simulated", simulated.contains(id))
                     .put("ratings", s.count())
                     .put("shown", s.shown());

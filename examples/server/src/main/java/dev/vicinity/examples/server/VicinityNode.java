@@ -91,7 +91,7 @@ public final class VicinityNode implements AutoCloseable {
                         .onBlock((blocker, blocked) -> chat.service().onBlocked(blocker, blocked)))
                 .module(chat)
                 .module(new RatingFrames(ratings, backend.bus()))
-                .module(new DemoFrames(presence, ratings, simulated))
+                .module(new DemoFrames(presence, ratings, backend.blocks(), simulated))
                 .build();
         // A user who went offline (after the grace period, on any node) ends their active chats.
         chatOnPresence = presence.subscribe(chat.service()::onPresenceChange);
