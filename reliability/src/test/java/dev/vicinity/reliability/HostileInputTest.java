@@ -320,7 +320,10 @@ class HostileInputTest {
                             bad[0] = connect();
                             attackerClients.add(bad[0]);
                             if (attacker % 2 == 0) {
-                                bad[0].hello("attacker" + attacker);
+                                // Refused with rate_limited once the attacker's frame budget is spent:
+                                // it outlives the connection, so reconnecting does not refill it.
+                                bad[0].call(WsClient.frame("hello").put("v", 1).put("token", "demo:attacker" + attacker)
+                                        .put("device", "phone"));
                             }
                         }
                         bad[0].sendRaw(junk[k[0]++ % junk.length]);
