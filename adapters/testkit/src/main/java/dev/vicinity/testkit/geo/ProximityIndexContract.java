@@ -144,6 +144,27 @@ public abstract class ProximityIndexContract {
     }
 
     @Test
+    void findsUsersAtAndAroundTheRedisGeoLatitudeLimit() {
+        // 85.05112878 is where Redis' GEO commands end; a backend must find users on either side and on it.
+        double[] lats = {85.05112878, 85.0511287, 85.0511288, 85.0511, 85.05, 85.06, -85.05112878, -85.0511, -85.06};
+        Map<UserId, GeoPoint> truth = new HashMap<>();
+        for (int i = 0; i < lats.length; i++) {
+            GeoPoint p = GeoPoint.ofLatLon(lats[i], 20.0 + i * 1e-4);
+            index.upsert(user(i), p, T0);
+            truth.put(user(i), p);
+        }
+        for (int i = 0; i < lats.length; i++) {
+            GeoPoint p = truth.get(user(i));
+            assertThat(index.candidates(p, 1, 1)).as("a query on the user at %s", lats[i])
+                    .extracting(Candidate::user).containsExactly(user(i));
+            assertThat(index.candidates(GeoPoint.ofLatLon(Math.signum(lats[i]) * 85.0, 20.0), 20_000, Integer.MAX_VALUE))
+                    .extracting(Candidate::user).contains(user(i));
+            assertAgrees(truth, p, 2_000, 4);
+            assertAgrees(truth, p, 2_000, Integer.MAX_VALUE);
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         GeoPoint c = GeoPoint.ofLatLon(0, 0);
         assertThatThrownBy(() -> index.candidates(c, -1, 10)).isInstanceOf(InvalidInputException.class);
