@@ -499,7 +499,7 @@ public final class NearbyMatcher {
         private Clock clock;
         private RateLimitStore limits;
         private boolean distributed;
-        private int maxBucketScan = 2_048;
+        private int maxBucketScan = 1_000;
 
         private Builder(LocationService locations, BlockList blocks, OnlineCheck online) {
             this.locations = Objects.requireNonNull(locations, "locations");
@@ -576,7 +576,8 @@ public final class NearbyMatcher {
         }
 
         /**
-         * Most users a query reads to rank the last distance bucket it needs (default 2,048). Ranking by
+         * Most users a query reads to rank the last distance bucket it needs (default 1,000, the largest
+         * limit the PostgreSQL adapter answers with an index-ordered scan). Ranking by
          * score inside a bucket needs the whole bucket; where a bucket holds more (thousands of users
          * on a few cells), only its nearest {@code users} are ranked, which bounds the cost of a query
          * near a dense point.

@@ -165,6 +165,23 @@ public abstract class ProximityIndexContract {
     }
 
     @Test
+    void answersNearAThousandUsersOnOneSpot() {
+        Map<UserId, GeoPoint> truth = new HashMap<>();
+        GeoPoint spot = GeoPoint.ofLatLon(48.8566, 2.3522);
+        for (int i = 0; i < 1_500; i++) {
+            GeoPoint p = i < 1_200 ? spot : randomPoint(new Random(i), 48.8566, 2.3522, 0.01, 0.015);
+            index.upsert(user(i), p, T0);
+            truth.put(user(i), p);
+        }
+        for (GeoPoint c : new GeoPoint[] {spot, GeoPoint.ofLatLon(48.8567, 2.3522), GeoPoint.ofLatLon(48.86, 2.36)}) {
+            for (int limit : new int[] {1, 20, 84, 1_000}) {
+                assertAgrees(truth, c, 2_000, limit);
+            }
+        }
+        assertThat(index.candidates(spot, 1, Integer.MAX_VALUE)).hasSize(1_200);
+    }
+
+    @Test
     void rejectsBadArguments() {
         GeoPoint c = GeoPoint.ofLatLon(0, 0);
         assertThatThrownBy(() -> index.candidates(c, -1, 10)).isInstanceOf(InvalidInputException.class);
