@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * nearest, not everything inside R. {@link Integer#MAX_VALUE} as limit ("everything within R")
  * queries the box of R once.
  *
- * <p>Dense spots: a box query of a limited search reads at most {@code 4 × limit + 256} rows; a box
- * holding more is shrunk to the radius its density predicts for {@code limit} users, down to 0.5 m,
+ * <p>Dense spots: a box query of a limited search reads at most {@code 2 × limit + 128} rows; a box
+ * holding more is shrunk to the radius its density predicts for {@code limit} users, and if that box
+ * is still full, to 0.5 m,
  * where any {@code limit} of its users are within the SPI's 1 m tolerance of the true nearest. So a
  * query next to thousands of users on one spot reads a bounded number of rows instead of all of them.
  *
@@ -211,7 +212,9 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
             // number of rows. Once the box is under DENSE_RADIUS, any `limit` of its users are within the
             // SPI's 1 m tolerance of the true nearest.
             int maxRows = limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE - 1,
-                    4L * limit + 256);
+                    2L * limit + 128);
+            boolean shrunk = false;
+            double full = Double.POSITIVE_INFINITY; // the smallest radius whose box was read only partly
             for (int round = 0; ; round++) {
                 if (round == 32) {
                     maxRows = Integer.MAX_VALUE; // never expected: stop shrinking and read whole boxes
@@ -220,7 +223,11 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
                 List<Hit> hits = within(c, center, r, maxRows, rowsRead);
                 boolean truncated = rowsRead[0] >= maxRows;
                 if (truncated && r > DENSE_RADIUS) {
-                    r = Math.max(DENSE_RADIUS, r * Math.sqrt((double) limit / maxRows));
+                    // Shrink to the radius the box's density predicts for `limit`; if a shrunk box is still
+                    // full, the rows sit on a spot: go straight to the smallest box.
+                    full = Math.min(full, r);
+                    r = shrunk ? DENSE_RADIUS : Math.max(DENSE_RADIUS, r * Math.sqrt((double) limit / maxRows));
+                    shrunk = true;
                     continue;
                 }
                 if (truncated || hits.size() >= limit || r >= radiusMeters) {
@@ -235,7 +242,17 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
                     return List.copyOf(out);
                 }
                 double factor = hits.isEmpty() ? 4.0 : Math.min(4.0, Math.max(1.5, Math.sqrt((double) limit / hits.size()) * 1.2));
-                r = Math.min(radiusMeters, Math.max(r * factor, 1.0));
+                double grown = Math.min(radiusMeters, Math.max(r * factor, 1.0));
+                if (grown >= full) {
+                    // Stay below the box that was full; once the gap is closed, read that box whole
+                    // (a spot of many users between the two radii: all of them are needed).
+                    grown = Math.sqrt(r * full);
+                    if (grown <= r * 1.02) {
+                        grown = full;
+                        maxRows = Integer.MAX_VALUE;
+                    }
+                }
+                r = grown;
             }
         });
     }

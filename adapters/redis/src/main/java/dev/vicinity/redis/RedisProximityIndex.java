@@ -272,9 +272,14 @@ public final class RedisProximityIndex implements ProximityIndex {
         double geoLat = Math.max(-POLAR_LAT + 1e-6, Math.min(POLAR_LAT - 1e-6, center.lat()));
         double offset = geoLat == center.lat() ? 0 : GeoDistance.meters(center.lat(), center.lon(), geoLat, center.lon());
         double redisRadius = (r + offset) * TO_REDIS * (1 + 1e-9) + 1e-3;
+        // Each shard is first asked for a share of the limit (not the whole limit, which made a query next
+        // to thousands of users on one spot read all of them); a shard whose share was full and whose
+        // farthest answer is nearer than the k-th overall is asked again for the whole limit.
+        boolean counted = limit != Integer.MAX_VALUE && offset == 0;
+        int share = counted && shards > 1 ? (int) Math.min(limit, 2L * limit / shards + 16) : limit;
         GeoArgs args = new GeoArgs().withCoordinates().asc();
-        if (limit != Integer.MAX_VALUE && offset == 0) {
-            args.withCount(limit);
+        if (counted) {
+            args.withCount(share);
         }
         boolean nearPole = box.maxLat() >= POLAR_LAT || box.minLat() <= -POLAR_LAT;
         boolean withinGeo = Math.min(box.maxLat(), POLAR_LAT) > Math.max(box.minLat(), -POLAR_LAT);
@@ -293,15 +298,37 @@ public final class RedisProximityIndex implements ProximityIndex {
                 }
             }
             List<Hit> hits = new ArrayList<>();
+            List<List<Hit>> perShard = new ArrayList<>(futures.size());
             for (RedisFuture<List<GeoWithin<String>>> f : futures) {
-                for (GeoWithin<String> w : f.get(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                    String m = w.getMember();
-                    int bar = m.lastIndexOf('|');
-                    double lat = Math.max(-90, Math.min(90, w.getCoordinates().getY().doubleValue()));
-                    double lon = Math.max(-180, Math.min(180, w.getCoordinates().getX().doubleValue()));
-                    GeoPoint p = GeoPoint.ofLatLon(lat, lon);
-                    hits.add(new Hit(UserId.of(m.substring(0, bar)), p,
-                            Instant.ofEpochMilli(Long.parseLong(m.substring(bar + 1))), GeoDistance.meters(center, p)));
+                List<Hit> shardHits = new ArrayList<>();
+                addGeoHits(center, f.get(timeoutMillis, TimeUnit.MILLISECONDS), shardHits);
+                perShard.add(shardHits);
+                hits.addAll(shardHits);
+            }
+            if (counted && share < limit) {
+                double kth = Double.POSITIVE_INFINITY;
+                if (hits.size() >= limit) {
+                    double[] d = new double[hits.size()];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = hits.get(i).distance;
+                    }
+                    java.util.Arrays.sort(d);
+                    kth = d[limit - 1];
+                }
+                List<Integer> again = new ArrayList<>();
+                List<RedisFuture<List<GeoWithin<String>>>> more = new ArrayList<>();
+                GeoArgs all = new GeoArgs().withCoordinates().asc().withCount(limit);
+                for (int s = 0; s < perShard.size(); s++) {
+                    List<Hit> sh = perShard.get(s);
+                    if (sh.size() >= share && sh.get(sh.size() - 1).distance < kth) {
+                        again.add(s);
+                        more.add(async.geosearch(shardKeys(s)[2], GeoSearch.fromCoordinates(center.lon(), geoLat),
+                                GeoSearch.byRadius(redisRadius, GeoArgs.Unit.m), all));
+                    }
+                }
+                for (int i = 0; i < again.size(); i++) {
+                    hits.removeAll(perShard.get(again.get(i)));
+                    addGeoHits(center, more.get(i).get(timeoutMillis, TimeUnit.MILLISECONDS), hits);
                 }
             }
             for (RedisFuture<List<String>> f : polar) {
@@ -325,6 +352,18 @@ public final class RedisProximityIndex implements ProximityIndex {
             throw new BackendUnavailableException("interrupted while querying the proximity index", e);
         } catch (ExecutionException | TimeoutException | RedisException e) {
             throw new BackendUnavailableException("Redis unavailable querying the proximity index", e);
+        }
+    }
+
+    private static void addGeoHits(GeoPoint center, List<GeoWithin<String>> found, List<Hit> into) {
+        for (GeoWithin<String> w : found) {
+            String m = w.getMember();
+            int bar = m.lastIndexOf('|');
+            double lat = Math.max(-90, Math.min(90, w.getCoordinates().getY().doubleValue()));
+            double lon = Math.max(-180, Math.min(180, w.getCoordinates().getX().doubleValue()));
+            GeoPoint p = GeoPoint.ofLatLon(lat, lon);
+            into.add(new Hit(UserId.of(m.substring(0, bar)), p,
+                    Instant.ofEpochMilli(Long.parseLong(m.substring(bar + 1))), GeoDistance.meters(center, p)));
         }
     }
 
