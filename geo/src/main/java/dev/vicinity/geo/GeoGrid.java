@@ -9,8 +9,11 @@ import java.util.Objects;
  * serves two purposes: privacy snapping ({@link #snap}: every stored and compared position is the
  * centre of its cell) and cell indexes (a backend can bucket points by {@link #cellKey}).
  *
- * <p>Layout: rows of equal latitude height {@link #cellDegrees()}, numbered from the south pole;
- * row {@code r} is cut into {@link #columns(int) columns(r)} equal longitude slices numbered
+ * <p>Layout: rows of equal latitude height {@link #cellDegrees()}, numbered from the south pole,
+ * except the northernmost row, which also takes the remainder of 180° that is not a whole row (its
+ * height is in [1, 2) rows), so no polar cell is smaller than the nominal cell (a partial top row
+ * made the North Pole cell as small as a fraction of a metre, which located a user near the pole).
+ * Row {@code r} is cut into {@link #columns(int) columns(r)} equal longitude slices numbered
  * eastwards from -180, chosen so that a cell is at least {@code cellMeters} and less than twice
  * that wide at the row's middle latitude (near the poles a row may be a single cell). The grid
  * depends only on the cell size, so every node and every backend agrees on it.
@@ -30,7 +33,8 @@ public final class GeoGrid {
     private GeoGrid(double cellMeters) {
         this.cellMeters = cellMeters;
         this.cellDeg = cellMeters / GeoDistance.METERS_PER_DEGREE;
-        this.rows = (int) Math.ceil(180.0 / cellDeg);
+        // Whole rows only: the top row absorbs the remainder (see the class comment).
+        this.rows = Math.max(1, (int) Math.floor(180.0 / cellDeg + 1e-9));
     }
 
     /**
@@ -72,9 +76,9 @@ public final class GeoGrid {
         return -90.0 + row * cellDeg;
     }
 
-    /** Northern edge of {@code row} in degrees (90 for the last row). */
+    /** Northern edge of {@code row} in degrees (90 for the last row, which is 1 to 2 rows high). */
     public double rowMaxLat(int row) {
-        return Math.min(90.0, -90.0 + (row + 1) * cellDeg);
+        return row >= rows - 1 ? 90.0 : Math.min(90.0, -90.0 + (row + 1) * cellDeg);
     }
 
     /** Number of columns of {@code row} (at least 1). */

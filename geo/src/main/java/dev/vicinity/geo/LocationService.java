@@ -2,8 +2,10 @@ package dev.vicinity.geo;
 
 import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.LocalRateLimitStore;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.geo.spi.ProximityIndex;
 import dev.vicinity.geo.spi.StoredLocation;
@@ -25,6 +27,21 @@ import org.slf4j.LoggerFactory;
  * than {@link #maxAge()} are {@link LocationState#STALE} (excluded from matching) and purged by
  * {@link #sweep()}.
  *
+ * <p>Stickiness: between two device fixes ({@link LocationSource#PRECISE} or
+ * {@link LocationSource#APPROXIMATE}) the public cell changes only when the fix is clearly outside
+ * it, more than {@link Builder#stickinessMeters} beyond its boundary (hysteresis), and at most once
+ * per {@link Builder#minCellDwell} (a token bucket of burst 1 in the {@link RateLimitStore}), so GPS
+ * noise near a boundary cannot make the public cell flip between neighbours. A fix held back by
+ * either rule refreshes the age of the current public cell (hysteresis) or is not written at all
+ * (dwell; the next fix after the dwell is). Real movement shows after at most
+ * {@code stickinessMeters / speed + minCellDwell} (defaults: half a cell, 30 s). A manually picked
+ * place is shown at once.
+ *
+ * <p>Rate limit: each user may submit {@link Builder#updateRateLimit} fixes (default 60 per minute,
+ * bursts of 60); beyond it {@link RateLimitedException} ({@code rate_limited}, with a retry-after) and
+ * nothing is written. With a distributed {@link RateLimitStore} the limit and the dwell are
+ * cluster-wide.
+ *
  * <p>A rejected fix throws {@link InvalidLocationException} with a stable code, emits
  * {@code onLocationRejected} and writes nothing. Thread-safe: concurrent fixes for one user are
  * serialised by the store's compare-and-set; the index converges to the stored location.
@@ -43,6 +60,11 @@ public final class LocationService {
     private final double maxSpeedMetersPerSecond;
     private final double maxAccuracyMeters;
     private final int sweepBatch;
+    private final RateLimitStore limits;
+    private final int updatePermits;
+    private final double updatePermitsPerSecond;
+    private final double stickiness;
+    private final Duration minCellDwell;
 
     private LocationService(Builder b) {
         this.store = b.store;
@@ -55,6 +77,11 @@ public final class LocationService {
         this.maxSpeedMetersPerSecond = b.maxSpeedMetersPerSecond;
         this.maxAccuracyMeters = b.maxAccuracyMeters;
         this.sweepBatch = b.sweepBatch;
+        this.limits = b.limits == null ? new LocalRateLimitStore() : b.limits;
+        this.updatePermits = b.updatePermits;
+        this.updatePermitsPerSecond = b.updatePermits == 0 ? 0 : b.updatePermits / (b.updatePer.toNanos() / 1e9);
+        this.stickiness = Double.isNaN(b.stickinessMeters) ? b.cellMeters / 2 : b.stickinessMeters;
+        this.minCellDwell = b.minCellDwell;
     }
 
     /** A builder; the store and the index are required, everything else has a default. */
@@ -84,10 +111,20 @@ public final class LocationService {
      *     {@link LocationSource#UNKNOWN}, or {@link IngestResult.Superseded} when a newer fix is stored
      * @throws InvalidLocationException {@code invalid_coordinates}, {@code invalid_accuracy},
      *     {@code future_timestamp}, {@code stale_location} or {@code implausible_jump}; nothing stored
+     * @throws RateLimitedException the user exceeded the update rate; nothing stored
      */
     public IngestResult submit(UserId user, LocationFix fix) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(fix, "fix");
+        if (updatePermits > 0) {
+            Duration wait = limits.tryAcquire("geo.location:" + user.value(), updatePermitsPerSecond, updatePermits,
+                    clock.instant());
+            if (!wait.isZero()) {
+                LOG.debug("location fix of user {} rejected: rate_limited", user);
+                listener.onLocationRejected(user, ErrorCodes.RATE_LIMITED);
+                throw new RateLimitedException("too many location updates", wait);
+            }
+        }
         try {
             IngestResult result = fix.source().hasCoordinates() ? accept(user, fix) : deny(user, fix);
             if (result instanceof IngestResult.Accepted) {
@@ -111,10 +148,10 @@ public final class LocationService {
         Instant now = clock.instant();
         checkTime(fix.observedAt(), now);
         GeoPoint snapped = grid.snap(raw);
-        PublicLocation next = new PublicLocation(user, snapped, fix.source(), acc, fix.observedAt());
         while (true) {
             Optional<StoredLocation> current = store.get(user);
             long expected = 0;
+            GeoPoint shown = snapped;
             if (current.isPresent()) {
                 PublicLocation prev = current.get().location();
                 if (prev.observedAt().isAfter(fix.observedAt())) {
@@ -122,13 +159,55 @@ public final class LocationService {
                 }
                 checkSpeed(prev, snapped, fix);
                 expected = current.get().version();
+                if (!snapped.equals(prev.cell()) && isDeviceSource(prev.source()) && isDeviceSource(fix.source())) {
+                    if (distanceOutsideCell(raw, prev.cell()) <= stickiness) {
+                        shown = prev.cell(); // hysteresis: not clearly out of the public cell yet
+                    } else if (!cellChangeAllowed(user, now)) {
+                        return new IngestResult.Accepted(prev); // dwell: the public cell changed too recently
+                    }
+                }
+            } else if (isDeviceSource(fix.source())) {
+                cellChangeAllowed(user, now); // the first public cell starts the dwell
             }
+            PublicLocation next = new PublicLocation(user, shown, fix.source(), acc, fix.observedAt());
             if (store.compareAndSet(expected, next).isPresent()) {
                 syncIndex(user);
                 return new IngestResult.Accepted(next);
             }
             // Lost a race with another writer for this user: re-read and re-validate.
         }
+    }
+
+    /** Takes the user's cell-change token (one per {@code minCellDwell}); true if the public cell may change now. */
+    private boolean cellChangeAllowed(UserId user, Instant now) {
+        if (minCellDwell.isZero()) {
+            return true;
+        }
+        return limits.tryAcquire("geo.cell:" + user.value(), 1e9 / minCellDwell.toNanos(), 1, now).isZero();
+    }
+
+    /**
+     * How far in metres {@code p} lies outside the grid cell whose centre is {@code cellCenter} (0
+     * inside): the larger of the latitude and longitude overshoots, the latter measured along the
+     * parallel of {@code p}. Exact enough for the hysteresis margin (cells are small).
+     */
+    private double distanceOutsideCell(GeoPoint p, GeoPoint cellCenter) {
+        long key = grid.cellKey(cellCenter);
+        int row = GeoGrid.rowOf(key);
+        double south = grid.rowMinLat(row);
+        double north = grid.rowMaxLat(row);
+        double dLat = p.lat() < south ? south - p.lat() : (p.lat() > north ? p.lat() - north : 0);
+        int columns = grid.columns(row);
+        double dLon = 0;
+        if (columns > 1) {
+            double halfWidth = 180.0 / columns;
+            double off = Math.abs(p.lon() - cellCenter.lon()) % 360.0;
+            off = Math.min(off, 360.0 - off);
+            dLon = Math.max(0, off - halfWidth);
+        }
+        double metersLat = dLat * GeoDistance.METERS_PER_DEGREE;
+        double metersLon = dLon * GeoDistance.METERS_PER_DEGREE * Math.cos(Math.toRadians(p.lat()));
+        return Math.max(metersLat, metersLon);
     }
 
     private IngestResult deny(UserId user, LocationFix fix) {
@@ -166,7 +245,7 @@ public final class LocationService {
         }
         double seconds = Math.max(0, Duration.between(prev.observedAt(), fix.observedAt()).toNanos() / 1e9);
         // Both positions are snapped: allow their snapping error plus both uncertainty radii.
-        double allowance = 2 * grid.maxSnapErrorMeters() + prev.accuracyMeters() + fix.accuracyMeters();
+        double allowance = 2 * grid.maxSnapErrorMeters() + stickiness + prev.accuracyMeters() + fix.accuracyMeters();
         double moved = GeoDistance.meters(prev.cell(), snapped);
         if (moved - allowance > maxSpeedMetersPerSecond * seconds) {
             throw new InvalidLocationException(GeoErrorCodes.IMPLAUSIBLE_JUMP,
@@ -291,6 +370,11 @@ public final class LocationService {
         private double maxSpeedMetersPerSecond = 350.0;
         private double maxAccuracyMeters = 50_000.0;
         private int sweepBatch = 1_000;
+        private RateLimitStore limits;
+        private int updatePermits = 60;
+        private Duration updatePer = Duration.ofMinutes(1);
+        private double stickinessMeters = Double.NaN;
+        private Duration minCellDwell = Duration.ofSeconds(30);
 
         private Builder(LocationStore store, ProximityIndex index) {
             this.store = Objects.requireNonNull(store, "store");
@@ -346,6 +430,50 @@ public final class LocationService {
         }
 
         /**
+         * Where the update-rate and cell-dwell token buckets live (keys {@code geo.location:<user>} and
+         * {@code geo.cell:<user>}). Default: a {@link LocalRateLimitStore} of this instance, so limits are
+         * per node; give every node the same distributed store (e.g. {@code RedisRateLimitStore}) to make
+         * them cluster-wide.
+         */
+        public Builder rateLimitStore(RateLimitStore store) {
+            this.limits = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** Per-user update rate: bursts of {@code permits}, {@code permits} per {@code per} on average (default 60 per minute). */
+        public Builder updateRateLimit(int permits, Duration per) {
+            this.updatePermits = permits;
+            this.updatePer = Objects.requireNonNull(per, "per");
+            return this;
+        }
+
+        /** Disables the per-user update rate limit (bulk loads, benchmarks, trusted internal callers only). */
+        public Builder noUpdateRateLimit() {
+            this.updatePermits = 0;
+            return this;
+        }
+
+        /**
+         * Hysteresis margin in metres: between two device fixes, the public cell changes only when the
+         * new fix is more than this beyond the current public cell's boundary. Default: half a cell.
+         * 0 snaps every fix to its own cell (no stickiness; GPS noise near a boundary then leaks the
+         * position through flips).
+         */
+        public Builder stickinessMeters(double meters) {
+            this.stickinessMeters = meters;
+            return this;
+        }
+
+        /**
+         * Minimum time between two changes of a user's public cell by device fixes (default 30 s; zero
+         * disables it). A change due earlier is held back until the dwell has passed.
+         */
+        public Builder minCellDwell(Duration dwell) {
+            this.minCellDwell = Objects.requireNonNull(dwell, "dwell");
+            return this;
+        }
+
+        /**
          * Builds the service.
          *
          * @throws InvalidInputException code {@code invalid_argument} naming the bad option
@@ -368,6 +496,15 @@ public final class LocationService {
             }
             if (sweepBatch < 1) {
                 throw bad("sweepBatch must be >= 1, was " + sweepBatch);
+            }
+            if (updatePermits < 0 || (updatePermits > 0 && (updatePer.isNegative() || updatePer.isZero()))) {
+                throw bad("updateRateLimit needs permits >= 1 and a positive period");
+            }
+            if (!Double.isNaN(stickinessMeters) && !(stickinessMeters >= 0 && stickinessMeters <= 10 * cellMeters)) {
+                throw bad("stickinessMeters must be within [0, 10 cells], was " + stickinessMeters);
+            }
+            if (minCellDwell.isNegative()) {
+                throw bad("minCellDwell must be >= 0, was " + minCellDwell);
             }
             return new LocationService(this);
         }

@@ -2,11 +2,12 @@ package dev.vicinity.geo;
 
 import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.LocalRateLimitStore;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.geo.internal.CursorCodec;
-import dev.vicinity.geo.internal.RateLimiter;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.Candidate;
 import dev.vicinity.geo.spi.CandidateVisitor;
@@ -38,10 +39,23 @@ import org.slf4j.LoggerFactory;
  * different between queriers, and independent of positions. Results show buckets only.
  *
  * <p>Privacy: because the centre is a cell centre and candidates are cell centres, moving the
- * querier within a cell changes nothing returned; the cursor is an HMAC-signed offset bound to the
- * querier and the query parameters ({@code invalid_cursor} otherwise); each user's queries are
- * rate-limited ({@code rate_limited}). A querier without a fresh usable location gets
- * {@code location_required}.
+ * querier within a cell changes nothing returned. Every candidate position a backend returns is
+ * snapped back to its grid cell centre before it is measured (a backend may return it slightly off,
+ * Redis by up to 0.6 m), so every backend computes bit-identical distances; a distance within a
+ * relative 1e-9 above a bucket edge counts as below it, so cell pairs whose centre distance is exactly
+ * an edge (two rows apart on the default grid: 500 m) are in the nearer bucket on every backend. The
+ * requested radius is rounded up to the next bucket edge (capped at {@link Builder#maxRadiusMeters}),
+ * so narrowing the radius reveals nothing finer than a bucket. The cursor is an HMAC-signed offset
+ * bound to the querier and the query parameters ({@code invalid_cursor} otherwise); each user's
+ * queries are rate-limited through a {@link RateLimitStore} ({@code rate_limited}; cluster-wide with
+ * a distributed store). A querier without a fresh usable location gets {@code location_required}.
+ *
+ * <p>Several nodes: give every node the same {@link Builder#cursorSecret} (a cursor from one node then
+ * continues on any other, and the tie order inside a bucket, keyed by the secret, is the same
+ * everywhere) and the same distributed {@link Builder#rateLimitStore}. Without a configured secret
+ * each instance draws a random one: cursors and tie order are then valid on this instance only
+ * (single-node deployments); {@link Builder#distributed(boolean) distributed(true)} makes a missing
+ * secret a build error.
  *
  * <p>Cost: the index is asked for a few times the needed results; only if the last distance bucket
  * reached may be incomplete is it asked again for everything inside that bucket (ranking by score
@@ -57,6 +71,8 @@ public final class NearbyMatcher {
     /** Relative inflation of radii sent to the index, covering backends that measure distance differently. */
     private static final double FETCH_INFLATION = 0.006;
     private static final double FETCH_SLACK_METERS = 1.0;
+    /** Relative tolerance below which a distance above a bucket edge (or the radius) counts as on it. */
+    private static final double EDGE_TOLERANCE = 1e-9;
 
     private final LocationService locations;
     private final ProximityIndex index;
@@ -68,7 +84,11 @@ public final class NearbyMatcher {
     private final double maxRadius;
     private final int maxPageSize;
     private final int maxResults;
-    private final RateLimiter limiter;
+    private final RateLimitStore limits;
+    private final int ratePermits;
+    private final double ratePermitsPerSecond;
+    private final GeoGrid grid;
+    private final int maxBucketScan;
     private final CursorCodec cursors;
     private final Duration cursorTtl;
     private final Clock clock;
@@ -86,7 +106,11 @@ public final class NearbyMatcher {
         this.maxPageSize = b.maxPageSize;
         this.maxResults = b.maxResults;
         this.clock = b.clock == null ? b.locations.clock() : b.clock;
-        this.limiter = b.ratePermits == 0 ? null : new RateLimiter(b.ratePermits, b.ratePer, clock);
+        this.limits = b.limits == null ? new LocalRateLimitStore() : b.limits;
+        this.ratePermits = b.ratePermits;
+        this.ratePermitsPerSecond = b.ratePermits == 0 ? 0 : b.ratePermits / (b.ratePer.toNanos() / 1e9);
+        this.grid = b.locations.grid();
+        this.maxBucketScan = b.maxBucketScan;
         byte[] secret = b.cursorSecret;
         if (secret == null) {
             secret = new byte[32];
@@ -134,11 +158,12 @@ public final class NearbyMatcher {
     }
 
     private NearbyPage run(NearbyQuery q, UserId querier) {
-        double radius = q.radiusMeters();
-        if (!(radius > 0 && radius <= maxRadius)) {
+        double requested = q.radiusMeters();
+        if (!(requested > 0 && requested <= maxRadius)) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
                     "radius must be within (0, " + maxRadius + "] metres");
         }
+        double radius = snapRadius(requested);
         if (q.limit() < 1 || q.limit() > maxPageSize) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
                     "limit must be within [1, " + maxPageSize + "]");
@@ -154,10 +179,10 @@ public final class NearbyMatcher {
             }
             offset = decoded.getAsInt();
         }
-        if (limiter != null) {
-            long waitNanos = limiter.tryAcquire(querier);
-            if (waitNanos > 0) {
-                throw new RateLimitedException("too many nearby queries", Duration.ofNanos(waitNanos));
+        if (ratePermits > 0) {
+            Duration wait = limits.tryAcquire("geo.nearby:" + querier.value(), ratePermitsPerSecond, ratePermits, now);
+            if (!wait.isZero()) {
+                throw new RateLimitedException("too many nearby queries", wait);
             }
         }
         PublicLocation me = locations.publicLocation(querier).orElseThrow(() -> new LocationRequiredException(
@@ -165,7 +190,7 @@ public final class NearbyMatcher {
 
         int pageEnd = Math.min(offset + q.limit(), maxResults);
         int needed = pageEnd + 1;
-        Eligible eligible = collect(q, querier, me.cell(), now.minus(locations.maxAge()), needed);
+        Eligible eligible = collect(q, radius, querier, me.cell(), now.minus(locations.maxAge()), needed);
         int[] top = eligible.top(needed, cursors.keyedHash("tb|" + querier.value()));
 
         List<NearbyMatch> matches = new ArrayList<>(Math.max(0, Math.min(top.length, pageEnd) - offset));
@@ -183,13 +208,31 @@ public final class NearbyMatcher {
         return new NearbyPage(matches, next);
     }
 
-    private Eligible collect(NearbyQuery q, UserId querier, GeoPoint center, Instant staleBefore, int needed) {
+    /** The radius a query really uses: the requested one rounded up to the next bucket edge, at most the maximum. */
+    double snapRadius(double requested) {
+        int b = buckets.indexOf(requested);
+        double edge = b < 0 ? buckets.maxMeters() : (requested == (b == 0 ? 0 : buckets.upperEdge(b - 1))
+                ? requested : buckets.upperEdge(b));
+        return Math.min(edge, maxRadius);
+    }
+
+    /**
+     * The distance used for inclusion and buckets: between the two cell centres (the candidate's
+     * position snapped back to the grid), shrunk by a relative 1e-9 so that a centre distance that is
+     * an edge up to rounding counts as below it on every backend.
+     */
+    private double publicDistance(double centerLat, double centerLon, double lat, double lon) {
+        GeoPoint cell = grid.snap(GeoPoint.ofLatLon(lat, lon));
+        return GeoDistance.meters(centerLat, centerLon, cell.lat(), cell.lon()) * (1 - EDGE_TOLERANCE);
+    }
+
+    private Eligible collect(NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
+                             int needed) {
         Set<UserId> blocked = blocks.blockedEitherWay(querier);
-        double radius = q.radiusMeters();
         int firstLimit = Math.max(64, needed * 4);
         List<Candidate> first = index.candidates(center, fetchRadius(radius), firstLimit);
         if (first.size() < firstLimit) {
-            Eligible all = new Eligible(first.size(), q, querier, center, staleBefore, blocked, Integer.MAX_VALUE);
+            Eligible all = new Eligible(first.size(), q, radius, querier, center, staleBefore, blocked, Integer.MAX_VALUE);
             for (Candidate c : first) {
                 GeoPoint p = c.point();
                 Instant t = c.observedAt();
@@ -201,20 +244,38 @@ public final class NearbyMatcher {
         int farthest = 0;
         double reach = 0;
         for (Candidate c : first) {
-            double d = GeoDistance.meters(center, c.point());
+            double d = publicDistance(center.lat(), center.lon(), c.point().lat(), c.point().lon());
             reach = Math.max(reach, d);
             if (d <= radius) {
                 farthest = Math.max(farthest, buckets.indexOf(d));
             }
         }
+        int cap = Math.max(maxBucketScan, firstLimit);
         for (int bucket = farthest; ; bucket++) {
             double edge = Math.min(radius, buckets.upperEdge(bucket));
             // Every user of the bucket is needed (score ranks inside it): scan without a Candidate each.
             // Size the arrays for the density the first fetch saw, so they rarely grow during the scan.
-            double ratio = reach > 0 ? fetchRadius(edge) / reach : 1;
-            int expected = (int) Math.min(1 << 16, firstLimit * 1.25 * ratio * ratio);
-            Eligible el = new Eligible(Math.max(4 * firstLimit, expected), q, querier, center, staleBefore, blocked, bucket);
-            index.forEachWithin(center, fetchRadius(edge), el);
+            double ratio = reach > 0 ? fetchRadius(edge) / reach : Double.POSITIVE_INFINITY;
+            double expected = firstLimit * 1.25 * ratio * ratio;
+            Eligible el;
+            if (expected > cap) {
+                // Denser than the bucket scan may read (e.g. thousands of users on one cell): rank the
+                // nearest `cap` of the bucket only, a bounded read instead of the whole bucket.
+                List<Candidate> near = index.candidates(center, fetchRadius(edge), cap);
+                el = new Eligible(near.size(), q, radius, querier, center, staleBefore, blocked, bucket);
+                for (Candidate c : near) {
+                    GeoPoint p = c.point();
+                    Instant t = c.observedAt();
+                    el.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
+                }
+                if (near.size() >= cap) {
+                    return el;
+                }
+            } else {
+                el = new Eligible(Math.max(4 * firstLimit, (int) expected), q, radius, querier, center, staleBefore,
+                        blocked, bucket);
+                index.forEachWithin(center, fetchRadius(edge), el);
+            }
             if (el.size >= needed || edge >= radius) {
                 return el;
             }
@@ -251,7 +312,7 @@ public final class NearbyMatcher {
         private double lastLon = Double.NaN;
         private double lastDistance;
 
-        Eligible(int capacity, NearbyQuery q, UserId querier, GeoPoint center, Instant staleBefore,
+        Eligible(int capacity, NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
                  Set<UserId> blocked, int maxBucket) {
             int c = Math.max(4, capacity);
             users = new UserId[c];
@@ -266,7 +327,7 @@ public final class NearbyMatcher {
             this.staleSecond = staleBefore.getEpochSecond();
             this.staleNano = staleBefore.getNano();
             this.blocked = blocked.isEmpty() ? null : blocked;
-            this.radius = q.radiusMeters();
+            this.radius = radius;
             this.maxBucket = maxBucket;
         }
 
@@ -281,7 +342,7 @@ public final class NearbyMatcher {
             if (lat == lastLat && lon == lastLon) {
                 d = lastDistance;
             } else {
-                d = GeoDistance.meters(centerLat, centerLon, lat, lon);
+                d = publicDistance(centerLat, centerLon, lat, lon);
                 lastLat = lat;
                 lastLon = lon;
                 lastDistance = d;
@@ -441,6 +502,9 @@ public final class NearbyMatcher {
         private byte[] cursorSecret;
         private Duration cursorTtl = Duration.ofMinutes(10);
         private Clock clock;
+        private RateLimitStore limits;
+        private boolean distributed;
+        private int maxBucketScan = 1_000;
 
         private Builder(LocationService locations, BlockList blocks, OnlineCheck online) {
             this.locations = Objects.requireNonNull(locations, "locations");
@@ -497,6 +561,37 @@ public final class NearbyMatcher {
             return this;
         }
 
+        /**
+         * Where the query-rate token buckets live (key {@code geo.nearby:<user>}). Default: a
+         * {@link LocalRateLimitStore} of this instance, so the limit is per node; give every node the
+         * same distributed store (e.g. {@code RedisRateLimitStore}) to make it cluster-wide.
+         */
+        public Builder rateLimitStore(RateLimitStore store) {
+            this.limits = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Declares that several nodes serve the same users: then {@link #cursorSecret} is required (the
+         * build fails without it), so that cursors and tie order agree between nodes. Default false.
+         */
+        public Builder distributed(boolean distributed) {
+            this.distributed = distributed;
+            return this;
+        }
+
+        /**
+         * Most users a query reads to rank the last distance bucket it needs (default 1,000, the largest
+         * limit the PostgreSQL adapter answers with an index-ordered scan). Ranking by
+         * score inside a bucket needs the whole bucket; where a bucket holds more (thousands of users
+         * on a few cells), only its nearest {@code users} are ranked, which bounds the cost of a query
+         * near a dense point.
+         */
+        public Builder maxBucketScan(int users) {
+            this.maxBucketScan = users;
+            return this;
+        }
+
         /** Disables the per-user rate limit (for trusted internal callers and benchmarks only). */
         public Builder noRateLimit() {
             this.ratePermits = 0;
@@ -505,7 +600,9 @@ public final class NearbyMatcher {
 
         /**
          * Secret (&gt;= 16 bytes) that signs cursors and keys the tie-break; give every node the same one
-         * so that a cursor works on any node. Default: random per instance.
+         * so that a cursor works on any node and ties are ordered the same everywhere. Default: random per
+         * instance, which is correct for a single node only (a cursor from another node is
+         * {@code invalid_cursor}); required when {@link #distributed(boolean) distributed}.
          */
         public Builder cursorSecret(byte[] secret) {
             this.cursorSecret = Objects.requireNonNull(secret, "secret").clone();
@@ -542,6 +639,13 @@ public final class NearbyMatcher {
             }
             if (ratePermits < 0 || (ratePermits > 0 && (ratePer.isNegative() || ratePer.isZero()))) {
                 throw invalid("rateLimit needs permits >= 1 and a positive period");
+            }
+            if (distributed && cursorSecret == null) {
+                throw invalid("distributed(true) requires cursorSecret(...): the same secret of at least 16 bytes on"
+                        + " every node, so that a cursor issued by one node is accepted by the others");
+            }
+            if (maxBucketScan < 1) {
+                throw invalid("maxBucketScan must be >= 1, got " + maxBucketScan);
             }
             if (cursorSecret != null && cursorSecret.length < 16) {
                 throw invalid("cursorSecret must have at least 16 bytes");

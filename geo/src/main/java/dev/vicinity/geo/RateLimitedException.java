@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A user exceeded the nearby-query rate limit. Code {@code rate_limited}; retryable after
- * {@link #retryAfter()}. Nothing was computed.
+ * A user exceeded a rate limit (nearby queries or location updates). Code {@code rate_limited};
+ * retryable after {@link #retryAfter()}. Nothing was computed or stored.
  */
 public class RateLimitedException extends VicinityException {
     private static final long serialVersionUID = 1L;
@@ -19,12 +19,12 @@ public class RateLimitedException extends VicinityException {
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
-    /** How long the caller should wait before the next query is admitted. */
+    /** How long the caller should wait before the next request is admitted. */
     public Duration retryAfter() {
         return retryAfter;
     }
 
-    /** True: the same query is admitted after {@link #retryAfter()}. */
+    /** True: the same request is admitted after {@link #retryAfter()}. */
     @Override
     public boolean retryable() {
         return true;

@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * nearest, not everything inside R. {@link Integer#MAX_VALUE} as limit ("everything within R")
  * queries the box of R once.
  *
+ * <p>Dense spots: a box query of a limited search reads at most {@code 2 × limit + 128} rows; a box
+ * holding more is shrunk to the radius its density predicts for {@code limit} users, and if that box
+ * is still full, to 0.5 m,
+ * where any {@code limit} of its users are within the SPI's 1 m tolerance of the true nearest. So a
+ * query next to thousands of users on one spot reads a bounded number of rows instead of all of them.
+ *
  * <p>Consistency: each box query is one statement and sees each user once at one committed
  * position; the answer comes from the last box query alone, deduplicated by user. {@link #upsert}
  * is one {@code MERGE} (atomic); {@link #upsertAll} writes a batch in one transaction. Positions and
@@ -60,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class H2gisProximityIndex extends JdbcProximityIndex {
     private static final int SRID = 4326;
+    /** Below this box radius (metres) a truncated read is accepted: any of its users is within 1 m of the centre's nearest. */
+    private static final double DENSE_RADIUS = 0.5;
 
     private static final Logger LOG = LoggerFactory.getLogger(H2gisProximityIndex.class);
     /** H2's ROW_NOT_FOUND_WHEN_DELETING_1: an index has no entry for a row being updated or deleted. */
@@ -74,6 +82,8 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
     private final String upsert;
     private final String oneBox;
     private final String twoBoxes;
+    private final String oneBoxLimited;
+    private final String twoBoxesLimited;
     private final String count;
     /** Users per square metre seen by the last query that found anyone; 0 before that. */
     private volatile double densityHint;
@@ -86,6 +96,8 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
         String select = "SELECT user_id, lat, lon, observed_at_ns FROM " + t + " WHERE geom && ?";
         oneBox = select;
         twoBoxes = select + " UNION ALL " + select;
+        oneBoxLimited = oneBox + " LIMIT ?";
+        twoBoxesLimited = twoBoxes + " LIMIT ?";
         count = "SELECT COUNT(*) FROM " + t;
         dropSpatialIndex = "DROP INDEX IF EXISTS " + schema + ".proximity_geom";
         createSpatialIndex = "CREATE SPATIAL INDEX IF NOT EXISTS proximity_geom ON " + t + " (geom)";
@@ -195,10 +207,31 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
         checkQuery(radiusMeters, limit);
         return jdbc().autoCommit("proximity candidates", c -> {
             double r = limit == Integer.MAX_VALUE ? radiusMeters : Math.min(radiusMeters, firstRadius(limit));
-            while (true) {
-                List<Hit> hits = within(c, center, r);
-                if (hits.size() >= limit || r >= radiusMeters) {
-                    if (!hits.isEmpty() && r > 0) {
+            // A box may be read only partly (LIMIT): a box with more rows is shrunk to the radius its
+            // density predicts for `limit`, so a query near thousands of users on one spot reads a bounded
+            // number of rows. Once the box is under DENSE_RADIUS, any `limit` of its users are within the
+            // SPI's 1 m tolerance of the true nearest.
+            int maxRows = limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE - 1,
+                    2L * limit + 128);
+            boolean shrunk = false;
+            double full = Double.POSITIVE_INFINITY; // the smallest radius whose box was read only partly
+            for (int round = 0; ; round++) {
+                if (round == 32) {
+                    maxRows = Integer.MAX_VALUE; // never expected: stop shrinking and read whole boxes
+                }
+                int[] rowsRead = new int[1];
+                List<Hit> hits = within(c, center, r, maxRows, rowsRead);
+                boolean truncated = rowsRead[0] >= maxRows;
+                if (truncated && r > DENSE_RADIUS) {
+                    // Shrink to the radius the box's density predicts for `limit`; if a shrunk box is still
+                    // full, the rows sit on a spot: go straight to the smallest box.
+                    full = Math.min(full, r);
+                    r = shrunk ? DENSE_RADIUS : Math.max(DENSE_RADIUS, r * Math.sqrt((double) limit / maxRows));
+                    shrunk = true;
+                    continue;
+                }
+                if (truncated || hits.size() >= limit || r >= radiusMeters) {
+                    if (!truncated && !hits.isEmpty() && r > 0) {
                         densityHint = hits.size() / (Math.PI * r * r);
                     }
                     hits.sort(Comparator.comparingDouble(Hit::distance).thenComparing(h -> h.candidate().user().value()));
@@ -209,7 +242,17 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
                     return List.copyOf(out);
                 }
                 double factor = hits.isEmpty() ? 4.0 : Math.min(4.0, Math.max(1.5, Math.sqrt((double) limit / hits.size()) * 1.2));
-                r = Math.min(radiusMeters, Math.max(r * factor, 1.0));
+                double grown = Math.min(radiusMeters, Math.max(r * factor, 1.0));
+                if (grown >= full) {
+                    // Stay below the box that was full; once the gap is closed, read that box whole
+                    // (a spot of many users between the two radii: all of them are needed).
+                    grown = Math.sqrt(r * full);
+                    if (grown <= r * 1.02) {
+                        grown = full;
+                        maxRows = Integer.MAX_VALUE;
+                    }
+                }
+                r = grown;
             }
         });
     }
@@ -251,13 +294,17 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
         return Math.max(1.0, Math.sqrt(limit / (Math.PI * density)) * 1.2);
     }
 
-    /** Everyone within {@code r} metres of {@code center} (canonical distance), each user once. */
-    private List<Hit> within(Connection c, GeoPoint center, double r) throws SQLException {
+    /**
+     * Everyone within {@code r} metres of {@code center} (canonical distance), each user once, among at
+     * most {@code maxRows} rows of the box; {@code rowsRead[0]} is set to the rows read.
+     */
+    private List<Hit> within(Connection c, GeoPoint center, double r, int maxRows, int[] rowsRead) throws SQLException {
         BoundingBox box = BoundingBox.around(center, r);
         List<Hit> hits = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        try (PreparedStatement ps = prepareBoxQuery(c, "", box); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepareBoxQuery(c, "", box, maxRows); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                rowsRead[0]++;
                 double lat = rs.getDouble(2);
                 double lon = rs.getDouble(3);
                 double d = GeoDistance.meters(center.lat(), center.lon(), lat, lon);
@@ -274,14 +321,26 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
     }
 
     private PreparedStatement prepareBoxQuery(Connection c, String prefix, BoundingBox box) throws SQLException {
+        return prepareBoxQuery(c, prefix, box, Integer.MAX_VALUE);
+    }
+
+    private PreparedStatement prepareBoxQuery(Connection c, String prefix, BoundingBox box, int maxRows)
+            throws SQLException {
+        boolean limited = maxRows != Integer.MAX_VALUE;
         PreparedStatement ps;
+        int next;
         if (box.crossesAntimeridian()) {
-            ps = c.prepareStatement(prefix + twoBoxes);
+            ps = c.prepareStatement(prefix + (limited ? twoBoxesLimited : twoBoxes));
             ps.setObject(1, envelope(box.minLon(), 180.0, box.minLat(), box.maxLat()));
             ps.setObject(2, envelope(-180.0, box.maxLon(), box.minLat(), box.maxLat()));
+            next = 3;
         } else {
-            ps = c.prepareStatement(prefix + oneBox);
+            ps = c.prepareStatement(prefix + (limited ? oneBoxLimited : oneBox));
             ps.setObject(1, envelope(box.minLon(), box.maxLon(), box.minLat(), box.maxLat()));
+            next = 2;
+        }
+        if (limited) {
+            ps.setInt(next, maxRows);
         }
         return ps;
     }

@@ -407,6 +407,10 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             int row0 = grid.row(lat0);
             int budget = 2 * cells.size() + 16;
             int visited = 0;
+            // A search circle holding a pole: meridians converge, so a column-based bound on unvisited
+            // cells is useless there. Visit whole rows instead (few columns near a pole) and stop on the
+            // latitude bound alone.
+            boolean polarCap = (90.0 - Math.abs(lat0)) * GeoDistance.METERS_PER_DEGREE <= radius;
             for (int r = 0; ; r++) {
                 double minWidth = Double.MAX_VALUE; // narrowest column (degrees) among rows not fully covered
                 int lo = Math.max(0, row0 - r);
@@ -416,6 +420,15 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                     int ncol = grid.columns(row);
                     int c = GeoGrid.column(lon0, ncol);
                     boolean edge = row == row0 - r || row == row0 + r;
+                    if (polarCap) {
+                        if (edge) {
+                            for (int col = 0; col < ncol; col++) {
+                                add(row, col, ncol);
+                            }
+                            visited += ncol;
+                        }
+                        continue;
+                    }
                     if (edge) {
                         if (2 * r + 1 >= ncol) {
                             for (int col = 0; col < ncol; col++) {

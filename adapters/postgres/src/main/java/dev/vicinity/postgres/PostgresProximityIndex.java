@@ -31,6 +31,13 @@ import java.util.Objects;
  * the nearest-first form took ~0.6 ms. Larger limits (e.g. {@link Integer#MAX_VALUE}, "everything
  * within R") use {@code ST_DWithin} with the GiST index and a sort.
  *
+ * <p>PostGIS 3.3 defect. The index-ordered scan can fail with "index returned tuples in wrong order"
+ * when the query centre lies within about 1e-9° of a stored point without being on it (the index's
+ * box distance and the rechecked distance disagree by rounding). Such a query is answered again, on
+ * the same connection, without index ordering ({@code ST_DWithin} with the GiST index, sorted by
+ * {@code ST_Distance}, {@code LIMIT k}): same result, cost proportional to the users within R, and
+ * only for these rare centres. It never surfaces as an error.
+ *
  * <p>Distances. PostGIS computes both {@code geography <-> geography} and
  * {@code ST_DWithin(…, false)} on the sphere of radius 6,371,008.77 m, which agrees with the
  * canonical haversine ({@link dev.vicinity.geo.GeoDistance}, R = 6,371,008.8 m) to about 1e-8,
@@ -44,6 +51,7 @@ import java.util.Objects;
  * Thread-safe.
  */
 public final class PostgresProximityIndex extends JdbcProximityIndex {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresProximityIndex.class);
     /** Largest limit answered by the index-ordered nearest-neighbour scan. */
     public static final int KNN_MAX_LIMIT = 1000;
 
@@ -139,17 +147,44 @@ public final class PostgresProximityIndex extends JdbcProximityIndex {
         Objects.requireNonNull(center, "center");
         checkQuery(radiusMeters, limit);
         return jdbc().autoCommit("proximity candidates", c -> {
-            try (PreparedStatement ps = prepareQuery(c, "", center, radiusMeters, limit)) {
-                List<Candidate> out = new ArrayList<>(Math.min(limit, 256));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Candidate(UserId.of(rs.getString(1)), GeoPoint.ofLatLon(rs.getDouble(2),
-                                rs.getDouble(3)), Nanos.toInstant(rs.getLong(4))));
-                    }
+            try {
+                return read(prepareQuery(c, "", center, radiusMeters, limit, false));
+            } catch (SQLException e) {
+                if (!isWrongOrderDefect(e)) {
+                    throw e;
                 }
-                return List.copyOf(out);
+                LOG.debug("PostGIS index-ordered scan failed ({}); answering without index ordering", e.getMessage());
+                return read(prepareQuery(c, "", center, radiusMeters, limit, true));
             }
         });
+    }
+
+    /** {@link #candidates} answered without the index-ordered scan, as after the PostGIS defect; for tests. */
+    List<Candidate> candidatesWithoutIndexOrder(GeoPoint center, double radiusMeters, int limit) {
+        checkQuery(radiusMeters, limit);
+        return jdbc().autoCommit("proximity candidates", c -> read(prepareQuery(c, "", center, radiusMeters, limit, true)));
+    }
+
+    /** PostGIS 3.3's "index returned tuples in wrong order" (SQLSTATE XX000), see the class comment. */
+    static boolean isWrongOrderDefect(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("index returned tuples in wrong order")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Candidate> read(PreparedStatement statement) throws SQLException {
+        try (PreparedStatement ps = statement; ResultSet rs = ps.executeQuery()) {
+            List<Candidate> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Candidate(UserId.of(rs.getString(1)), GeoPoint.ofLatLon(rs.getDouble(2),
+                        rs.getDouble(3)), Nanos.toInstant(rs.getLong(4))));
+            }
+            return List.copyOf(out);
+        }
     }
 
     /**
@@ -160,7 +195,7 @@ public final class PostgresProximityIndex extends JdbcProximityIndex {
         Objects.requireNonNull(center, "center");
         checkQuery(radiusMeters, limit);
         return jdbc().autoCommit("proximity explain", c -> {
-            try (PreparedStatement ps = prepareQuery(c, "EXPLAIN (ANALYZE, BUFFERS) ", center, radiusMeters, limit)) {
+            try (PreparedStatement ps = prepareQuery(c, "EXPLAIN (ANALYZE, BUFFERS) ", center, radiusMeters, limit, false)) {
                 StringBuilder plan = new StringBuilder();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -172,10 +207,10 @@ public final class PostgresProximityIndex extends JdbcProximityIndex {
         });
     }
 
-    private PreparedStatement prepareQuery(Connection c, String prefix, GeoPoint center, double radius, int limit)
-            throws SQLException {
+    private PreparedStatement prepareQuery(Connection c, String prefix, GeoPoint center, double radius, int limit,
+                                           boolean withoutIndexOrder) throws SQLException {
         PreparedStatement ps;
-        if (limit <= KNN_MAX_LIMIT) {
+        if (limit <= KNN_MAX_LIMIT && !withoutIndexOrder) {
             ps = c.prepareStatement(prefix + nearestHead + limit + nearestTail);
             ps.setDouble(1, center.lon());
             ps.setDouble(2, center.lat());

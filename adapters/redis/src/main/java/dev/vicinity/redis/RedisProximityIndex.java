@@ -15,6 +15,7 @@ import dev.vicinity.redis.internal.LuaScript;
 import io.lettuce.core.GeoArgs;
 import io.lettuce.core.GeoSearch;
 import io.lettuce.core.GeoWithin;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -45,10 +46,13 @@ import java.util.concurrent.TimeoutException;
  * Each shard is four keys sharing the shard's hash tag {@code {g<n>}}, so they live in one cluster
  * slot and a cluster spreads the shards: a GEO set {@code <prefix>:geo:{g<n>}:pos} whose members are
  * {@code <user>|<observedAtMillis>} (a query needs no second lookup), a hash {@code …:users}
- * (user → its member, or {@code polar}), a sorted set {@code …:seen} (user → observed-at, for expiry
- * of stale entries and {@link #size()}) and a hash {@code …:polar} for positions beyond Redis' GEO
- * latitude limit (±85.05113°, filtered by brute force). A user lives in exactly one shard, so a
- * write touches one slot and every key it touches is declared to Redis.
+ * (user → its member), a sorted set {@code …:seen} (user → observed-at, for expiry of stale entries
+ * and {@link #size()}) and a sorted set {@code …:polarz} scored by latitude for positions at or beyond
+ * {@link #POLAR_LAT} (just inside Redis' GEO latitude limit of ±85.05112878°, where {@code GEOSEARCH}
+ * does not find a point stored exactly at the limit): a query reads only the latitude band of its
+ * bounding box there, not the whole polar store. (A hash {@code …:polar} of earlier versions is still
+ * emptied by writes but no longer read: re-send such users' locations after upgrading.) A user lives
+ * in exactly one shard, so a write touches one slot and every key it touches is declared to Redis.
  *
  * <h2>Queries</h2>
  * {@link #candidates} starts with a radius expected to hold about {@code limit} users (learned from
@@ -68,6 +72,11 @@ import java.util.concurrent.TimeoutException;
 public final class RedisProximityIndex implements ProximityIndex {
     /** Latitude limit of Redis GEO commands. */
     static final double MAX_GEO_LAT = 85.05112878;
+    /**
+     * Positions with |latitude| at or above this (about 2 m inside the GEO limit) go to the polar store;
+     * the boundary is inclusive on the polar side, and every query whose box reaches it reads that store.
+     */
+    static final double POLAR_LAT = 85.0511;
     /** Earth radius Redis uses for GEO distances. */
     static final double REDIS_EARTH_RADIUS = 6372797.560856;
     private static final double TO_REDIS = REDIS_EARTH_RADIUS / GeoDistance.EARTH_RADIUS_METERS;
@@ -260,18 +269,24 @@ public final class RedisProximityIndex implements ProximityIndex {
         BoundingBox box = BoundingBox.around(center, r);
         // GEOSEARCH refuses centres beyond the GEO latitudes: search from the nearest allowed point
         // with a radius grown by the offset, without COUNT (its order is not the centre's order).
-        double geoLat = Math.max(-MAX_GEO_LAT + 1e-6, Math.min(MAX_GEO_LAT - 1e-6, center.lat()));
+        double geoLat = Math.max(-POLAR_LAT + 1e-6, Math.min(POLAR_LAT - 1e-6, center.lat()));
         double offset = geoLat == center.lat() ? 0 : GeoDistance.meters(center.lat(), center.lon(), geoLat, center.lon());
         double redisRadius = (r + offset) * TO_REDIS * (1 + 1e-9) + 1e-3;
+        // Each shard is first asked for a share of the limit (not the whole limit, which made a query next
+        // to thousands of users on one spot read all of them); a shard whose share was full and whose
+        // farthest answer is nearer than the k-th overall is asked again for the whole limit.
+        boolean counted = limit != Integer.MAX_VALUE && offset == 0;
+        int share = counted && shards > 1 ? (int) Math.min(limit, 2L * limit / shards + 16) : limit;
         GeoArgs args = new GeoArgs().withCoordinates().asc();
-        if (limit != Integer.MAX_VALUE && offset == 0) {
-            args.withCount(limit);
+        if (counted) {
+            args.withCount(share);
         }
-        boolean nearPole = box.maxLat() > MAX_GEO_LAT || box.minLat() < -MAX_GEO_LAT;
-        boolean withinGeo = Math.min(box.maxLat(), MAX_GEO_LAT) >= Math.max(box.minLat(), -MAX_GEO_LAT);
+        boolean nearPole = box.maxLat() >= POLAR_LAT || box.minLat() <= -POLAR_LAT;
+        boolean withinGeo = Math.min(box.maxLat(), POLAR_LAT) > Math.max(box.minLat(), -POLAR_LAT);
         try {
             List<RedisFuture<List<GeoWithin<String>>>> futures = new ArrayList<>(shards);
-            List<RedisFuture<Map<String, String>>> polar = new ArrayList<>();
+            List<RedisFuture<List<String>>> polar = new ArrayList<>();
+            Range<Double> band = Range.create(box.minLat(), box.maxLat());
             for (int s = 0; s < shards; s++) {
                 String[] keys = shardKeys(s);
                 if (withinGeo) {
@@ -279,28 +294,55 @@ public final class RedisProximityIndex implements ProximityIndex {
                             GeoSearch.byRadius(redisRadius, GeoArgs.Unit.m), args));
                 }
                 if (nearPole) {
-                    polar.add(async.hgetall(keys[3]));
+                    polar.add(async.zrangebyscore(keys[4], band));
                 }
             }
             List<Hit> hits = new ArrayList<>();
+            List<List<Hit>> perShard = new ArrayList<>(futures.size());
             for (RedisFuture<List<GeoWithin<String>>> f : futures) {
-                for (GeoWithin<String> w : f.get(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                    String m = w.getMember();
-                    int bar = m.lastIndexOf('|');
-                    double lat = Math.max(-90, Math.min(90, w.getCoordinates().getY().doubleValue()));
-                    double lon = Math.max(-180, Math.min(180, w.getCoordinates().getX().doubleValue()));
-                    GeoPoint p = GeoPoint.ofLatLon(lat, lon);
-                    hits.add(new Hit(UserId.of(m.substring(0, bar)), p,
-                            Instant.ofEpochMilli(Long.parseLong(m.substring(bar + 1))), GeoDistance.meters(center, p)));
+                List<Hit> shardHits = new ArrayList<>();
+                addGeoHits(center, f.get(timeoutMillis, TimeUnit.MILLISECONDS), shardHits);
+                perShard.add(shardHits);
+                hits.addAll(shardHits);
+            }
+            if (counted && share < limit) {
+                double kth = Double.POSITIVE_INFINITY;
+                if (hits.size() >= limit) {
+                    double[] d = new double[hits.size()];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = hits.get(i).distance;
+                    }
+                    java.util.Arrays.sort(d);
+                    kth = d[limit - 1];
+                }
+                List<Integer> again = new ArrayList<>();
+                List<RedisFuture<List<GeoWithin<String>>>> more = new ArrayList<>();
+                GeoArgs all = new GeoArgs().withCoordinates().asc().withCount(limit);
+                for (int s = 0; s < perShard.size(); s++) {
+                    List<Hit> sh = perShard.get(s);
+                    if (sh.size() >= share && sh.get(sh.size() - 1).distance < kth) {
+                        again.add(s);
+                        more.add(async.geosearch(shardKeys(s)[2], GeoSearch.fromCoordinates(center.lon(), geoLat),
+                                GeoSearch.byRadius(redisRadius, GeoArgs.Unit.m), all));
+                    }
+                }
+                for (int i = 0; i < again.size(); i++) {
+                    hits.removeAll(perShard.get(again.get(i)));
+                    addGeoHits(center, more.get(i).get(timeoutMillis, TimeUnit.MILLISECONDS), hits);
                 }
             }
-            for (RedisFuture<Map<String, String>> f : polar) {
-                for (Map.Entry<String, String> e : f.get(timeoutMillis, TimeUnit.MILLISECONDS).entrySet()) {
-                    String[] v = e.getValue().split(",");
-                    GeoPoint p = GeoPoint.ofLatLon(Double.parseDouble(v[0]), Double.parseDouble(v[1]));
+            for (RedisFuture<List<String>> f : polar) {
+                for (String m : f.get(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    // <user>|<lat>|<lon>|<observedAtMillis>; the user may contain '|'.
+                    int c = m.lastIndexOf('|');
+                    int b = m.lastIndexOf('|', c - 1);
+                    int a = m.lastIndexOf('|', b - 1);
+                    GeoPoint p = GeoPoint.ofLatLon(Double.parseDouble(m.substring(a + 1, b)),
+                            Double.parseDouble(m.substring(b + 1, c)));
                     double d = GeoDistance.meters(center, p);
                     if (d <= r * (1 + 1e-9) + 1e-6) {
-                        hits.add(new Hit(UserId.of(e.getKey()), p, Instant.ofEpochMilli(Long.parseLong(v[2])), d));
+                        hits.add(new Hit(UserId.of(m.substring(0, a)), p, Instant.ofEpochMilli(Long.parseLong(
+                                m.substring(c + 1))), d));
                     }
                 }
             }
@@ -313,6 +355,18 @@ public final class RedisProximityIndex implements ProximityIndex {
         }
     }
 
+    private static void addGeoHits(GeoPoint center, List<GeoWithin<String>> found, List<Hit> into) {
+        for (GeoWithin<String> w : found) {
+            String m = w.getMember();
+            int bar = m.lastIndexOf('|');
+            double lat = Math.max(-90, Math.min(90, w.getCoordinates().getY().doubleValue()));
+            double lon = Math.max(-180, Math.min(180, w.getCoordinates().getX().doubleValue()));
+            GeoPoint p = GeoPoint.ofLatLon(lat, lon);
+            into.add(new Hit(UserId.of(m.substring(0, bar)), p,
+                    Instant.ofEpochMilli(Long.parseLong(m.substring(bar + 1))), GeoDistance.meters(center, p)));
+        }
+    }
+
     /** The shard of a user: {@code floorMod(user.hashCode(), shards)} (String hashing is specified, so every node agrees). */
     int shardOf(UserId user) {
         return Math.floorMod(user.value().hashCode(), shards);
@@ -320,15 +374,16 @@ public final class RedisProximityIndex implements ProximityIndex {
 
     /**
      * The keys of one shard, in the order every script takes them: users hash, seen zset, GEO set,
-     * polar hash. All carry the hash tag {@code {g<shard>}}, so they are in one cluster slot.
+     * legacy polar hash, polar zset. All carry the hash tag {@code {g<shard>}}, so they are in one
+     * cluster slot.
      */
     String[] shardKeys(int shard) {
         String tag = prefix + "{g" + shard + "}:";
-        return new String[] {tag + "users", tag + "seen", tag + "pos", tag + POLAR};
+        return new String[] {tag + "users", tag + "seen", tag + "pos", tag + POLAR, tag + "polarz"};
     }
 
     private static String[] upsertArgs(UserId user, GeoPoint point, long observedMillis) {
-        boolean polar = Math.abs(point.lat()) > MAX_GEO_LAT;
+        boolean polar = Math.abs(point.lat()) >= POLAR_LAT;
         return new String[] {user.value(), user.value() + "|" + observedMillis, Double.toString(point.lon()),
                 Double.toString(point.lat()), Long.toString(observedMillis), polar ? "1" : "0"};
     }

@@ -1,5 +1,6 @@
 -- Proximity index removal of one user, or of the shard's users last seen before a cutoff.
--- KEYS: the shard's users hash, seen zset, GEO set, polar hash (all with the shard's hash tag)
+-- KEYS: the shard's users hash, seen zset, GEO set, legacy polar hash, polar zset (all with the shard's
+--   hash tag)
 -- ARGV: mode ('user' or 'before'), user | cutoffMillis, limit (mode 'before')
 -- Returns the removed users.
 local function drop(user)
@@ -10,6 +11,8 @@ local function drop(user)
   end
   if old == 'polar' then
     redis.call('HDEL', KEYS[4], user)
+  elseif string.sub(old, 1, 2) == 'p|' then
+    redis.call('ZREM', KEYS[5], string.sub(old, 3))
   else
     redis.call('ZREM', KEYS[3], old)
   end

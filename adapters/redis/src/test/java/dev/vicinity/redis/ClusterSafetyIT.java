@@ -167,14 +167,16 @@ class ClusterSafetyIT {
 
     /** The stores of one deployment, on a standalone or a cluster connection, with default shard and stripe counts. */
     record Stores(RedisPresenceStore presence, RedisProximityIndex index, RedisRatingStore ratings,
-                  RedisLocationStore locations, RedisBlockList blocks, CachedRatingStore cache) {
+                  RedisLocationStore locations, RedisBlockList blocks, CachedRatingStore cache,
+                  RedisRateLimitStore limits) {
         static Stores of(StatefulRedisConnection<String, String> c, String prefix) {
             return new Stores(RedisPresenceStore.builder(c).keyPrefix(prefix).build(),
                     RedisProximityIndex.builder(c).keyPrefix(prefix).build(),
                     RedisRatingStore.builder(c).keyPrefix(prefix).build(),
                     RedisLocationStore.builder(c).keyPrefix(prefix).build(),
                     RedisBlockList.builder(c).keyPrefix(prefix).build(),
-                    CachedRatingStore.builder(c, new InMemoryRatingStore()).keyPrefix(prefix).build());
+                    CachedRatingStore.builder(c, new InMemoryRatingStore()).keyPrefix(prefix).build(),
+                    RedisRateLimitStore.builder(c).keyPrefix(prefix).build());
         }
 
         static Stores of(StatefulRedisClusterConnection<String, String> c, String prefix) {
@@ -183,7 +185,8 @@ class ClusterSafetyIT {
                     RedisRatingStore.builder(c).keyPrefix(prefix).build(),
                     RedisLocationStore.builder(c).keyPrefix(prefix).build(),
                     RedisBlockList.builder(c).keyPrefix(prefix).build(),
-                    CachedRatingStore.builder(c, new InMemoryRatingStore()).keyPrefix(prefix).build());
+                    CachedRatingStore.builder(c, new InMemoryRatingStore()).keyPrefix(prefix).build(),
+                    RedisRateLimitStore.builder(c).keyPrefix(prefix).build());
         }
     }
 
@@ -213,7 +216,7 @@ class ClusterSafetyIT {
         for (int i = 0; i < 64; i++) {
             index.upsert(UserId.of("g" + i), GeoPoint.ofLatLon(48.85 + i * 1e-3, 2.35), T0);
         }
-        index.upsert(UserId.of("g0"), GeoPoint.ofLatLon(89.5, 10), T0.plusSeconds(1)); // into the polar hash
+        index.upsert(UserId.of("g0"), GeoPoint.ofLatLon(89.5, 10), T0.plusSeconds(1)); // into the polar store
         index.upsertAll(Map.of(UserId.of("g0"), GeoPoint.ofLatLon(48.8, 2.3), UserId.of("g1"),
                 GeoPoint.ofLatLon(-89.9, 0)), T0.plusSeconds(2));
         assertThat(index.size()).isEqualTo(64);
@@ -221,6 +224,9 @@ class ClusterSafetyIT {
         assertThat(index.remove(UserId.of("g1"))).isTrue();
         assertThat(index.removeObservedBefore(T0.plusSeconds(1), 1_000)).hasSize(62);
         assertThat(index.size()).isEqualTo(1);
+
+        assertThat(stores.limits().tryAcquire("geo.nearby:alice", 1, 1, T0)).isZero();
+        assertThat(stores.limits().tryAcquire("geo.nearby:alice", 1, 1, T0)).isPositive();
 
         RedisRatingStore ratings = stores.ratings();
         for (int i = 0; i < 64; i++) {

@@ -144,6 +144,44 @@ public abstract class ProximityIndexContract {
     }
 
     @Test
+    void findsUsersAtAndAroundTheRedisGeoLatitudeLimit() {
+        // 85.05112878 is where Redis' GEO commands end; a backend must find users on either side and on it.
+        double[] lats = {85.05112878, 85.0511287, 85.0511288, 85.0511, 85.05, 85.06, -85.05112878, -85.0511, -85.06};
+        Map<UserId, GeoPoint> truth = new HashMap<>();
+        for (int i = 0; i < lats.length; i++) {
+            GeoPoint p = GeoPoint.ofLatLon(lats[i], 20.0 + i * 1e-4);
+            index.upsert(user(i), p, T0);
+            truth.put(user(i), p);
+        }
+        for (int i = 0; i < lats.length; i++) {
+            GeoPoint p = truth.get(user(i));
+            assertThat(index.candidates(p, 1, 1)).as("a query on the user at %s", lats[i])
+                    .extracting(Candidate::user).containsExactly(user(i));
+            assertThat(index.candidates(GeoPoint.ofLatLon(Math.signum(lats[i]) * 85.0, 20.0), 20_000, Integer.MAX_VALUE))
+                    .extracting(Candidate::user).contains(user(i));
+            assertAgrees(truth, p, 2_000, 4);
+            assertAgrees(truth, p, 2_000, Integer.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void answersNearAThousandUsersOnOneSpot() {
+        Map<UserId, GeoPoint> truth = new HashMap<>();
+        GeoPoint spot = GeoPoint.ofLatLon(48.8566, 2.3522);
+        for (int i = 0; i < 1_500; i++) {
+            GeoPoint p = i < 1_200 ? spot : randomPoint(new Random(i), 48.8566, 2.3522, 0.01, 0.015);
+            index.upsert(user(i), p, T0);
+            truth.put(user(i), p);
+        }
+        for (GeoPoint c : new GeoPoint[] {spot, GeoPoint.ofLatLon(48.8567, 2.3522), GeoPoint.ofLatLon(48.86, 2.36)}) {
+            for (int limit : new int[] {1, 20, 84, 1_000}) {
+                assertAgrees(truth, c, 2_000, limit);
+            }
+        }
+        assertThat(index.candidates(spot, 1, Integer.MAX_VALUE)).hasSize(1_200);
+    }
+
+    @Test
     void rejectsBadArguments() {
         GeoPoint c = GeoPoint.ofLatLon(0, 0);
         assertThatThrownBy(() -> index.candidates(c, -1, 10)).isInstanceOf(InvalidInputException.class);
