@@ -15,7 +15,9 @@ import dev.vicinity.core.MessageId;
 import dev.vicinity.core.PresenceChange;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
+import dev.vicinity.core.LocalRateLimitStore;
 import dev.vicinity.core.VicinityException;
+import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.Subscription;
@@ -95,7 +97,9 @@ public final class ChatService implements AutoCloseable {
     private final int maxParticipants;
     private final int maxMessageLength;
     private final RateLimiter rateLimiter;
-    private final RateLimiter inviteLimiter;
+    private final RateLimitStore inviteLimits;
+    private final double invitesPerSecond;
+    private final int inviteBurst;
     private final int maxPendingInvites;
     private final int historyLimit;
     private final int trimEvery;
@@ -162,7 +166,9 @@ public final class ChatService implements AutoCloseable {
         this.maxParticipants = b.maxParticipants;
         this.maxMessageLength = b.maxMessageLength;
         this.rateLimiter = b.ratePerSecond > 0 ? new RateLimiter(b.ratePerSecond, b.rateBurst) : null;
-        this.inviteLimiter = new RateLimiter(b.invitesPerMinute / 60.0, b.inviteBurst);
+        this.inviteLimits = b.rateLimitStore != null ? b.rateLimitStore : new LocalRateLimitStore();
+        this.invitesPerSecond = b.invitesPerMinute / 60.0;
+        this.inviteBurst = b.inviteBurst;
         this.maxPendingInvites = b.maxPendingInvites;
         this.historyLimit = b.historyLimit;
         this.trimEvery = Math.max(1, b.historyLimit / 8);
@@ -217,9 +223,9 @@ public final class ChatService implements AutoCloseable {
             }
         }
         Instant now = clock.instant();
-        long waitNanos = inviteLimiter.tryAcquire(inviter, toNanos(now));
-        if (waitNanos > 0) {
-            throw new ChatRateLimitedException("too many invites from this user", Duration.ofNanos(waitNanos));
+        Duration wait = inviteLimits.tryAcquire("chat.invite:" + inviter.value(), invitesPerSecond, inviteBurst, now);
+        if (!wait.isZero()) {
+            throw new ChatRateLimitedException("too many invites from this user", wait);
         }
         for (UserId u : unique) {
             int pending = 0;
@@ -783,7 +789,6 @@ public final class ChatService implements AutoCloseable {
         if (rateLimiter != null) {
             rateLimiter.purgeFull(toNanos(now));
         }
-        inviteLimiter.purgeFull(toNanos(now));
         return new ChatTick(expired, idle, extended);
     }
 
@@ -1261,6 +1266,7 @@ public final class ChatService implements AutoCloseable {
         private int invitesPerMinute = 10;
         private int inviteBurst = 10;
         private int maxPendingInvites = 20;
+        private RateLimitStore rateLimitStore;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration inviteTimeout = Duration.ofMinutes(2);
@@ -1301,6 +1307,16 @@ public final class ChatService implements AutoCloseable {
         public Builder inviteRate(int perMinute, int burst) {
             this.invitesPerMinute = perMinute;
             this.inviteBurst = burst;
+            return this;
+        }
+
+        /**
+         * Where invite limits are counted (default: a {@link LocalRateLimitStore} of this service, so
+         * per node); give every node the same distributed store (e.g. {@code RedisRateLimitStore}) to
+         * make the invite limit cluster-wide.
+         */
+        public Builder rateLimitStore(RateLimitStore store) {
+            this.rateLimitStore = Objects.requireNonNull(store, "store");
             return this;
         }
 

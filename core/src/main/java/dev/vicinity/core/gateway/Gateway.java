@@ -20,6 +20,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.internal.TokenBucket;
+import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.core.spi.ResumeStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -71,6 +72,9 @@ public final class Gateway implements AutoCloseable {
     private final Duration resumeWindow;
     private final Duration heartbeatInterval;
     private final Duration authTimeout;
+    private final RateLimitStore connectLimits;
+    private final int connectsPerMinute;
+    private final int connectBurst;
     private final ObjectMapper mapper;
     private final List<FrameModule> modules;
     private final Map<String, FrameHandler> handlers;
@@ -87,6 +91,9 @@ public final class Gateway implements AutoCloseable {
         this.resumeWindow = b.resumeWindow;
         this.heartbeatInterval = b.heartbeatInterval;
         this.authTimeout = b.authTimeout;
+        this.connectLimits = b.rateLimitStore != null ? b.rateLimitStore : new dev.vicinity.core.LocalRateLimitStore();
+        this.connectsPerMinute = b.connectsPerMinute;
+        this.connectBurst = b.connectBurst;
         this.registry = ConnectionRegistry.builder(presence, b.resumeStore).clock(clock).listener(b.listener)
                 .authTimeout(b.authTimeout).resumeWindow(b.resumeWindow)
                 .heartbeatTimeout(b.heartbeatInterval.multipliedBy(3)).build();
@@ -365,8 +372,9 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         Principal p = principal.get();
-        if (!userBucket(p.user()).tryTake()) {
-            // The user's frame budget outlives connections: a reconnect loop spends it like any frame.
+        if (!userBucket(p.user()).tryTake() || !connectAllowed(p.user())) {
+            // The user's frame budget outlives connections: a reconnect loop spends it like any frame,
+            // and connects are limited per user on the (possibly cluster-wide) rate-limit store.
             strike(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down");
             return;
         }
@@ -456,6 +464,11 @@ public final class Gateway implements AutoCloseable {
         }
         c.strikes = 0;
         sendThenRelease(c, "resumed", id, resumed);
+    }
+
+    private boolean connectAllowed(UserId user) {
+        return connectLimits.tryAcquire("gateway.connect:" + user.value(), connectsPerMinute / 60.0, connectBurst,
+                clock.instant()).isZero();
     }
 
     private TokenBucket userBucket(UserId user) {
@@ -858,6 +871,9 @@ public final class Gateway implements AutoCloseable {
         private Duration authTimeout = Duration.ofSeconds(10);
         private Duration resumeWindow = Duration.ofMinutes(2);
         private Duration heartbeatInterval;
+        private RateLimitStore rateLimitStore;
+        private int connectsPerMinute = 30;
+        private int connectBurst = 10;
 
         private Builder(PresenceService presence, ResumeStore resumeStore, Authenticator authenticator) {
             this.presence = Objects.requireNonNull(presence, "presence");
@@ -886,6 +902,28 @@ public final class Gateway implements AutoCloseable {
         /** Listener for connection events (default no-op). */
         public Builder listener(VicinityListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Where per-user connect limits are counted (default: a local store, so per node); give every
+         * node the same distributed store (e.g. {@code RedisRateLimitStore}) to make them cluster-wide.
+         */
+        public Builder rateLimitStore(RateLimitStore store) {
+            this.rateLimitStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Successful {@code hello}s per user: {@code perMinute} sustained, {@code burst} at once
+         * (default 30 and 10); beyond that {@code hello} is refused with {@code rate_limited}.
+         */
+        public Builder connectRate(int perMinute, int burst) {
+            if (perMinute < 1 || burst < 1) {
+                throw new InvalidInputException("invalid_argument", "connectRate needs perMinute >= 1 and burst >= 1");
+            }
+            this.connectsPerMinute = perMinute;
+            this.connectBurst = burst;
             return this;
         }
 
