@@ -288,14 +288,37 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         switch (type) {
-            case "hello" -> hello(c, id, frame);
-            case "resume" -> resume(c, id, frame);
+            case "hello" -> handshake(c, id, () -> hello(c, id, frame));
+            case "resume" -> handshake(c, id, () -> resume(c, id, frame));
             case "ping" -> ping(c, id);
             case "bye" -> {
                 reply(c, id, mapper.createObjectNode());
                 registry.close(c.id, CloseCode.NORMAL);
             }
             default -> request(c, id, type, frame);
+        }
+    }
+
+    /**
+     * Runs a {@code hello} or {@code resume}; if a backend fails meanwhile (presence or resume store
+     * down or timing out), the client is answered {@code backend_unavailable} (retryable) and the
+     * connection stays unauthenticated so it can try again.
+     */
+    private void handshake(GatewayConnection c, String id, Runnable step) {
+        ConnectionHandle handle = c.handle;
+        try {
+            step.run();
+        } catch (VicinityException e) {
+            synchronized (c.lock) {
+                c.held = null;
+            }
+            c.handle = handle;
+            if (e instanceof BackendUnavailableException || e.retryable()) {
+                LOG.warn("backend unavailable during the handshake of {}: {}", c, e.toString());
+                sendError(c, id, e.code(), "temporarily unavailable; retry");
+            } else {
+                sendError(c, id, e.code(), e.getMessage());
+            }
         }
     }
 
@@ -504,7 +527,13 @@ public final class Gateway implements AutoCloseable {
     private void ping(GatewayConnection c, String id) {
         c.strikes = 0;
         if (c.isAttached()) {
-            registry.heartbeat(c.id);
+            try {
+                registry.heartbeat(c.id);
+            } catch (RuntimeException e) {
+                // Presence store down or slow: the pong still answers (liveness of this socket is what a
+                // ping asks); the node renews the lease from its tick once the store is back.
+                LOG.debug("lease renewal on ping of {} failed: {}", c, e.toString());
+            }
         }
         ObjectNode pong = mapper.createObjectNode();
         pong.put("type", "pong");

@@ -54,6 +54,56 @@ final class GatewayHarness {
     final InMemoryMessageStore messages = new InMemoryMessageStore();
     final InMemoryRatingStore ratingStore = new InMemoryRatingStore();
     private final AtomicInteger ids = new AtomicInteger();
+    /** While true, every presence store call fails as a backend outage would (BackendUnavailableException). */
+    volatile boolean presenceDown;
+
+    /** The shared presence store behind a switch that simulates its outage (fault injection, not a fake). */
+    private final class OutagePresenceStore implements dev.vicinity.core.spi.PresenceStore {
+        private void check() {
+            if (presenceDown) {
+                throw new dev.vicinity.core.BackendUnavailableException("presence store down (test)", null);
+            }
+        }
+
+        @Override
+        public Acquired acquire(UserId user, DeviceId device, dev.vicinity.core.ConnectionId connection, NodeId node,
+                java.time.Instant expiresAt) {
+            check();
+            return presenceStore.acquire(user, device, connection, node, expiresAt);
+        }
+
+        @Override
+        public Optional<dev.vicinity.core.Lease> renew(dev.vicinity.core.ConnectionId connection, long generation,
+                java.time.Instant expiresAt) {
+            check();
+            return presenceStore.renew(connection, generation, expiresAt);
+        }
+
+        @Override
+        public Optional<Removed> release(dev.vicinity.core.ConnectionId connection, long generation,
+                java.time.Instant offlineAt) {
+            check();
+            return presenceStore.release(connection, generation, offlineAt);
+        }
+
+        @Override
+        public java.util.List<dev.vicinity.core.Lease> leasesOf(UserId user) {
+            check();
+            return presenceStore.leasesOf(user);
+        }
+
+        @Override
+        public void heartbeatNode(NodeId node, java.time.Instant expiresAt) {
+            check();
+            presenceStore.heartbeatNode(node, expiresAt);
+        }
+
+        @Override
+        public SweepResult sweep(java.time.Instant now, java.time.Instant offlineAt, int limit) {
+            check();
+            return presenceStore.sweep(now, offlineAt, limit);
+        }
+    }
     GatewayLimits limits = GatewayLimits.defaults();
     final java.util.List<dev.vicinity.core.gateway.FrameModule> extraModules = new java.util.ArrayList<>();
 
@@ -64,7 +114,7 @@ final class GatewayHarness {
         final RatingService ratings;
 
         Node(String name) {
-            presence = PresenceService.builder(presenceStore, NodeId.of(name)).clock(clock).eventBus(bus).build();
+            presence = PresenceService.builder(new OutagePresenceStore(), NodeId.of(name)).clock(clock).eventBus(bus).build();
             LocationService locations = LocationService.builder(locationStore, index).clock(clock).build();
             NearbyMatcher matcher = NearbyMatcher.builder(locations, blocks, presence::isOnline).clock(clock)
                     .noRateLimit().build();

@@ -322,4 +322,19 @@ class GatewayProtocolTruthTest {
         carol.hello("carol", "phone");
         assertThat(carol.request("rating.session", "session", session).get("code").asText()).isEqualTo("not_participant");
     }
+
+    @Test
+    void a_presence_outage_answers_the_handshake_backend_unavailable_and_pings_still_pong() {
+        Node a = h.node("A");
+        Client alice = a.connect("alice");
+        alice.hello("alice", "phone");
+        h.presenceDown = true;
+        assertThat(alice.request("ping").get("type").asText()).isEqualTo("pong");
+        Client bob = a.connect("bob");
+        JsonNode refused = bob.hello("bob", "phone");
+        assertThat(refused.get("code").asText()).isEqualTo("backend_unavailable");
+        assertThat(bob.transport.isClosed()).isFalse();
+        h.presenceDown = false;
+        assertThat(bob.hello("bob", "phone").get("type").asText()).isEqualTo("welcome"); // retried on the same socket
+    }
 }
