@@ -103,6 +103,39 @@ class ServerGuardsTest {
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
+    /** The reported attack, scaled down: many slow upgrade requests at once are all cut in time. */
+    @Test
+    void twoHundredSlowHeadersAreAllCut() throws Exception {
+        start("--header-timeout", "1s");
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
+            open.add(s);
+            s.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            slow.add(s);
+        }
+        long t0 = System.nanoTime();
+        writer.scheduleWithFixedDelay(() -> {
+            for (Socket s : slow) {
+                try {
+                    s.getOutputStream().write("X-Slow: a\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException cut) {
+                    // this one is gone already
+                }
+            }
+        }, 300, 300, TimeUnit.MILLISECONDS);
+        for (Socket s : slow) {
+            s.setSoTimeout(5_000);
+            try {
+                readUntilClosed(s);
+            } catch (java.net.SocketException reset) {
+                // cut with a reset: as good
+            }
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("all 200 cut after %s ms", ms).isLessThan(3_000);
+    }
+
     @Test
     void aSilentConnectionIsCutAtTheHeaderDeadlineToo() throws Exception {
         start("--header-timeout", "1s");
