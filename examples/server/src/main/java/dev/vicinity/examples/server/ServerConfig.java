@@ -29,8 +29,8 @@ import java.util.Objects;
  * @param simulate number of simulated users ({@code --simulate}, {@code VICINITY_SIMULATE}, default 0)
  * @param centerLat latitude around which simulated users live ({@code --center lat,lon}, default Berlin Mitte)
  * @param centerLon longitude around which simulated users live
- * @param leaseTtl presence lease time-to-live ({@code --lease-ttl}, seconds, default 30)
- * @param offlineGrace presence offline grace ({@code --offline-grace}, seconds, default 10)
+ * @param leaseTtl presence lease time-to-live ({@code --lease-ttl}, a duration, default 30 s; 1 s..1 h)
+ * @param offlineGrace presence offline grace ({@code --offline-grace}, a duration, default 10 s; 0..1 h)
  * @param timings the protocol's and the services' timings ({@link Timings})
  * @param guards the bounds that keep one client or one backend from taking the node down ({@link Guards})
  */
