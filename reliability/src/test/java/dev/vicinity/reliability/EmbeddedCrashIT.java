@@ -47,7 +47,7 @@ class EmbeddedCrashIT {
     private static final Path JAR = Path.of("..", "examples", "server", "target", "vicinity-server.jar");
     private static final Pattern URL = Pattern.compile("open http://localhost:(\\d+)/");
     private static final int ROUNDS = 3;
-    private static final int ENDED_SESSIONS = 8;
+    private static final int ENDED_SESSIONS = 10;
 
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final Path dataDir = Path.of("target", "embedded-crash-" + run).toAbsolutePath();
@@ -191,7 +191,7 @@ class EmbeddedCrashIT {
                 }
                 assertThat(r.path("type").asText()).as("rating %s", r).isEqualTo("ok");
                 ratings.add(rating);
-                return Duration.ofMillis(300);
+                return Duration.ofMillis(350); // 20 ratings take ~7 s: still going when the server is killed
             }));
             kill.get(60, TimeUnit.SECONDS);
             server.destroyForcibly(); // kill -9 right after an acknowledgement
