@@ -298,7 +298,8 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         b.append("  --lease-ttl 30 --offline-grace 10   presence timings in seconds\n");
         b.append("Timings (a number of seconds, or 500ms, 90s, 2m, 1h, 7d):\n");
         b.append("  --auth-deadline 10s      close sockets that have not signed in after this\n");
-        b.append("  --heartbeat 15s          ping interval told to clients; at most a third of --lease-ttl\n");
+        b.append("  --heartbeat 10s          ping interval told to clients; at most a third of --lease-ttl\n");
+        b.append("                           (default: 15s or a third of --lease-ttl, whichever is shorter)\n");
         b.append("  --resume-window 2m       how long a dropped connection can be resumed\n");
         b.append("  --location-max-age 30m   older locations are not matched\n");
         b.append("  --invite-timeout 2m      unanswered chat invites expire\n");
