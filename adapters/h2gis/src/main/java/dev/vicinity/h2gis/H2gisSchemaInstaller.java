@@ -102,8 +102,24 @@ public final class H2gisSchemaInstaller {
             if (!applied.isEmpty()) {
                 LOG.info("Vicinity schema {} upgraded to version {} (applied {})", schema, LATEST_VERSION, applied);
             }
+            warnIfCommitsAreDelayed(c);
             return List.copyOf(applied);
         });
+    }
+
+    /**
+     * A file database whose commits reach the file late ({@code WRITE_DELAY} > 0, e.g. a host data
+     * source without {@code ;WRITE_DELAY=0}) loses acknowledged writes on a crash: say so at install.
+     */
+    private static void warnIfCommitsAreDelayed(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            // An in-memory database reports 0.
+            if (rs.next() && !"0".equals(rs.getString(1))) {
+                LOG.warn("the H2 database writes commits up to {} ms late (WRITE_DELAY): a crash of the process loses"
+                        + " writes that were already acknowledged; add ;WRITE_DELAY=0 to its URL", rs.getString(1));
+            }
+        }
     }
 
     /** The highest installed version, or 0 if the schema or its history table does not exist. */

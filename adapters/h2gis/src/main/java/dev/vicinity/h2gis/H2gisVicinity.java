@@ -102,7 +102,10 @@ public final class H2gisVicinity implements AutoCloseable {
      * A builder for an adapter that owns a connection pool on {@code jdbcUrl} (user {@code sa}, empty
      * password unless {@link Builder#credentials} says otherwise). If the URL does not set
      * {@code LOCK_TIMEOUT}, 10 s is added, so that writers queueing for one hot row wait instead of
-     * failing after H2's default of 1 s.
+     * failing after H2's default of 1 s. Unless {@link Builder#flushOnCommit(boolean)} is turned off
+     * (or the URL sets {@code WRITE_DELAY} itself), {@code WRITE_DELAY=0} is added: every commit is
+     * written to the database file before it returns, so a write that was acknowledged survives a
+     * crash of the process ({@code kill -9}); H2's default delays the write by up to 500 ms.
      */
     public static Builder builder(String jdbcUrl) {
         return new Builder(null, Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
@@ -214,6 +217,7 @@ public final class H2gisVicinity implements AutoCloseable {
         private int maxConnections = 16;
         private double proximityStartRadius = 500.0;
         private boolean loadH2gisFunctions = true;
+        private boolean flushOnCommit = true;
 
         private Builder(DataSource dataSource, String jdbcUrl) {
             this.dataSource = dataSource;
@@ -267,6 +271,21 @@ public final class H2gisVicinity implements AutoCloseable {
         }
 
         /**
+         * Whether every commit is written to the database file before it returns (default true: an
+         * owned pool's URL gets {@code WRITE_DELAY=0} unless it sets {@code WRITE_DELAY} itself).
+         * With false, H2 writes committed changes in the background up to {@code WRITE_DELAY} (500 ms
+         * by default) later, and a process crash loses the commits of that interval (acknowledged chat
+         * messages and ratings, and the sequence numbers already handed out). The data survives a
+         * crash of the process either way it is written; an operating-system crash or power loss can
+         * still lose what the OS had not yet written to the disk. Ignored for a host data source: put
+         * {@code ;WRITE_DELAY=0} into its URL. The cost is measured in docs/benchmarks.md.
+         */
+        public Builder flushOnCommit(boolean flush) {
+            this.flushOnCommit = flush;
+            return this;
+        }
+
+        /**
          * Validates the options and builds the adapter. With a URL it creates the pool (no connection
          * is opened yet); with a data source it touches no connection.
          *
@@ -294,8 +313,11 @@ public final class H2gisVicinity implements AutoCloseable {
             if (user == null || password == null) {
                 throw invalid("credentials must not be null");
             }
-            String url = jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";LOCK_TIMEOUT=")
-                    ? jdbcUrl : jdbcUrl + ";LOCK_TIMEOUT=10000";
+            String upper = jdbcUrl.toUpperCase(java.util.Locale.ROOT);
+            String url = upper.contains(";LOCK_TIMEOUT=") ? jdbcUrl : jdbcUrl + ";LOCK_TIMEOUT=10000";
+            if (flushOnCommit && !upper.contains(";WRITE_DELAY=")) {
+                url += ";WRITE_DELAY=0";
+            }
             JdbcDataSource source = new JdbcDataSource();
             source.setURL(url);
             source.setUser(user);

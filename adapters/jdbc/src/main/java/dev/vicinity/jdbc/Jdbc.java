@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
  * write-write conflict ({@link SqlDialect#isConflict}) is rolled back and run again, up to
  * {@link SqlDialect#maxAttempts()} times in all; every other {@link SQLException} leaves as a
  * {@link VicinityException} translated by {@link #translate}. A failed transaction is rolled back
- * first, so nothing is ever half-written. Thread-safe (holds only the data source and the dialect);
- * never closes the data source.
+ * first, so nothing is ever half-written. With a query timeout every statement the work creates gets
+ * it ({@link java.sql.Statement#setQueryTimeout}, whole seconds, rounded up): a statement the database
+ * does not finish in time is cancelled and the work fails with the retryable
+ * {@link BackendUnavailableException}. A query timeout does not help against a stalled network (the
+ * driver's cancel request goes the same way); set the driver's socket timeout for that (PgJDBC
+ * {@code socketTimeout}, see docs/adapters/postgres.md). Thread-safe (holds only the data source,
+ * the dialect and the timeout); never closes the data source.
  */
 public final class Jdbc {
     private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
@@ -27,6 +32,8 @@ public final class Jdbc {
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final String schemaHint;
+    /** Query timeout in whole seconds; 0 = none. */
+    private final int queryTimeoutSeconds;
 
     /** Work on the borrowed connection. */
     @FunctionalInterface
@@ -44,12 +51,33 @@ public final class Jdbc {
      * @param schemaHint what the host should do when tables are missing, e.g. {@code "run SchemaInstaller first"}
      */
     public Jdbc(DataSource dataSource, SqlDialect dialect, String schemaHint) {
+        this(dataSource, dialect, schemaHint, null);
+    }
+
+    /**
+     * A template whose statements time out after {@code queryTimeout} (rounded up to whole seconds;
+     * {@code null} or zero: no timeout).
+     *
+     * @param schemaHint what the host should do when tables are missing, e.g. {@code "run SchemaInstaller first"}
+     * @throws IllegalArgumentException for a negative timeout
+     */
+    public Jdbc(DataSource dataSource, SqlDialect dialect, String schemaHint, java.time.Duration queryTimeout) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.schemaHint = Objects.requireNonNull(schemaHint, "schemaHint");
         if (dialect.maxAttempts() < 1) {
             throw new IllegalArgumentException("dialect.maxAttempts() must be >= 1, got " + dialect.maxAttempts());
         }
+        if (queryTimeout != null && queryTimeout.isNegative()) {
+            throw new IllegalArgumentException("queryTimeout must not be negative, got " + queryTimeout);
+        }
+        long ms = queryTimeout == null ? 0 : queryTimeout.toMillis();
+        this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (ms + 999) / 1000);
+    }
+
+    /** The query timeout every statement gets, in whole seconds (0: none). */
+    public int queryTimeoutSeconds() {
+        return queryTimeoutSeconds;
     }
 
     /** The data source. */
@@ -152,11 +180,30 @@ public final class Jdbc {
 
     /** A connection; a disposed pool that throws IllegalStateException (H2's does) is connection failure 08003. */
     private Connection connect() throws SQLException {
+        Connection c;
         try {
-            return dataSource.getConnection();
+            c = dataSource.getConnection();
         } catch (IllegalStateException e) {
             throw new SQLNonTransientConnectionException("the connection pool is closed", "08003", e);
         }
+        return queryTimeoutSeconds == 0 ? c : withQueryTimeout(c, queryTimeoutSeconds);
+    }
+
+    /** {@code c}, except that every statement it creates gets the query timeout. */
+    static Connection withQueryTimeout(Connection c, int seconds) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Jdbc.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(c, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (result instanceof java.sql.Statement st && st.getQueryTimeout() == 0) {
+                        st.setQueryTimeout(seconds);
+                    }
+                    return result;
+                });
     }
 
     private boolean retry(String operation, SQLException e, int attempt) {

@@ -49,10 +49,12 @@ public final class PostgresVicinity {
     private final PostgresBlockList blocks;
 
     private PostgresVicinity(Builder b) {
-        this.jdbc = new Jdbc(b.dataSource, new PostgresDialect(), "run SchemaInstaller first");
+        this.jdbc = new Jdbc(b.dataSource, new PostgresDialect(), "run SchemaInstaller first", b.queryTimeout);
         this.schema = b.schema;
         this.postgisSchema = b.postgisSchema;
-        this.installer = new SchemaInstaller(jdbc, schema, postgisSchema, b.createPostgis);
+        // The installer runs without the query timeout: CREATE EXTENSION postgis alone can take longer.
+        this.installer = new SchemaInstaller(new Jdbc(b.dataSource, new PostgresDialect(), "run SchemaInstaller first"),
+                schema, postgisSchema, b.createPostgis);
         String q = quote(schema);
         this.chatSessions = new PostgresChatSessionStore(jdbc, q);
         this.messages = new PostgresMessageStore(jdbc, q, b.maxPageSize);
@@ -134,6 +136,7 @@ public final class PostgresVicinity {
         private String postgisSchema = "public";
         private boolean createPostgis = true;
         private int maxPageSize = 1000;
+        private java.time.Duration queryTimeout = java.time.Duration.ofSeconds(5);
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -171,6 +174,19 @@ public final class PostgresVicinity {
         }
 
         /**
+         * Longest time one statement may run before the driver cancels it (default 5 s, rounded up to
+         * whole seconds; {@code Duration.ZERO}: none, 0..1 h). A cancelled statement (SQLState 57014)
+         * rolls its transaction back and fails with the retryable {@code backend_unavailable}. This
+         * bounds a slow or locked server; a <em>stalled network</em> (no answer, no reset) needs the
+         * driver's {@code socketTimeout} on the host's data source as well, because the cancel request
+         * takes the same road (see docs/adapters/postgres.md).
+         */
+        public Builder queryTimeout(java.time.Duration timeout) {
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Validates the options and builds the adapter; touches no connection.
          *
          * @throws InvalidInputException {@code invalid_argument} naming the bad option
@@ -181,6 +197,10 @@ public final class PostgresVicinity {
             if (maxPageSize < 1 || maxPageSize > 100_000) {
                 throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
                         "maxPageSize must be 1..100000, got " + maxPageSize);
+            }
+            if (queryTimeout == null || queryTimeout.isNegative() || queryTimeout.compareTo(java.time.Duration.ofHours(1)) > 0) {
+                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
+                        "queryTimeout must be 0..1 h, got " + queryTimeout);
             }
             return new PostgresVicinity(this);
         }

@@ -90,6 +90,18 @@ class PostgresVicinityBuilderTest {
     }
 
     @Test
+    void queryTimeoutIsBounded() {
+        PostgresVicinity.builder(UNUSED).queryTimeout(java.time.Duration.ZERO).build();
+        PostgresVicinity.builder(UNUSED).queryTimeout(java.time.Duration.ofHours(1)).build();
+        for (java.time.Duration bad : new java.time.Duration[] {null, java.time.Duration.ofSeconds(-1),
+                java.time.Duration.ofHours(1).plusSeconds(1)}) {
+            assertThatThrownBy(() -> PostgresVicinity.builder(UNUSED).queryTimeout(bad).build())
+                    .as(String.valueOf(bad)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("queryTimeout");
+        }
+    }
+
+    @Test
     void scriptsAreQualifiedWithTheConfiguredSchemaAndHaveNoPlaceholderLeft() {
         SchemaInstaller installer = PostgresVicinity.builder(UNUSED).schema("tenant_a").build().schemaInstaller();
         for (int v = 1; v <= SchemaInstaller.LATEST_VERSION; v++) {

@@ -139,7 +139,7 @@ public final class RedisBlockList implements BlockList {
     public static final class Builder {
         private final Commands commands;
         private String keyPrefix = "vicinity";
-        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
 
         private Builder(Commands commands) {
             this.commands = commands;
@@ -151,7 +151,7 @@ public final class RedisBlockList implements BlockList {
             return this;
         }
 
-        /** How long {@link #isBlocked} waits for Redis (default 5 s). */
+        /** How long {@link #isBlocked} waits for Redis (default 2 s). */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = timeout;
             return this;

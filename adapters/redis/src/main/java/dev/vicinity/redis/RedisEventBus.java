@@ -290,7 +290,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
         private Sharding sharding = Sharding.AUTO;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
-        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
 
         private Builder(RedisClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -320,7 +320,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
             return this;
         }
 
-        /** How long {@link #subscribe} waits for the server's confirmation (default 5 s). */
+        /** How long {@link #subscribe} waits for the server's confirmation (default 2 s). */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = RedisSupport.checkTimeout(timeout);
             return this;

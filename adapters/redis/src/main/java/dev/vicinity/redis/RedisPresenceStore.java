@@ -16,7 +16,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ import java.util.Optional;
  * touches a key it did not declare. Times are the caller's instants at millisecond precision; the server clock is never
  * used, so the injected clock drives expiry. The host supplies and owns the connection (a
  * {@code StatefulRedisConnection<String, String>} or a {@code StatefulRedisClusterConnection<String, String>}); Lettuce connections are thread-safe, and so is
- * this store. Redis being unreachable surfaces as {@link BackendUnavailableException} (retryable).
+ * this store. Redis being unreachable, stalled or paused surfaces as {@link BackendUnavailableException}
+ * (retryable) after at most the command timeout ({@link Builder#commandTimeout}, default 2 s).
  */
 public final class RedisPresenceStore implements PresenceStore {
     private static final String LIB = "presence-lib.lua";
@@ -46,12 +48,14 @@ public final class RedisPresenceStore implements PresenceStore {
     private final LuaScript leases = LuaScript.load(RedisPresenceStore.class, LIB, "presence-leases.lua");
     private final LuaScript sweep = LuaScript.load(RedisPresenceStore.class, LIB, "presence-sweep.lua");
 
-    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final String[] keys;
+    private final long timeoutMillis;
 
-    private RedisPresenceStore(Commands commands, String keyPrefix) {
-        this.redis = commands.sync();
+    private RedisPresenceStore(Commands commands, String keyPrefix, Duration commandTimeout) {
+        this.redis = commands.async();
         this.keys = keys(keyPrefix);
+        this.timeoutMillis = commandTimeout.toMillis();
     }
 
     /**
@@ -82,7 +86,7 @@ public final class RedisPresenceStore implements PresenceStore {
     public Acquired acquire(UserId user, DeviceId device, ConnectionId connection, NodeId node, Instant expiresAt) {
         List<Object> r;
         try {
-            r = acquire.run(redis, ScriptOutputType.MULTI, keys, user.value(), device.value(),
+            r = acquire.run(redis, timeoutMillis, ScriptOutputType.MULTI, keys, user.value(), device.value(),
                     connection.value(), node.value(), Long.toString(expiresAt.toEpochMilli()));
         } catch (RedisCommandExecutionException e) {
             if (String.valueOf(e.getMessage()).contains("VICINITY_LEASE_EXISTS")) {
@@ -103,21 +107,21 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public Optional<Lease> renew(ConnectionId connection, long generation, Instant expiresAt) {
-        List<Object> r = renew.run(redis, ScriptOutputType.MULTI, keys, connection.value(),
+        List<Object> r = renew.run(redis, timeoutMillis, ScriptOutputType.MULTI, keys, connection.value(),
                 Long.toString(generation), Long.toString(expiresAt.toEpochMilli()));
         return r.isEmpty() ? Optional.empty() : Optional.of(lease(r));
     }
 
     @Override
     public Optional<Removed> release(ConnectionId connection, long generation, Instant offlineAt) {
-        List<Object> r = release.run(redis, ScriptOutputType.MULTI, keys, connection.value(),
+        List<Object> r = release.run(redis, timeoutMillis, ScriptOutputType.MULTI, keys, connection.value(),
                 Long.toString(generation), Long.toString(offlineAt.toEpochMilli()));
         return r.isEmpty() ? Optional.empty() : Optional.of(removed(r));
     }
 
     @Override
     public List<Lease> leasesOf(UserId user) {
-        List<Object> r = leases.run(redis, ScriptOutputType.MULTI, keys, user.value());
+        List<Object> r = leases.run(redis, timeoutMillis, ScriptOutputType.MULTI, keys, user.value());
         List<Lease> out = new ArrayList<>(r.size());
         for (Object o : r) {
             out.add(lease((List<?>) o));
@@ -128,7 +132,8 @@ public final class RedisPresenceStore implements PresenceStore {
     @Override
     public void heartbeatNode(NodeId node, Instant expiresAt) {
         try {
-            redis.zadd(keys[4], ZAddArgs.Builder.gt(), (double) expiresAt.toEpochMilli(), node.value());
+            RedisSupport.awaitRaw(redis.zadd(keys[4], ZAddArgs.Builder.gt(), (double) expiresAt.toEpochMilli(),
+                    node.value()), timeoutMillis);
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis unavailable for node heartbeat", e);
         }
@@ -136,7 +141,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public SweepResult sweep(Instant now, Instant offlineAt, int limit) {
-        List<Object> r = sweep.run(redis, ScriptOutputType.MULTI, keys,
+        List<Object> r = sweep.run(redis, timeoutMillis, ScriptOutputType.MULTI, keys,
                 Long.toString(now.toEpochMilli()), Long.toString(offlineAt.toEpochMilli()), Integer.toString(limit));
         List<Removed> expired = new ArrayList<>();
         for (Object o : (List<?>) r.get(0)) {
@@ -167,6 +172,7 @@ public final class RedisPresenceStore implements PresenceStore {
     public static final class Builder {
         private final Commands commands;
         private String keyPrefix = "vicinity";
+        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
 
         private Builder(Commands commands) {
             this.commands = commands;
@@ -178,10 +184,22 @@ public final class RedisPresenceStore implements PresenceStore {
             return this;
         }
 
-        /** @throws IllegalArgumentException if the prefix is blank or contains braces or whitespace */
+        /**
+         * The longest wait for Redis per command (default 2 s), whatever the connection's own timeout
+         * (Lettuce's default is 60 s): a stalled or unreachable server fails the operation with the
+         * retryable {@link BackendUnavailableException} after this long instead of holding the
+         * caller's thread.
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if the prefix is blank or contains braces or whitespace, or the timeout is not positive */
         public RedisPresenceStore build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
-            return new RedisPresenceStore(commands, keyPrefix);
+            RedisSupport.checkTimeout(commandTimeout);
+            return new RedisPresenceStore(commands, keyPrefix, commandTimeout);
         }
     }
 }

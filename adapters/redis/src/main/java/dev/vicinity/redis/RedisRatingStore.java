@@ -353,7 +353,7 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
         private final Commands commands;
         private String keyPrefix = "vicinity";
         private int stripes = 16;
-        private Duration commandTimeout = Duration.ofSeconds(5);
+        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
 
         private Builder(Commands commands) {
             this.commands = commands;
@@ -374,7 +374,7 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
             return this;
         }
 
-        /** How long multi-stripe reads wait for Redis (default 5 s). */
+        /** How long multi-stripe reads wait for Redis (default 2 s). */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = timeout;
             return this;

@@ -12,7 +12,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,15 +22,19 @@ import java.util.Optional;
  * {@link ResumeStore} in Redis: one string key per token holding the ticket and its expiry; Redis
  * also expires the key ({@code PXAT}) so abandoned tokens vanish by themselves. {@link #take} is one
  * {@code GETDEL}, atomic across nodes. Expiry decisions use the caller's instants (the injected clock);
- * the server-side expiry is only garbage collection and lies at least as late. Thread-safe.
+ * the server-side expiry is only garbage collection and lies at least as late. Every command waits
+ * at most the command timeout (default 2 s, whatever the connection's own timeout) and then fails
+ * with the retryable {@link BackendUnavailableException}. Thread-safe.
  */
 public final class RedisResumeStore implements ResumeStore {
-    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final String prefix;
+    private final long timeoutMillis;
 
-    private RedisResumeStore(Commands commands, String keyPrefix) {
-        this.redis = commands.sync();
+    private RedisResumeStore(Commands commands, String keyPrefix, Duration commandTimeout) {
+        this.redis = commands.async();
         this.prefix = keyPrefix + ":resume:";
+        this.timeoutMillis = RedisSupport.checkTimeout(commandTimeout).toMillis();
     }
 
     /** A store on the host's connection with key prefix {@code vicinity}. */
@@ -37,18 +42,29 @@ public final class RedisResumeStore implements ResumeStore {
         return create(connection, "vicinity");
     }
 
-    /** A store on the host's connection with the given key prefix. */
+    /** A store on the host's connection with the given key prefix and the default command timeout (2 s). */
     public static RedisResumeStore create(StatefulRedisConnection<String, String> connection, String keyPrefix) {
+        return create(connection, keyPrefix, RedisSupport.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * A store on the host's connection with the given key prefix, waiting at most
+     * {@code commandTimeout} for each command.
+     *
+     * @throws IllegalArgumentException for a bad prefix or a timeout that is not positive
+     */
+    public static RedisResumeStore create(StatefulRedisConnection<String, String> connection, String keyPrefix,
+                                          Duration commandTimeout) {
         Objects.requireNonNull(connection, "connection");
         RedisSupport.checkKeyPrefix(keyPrefix);
-        return new RedisResumeStore(Commands.of(connection), keyPrefix);
+        return new RedisResumeStore(Commands.of(connection), keyPrefix, commandTimeout);
     }
 
     /** A store on the host's Redis Cluster connection with the given key prefix. */
     public static RedisResumeStore create(StatefulRedisClusterConnection<String, String> connection, String keyPrefix) {
         Objects.requireNonNull(connection, "connection");
         RedisSupport.checkKeyPrefix(keyPrefix);
-        return new RedisResumeStore(Commands.of(connection), keyPrefix);
+        return new RedisResumeStore(Commands.of(connection), keyPrefix, RedisSupport.DEFAULT_TIMEOUT);
     }
 
     @Override
@@ -58,7 +74,7 @@ public final class RedisResumeStore implements ResumeStore {
         try {
             // Server-side expiry a little later than the logical one: the caller's clock decides.
             long gcAt = Math.max(expiresAt.toEpochMilli(), System.currentTimeMillis()) + 60_000;
-            redis.set(prefix + token, value, SetArgs.Builder.pxAt(gcAt));
+            RedisSupport.awaitRaw(redis.set(prefix + token, value, SetArgs.Builder.pxAt(gcAt)), timeoutMillis);
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis unavailable storing a resume token", e);
         }
@@ -68,7 +84,7 @@ public final class RedisResumeStore implements ResumeStore {
     public Optional<Ticket> take(String token, Instant now) {
         String value;
         try {
-            value = redis.getdel(prefix + token);
+            value = RedisSupport.awaitRaw(redis.getdel(prefix + token), timeoutMillis);
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis unavailable taking a resume token", e);
         }
@@ -86,7 +102,7 @@ public final class RedisResumeStore implements ResumeStore {
     @Override
     public void remove(String token) {
         try {
-            redis.del(prefix + token);
+            RedisSupport.awaitRaw(redis.del(prefix + token), timeoutMillis);
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis unavailable removing a resume token", e);
         }

@@ -26,8 +26,12 @@ final class H2gisCity {
 
     /** A new in-memory database holding {@code users} users "u0".."u(n-1)", loaded in batches. */
     static H2gisVicinity load(int users, long seed) {
-        H2gisVicinity db = H2gisVicinity.builder("jdbc:h2:mem:bench-" + UUID.randomUUID())
-                .loadH2gisFunctions(false).maxConnections(8).build();
+        return load(H2gisVicinity.builder("jdbc:h2:mem:bench-" + UUID.randomUUID())
+                .loadH2gisFunctions(false).maxConnections(8).build(), users, seed);
+    }
+
+    /** {@code db} (freshly built) installed and loaded with {@code users} users "u0".."u(n-1)", in batches. */
+    static H2gisVicinity load(H2gisVicinity db, int users, long seed) {
         db.schemaInstaller().install();
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Candidate> batch = new ArrayList<>(10_000);

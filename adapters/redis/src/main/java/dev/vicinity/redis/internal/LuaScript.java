@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,8 @@ public final class LuaScript {
     private final String name;
     private final String source;
     private final String sha;
+    /** Whether {@link #run(RedisClusterAsyncCommands, long, ScriptOutputType, String[], String...)} loaded it once. */
+    private volatile boolean loadedAsync;
 
     private LuaScript(String name, String source) {
         this.name = name;
@@ -63,6 +66,42 @@ public final class LuaScript {
             throw new BackendUnavailableException("Redis unavailable running " + name, e);
         } catch (RedisException e) {
             throw new BackendUnavailableException("Redis failed running " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the script through the asynchronous commands and waits at most {@code timeoutMillis} for
+     * each round trip (a SCRIPT LOAD on first use, the EVALSHA, and after a NOSCRIPT reply the SCRIPT
+     * LOAD and the second EVALSHA), whatever timeout the host's connection has: an unreachable, stalled or paused server
+     * becomes {@link BackendUnavailableException} within that bound. A script error is rethrown as
+     * the {@link RedisCommandExecutionException} it is (a bug or a refused request, not an outage).
+     */
+    public <T> T run(RedisClusterAsyncCommands<String, String> redis, long timeoutMillis, ScriptOutputType type,
+                     String[] keys, String... args) {
+        try {
+            if (!loadedAsync) {
+                // Loaded before the first EVALSHA (one round trip, once), and again after a NOSCRIPT.
+                RedisSupport.awaitRaw(redis.scriptLoad(source), timeoutMillis);
+                loadedAsync = true;
+            }
+            return RedisSupport.awaitRaw(redis.<T>evalsha(sha, type, keys, args), timeoutMillis);
+        } catch (RedisNoScriptException e) {
+            awaitOrUnavailable(redis.scriptLoad(source), timeoutMillis);
+            return awaitOrUnavailable(redis.<T>evalsha(sha, type, keys, args), timeoutMillis);
+        } catch (RedisCommandExecutionException e) {
+            throw e;
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable running " + name, e);
+        }
+    }
+
+    private <T> T awaitOrUnavailable(io.lettuce.core.RedisFuture<T> f, long timeoutMillis) {
+        try {
+            return RedisSupport.awaitRaw(f, timeoutMillis);
+        } catch (RedisCommandExecutionException e) {
+            throw e;
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable running " + name, e);
         }
     }
 

@@ -52,6 +52,35 @@ public final class RedisSupport {
         return commandTimeout;
     }
 
+    /** The default command timeout of the stores and the bus: 2 s. */
+    public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(2);
+
+    /**
+     * Waits at most {@code timeoutMillis} for an asynchronous command, rethrowing what Redis answered
+     * as the Lettuce exception it is (a script error stays a {@link io.lettuce.core.RedisCommandExecutionException},
+     * NOSCRIPT a {@link io.lettuce.core.RedisNoScriptException}); a timeout is a
+     * {@link io.lettuce.core.RedisCommandTimeoutException} and the command is cancelled.
+     *
+     * @throws BackendUnavailableException (retryable) on an interrupt
+     */
+    public static <T> T awaitRaw(RedisFuture<T> f, long timeoutMillis) {
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while waiting for Redis", e);
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw new io.lettuce.core.RedisCommandTimeoutException("no answer from Redis within " + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RedisException re) {
+                throw re;
+            }
+            throw new RedisException(String.valueOf(cause), cause);
+        }
+    }
+
     /**
      * Waits for a pipelined command.
      *

@@ -26,7 +26,10 @@ import dev.vicinity.rating.spi.RatingStore;
 import dev.vicinity.redis.RedisEventBus;
 import dev.vicinity.redis.RedisPresenceStore;
 import dev.vicinity.redis.RedisResumeStore;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.h2gis.H2gisVicinity;
@@ -34,10 +37,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +99,9 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
             db.close();
             throw e;
         }
-        return new Backend("embedded (H2GIS file " + dir.resolve("vicinity.mv.db") + ", in-memory presence and bus)",
+        // The path goes to the log only: /health is unauthenticated and must not show the file system.
+        LOG.info("embedded database file {}", dir.resolve("vicinity.mv.db"));
+        return new Backend("embedded (H2GIS file, in-memory presence and bus)",
                 new InMemoryPresenceStore(), new InMemoryEventBus(clock), new InMemoryResumeStore(),
                 db.locationStore(), db.proximityIndex(), db.blockList(), db.chatSessionStore(), db.messageStore(),
                 db.ratingStore(), () -> db.locationStore().get(UserId.of("health-probe")), List.of(db));
@@ -121,36 +126,70 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
      */
     public static Backend postgresRedis(ServerConfig config, Clock clock) {
         List<AutoCloseable> closeables = new ArrayList<>();
+        Duration timeout = config.guards().backendTimeout();
         try {
-            HikariConfig hc = new HikariConfig();
-            hc.setJdbcUrl(config.pgUrl());
-            hc.setUsername(config.pgUser());
-            hc.setPassword(config.pgPassword());
-            hc.setMaximumPoolSize(8);
-            hc.setPoolName("vicinity-" + config.node().value());
-            hc.setConnectionTimeout(5_000);
-            HikariDataSource ds = new HikariDataSource(hc);
+            // The schema is installed over a pool of its own without the socket timeout (CREATE
+            // EXTENSION postgis alone may take longer than a request may), closed right after.
+            try (HikariDataSource installPool = pool(config, "install", 1, Duration.ZERO, Duration.ofSeconds(30))) {
+                List<Integer> applied = PostgresVicinity.builder(installPool).schema(config.pgSchema()).build()
+                        .schemaInstaller().install();
+                LOG.info("PostgreSQL schema {} ready (applied {})", config.pgSchema(), applied);
+            }
+            HikariDataSource ds = pool(config, config.node().value(), 8, timeout, timeout);
             closeables.add(ds);
-            PostgresVicinity pg = PostgresVicinity.builder(ds).schema(config.pgSchema()).build();
-            List<Integer> applied = pg.schemaInstaller().install();
-            LOG.info("PostgreSQL schema {} ready (applied {})", pg.schema(), applied);
+            PostgresVicinity pg = PostgresVicinity.builder(ds).schema(config.pgSchema()).queryTimeout(timeout).build();
 
-            RedisClient redis = RedisClient.create(config.redisUrl());
+            // Every Redis command waits at most the backend timeout: the stores get it as their
+            // command timeout, and the connection's own timeout (Lettuce's default is 60 s) is set too.
+            RedisURI uri = RedisURI.create(config.redisUrl());
+            uri.setTimeout(timeout);
+            RedisClient redis = RedisClient.create(uri);
+            redis.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(timeout)).build());
             closeables.add(redis::shutdown);
             StatefulRedisConnection<String, String> conn = redis.connect();
             closeables.add(conn);
-            RedisEventBus bus = RedisEventBus.builder(redis).clock(clock).build();
+            RedisEventBus bus = RedisEventBus.builder(redis).clock(clock).commandTimeout(timeout).build();
             closeables.add(bus);
             String prefix = config.redisPrefix();
             return new Backend("postgres+redis (" + pg.schema() + ", " + prefix + ")",
-                    RedisPresenceStore.builder(conn).keyPrefix(prefix).build(), bus,
-                    RedisResumeStore.create(conn, prefix), pg.locationStore(), pg.proximityIndex(), pg.blockList(),
+                    RedisPresenceStore.builder(conn).keyPrefix(prefix).commandTimeout(timeout).build(), bus,
+                    RedisResumeStore.create(conn, prefix, timeout), pg.locationStore(), pg.proximityIndex(), pg.blockList(),
                     pg.chatSessionStore(), pg.messageStore(), pg.ratingStore(),
                     () -> pg.locationStore().get(UserId.of("health-probe")), closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
         }
+    }
+
+    /**
+     * A Hikari pool on the configured PostgreSQL. {@code socketTimeout} (PgJDBC, whole seconds rounded
+     * up; zero: none) bounds every read from the server, so a stalled network (no answer, no reset)
+     * fails the statement and drops the connection instead of holding the request's thread; it also
+     * bounds the connection set-up ({@code connectTimeout}, {@code loginTimeout}) and the cancel
+     * request of a query timeout ({@code cancelSignalTimeout}), and {@code acquire} bounds the wait
+     * for a pooled connection.
+     */
+    private static HikariDataSource pool(ServerConfig config, String name, int size, Duration socketTimeout,
+                                         Duration acquire) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.pgUrl());
+        hc.setUsername(config.pgUser());
+        hc.setPassword(config.pgPassword());
+        hc.setMaximumPoolSize(size);
+        hc.setPoolName("vicinity-" + name);
+        hc.setConnectionTimeout(Math.max(250, acquire.toMillis()));
+        hc.setValidationTimeout(Math.max(250, Math.min(acquire.toMillis(), 5_000)));
+        if (!socketTimeout.isZero()) {
+            String seconds = Long.toString(Math.max(1, (socketTimeout.toMillis() + 999) / 1000));
+            hc.addDataSourceProperty("socketTimeout", seconds);
+            hc.addDataSourceProperty("connectTimeout", seconds);
+            hc.addDataSourceProperty("loginTimeout", seconds);
+            // A query timeout sends a cancel request over a new connection, and PgJDBC waits for it
+            // (default 10 s) before the statement fails: on a stalled network that wait is the delay.
+            hc.addDataSourceProperty("cancelSignalTimeout", seconds);
+        }
+        return new HikariDataSource(hc);
     }
 
     /** Closes connections and pools (reverse order of opening). Idempotent enough for shutdown hooks. */
@@ -171,15 +210,4 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
         }
     }
 
-    /** Wraps a probe so it reports instead of throwing. */
-    static Supplier<String> describe(Runnable probe) {
-        return () -> {
-            try {
-                probe.run();
-                return null;
-            } catch (RuntimeException e) {
-                return e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-        };
-    }
 }

@@ -1,7 +1,6 @@
 package dev.vicinity.examples.server;
 
 import dev.vicinity.chat.ChatService;
-import dev.vicinity.chat.ChatSessionState;
 import dev.vicinity.chat.gateway.ChatFrames;
 import dev.vicinity.core.PresenceService;
 import dev.vicinity.core.UserId;
@@ -21,6 +20,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,20 +55,23 @@ public final class VicinityNode implements AutoCloseable {
     private final Subscription chatOnPresence;
     private final Set<UserId> simulated = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker;
-    private final Supplier<String> storeProbe;
+    private final HealthMonitor health;
     private long ticks;
 
     /** Wires every service on {@code backend}; {@code clock} drives all of them (tests pass a MutableClock). */
     public VicinityNode(ServerConfig config, Backend backend, Clock clock) {
         this.backend = Objects.requireNonNull(backend, "backend");
-        this.storeProbe = Backend.describe(backend.storeProbe());
+        Map<String, Runnable> probes = new LinkedHashMap<>();
+        probes.put("store", backend.storeProbe());
+        probes.put("presence", () -> backend.presence().leasesOf(UserId.of("health-probe")));
+        this.health = new HealthMonitor(probes, config.guards().backendTimeout(), Duration.ofSeconds(1), clock);
         // One listener for every module; isolating() keeps a failing metric from breaking a request.
         VicinityListener listener = VicinityListener.isolating(new MicrometerListener(metrics));
 
         presence = PresenceService.builder(backend.presence(), config.node()).clock(clock).listener(listener)
                 .eventBus(backend.bus()).leaseTtl(config.leaseTtl()).offlineGrace(config.offlineGrace()).build();
         locations = LocationService.builder(backend.locations(), backend.index()).clock(clock).listener(listener)
-                .maxAge(Duration.ofMinutes(30)).build();
+                .maxAge(config.timings().locationMaxAge()).build();
         // Rating's view of a chat: ENDED is ratable, INVITED/ACTIVE is ongoing (session_not_ended),
         // a session that never started is unknown (session_not_found).
         ratings = RatingService.builder(backend.ratings(), id -> backend.sessions().find(id).flatMap(s -> switch (s.state()) {
@@ -77,16 +80,20 @@ public final class VicinityNode implements AutoCloseable {
                     default -> Optional.<RatableSession>empty();
                 }))
                 .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked))
-                .clock(clock).listener(listener).build();
+                .clock(clock).listener(listener).ratingWindow(config.timings().ratingWindow()).build();
         NearbyMatcher matcher = NearbyMatcher.builder(locations, backend.blocks(), presence::isOnline)
                 .clock(clock).listener(listener)
                 .scoreProvider(user -> ratings.scores().scoreOf(user).orElse(Double.NaN))
                 .rateLimit(60, Duration.ofMinutes(1)).build();
         chat = new ChatFrames(recipients -> ChatService.builder(backend.sessions(), backend.messages(), backend.bus(),
-                recipients).clock(clock).listener(listener).blockRecorder(backend.blocks()::block)
+                recipients).clock(clock).listener(listener).inviteTimeout(config.timings().inviteTimeout())
+                .blockRecorder(backend.blocks()::block)
                 .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked)).build());
         gateway = Gateway.builder(presence, backend.resumes(), new DemoAuthenticator())
                 .clock(clock).listener(listener)
+                .authTimeout(config.timings().authDeadline())
+                .heartbeatInterval(config.timings().heartbeat())
+                .resumeWindow(config.timings().resumeWindow())
                 .module(new GeoFrames(locations, matcher, backend.blocks())
                         .onBlock((blocker, blocked) -> chat.service().onBlocked(blocker, blocked)))
                 .module(chat)
@@ -156,9 +163,22 @@ public final class VicinityNode implements AutoCloseable {
         return metrics.scrape();
     }
 
-    /** Health: {@code null} when the store answered, else what failed. */
+    /**
+     * Health of the persistent store from the background probe: {@code null} when it answered in
+     * time at the last probe, else what failed. Never blocks.
+     */
     public String storeProblem() {
-        return storeProbe.get();
+        HealthMonitor.Status s = health.status("store");
+        return s.healthy() ? null : s.detail();
+    }
+
+    /**
+     * Health of the presence store (Redis when scaled out) from the background probe: {@code null}
+     * when it answered in time at the last probe, else what failed. Never blocks.
+     */
+    public String presenceProblem() {
+        HealthMonitor.Status s = health.status("presence");
+        return s.healthy() ? null : s.detail();
     }
 
     /** Health of the event bus. */
@@ -174,6 +194,7 @@ public final class VicinityNode implements AutoCloseable {
     /** Stops maintenance only, leaving shared state as a crashed node would (tests of node loss). */
     public void abandon() {
         stopTicker();
+        health.close();
     }
 
     /**
@@ -194,6 +215,7 @@ public final class VicinityNode implements AutoCloseable {
     @Override
     public void close() {
         stopTicker();
+        health.close();
         try {
             gateway.close();
         } catch (RuntimeException e) {

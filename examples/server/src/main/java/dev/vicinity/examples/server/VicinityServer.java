@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The example host: a Javalin (Jetty 12) server that serves the web page from {@code /public},
  * accepts WebSockets on {@code /ws} and hands every socket to the node's {@link Gateway}, and exposes
- * {@code /health} (store and bus) and {@code /metrics} (Prometheus text). Optionally runs simulated
- * neighbours ({@link Simulator}).
+ * {@code /health} (store, presence and bus, from background probes: it never waits for a backend) and
+ * {@code /metrics} (Prometheus text). A {@link ConnectionGuard} cuts slow request headers and caps
+ * connections per client address. Optionally runs simulated neighbours ({@link Simulator}).
  *
  * <p>Start it with {@link #start(ServerConfig, Clock)} or from the command line ({@link #main}). All
  * methods are thread-safe.
@@ -41,6 +42,7 @@ public final class VicinityServer implements AutoCloseable {
     private final Javalin app;
     private final Map<String, GatewayConnection> sockets = new ConcurrentHashMap<>();
     private final Simulator simulator;
+    private final ConnectionGuard guard;
     private volatile boolean killed;
 
     private VicinityServer(ServerConfig config, Clock clock) {
@@ -91,9 +93,14 @@ public final class VicinityServer implements AutoCloseable {
                 });
             });
         });
+        this.guard = new ConnectionGuard(config.guards().headerTimeout(), config.guards().maxConnectionsPerAddress());
         try {
             app.start(config.host(), config.port());
+            for (Connector c : app.jettyServer().server().getConnectors()) {
+                c.addEventListener(guard);
+            }
         } catch (RuntimeException e) {
+            guard.close();
             node.close();
             backend.close();
             throw e;
@@ -129,13 +136,17 @@ public final class VicinityServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
+        // Reads the background probes' last results: never waits for a backend.
         String storeProblem = node.storeProblem();
+        String presenceProblem = node.presenceProblem();
         BusHealth bus = node.busHealth();
-        boolean ok = storeProblem == null && bus.healthy();
+        boolean ok = storeProblem == null && presenceProblem == null && bus.healthy();
         ObjectNode body = node.gateway().mapper().createObjectNode();
         body.put("status", ok ? "UP" : "DOWN").put("node", config.node().value()).put("backend", node.backendName());
         body.putObject("store").put("healthy", storeProblem == null)
                 .put("detail", storeProblem == null ? "ok" : storeProblem);
+        body.putObject("presence").put("healthy", presenceProblem == null)
+                .put("detail", presenceProblem == null ? "ok" : presenceProblem);
         body.putObject("bus").put("healthy", bus.healthy()).put("detail", bus.detail())
                 .put("since", bus.since().toEpochMilli());
         body.put("sockets", sockets.size());
@@ -158,6 +169,7 @@ public final class VicinityServer implements AutoCloseable {
             c.getConnectedEndPoints().forEach(org.eclipse.jetty.io.EndPoint::close);
         }
         app.stop();
+        guard.close();
         backend.close();
     }
 
@@ -173,6 +185,7 @@ public final class VicinityServer implements AutoCloseable {
         }
         node.close();
         app.stop();
+        guard.close();
         backend.close();
     }
 

@@ -4,6 +4,10 @@ import static dev.vicinity.examples.server.ProtocolClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,6 +52,18 @@ class EmbeddedRestartTest {
             JsonNode history = ann.call(frame("chat.history").put("session", session).put("after", 0).put("limit", 10));
             // Ann is still a joined member of the ended session: she may read its history.
             assertThat(history.path("messages").findValuesAsText("text")).containsExactly("before restart");
+        }
+    }
+
+    /** {@code /health} is unauthenticated: it shows the backend kind, never where its files are. */
+    @Test
+    void healthDoesNotShowTheDatabasePath(@TempDir Path dir) throws Exception {
+        try (VicinityServer server = start(dir)) {
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("embedded (H2GIS file").doesNotContain(dir.toString())
+                    .doesNotContain("vicinity.mv.db").doesNotContain(dir.getFileName().toString());
         }
     }
 }
