@@ -89,7 +89,7 @@ class BackendStallIT {
                 "--backend", "postgres+redis", "--node-id", "stall-" + run, "--pg-url", pgUrl,
                 "--pg-user", TestServers.postgresUser(), "--pg-password", TestServers.postgresPassword(),
                 "--pg-schema", schema, "--redis-url", redisUrl, "--redis-prefix", "stall-it-" + run,
-                "--backend-timeout", TIMEOUT.toMillis() + "ms"}, Map.of()), Clock.systemUTC());
+                "--backend-timeout", TIMEOUT.toMillis() + "ms", "--cursor-secret", "stall-it-cursor-secret"}, Map.of()), Clock.systemUTC());
     }
 
     private WsClient signIn(String user) throws Exception {
@@ -134,6 +134,15 @@ class BackendStallIT {
             ObjectNode profiles = frame("demo.profiles");
             profiles.putArray("users").add("ben-" + run);
             long ms = answersUnavailable(ann, profiles, TIMEOUT); // presence lookups go to Redis
+            // A new connection's hello is answered backend_unavailable too (the socket stays open for a
+            // retry), and a ping is still answered within the timeout.
+            WsClient newcomer = WsClient.connect(server.port());
+            clients.add(newcomer);
+            answersUnavailable(newcomer, frame("hello").put("v", 1).put("token", "demo:cat-" + run)
+                    .put("device", "phone"), TIMEOUT);
+            long p0 = System.nanoTime();
+            assertThat(ann.call(frame("ping")).path("type").asText()).isEqualTo("pong");
+            assertThat(Duration.ofNanos(System.nanoTime() - p0)).isLessThan(TIMEOUT.plus(MARGIN));
             JsonNode down = await().atMost(TIMEOUT.plus(Duration.ofSeconds(1)).plus(MARGIN))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> ProtocolJson.read(health()), h -> "DOWN".equals(h.path("status").asText()));

@@ -126,7 +126,8 @@ class NodeCrashIT {
                 "--node-id", node, "--pg-url", TestServers.postgresJdbcUrl(), "--pg-user", TestServers.postgresUser(),
                 "--pg-password", TestServers.postgresPassword(), "--pg-schema", schema,
                 "--redis-url", TestServers.redisUri(), "--redis-prefix", prefix,
-                "--lease-ttl", String.valueOf(LEASE_TTL_S), "--offline-grace", String.valueOf(GRACE_S))
+                "--lease-ttl", String.valueOf(LEASE_TTL_S), "--offline-grace", String.valueOf(GRACE_S),
+                "--cursor-secret", "node-crash-it-cursor-secret")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         processes.add(p);

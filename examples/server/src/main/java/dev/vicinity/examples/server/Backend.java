@@ -23,7 +23,10 @@ import dev.vicinity.memory.InMemoryRatingStore;
 import dev.vicinity.memory.InMemoryResumeStore;
 import dev.vicinity.postgres.PostgresVicinity;
 import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.core.LocalRateLimitStore;
+import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.redis.RedisEventBus;
+import dev.vicinity.redis.RedisRateLimitStore;
 import dev.vicinity.redis.RedisPresenceStore;
 import dev.vicinity.redis.RedisResumeStore;
 import io.lettuce.core.ClientOptions;
@@ -52,11 +55,15 @@ import org.slf4j.LoggerFactory;
  * @param name human-readable description for logs and {@code /health}
  * @param storeProbe a cheap read of the persistent store (throws when it is down)
  * @param closeables closed in reverse order by {@link #close()}
+ * @param rateLimits where nearby, location, connect and invite limits are counted: this process's for
+ *     the single-node backends, Redis (cluster-wide) for {@code postgres+redis}
+ * @param distributed whether several nodes may serve the same users (then limits and cursors are shared)
  */
 public record Backend(String name, PresenceStore presence, EventBus bus, ResumeStore resumes,
                       LocationStore locations, ProximityIndex index, BlockList blocks, ChatSessionStore sessions,
                       MessageStore messages, RatingStore ratings, Runnable storeProbe,
-                      List<AutoCloseable> closeables) implements AutoCloseable {
+                      List<AutoCloseable> closeables, RateLimitStore rateLimits, boolean distributed)
+        implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
     /** Copies {@code closeables}; every store must be non-null. */
@@ -104,7 +111,8 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
         return new Backend("embedded (H2GIS file, in-memory presence and bus)",
                 new InMemoryPresenceStore(), new InMemoryEventBus(clock), new InMemoryResumeStore(),
                 db.locationStore(), db.proximityIndex(), db.blockList(), db.chatSessionStore(), db.messageStore(),
-                db.ratingStore(), () -> db.locationStore().get(UserId.of("health-probe")), List.of(db));
+                db.ratingStore(), () -> db.locationStore().get(UserId.of("health-probe")), List.of(db),
+                new LocalRateLimitStore(), false);
     }
 
     /**
@@ -116,7 +124,8 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
         return new Backend("in-memory", new InMemoryPresenceStore(), new InMemoryEventBus(clock),
                 new InMemoryResumeStore(), new InMemoryLocationStore(), new InMemoryProximityIndex(),
                 new InMemoryBlockList(), sessions, new InMemoryMessageStore(), new InMemoryRatingStore(),
-                () -> sessions.find(dev.vicinity.core.SessionId.of("health-probe")), List.of());
+                () -> sessions.find(dev.vicinity.core.SessionId.of("health-probe")), List.of(),
+                new LocalRateLimitStore(), false);
     }
 
     /**
@@ -155,7 +164,8 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
                     RedisPresenceStore.builder(conn).keyPrefix(prefix).commandTimeout(timeout).build(), bus,
                     RedisResumeStore.create(conn, prefix, timeout), pg.locationStore(), pg.proximityIndex(), pg.blockList(),
                     pg.chatSessionStore(), pg.messageStore(), pg.ratingStore(),
-                    () -> pg.locationStore().get(UserId.of("health-probe")), closeables);
+                    () -> pg.locationStore().get(UserId.of("health-probe")), closeables,
+                    RedisRateLimitStore.builder(conn).keyPrefix(prefix).build(), true);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;

@@ -33,11 +33,14 @@ import java.util.Objects;
  * @param offlineGrace presence offline grace ({@code --offline-grace}, a duration, default 10 s; 0..1 h)
  * @param timings the protocol's and the services' timings ({@link Timings})
  * @param guards the bounds that keep one client or one backend from taking the node down ({@link Guards})
+ * @param cursorSecret the nearby-cursor signing secret shared by every node ({@code --cursor-secret},
+ *     {@code VICINITY_CURSOR_SECRET}, at least 16 characters); required with {@code postgres+redis} so a
+ *     page cursor from one node works on another; null elsewhere means a random per-process secret
  */
 public record ServerConfig(String host, int port, Backend backend, NodeId node, Path dataDir, String pgUrl,
                            String pgUser, String pgPassword, String pgSchema, String redisUrl, String redisPrefix,
                            int simulate, double centerLat, double centerLon, Duration leaseTtl,
-                           Duration offlineGrace, Timings timings, Guards guards) {
+                           Duration offlineGrace, Timings timings, Guards guards, String cursorSecret) {
 
     /**
      * Timings of the protocol and the services. Durations are given as a number of seconds or with a
@@ -158,7 +161,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         for (String f : List.of("host", "port", "backend", "node-id", "data-dir", "pg-url", "pg-user", "pg-password",
                 "pg-schema", "redis-url", "redis-prefix", "simulate", "center", "lease-ttl", "offline-grace",
                 "auth-deadline", "heartbeat", "resume-window", "location-max-age", "invite-timeout", "rating-window",
-                "backend-timeout", "header-timeout", "max-connections-per-address")) {
+                "backend-timeout", "header-timeout", "max-connections-per-address", "cursor-secret")) {
             m.put(f, "VICINITY_" + f.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
         return Map.copyOf(m);
@@ -195,9 +198,17 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         if (simulate < 0 || simulate > 1000) {
             throw new InvalidInputException("invalid_argument", "--simulate must be 0..1000, got " + simulate);
         }
+        if (cursorSecret != null && cursorSecret.length() < 16) {
+            throw new InvalidInputException("invalid_argument", "--cursor-secret must have at least 16 characters");
+        }
         if (backend == Backend.POSTGRES_REDIS && (pgUrl == null || redisUrl == null)) {
             throw new InvalidInputException("invalid_argument",
                     "--backend postgres+redis needs --pg-url (VICINITY_PG_URL) and --redis-url (VICINITY_REDIS_URL)");
+        }
+        if (backend == Backend.POSTGRES_REDIS && cursorSecret == null) {
+            throw new InvalidInputException("invalid_argument", "--backend postgres+redis needs --cursor-secret "
+                    + "(VICINITY_CURSOR_SECRET), the same on every node, so that a nearby page cursor from one node "
+                    + "is valid on the others");
         }
         if (!(centerLat >= -85 && centerLat <= 85 && centerLon >= -180 && centerLon <= 180)) {
             throw new InvalidInputException("invalid_argument", "--center must be lat,lon within range");
@@ -212,7 +223,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
     /** A copy on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, backend, node, dataDir, pgUrl, pgUser, pgPassword, pgSchema, redisUrl,
-                redisPrefix, simulate, centerLat, centerLon, leaseTtl, offlineGrace, timings, guards);
+                redisPrefix, simulate, centerLat, centerLon, leaseTtl, offlineGrace, timings, guards, cursorSecret);
     }
 
     /**
@@ -283,7 +294,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
                 decimal("center", ll[0]), decimal("center", ll[1]),
                 leaseTtl,
                 duration(given, "offline-grace", Duration.ofSeconds(10)),
-                timings, guards);
+                timings, guards, given.get("cursor-secret"));
     }
 
     /** One line per flag, for {@code --help}. */
@@ -297,6 +308,7 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         b.append("  --pg-url jdbc:postgresql://127.0.0.1:5432/vicinity   --pg-user postgres  --pg-password ''\n");
         b.append("  --pg-schema vicinity     schema of Vicinity's tables (created if missing)\n");
         b.append("  --redis-url redis://127.0.0.1:6379   --redis-prefix vicinity\n");
+        b.append("  --cursor-secret <16+ chars>   nearby cursor secret, the same on every node (required with postgres+redis)\n");
         b.append("  --simulate 0             number of simulated neighbours (move, chat back, rate)\n");
         b.append("  --center 52.52,13.405    where simulated neighbours live\n");
         b.append("  --lease-ttl 30 --offline-grace 10   presence timings in seconds\n");

@@ -17,6 +17,7 @@ import dev.vicinity.rating.RatingService;
 import dev.vicinity.rating.gateway.RatingFrames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -71,7 +72,7 @@ public final class VicinityNode implements AutoCloseable {
         presence = PresenceService.builder(backend.presence(), config.node()).clock(clock).listener(listener)
                 .eventBus(backend.bus()).leaseTtl(config.leaseTtl()).offlineGrace(config.offlineGrace()).build();
         locations = LocationService.builder(backend.locations(), backend.index()).clock(clock).listener(listener)
-                .maxAge(config.timings().locationMaxAge()).build();
+                .maxAge(config.timings().locationMaxAge()).rateLimitStore(backend.rateLimits()).build();
         // Rating's view of a chat: ENDED is ratable, INVITED/ACTIVE is ongoing (session_not_ended),
         // a session that never started is unknown (session_not_found).
         ratings = RatingService.builder(backend.ratings(), id -> backend.sessions().find(id).flatMap(s -> switch (s.state()) {
@@ -81,17 +82,24 @@ public final class VicinityNode implements AutoCloseable {
                 }))
                 .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked))
                 .clock(clock).listener(listener).ratingWindow(config.timings().ratingWindow()).build();
-        NearbyMatcher matcher = NearbyMatcher.builder(locations, backend.blocks(), presence::isOnline)
+        NearbyMatcher.Builder matcherBuilder = NearbyMatcher.builder(locations, backend.blocks(), presence::isOnline)
                 .clock(clock).listener(listener)
                 .scoreProvider(user -> ratings.scores().scoreOf(user).orElse(Double.NaN))
-                .rateLimit(60, Duration.ofMinutes(1)).build();
+                .rateLimit(60, Duration.ofMinutes(1)).rateLimitStore(backend.rateLimits())
+                .distributed(backend.distributed());
+        if (config.cursorSecret() != null) {
+            matcherBuilder.cursorSecret(config.cursorSecret().getBytes(StandardCharsets.UTF_8));
+        }
+        NearbyMatcher matcher = matcherBuilder.build();
         chat = new ChatFrames(recipients -> ChatService.builder(backend.sessions(), backend.messages(), backend.bus(),
                 recipients).clock(clock).listener(listener).inviteTimeout(config.timings().inviteTimeout())
+                .rateLimitStore(backend.rateLimits())
                 .blockRecorder(backend.blocks()::block)
                 .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked)).build());
         gateway = Gateway.builder(presence, backend.resumes(), new DemoAuthenticator())
                 .clock(clock).listener(listener)
                 .authTimeout(config.timings().authDeadline())
+                .rateLimitStore(backend.rateLimits())
                 .heartbeatInterval(config.timings().heartbeat())
                 .resumeWindow(config.timings().resumeWindow())
                 .module(new GeoFrames(locations, matcher, backend.blocks())

@@ -38,8 +38,15 @@ class ServerConfigTest {
                 "--redis-url", "redis://127.0.0.1:6379"}, Map.of()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("--pg-url");
         ServerConfig c = ServerConfig.parse(new String[] {"--backend", "postgres+redis"},
-                Map.of("VICINITY_PG_URL", "jdbc:postgresql://h/db", "VICINITY_REDIS_URL", "redis://h"));
+                Map.of("VICINITY_PG_URL", "jdbc:postgresql://h/db", "VICINITY_REDIS_URL", "redis://h",
+                        "VICINITY_CURSOR_SECRET", "0123456789abcdef"));
         assertThat(c.backend()).isEqualTo(ServerConfig.Backend.POSTGRES_REDIS);
+        // Several nodes must share the nearby cursor secret: without one the scaled-out mode is refused.
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--backend", "postgres+redis"},
+                Map.of("VICINITY_PG_URL", "jdbc:postgresql://h/db", "VICINITY_REDIS_URL", "redis://h")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--cursor-secret");
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--cursor-secret", "short"}, Map.of()))
+                .hasMessageContaining("at least 16");
     }
 
     @Test

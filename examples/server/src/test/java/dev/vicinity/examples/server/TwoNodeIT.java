@@ -61,7 +61,7 @@ class TwoNodeIT {
         return ServerConfig.parse(new String[] {"--port", "0", "--host", "127.0.0.1", "--backend", "postgres+redis",
             "--node-id", node, "--pg-url", TestServers.postgresJdbcUrl(), "--pg-user", TestServers.postgresUser(),
             "--pg-password", TestServers.postgresPassword(), "--pg-schema", schema,
-            "--redis-url", TestServers.redisUri(), "--redis-prefix", prefix}, Map.of());
+            "--redis-url", TestServers.redisUri(), "--redis-prefix", prefix, "--cursor-secret", "two-node-it-" + run}, Map.of());
     }
 
     @AfterEach
@@ -299,5 +299,36 @@ class TwoNodeIT {
         alice.close();
         bob.close();
         carol.close();
+    }
+
+    /**
+     * A nearby cursor from one node continues on the other (shared --cursor-secret, deterministic tie
+     * order): the two pages together are exactly the users a single large page lists, none twice.
+     */
+    @Test
+    void aNearbyCursorFromOneNodeContinuesOnTheOther() throws Exception {
+        ProtocolClient alice = ProtocolClient.connect(a.port());
+        ProtocolClient aliceOnB = ProtocolClient.connect(b.port());
+        hello(alice, "alice", 52.5200, 13.4050);
+        aliceOnB.ok(frame("hello").put("v", 1).put("token", "demo:alice").put("device", "laptop"));
+        List<ProtocolClient> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ProtocolClient u = ProtocolClient.connect(i % 2 == 0 ? a.port() : b.port());
+            hello(u, "n" + i, 52.5200 + 0.0004 * i, 13.4050);
+            others.add(u);
+        }
+        JsonNode all = alice.ok(frame("geo.nearby").put("radius", 5000).put("limit", 20));
+        List<String> expected = all.path("users").findValuesAsText("user");
+        assertThat(expected).hasSize(7);
+        JsonNode first = alice.ok(frame("geo.nearby").put("radius", 5000).put("limit", 3));
+        String cursor = first.path("cursor").asText();
+        assertThat(cursor).isNotEmpty();
+        JsonNode second = aliceOnB.ok(frame("geo.nearby").put("radius", 5000).put("limit", 20).put("cursor", cursor));
+        List<String> paged = new java.util.ArrayList<>(first.path("users").findValuesAsText("user"));
+        paged.addAll(second.path("users").findValuesAsText("user"));
+        assertThat(paged).isEqualTo(expected);
+        alice.close();
+        aliceOnB.close();
+        others.forEach(ProtocolClient::close);
     }
 }
