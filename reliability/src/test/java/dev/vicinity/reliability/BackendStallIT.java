@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.examples.server.ServerConfig;
 import dev.vicinity.examples.server.VicinityServer;
+import dev.vicinity.core.UserId;
 import dev.vicinity.testkit.TestServers;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -84,12 +85,14 @@ class BackendStallIT {
         }
     }
 
-    private VicinityServer start(String pgUrl, String redisUrl) {
-        return VicinityServer.start(ServerConfig.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
+    private VicinityServer start(String pgUrl, String redisUrl, String... more) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1",
                 "--backend", "postgres+redis", "--node-id", "stall-" + run, "--pg-url", pgUrl,
                 "--pg-user", TestServers.postgresUser(), "--pg-password", TestServers.postgresPassword(),
                 "--pg-schema", schema, "--redis-url", redisUrl, "--redis-prefix", "stall-it-" + run,
-                "--backend-timeout", TIMEOUT.toMillis() + "ms", "--cursor-secret", "stall-it-cursor-secret"}, Map.of()), Clock.systemUTC());
+                "--backend-timeout", TIMEOUT.toMillis() + "ms", "--cursor-secret", "stall-it-cursor-secret"));
+        args.addAll(List.of(more));
+        return VicinityServer.start(ServerConfig.parse(args.toArray(String[]::new), Map.of()), Clock.systemUTC());
     }
 
     private WsClient signIn(String user) throws Exception {
@@ -192,6 +195,48 @@ class BackendStallIT {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
                 "ok".equals(ann.call(frame("geo.location").put("lat", 52.522).put("lon", 13.407)
                         .put("source", "manual")).path("type").asText()));
+    }
+
+    /**
+     * A PostgreSQL stall longer than lease TTL + offline grace (6 s + 1 s here) while two users chat:
+     * their requests touching PostgreSQL answer backend_unavailable, their pings are still answered,
+     * the node keeps renewing their leases (presence is in Redis, on a maintenance thread of its own),
+     * so nobody goes offline and the chat does not end; afterwards it carries on.
+     */
+    @Test
+    void aPostgresStallLongerThanLeaseTtlAndGraceDoesNotEndALiveChat() throws Exception {
+        proxy = new StallableProxy(TestServers.postgresPort());
+        String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestServers.postgresDatabase();
+        server = start(viaProxy, TestServers.redisUri(), "--lease-ttl", "6", "--offline-grace", "1", "--heartbeat", "2");
+        WsClient ann = signIn("ann-" + run);
+        WsClient ben = signIn("ben-" + run);
+        ObjectNode invite = frame("chat.invite");
+        invite.putArray("to").add("ben-" + run);
+        String s = ann.ok(invite).path("session").asText();
+        ben.ok(frame("chat.accept").put("session", s));
+        ann.ok(frame("chat.send").put("session", s).put("clientId", "a1").put("text", "before"));
+
+        proxy.stall();
+        long stalledAt = System.nanoTime();
+        answersUnavailable(ann, frame("chat.send").put("session", s).put("clientId", "a2").put("text", "during"),
+                TIMEOUT.multipliedBy(2));
+        // 10 s of stall, both clients pinging about once a second (heartbeatSeconds 2).
+        await().atMost(Duration.ofSeconds(25)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            assertThat(ann.call(frame("ping")).path("type").asText()).isEqualTo("pong");
+            assertThat(ben.call(frame("ping")).path("type").asText()).isEqualTo("pong");
+            return System.nanoTime() - stalledAt > Duration.ofSeconds(10).toNanos();
+        });
+        assertThat(server.node().presence().isOnline(UserId.of("ann-" + run))).isTrue();
+        assertThat(server.node().presence().isOnline(UserId.of("ben-" + run))).isTrue();
+        proxy.resume();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "ok".equals(ann.call(frame("chat.send").put("session", s).put("clientId", "a3").put("text", "after"))
+                        .path("type").asText()));
+        ben.await(f -> "chat.message".equals(f.path("type").asText()) && "after".equals(f.path("text").asText()));
+        assertThat(ben.frames()).noneMatch(f -> "chat.session".equals(f.path("type").asText())
+                && "ENDED".equals(f.path("state").asText()));
+        assertThat(ann.frames()).noneMatch(f -> "chat.session".equals(f.path("type").asText())
+                && "ENDED".equals(f.path("state").asText()));
     }
 
     /** JSON of a health answer. */

@@ -73,6 +73,8 @@ public final class Gateway implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final Duration authTimeout;
     private final RateLimitStore connectLimits;
+    private final int maxConnectionsPerAddress;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final int connectsPerMinute;
     private final int connectBurst;
     private final ObjectMapper mapper;
@@ -91,6 +93,7 @@ public final class Gateway implements AutoCloseable {
         this.resumeWindow = b.resumeWindow;
         this.heartbeatInterval = b.heartbeatInterval;
         this.authTimeout = b.authTimeout;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.connectLimits = b.rateLimitStore != null ? b.rateLimitStore : new dev.vicinity.core.LocalRateLimitStore();
         this.connectsPerMinute = b.connectsPerMinute;
         this.connectBurst = b.connectBurst;
@@ -167,7 +170,31 @@ public final class Gateway implements AutoCloseable {
         ConnectionId id = registry.open(handleFor(c));
         c.id = id;
         byId.put(id, c);
+        if (maxConnectionsPerAddress > 0) {
+            String address = String.valueOf(transport.remoteAddress());
+            int n = perAddress.computeIfAbsent(address, a -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
+            c.address = address;
+            if (n > maxConnectionsPerAddress) {
+                LOG.info("refusing {}: {} connections from {}", c, n - 1, address);
+                registry.close(id, CloseCode.POLICY_VIOLATION);
+            }
+        }
         return c;
+    }
+
+    /** Forgets the connection's address slot once (its socket is closed or being closed). */
+    private void releaseAddress(GatewayConnection c) {
+        String address = c.address;
+        if (address != null && c.addressReleased.compareAndSet(false, true)) {
+            perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
+    /** Sockets this gateway holds per remote address (for metrics; empty when no cap is set). */
+    public int connectionsFrom(String address) {
+        var n = perAddress.get(address);
+        return n == null ? 0 : n.get();
     }
 
     /** One inbound text frame. Never throws. */
@@ -198,6 +225,7 @@ public final class Gateway implements AutoCloseable {
      * else (1001, 1006, network loss...) detaches the connection so the client can resume. Never throws.
      */
     public void onClosed(GatewayConnection c, int status, String reason) {
+        releaseAddress(c);
         try {
             ConnectionId id = c.id;
             if (status == 1000) {
@@ -615,6 +643,7 @@ public final class Gateway implements AutoCloseable {
                 c.held = null;
             }
             byId.remove(c.id, c);
+            releaseAddress(c);
             detachLocally(c, code.resumable());
             try {
                 c.transport.close(code.websocketStatus(), code.wireName());
@@ -903,6 +932,7 @@ public final class Gateway implements AutoCloseable {
         private RateLimitStore rateLimitStore;
         private int connectsPerMinute = 30;
         private int connectBurst = 10;
+        private int maxConnectionsPerAddress;
 
         private Builder(PresenceService presence, ResumeStore resumeStore, Authenticator authenticator) {
             this.presence = Objects.requireNonNull(presence, "presence");
@@ -953,6 +983,19 @@ public final class Gateway implements AutoCloseable {
             }
             this.connectsPerMinute = perMinute;
             this.connectBurst = burst;
+            return this;
+        }
+
+        /**
+         * Sockets this gateway accepts per remote address ({@link Transport#remoteAddress()}); the one
+         * beyond the cap is closed at once with 4204 {@code policy_violation}. Default 0: no cap (behind
+         * a proxy every client may share one address; the proxy should cap then).
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            if (max < 0) {
+                throw new InvalidInputException("invalid_argument", "maxConnectionsPerAddress must be >= 0");
+            }
+            this.maxConnectionsPerAddress = max;
             return this;
         }
 

@@ -20,6 +20,9 @@ public final class GatewayConnection implements ClientContext {
     final TokenBucket preAuthFrames;
     final AtomicInteger inFlight = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicLong inFlightBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** The remote address counted against the per-address cap, or null when none is set. */
+    volatile String address;
+    final java.util.concurrent.atomic.AtomicBoolean addressReleased = new java.util.concurrent.atomic.AtomicBoolean();
     final Object lock = new Object();
     volatile ConnectionId id;
     /** The registry handle of the current id. */

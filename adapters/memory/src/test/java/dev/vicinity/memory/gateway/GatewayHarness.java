@@ -105,6 +105,7 @@ final class GatewayHarness {
         }
     }
     GatewayLimits limits = GatewayLimits.defaults();
+    int maxConnectionsPerAddress;
     final java.util.List<dev.vicinity.core.gateway.FrameModule> extraModules = new java.util.ArrayList<>();
 
     final class Node {
@@ -126,7 +127,7 @@ final class GatewayHarness {
             Gateway.Builder gb = Gateway.builder(presence, resumeStore, (token, device) -> token.startsWith("valid:")
                             ? Optional.of(new Principal(UserId.of(token.substring(6)), DeviceId.of(device)))
                             : Optional.empty())
-                    .clock(clock).limits(limits)
+                    .clock(clock).limits(limits).maxConnectionsPerAddress(maxConnectionsPerAddress)
                     .module(new GeoFrames(locations, matcher, blocks).onBlock((a, b) -> chat.service().onBlocked(a, b)))
                     .module(chat)
                     .module(new RatingFrames(ratings, bus));

@@ -200,6 +200,25 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void a_per_address_cap_refuses_the_socket_beyond_it_and_frees_slots_when_sockets_close() {
+        h.maxConnectionsPerAddress = 3;
+        Node a = h.node("A");
+        List<Client> same = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            same.add(a.connect("host-1"));
+        }
+        Client fourth = a.connect("host-1");
+        assertThat(fourth.transport.closedWith).isEqualTo(4204);
+        assertThat(same).noneMatch(c -> c.transport.isClosed());
+        assertThat(a.connect("host-2").transport.isClosed()).isFalse(); // another address
+        a.gateway.onClosed(same.get(0).connection, 1006, "gone");
+        assertThat(a.connect("host-1").transport.isClosed()).isFalse();
+        // Unauthenticated sockets that never say hello are cut at the auth deadline and free their slot.
+        h.advance(java.time.Duration.ofSeconds(11), a);
+        assertThat(a.gateway.connectionsFrom("test:host-1")).isZero();
+    }
+
+    @Test
     void the_connection_cap_counts_live_connections_of_other_devices_across_nodes() {
         h.limits = GatewayLimits.defaults().withMaxConnectionsPerUser(2);
         Node a = h.node("A");

@@ -111,12 +111,15 @@ public final class VicinityNode implements AutoCloseable {
         // A user who went offline (after the grace period, on any node) ends their active chats.
         chatOnPresence = presence.subscribe(chat.service()::onPresenceChange);
 
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        // Two maintenance threads: connections and presence (gateway) never wait behind a slow store
+        // call of chat, rating or locations (a stalled PostgreSQL must not let leases lapse).
+        ticker = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "vicinity-tick-" + config.node().value());
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::tickConnections, 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::tickServices, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -125,7 +128,17 @@ public final class VicinityNode implements AutoCloseable {
      * every 30 s the stale-location sweeper. Never throws.
      */
     public void tick() {
+        tickConnections();
+        tickServices();
+    }
+
+    /** Auth deadlines, heartbeats, resume windows, lease renewals and presence sweeps. */
+    private void tickConnections() {
         run("gateway", gateway::tick);
+    }
+
+    /** Invite expiry and idle chats, due reveals, and every 30 s the stale-location sweep. */
+    private synchronized void tickServices() {
         run("chat", () -> chat.service().tick());
         run("rating", ratings::revealDue);
         if (ticks++ % 30 == 0) {
