@@ -230,6 +230,9 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
                     shrunk = true;
                     continue;
                 }
+                if (!truncated && r >= full) {
+                    full = Double.POSITIVE_INFINITY; // that box was read whole now: no ceiling any more
+                }
                 if (truncated || hits.size() >= limit || r >= radiusMeters) {
                     if (!truncated && !hits.isEmpty() && r > 0) {
                         densityHint = hits.size() / (Math.PI * r * r);
