@@ -503,8 +503,9 @@ public final class LocationService {
             if (!Double.isNaN(stickinessMeters) && !(stickinessMeters >= 0 && stickinessMeters <= 10 * cellMeters)) {
                 throw bad("stickinessMeters must be within [0, 10 cells], was " + stickinessMeters);
             }
-            if (minCellDwell.isNegative()) {
-                throw bad("minCellDwell must be >= 0, was " + minCellDwell);
+            if (minCellDwell.isNegative() || minCellDwell.compareTo(maxAge) >= 0) {
+                throw bad("minCellDwell must be >= 0 and below maxAge (a held-back fix is not written), was "
+                        + minCellDwell);
             }
             return new LocationService(this);
         }

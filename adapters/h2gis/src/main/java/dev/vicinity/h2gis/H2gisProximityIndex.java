@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Dense spots: a box query of a limited search reads at most {@code 2 × limit + 128} rows; a box
  * holding more is shrunk to the radius its density predicts for {@code limit} users, and if that box
- * is still full, to 0.5 m,
+ * is still full, to 0.5 m (a full box whose rows read already hold {@code limit} users within 0.5 m of
+ * the centre is answered at once),
  * where any {@code limit} of its users are within the SPI's 1 m tolerance of the true nearest. So a
  * query next to thousands of users on one spot reads a bounded number of rows instead of all of them.
  *
@@ -222,13 +223,16 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
                 int[] rowsRead = new int[1];
                 List<Hit> hits = within(c, center, r, maxRows, rowsRead);
                 boolean truncated = rowsRead[0] >= maxRows;
-                if (truncated && r > DENSE_RADIUS) {
+                if (truncated && r > DENSE_RADIUS && !onSpot(hits, limit)) {
                     // Shrink to the radius the box's density predicts for `limit`; if a shrunk box is still
                     // full, the rows sit on a spot: go straight to the smallest box.
                     full = Math.min(full, r);
                     r = shrunk ? DENSE_RADIUS : Math.max(DENSE_RADIUS, r * Math.sqrt((double) limit / maxRows));
                     shrunk = true;
                     continue;
+                }
+                if (!truncated && r >= full) {
+                    full = Double.POSITIVE_INFINITY; // that box was read whole now: no ceiling any more
                 }
                 if (truncated || hits.size() >= limit || r >= radiusMeters) {
                     if (!truncated && !hits.isEmpty() && r > 0) {
@@ -255,6 +259,17 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
                 r = grown;
             }
         });
+    }
+
+    /** Whether at least {@code limit} of the hits lie within DENSE_RADIUS: then any of them will do (1 m tolerance). */
+    private static boolean onSpot(List<Hit> hits, int limit) {
+        int n = 0;
+        for (Hit h : hits) {
+            if (h.distance() <= DENSE_RADIUS && ++n >= limit) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -58,7 +58,7 @@ public class NearbyMatcherBenchmark {
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         LocationService locations = LocationService.builder(new InMemoryLocationStore(), new InMemoryProximityIndex(250))
-                .clock(clock).cellMeters(250).build();
+                .clock(clock).cellMeters(250).noUpdateRateLimit().minCellDwell(java.time.Duration.ZERO).build();
         for (int i = 0; i < users; i++) {
             locations.submit(ids[i], LocationFix.precise(data.lat[i], data.lon[i], 10, now));
         }
