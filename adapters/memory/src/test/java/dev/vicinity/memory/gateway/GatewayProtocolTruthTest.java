@@ -35,6 +35,24 @@ class GatewayProtocolTruthTest {
         return session;
     }
 
+    /** Alice (on {@code a}) and Bob (on {@code b}) signed in, in an ACTIVE chat; Alice's resume token. */
+    private record Chatting(Client alice, Client bob, String token, String session) {}
+
+    private static Chatting chatting(Node a, Node b) {
+        Client alice = a.connect("alice");
+        Client bob = b.connect("bob");
+        String token = alice.hello("alice", "phone").get("resume").asText();
+        bob.hello("bob", "phone");
+        return new Chatting(alice, bob, token, activeSession(alice, bob, "bob"));
+    }
+
+    /** {@code name} connected to {@code node} and signed in on device "phone". */
+    private static Client signedIn(Node node, String name) {
+        Client c = node.connect(name);
+        c.hello(name, "phone");
+        return c;
+    }
+
     /** Advances the clock second by second, ticking every node; {@code pinging} clients ping every 5 s. */
     private void advance(int seconds, List<Node> nodes, Client... pinging) {
         for (int s = 1; s <= seconds; s++) {
@@ -56,11 +74,11 @@ class GatewayProtocolTruthTest {
     void a_sixty_second_drop_inside_the_resume_window_keeps_presence_and_the_chat_and_the_peer_sees_away_then_back() {
         Node a = h.node("A");
         Node b = h.node("B");
-        Client alice = a.connect("alice");
-        Client bob = b.connect("bob");
-        String token = alice.hello("alice", "phone").get("resume").asText();
-        bob.hello("bob", "phone");
-        String session = activeSession(alice, bob, "bob");
+        Chatting chat = chatting(a, b);
+        Client alice = chat.alice();
+        Client bob = chat.bob();
+        String token = chat.token();
+        String session = chat.session();
         alice.request("chat.send", "session", session, "clientId", "a1", "text", "before");
 
         a.gateway.onClosed(alice.connection, 1006, "network lost");
@@ -95,11 +113,11 @@ class GatewayProtocolTruthTest {
     @Test
     void when_the_window_ends_the_user_goes_offline_the_chat_ends_and_a_late_resume_is_told_4101() {
         Node a = h.node("A");
-        Client alice = a.connect("alice");
-        Client bob = a.connect("bob");
-        String token = alice.hello("alice", "phone").get("resume").asText();
-        bob.hello("bob", "phone");
-        String session = activeSession(alice, bob, "bob");
+        Chatting chat = chatting(a, a);
+        Client alice = chat.alice();
+        Client bob = chat.bob();
+        String token = chat.token();
+        String session = chat.session();
         a.gateway.onClosed(alice.connection, 1006, "network lost");
 
         advance(119, List.of(a), bob);
@@ -123,11 +141,11 @@ class GatewayProtocolTruthTest {
     @Test
     void a_resume_reports_the_current_state_of_a_chat_that_ended_meanwhile() {
         Node a = h.node("A");
-        Client alice = a.connect("alice");
-        Client bob = a.connect("bob");
-        String token = alice.hello("alice", "phone").get("resume").asText();
-        bob.hello("bob", "phone");
-        String session = activeSession(alice, bob, "bob");
+        Chatting chat = chatting(a, a);
+        Client alice = chat.alice();
+        Client bob = chat.bob();
+        String token = chat.token();
+        String session = chat.session();
         a.gateway.onClosed(alice.connection, 1006, "network lost");
         bob.request("chat.send", "session", session, "clientId", "b1", "text", "bye then");
         bob.request("chat.leave", "session", session);
@@ -170,10 +188,8 @@ class GatewayProtocolTruthTest {
     @Test
     void a_blocked_user_cannot_reach_the_blocker_through_invites_and_never_learns_of_the_block() {
         Node a = h.node("A");
-        Client alice = a.connect("alice");
-        Client bob = a.connect("bob");
-        alice.hello("alice", "phone");
-        bob.hello("bob", "phone");
+        Client alice = signedIn(a, "alice");
+        Client bob = signedIn(a, "bob");
         String chatting = activeSession(alice, bob, "bob");
 
         assertThat(alice.request("geo.block", "user", "bob").get("type").asText()).isEqualTo("ok");
@@ -217,10 +233,8 @@ class GatewayProtocolTruthTest {
     @Test
     void codes_match_the_protocol_document() {
         Node a = h.node("A");
-        Client alice = a.connect("alice");
-        Client bob = a.connect("bob");
-        alice.hello("alice", "phone");
-        bob.hello("bob", "phone");
+        Client alice = signedIn(a, "alice");
+        Client bob = signedIn(a, "bob");
         alice.request("geo.location", "lat", 52.52, "lon", 13.405);
         assertThat(alice.request("geo.nearby", "radius", 10_000_000, "limit", 10).get("code").asText())
                 .isEqualTo("invalid_field");
@@ -246,8 +260,7 @@ class GatewayProtocolTruthTest {
     @Test
     void a_ping_resets_the_strike_count() {
         Node a = h.node("A");
-        Client alice = a.connect("alice");
-        alice.hello("alice", "phone");
+        Client alice = signedIn(a, "alice");
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 15; i++) {
                 alice.raw("not json");
@@ -260,10 +273,8 @@ class GatewayProtocolTruthTest {
     @Test
     void message_length_is_counted_in_code_points() {
         Node a = h.node("A");
-        Client alice = a.connect("alice");
-        Client bob = a.connect("bob");
-        alice.hello("alice", "phone");
-        bob.hello("bob", "phone");
+        Client alice = signedIn(a, "alice");
+        Client bob = signedIn(a, "bob");
         String session = activeSession(alice, bob, "bob");
         int max = a.chat.service().maxMessageLength();
         String emoji = "\uD83D\uDE00"; // one code point, two UTF-16 units
@@ -277,10 +288,8 @@ class GatewayProtocolTruthTest {
     void a_connection_never_gets_the_same_session_version_twice_and_read_markers_are_pushed_only_when_they_advance() {
         Node a = h.node("A");
         Node b = h.node("B");
-        Client alice = a.connect("alice");
-        Client bob = b.connect("bob");
-        alice.hello("alice", "phone");
-        bob.hello("bob", "phone");
+        Client alice = signedIn(a, "alice");
+        Client bob = signedIn(b, "bob");
         String session = alice.request("chat.invite", "to", List.of("bob")).get("session").asText();
         alice.request("chat.cancel", "session", session);
         String s2 = activeSession(alice, bob, "bob");
@@ -301,10 +310,8 @@ class GatewayProtocolTruthTest {
     void revealed_ratings_are_pushed_and_a_participant_reads_what_they_received() {
         Node a = h.node("A");
         Node b = h.node("B");
-        Client alice = a.connect("alice");
-        Client bob = b.connect("bob");
-        alice.hello("alice", "phone");
-        bob.hello("bob", "phone");
+        Client alice = signedIn(a, "alice");
+        Client bob = signedIn(b, "bob");
         String session = activeSession(alice, bob, "bob");
         alice.request("chat.leave", "session", session);
         alice.request("rating.submit", "session", session, "ratee", "bob", "stars", 4, "comment", "kind");
@@ -326,8 +333,7 @@ class GatewayProtocolTruthTest {
     @Test
     void a_presence_outage_answers_the_handshake_backend_unavailable_and_pings_still_pong() {
         Node a = h.node("A");
-        Client alice = a.connect("alice");
-        alice.hello("alice", "phone");
+        Client alice = signedIn(a, "alice");
         h.presenceDown = true;
         assertThat(alice.request("ping").get("type").asText()).isEqualTo("pong");
         Client bob = a.connect("bob");
