@@ -107,6 +107,10 @@ public final class NearbyMatcher {
         this.maxResults = b.maxResults;
         this.clock = b.clock == null ? b.locations.clock() : b.clock;
         this.limits = b.limits == null ? new LocalRateLimitStore() : b.limits;
+        if (b.distributed && b.limits == null && b.ratePermits > 0) {
+            LOG.warn("NearbyMatcher is distributed but has no shared rateLimitStore: the query limit holds per node"
+                    + " (a client spreading queries over N nodes gets N times the budget)");
+        }
         this.ratePermits = b.ratePermits;
         this.ratePermitsPerSecond = b.ratePermits == 0 ? 0 : b.ratePermits / (b.ratePer.toNanos() / 1e9);
         this.grid = b.locations.grid();
@@ -573,7 +577,8 @@ public final class NearbyMatcher {
 
         /**
          * Declares that several nodes serve the same users: then {@link #cursorSecret} is required (the
-         * build fails without it), so that cursors and tie order agree between nodes. Default false.
+         * build fails without it), so that cursors and tie order agree between nodes, and a missing
+         * shared {@link #rateLimitStore} is logged as a warning. Default false.
          */
         public Builder distributed(boolean distributed) {
             this.distributed = distributed;
