@@ -668,24 +668,57 @@ public final class ChatService implements AutoCloseable {
             }
             a.count++;
         }
+        List<ChatSession> open = ordered(sessions.openSessionsOf(user));
         List<SessionView> views = new ArrayList<>();
-        List<ChatSession> open = new ArrayList<>(sessions.openSessionsOf(user));
-        if (open.size() > MAX_ATTACH_VIEWS) {
-            // Active sessions first, then the newest invites: a bounded welcome whatever others did.
-            open.sort(java.util.Comparator.comparing((ChatSession s) -> s.state() != ChatSessionState.ACTIVE)
-                    .thenComparing(ChatSession::createdAt, java.util.Comparator.reverseOrder()));
-            open = open.subList(0, MAX_ATTACH_VIEWS);
-        }
         for (ChatSession s : open) {
+            // Every open session is followed on this node; at most MAX_ATTACH_VIEWS are listed.
             ChatSession cur = ensureLocal(s);
             Participant p = cur.participant(user).orElse(null);
-            if (p == null || hiddenFrom(cur, user)) {
+            if (p == null || hiddenFrom(cur, user) || views.size() >= MAX_ATTACH_VIEWS) {
                 continue;
             }
             long top = messages.bounds(s.id()).top();
             views.add(new SessionView(cur, top, p.lastRead(), Math.max(0, top - p.lastRead())));
         }
         return List.copyOf(views);
+    }
+
+    /**
+     * One page of {@code user}'s open sessions in the order {@link #attach} lists them (active first,
+     * then the newest invites; hidden invites left out): at most {@code limit} from position
+     * {@code offset}. Cost: one store query plus one bounds read per returned session.
+     */
+    public List<SessionView> openSessions(UserId user, int offset, int limit) {
+        Objects.requireNonNull(user, "user");
+        if (offset < 0 || limit < 1) {
+            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "offset must be >= 0 and limit >= 1");
+        }
+        List<SessionView> views = new ArrayList<>();
+        int index = 0;
+        for (ChatSession s : ordered(sessions.openSessionsOf(user))) {
+            Participant p = s.participant(user).orElse(null);
+            if (p == null || hiddenFrom(s, user)) {
+                continue;
+            }
+            if (index++ < offset) {
+                continue;
+            }
+            if (views.size() == limit) {
+                break;
+            }
+            long top = messages.bounds(s.id()).top();
+            views.add(new SessionView(s, top, p.lastRead(), Math.max(0, top - p.lastRead())));
+        }
+        return List.copyOf(views);
+    }
+
+    /** Active sessions first, then invites, newest first, ties by id: a stable listing order. */
+    private static List<ChatSession> ordered(Collection<ChatSession> open) {
+        List<ChatSession> list = new ArrayList<>(open);
+        list.sort(java.util.Comparator.comparing((ChatSession s) -> s.state() != ChatSessionState.ACTIVE)
+                .thenComparing(ChatSession::createdAt, java.util.Comparator.reverseOrder())
+                .thenComparing(s -> s.id().value()));
+        return list;
     }
 
     /**

@@ -163,6 +163,15 @@ public final class ChatFrames implements FrameModule {
         });
         h.put("chat.read", r -> action(r, chat.markRead(session(r), r.user(), r.integer("seq", 0, Long.MAX_VALUE))));
         h.put("chat.history", this::history);
+        h.put("chat.sessions", r -> {
+            int offset = r.frame().has("offset") ? (int) r.integer("offset", 0, 1_000_000) : 0;
+            int limit = r.frame().has("limit") ? (int) r.integer("limit", 1, ChatService.MAX_ATTACH_VIEWS)
+                    : ChatService.MAX_ATTACH_VIEWS;
+            List<SessionView> page = chat.openSessions(r.user(), offset, limit + 1);
+            boolean more = page.size() > limit;
+            r.reply(r.newObject().put("more", more)
+                    .set("sessions", sessions(r, more ? page.subList(0, limit) : page)));
+        });
         return h;
     }
 

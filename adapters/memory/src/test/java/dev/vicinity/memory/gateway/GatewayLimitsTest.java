@@ -197,6 +197,17 @@ class GatewayLimitsTest {
         assertThat(victim.transport.ofType("chat.session")).hasSize(20);
         Client again = a.connect("victim-2");
         assertThat(again.hello("victim", "laptop").get("chat")).hasSize(20);
+        // The same list in pages: no session twice, none missing, "more" until the last page.
+        java.util.Set<String> paged = new java.util.HashSet<>();
+        JsonNode page = again.request("chat.sessions", "limit", 8);
+        int pages = 1;
+        for (int offset = 8; page.get("more").asBoolean(); offset += 8, pages++) {
+            page.get("sessions").forEach(x -> assertThat(paged.add(x.get("session").asText())).isTrue());
+            page = again.request("chat.sessions", "offset", offset, "limit", 8);
+        }
+        page.get("sessions").forEach(x -> assertThat(paged.add(x.get("session").asText())).isTrue());
+        assertThat(pages).isEqualTo(3);
+        assertThat(paged).hasSize(20);
     }
 
     @Test
