@@ -39,9 +39,10 @@ import java.util.function.Function;
 /**
  * Chat in the gateway protocol: request frames {@code chat.invite}, {@code chat.accept},
  * {@code chat.decline}, {@code chat.cancel}, {@code chat.leave}, {@code chat.block}, {@code chat.send},
- * {@code chat.typing}, {@code chat.read}, {@code chat.history}; pushes {@code chat.session},
- * {@code chat.message}, {@code chat.typing}, {@code chat.read}, {@code chat.resync},
- * {@code chat.resumed}. It is also the {@link ChatRecipients} of the {@link ChatService}: build the
+ * {@code chat.typing}, {@code chat.read}, {@code chat.history}, {@code chat.sessions}; pushes
+ * {@code chat.session}, {@code chat.presence}, {@code chat.message}, {@code chat.typing}, {@code chat.read},
+ * {@code chat.resync}, {@code chat.resumed}. A session is always shown in one shape: its id under
+ * {@code session} with its state fields flattened next to it. It is also the {@link ChatRecipients} of the {@link ChatService}: build the
  * service with {@link #recipients()} and hand the module to the gateway builder.
  *
  * <p>Membership is checked by the chat service on every action, so a user can only act on sessions

@@ -32,8 +32,10 @@ import java.util.Set;
 /**
  * Rating in the gateway protocol: {@code rating.submit} (the authenticated user rates another
  * participant of an ended session; eligibility is checked by the rating service, so nobody can rate
- * a session they were not in) and {@code rating.summary} (a user's public score, hidden below the
- * minimum count). Individual ratings are never sent to the ratee. Thread-safe.
+ * a session they were not in), {@code rating.summary} (a user's public score, hidden below the
+ * minimum count) and {@code rating.session} (the ratings of one session the user may see: their own,
+ * and those about them once revealed); push {@code rating.revealed} when a sealed rating is revealed.
+ * A sealed rating never reaches the ratee. Thread-safe.
  */
 public final class RatingFrames implements FrameModule {
     /** Longest string read for an id field; the id syntax (1..128 characters) is checked after, as {@code invalid_id}. */
