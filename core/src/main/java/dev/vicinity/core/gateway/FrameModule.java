@@ -23,6 +23,9 @@ public interface FrameModule {
      */
     default void onStart(Gateway gateway) {}
 
+    /** Called once by {@link Gateway#close()}, after every connection was detached: release subscriptions. */
+    default void onStop() {}
+
     /** Request handlers by frame type (e.g. {@code chat.send}). */
     Map<String, FrameHandler> handlers();
 

@@ -265,10 +265,17 @@ public final class Gateway implements AutoCloseable {
         userFrames.entrySet().removeIf(e -> !byUser.containsKey(e.getKey()) && e.getValue().isFull());
     }
 
-    /** Detaches every connection (they may resume on another node). */
+    /** Detaches every connection (they may resume on another node), then stops every module. */
     @Override
     public void close() {
         registry.close();
+        for (FrameModule m : modules) {
+            try {
+                m.onStop();
+            } catch (RuntimeException e) {
+                LOG.warn("module {} failed to stop", m.name(), e);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ frame processing

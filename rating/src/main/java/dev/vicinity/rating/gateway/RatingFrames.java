@@ -121,7 +121,12 @@ public final class RatingFrames implements FrameModule {
         }
     }
 
-    /** Stops listening on the bus. */
+    @Override
+    public void onStop() {
+        close();
+    }
+
+    /** Stops listening on the bus (also done by {@link Gateway#close()}). Idempotent. */
     public void close() {
         if (subscription != null) {
             subscription.close();
