@@ -315,16 +315,35 @@ public final class H2gisVicinity implements AutoCloseable {
             }
             String upper = jdbcUrl.toUpperCase(java.util.Locale.ROOT);
             String url = upper.contains(";LOCK_TIMEOUT=") ? jdbcUrl : jdbcUrl + ";LOCK_TIMEOUT=10000";
-            if (flushOnCommit && !upper.contains(";WRITE_DELAY=")) {
-                url += ";WRITE_DELAY=0";
-            }
             JdbcDataSource source = new JdbcDataSource();
             source.setURL(url);
             source.setUser(user);
             source.setPassword(password);
             JdbcConnectionPool pool = JdbcConnectionPool.create(source);
             pool.setMaxConnections(maxConnections);
+            if (flushOnCommit && !upper.contains(";WRITE_DELAY=")) {
+                flushCommits(pool);
+            }
             return new H2gisVicinity(this, pool, pool, source);
+        }
+
+        /**
+         * {@code SET WRITE_DELAY 0}, a persistent database setting that needs admin rights (a
+         * {@code ;WRITE_DELAY=0} in the URL would make every connection of a non-admin user fail).
+         * Without admin rights it is left as it is, with a warning: commits may then be written late.
+         */
+        private static void flushCommits(JdbcConnectionPool pool) {
+            try (java.sql.Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("SET WRITE_DELAY 0");
+            } catch (java.sql.SQLException e) {
+                if (e.getErrorCode() == 90040) { // admin rights required
+                    LOG.warn("H2GIS: this user may not set WRITE_DELAY 0 (admin rights required); commits are "
+                            + "written as the database is configured, and a crash may lose acknowledged writes");
+                } else {
+                    pool.dispose();
+                    throw new dev.vicinity.core.BackendUnavailableException("H2GIS: could not open the database", e);
+                }
+            }
         }
 
         private static InvalidInputException invalid(String message) {

@@ -47,4 +47,20 @@ class H2gisFlushOnCommitTest {
             assertThat(writeDelay(db)).isEqualTo(100);
         }
     }
+
+    @Test
+    void aUserWithoutAdminRightsStillConnects() throws SQLException {
+        String url = "jdbc:h2:file:" + dir.resolve("d").toAbsolutePath();
+        try (Connection admin = java.sql.DriverManager.getConnection(url, "sa", "");
+             Statement st = admin.createStatement()) {
+            st.execute("CREATE USER APP PASSWORD 'secret'");
+            st.execute("CREATE SCHEMA IF NOT EXISTS APPDATA AUTHORIZATION APP");
+        }
+        // Admin rights are needed for SET WRITE_DELAY; without them the pool still works (a warning is logged).
+        try (H2gisVicinity db = H2gisVicinity.builder(url).credentials("APP", "secret").loadH2gisFunctions(false)
+                .build(); Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT 1")) {
+            assertThat(rs.next()).isTrue();
+        }
+    }
 }
