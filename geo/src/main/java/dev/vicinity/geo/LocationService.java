@@ -116,7 +116,8 @@ public final class LocationService {
     public IngestResult submit(UserId user, LocationFix fix) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(fix, "fix");
-        if (updatePermits > 0) {
+        // Withdrawing the location (UNKNOWN) is never rate-limited: it must always take effect.
+        if (updatePermits > 0 && fix.source().hasCoordinates()) {
             Duration wait = limits.tryAcquire("geo.location:" + user.value(), updatePermitsPerSecond, updatePermits,
                     clock.instant());
             if (!wait.isZero()) {
@@ -148,6 +149,7 @@ public final class LocationService {
         Instant now = clock.instant();
         checkTime(fix.observedAt(), now);
         GeoPoint snapped = grid.snap(raw);
+        Boolean changeAllowed = null; // the dwell token is taken at most once per submit, across CAS retries
         while (true) {
             Optional<StoredLocation> current = store.get(user);
             long expected = 0;
@@ -162,12 +164,17 @@ public final class LocationService {
                 if (!snapped.equals(prev.cell()) && isDeviceSource(prev.source()) && isDeviceSource(fix.source())) {
                     if (distanceOutsideCell(raw, prev.cell()) <= stickiness) {
                         shown = prev.cell(); // hysteresis: not clearly out of the public cell yet
-                    } else if (!cellChangeAllowed(user, now)) {
-                        return new IngestResult.Accepted(prev); // dwell: the public cell changed too recently
+                    } else {
+                        if (changeAllowed == null) {
+                            changeAllowed = cellChangeAllowed(user, now);
+                        }
+                        if (!changeAllowed) {
+                            return new IngestResult.Accepted(prev); // dwell: the public cell changed too recently
+                        }
                     }
                 }
-            } else if (isDeviceSource(fix.source())) {
-                cellChangeAllowed(user, now); // the first public cell starts the dwell
+            } else if (isDeviceSource(fix.source()) && changeAllowed == null) {
+                changeAllowed = cellChangeAllowed(user, now); // the first public cell starts the dwell
             }
             PublicLocation next = new PublicLocation(user, shown, fix.source(), acc, fix.observedAt());
             if (store.compareAndSet(expected, next).isPresent()) {

@@ -233,7 +233,9 @@ public final class NearbyMatcher {
     private Eligible collect(NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
                              int needed) {
         Set<UserId> blocked = blocks.blockedEitherWay(querier);
-        int firstLimit = Math.max(64, needed * 4);
+        // Four times what the page needs, but never beyond maxBucketScan unless the page itself needs
+        // more: an index read stays k-limited (PostgreSQL's index-ordered scan, for one, has a ceiling).
+        int firstLimit = Math.max(needed, Math.min(Math.max(64, needed * 4), maxBucketScan));
         List<Candidate> first = index.candidates(center, fetchRadius(radius), firstLimit);
         if (first.size() < firstLimit) {
             Eligible all = new Eligible(first.size(), q, radius, querier, center, staleBefore, blocked, Integer.MAX_VALUE);

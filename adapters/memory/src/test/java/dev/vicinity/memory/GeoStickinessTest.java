@@ -9,6 +9,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoGrid;
 import dev.vicinity.geo.GeoPoint;
+import dev.vicinity.geo.IngestResult;
 import dev.vicinity.geo.LocationFix;
 import dev.vicinity.geo.LocationService;
 import dev.vicinity.geo.RateLimitedException;
@@ -133,6 +134,9 @@ class GeoStickinessTest {
                 .isInstanceOf(RateLimitedException.class).hasFieldOrPropertyWithValue("code", ErrorCodes.RATE_LIMITED)
                 .satisfies(e -> assertThat(((RateLimitedException) e).retryAfter()).isEqualTo(Duration.ofSeconds(15)));
         nodeA.submit(UserId.of("bob"), LocationFix.precise(52.52, 13.405, 5, clock.instant())); // per user
+        // Withdrawing the location is never rate-limited: over the limit, alice still stops being discoverable.
+        assertThat(nodeA.submit(alice, LocationFix.denied(clock.instant()))).isInstanceOf(IngestResult.Denied.class);
+        assertThat(nodeA.publicLocation(alice)).isEmpty();
         clock.advance(Duration.ofSeconds(15));
         nodeA.submit(alice, LocationFix.precise(52.52, 13.405, 5, clock.instant()));
     }

@@ -85,7 +85,13 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
         if (address == null || maxPerAddress == 0) {
             return;
         }
-        int n = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        // Count and uncount inside the map's per-key lock (compute), so a counter that drops to 0 and is
+        // removed can never be incremented by a concurrent open in between (the count would drift low).
+        int n = perAddress.compute(address, (a, c) -> {
+            AtomicInteger counter = c == null ? new AtomicInteger() : c;
+            counter.incrementAndGet();
+            return counter;
+        }).get();
         if (n > maxPerAddress) {
             if (refused.getAndIncrement() % 1000 == 0) {
                 LOG.warn("{} holds more than {} connections: closing the new ones ({} refused so far)",
@@ -107,10 +113,7 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     private void forget(EndPoint ep) {
         Tracked t = open.remove(ep);
         if (t != null && t.address != null && maxPerAddress != 0) {
-            AtomicInteger n = perAddress.get(t.address);
-            if (n != null && n.decrementAndGet() <= 0) {
-                perAddress.remove(t.address, n);
-            }
+            perAddress.computeIfPresent(t.address, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
         }
     }
 

@@ -180,7 +180,8 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(timings, "timings");
         Objects.requireNonNull(guards, "guards");
-        within("--lease-ttl", leaseTtl, Duration.ofSeconds(1), Duration.ofHours(1));
+        // At least 3 s, so that the derived heartbeat (a third of it, whole seconds, at least 1 s) fits.
+        within("--lease-ttl", leaseTtl, Duration.ofSeconds(3), Duration.ofHours(1));
         within("--offline-grace", offlineGrace, Duration.ZERO, Duration.ofHours(1));
         if (timings.heartbeat().multipliedBy(3).compareTo(leaseTtl) > 0) {
             throw new InvalidInputException("invalid_argument", "--heartbeat " + human(timings.heartbeat())

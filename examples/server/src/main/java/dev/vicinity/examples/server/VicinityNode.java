@@ -72,7 +72,9 @@ public final class VicinityNode implements AutoCloseable {
         presence = PresenceService.builder(backend.presence(), config.node()).clock(clock).listener(listener)
                 .eventBus(backend.bus()).leaseTtl(config.leaseTtl()).offlineGrace(config.offlineGrace()).build();
         locations = LocationService.builder(backend.locations(), backend.index()).clock(clock).listener(listener)
-                .maxAge(config.timings().locationMaxAge()).rateLimitStore(backend.rateLimits()).build();
+                .maxAge(config.timings().locationMaxAge())
+                // The public-cell dwell must stay below the max age (a short --location-max-age in tests).
+                .minCellDwell(min(Duration.ofSeconds(30), config.timings().locationMaxAge().dividedBy(2))).rateLimitStore(backend.rateLimits()).build();
         // Rating's view of a chat: ENDED is ratable, INVITED/ACTIVE is ongoing (session_not_ended),
         // a session that never started is unknown (session_not_found).
         ratings = RatingService.builder(backend.ratings(), id -> backend.sessions().find(id).flatMap(s -> switch (s.state()) {
@@ -144,6 +146,10 @@ public final class VicinityNode implements AutoCloseable {
         if (ticks++ % 30 == 0) {
             run("locations", locations::sweep);
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void run(String what, Runnable r) {
