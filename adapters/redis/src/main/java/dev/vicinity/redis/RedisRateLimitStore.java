@@ -1,13 +1,15 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.LuaScript;
 import dev.vicinity.redis.internal.RedisSupport;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -29,12 +31,14 @@ import java.util.Objects;
  */
 public final class RedisRateLimitStore implements RateLimitStore {
     private final LuaScript script = LuaScript.load(RedisRateLimitStore.class, "rate-limit.lua");
-    private final RedisClusterCommands<String, String> sync;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final String prefix;
+    private final long timeoutMillis;
 
     private RedisRateLimitStore(Builder b) {
-        this.sync = b.commands.sync();
+        this.redis = b.commands.async();
         this.prefix = b.keyPrefix + ":rl:";
+        this.timeoutMillis = b.commandTimeout.toMillis();
     }
 
     /** Starts a builder on the host's connection (it stays owned by the host). */
@@ -52,9 +56,15 @@ public final class RedisRateLimitStore implements RateLimitStore {
         RateLimitStore.checkArguments(key, permitsPerSecond, burst);
         Objects.requireNonNull(now, "now");
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-        Long wait = script.run(sync, ScriptOutputType.INTEGER, new String[] {prefix + key},
-                String.format(Locale.ROOT, "%.17g", permitsPerSecond / 1e6), Integer.toString(burst),
-                Long.toString(micros));
+        Long wait;
+        try {
+            wait = script.run(redis, timeoutMillis, ScriptOutputType.INTEGER, new String[] {prefix + key},
+                    String.format(Locale.ROOT, "%.17g", permitsPerSecond / 1e6), Integer.toString(burst),
+                    Long.toString(micros));
+        } catch (RedisException e) {
+            // A refused script (OOM, READONLY after a failover, BUSY) is an unavailable backend to the caller.
+            throw new BackendUnavailableException("Redis refused the rate-limit script", e);
+        }
         return wait == null || wait <= 0 ? Duration.ZERO : Duration.ofNanos(wait * 1_000L);
     }
 
@@ -62,6 +72,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     public static final class Builder {
         private final Commands commands;
         private String keyPrefix = "vicinity";
+        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
 
         private Builder(Commands commands) {
             this.commands = commands;
@@ -73,9 +84,19 @@ public final class RedisRateLimitStore implements RateLimitStore {
             return this;
         }
 
-        /** @throws IllegalArgumentException for a bad prefix */
+        /**
+         * How long one call waits for Redis, whatever the connection's own timeout (default 2 s); then
+         * it fails with {@code BackendUnavailableException}.
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException for a bad prefix or timeout */
         public RedisRateLimitStore build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
+            RedisSupport.checkTimeout(commandTimeout);
             return new RedisRateLimitStore(this);
         }
     }

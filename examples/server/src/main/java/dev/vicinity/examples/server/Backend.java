@@ -165,7 +165,7 @@ public record Backend(String name, PresenceStore presence, EventBus bus, ResumeS
                     RedisResumeStore.create(conn, prefix, timeout), pg.locationStore(), pg.proximityIndex(), pg.blockList(),
                     pg.chatSessionStore(), pg.messageStore(), pg.ratingStore(),
                     () -> pg.locationStore().get(UserId.of("health-probe")), closeables,
-                    RedisRateLimitStore.builder(conn).keyPrefix(prefix).build(), true);
+                    RedisRateLimitStore.builder(conn).keyPrefix(prefix).commandTimeout(timeout).build(), true);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
