@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * nearest, not everything inside R. {@link Integer#MAX_VALUE} as limit ("everything within R")
  * queries the box of R once.
  *
- * <p>Dense spots: a box query of a limited search reads at most {@code 2 × limit + 128} rows; a box
+ * <p>Dense spots: a box query of a limited search normally reads at most {@code 2 × limit + 128} rows (a box whose users are all needed is read whole); a box
  * holding more is shrunk to the radius its density predicts for {@code limit} users, and if that box
  * is still full, to 0.5 m (a full box whose rows read already hold {@code limit} users within 0.5 m of
  * the centre is answered at once),
