@@ -27,10 +27,15 @@ import java.util.TreeSet;
  *     then, and can neither be submitted nor edited from then on
  * @param updatedAt when this snapshot was written
  * @param version 1 on insert, +1 on every change
+ * @param duplicate true if the store found, when this rating became revealed, that a rating of the same
+ *     rater about the same ratee had been counted less than the count-once window before (see
+ *     {@link dev.vicinity.rating.spi.RatingStore#insertIfAbsent(Rating, java.time.Duration)}): the rating
+ *     is visible to the ratee but not counted in any aggregate. Decided by the store once, at the reveal;
+ *     false for every rating that was never revealed
  */
 public record Rating(RatingKey key, int stars, Set<String> tags, String comment, String idempotencyKey,
                      RatingState state, Instant submittedAt, Instant revealAt, Instant updatedAt,
-                     long version) {
+                     long version, boolean duplicate) {
 
     /** Lowest star value. */
     public static final int MIN_STARS = 1;
@@ -60,6 +65,12 @@ public record Rating(RatingKey key, int stars, Set<String> tags, String comment,
         }
     }
 
+    /** A rating that is not a {@link #duplicate()}. */
+    public Rating(RatingKey key, int stars, Set<String> tags, String comment, String idempotencyKey,
+                  RatingState state, Instant submittedAt, Instant revealAt, Instant updatedAt, long version) {
+        this(key, stars, tags, comment, idempotencyKey, state, submittedAt, revealAt, updatedAt, version, false);
+    }
+
     private static Set<String> sortedCopy(Set<String> tags) {
         if (tags == null || tags.isEmpty()) {
             return Collections.emptySortedSet();
@@ -82,21 +93,32 @@ public record Rating(RatingKey key, int stars, Set<String> tags, String comment,
         return Optional.ofNullable(comment);
     }
 
-    /** Whether this rating counts in the ratee's aggregate (it is revealed). */
+    /** Whether this rating counts in the ratee's aggregate: it is revealed and not a {@link #duplicate()}. */
     public boolean counted() {
-        return state.counted();
+        return state.counted() && !duplicate;
+    }
+
+    /** Whether the ratee may see this rating: it is revealed (counted or a {@link #duplicate()}). */
+    public boolean revealed() {
+        return state == RatingState.REVEALED;
+    }
+
+    /** This snapshot with {@link #duplicate()} set to {@code flag} (same version); for stores. */
+    public Rating withDuplicate(boolean flag) {
+        return flag == duplicate ? this : new Rating(key, stars, tags, comment, idempotencyKey, state, submittedAt,
+                revealAt, updatedAt, version, flag);
     }
 
     /** The next version of this rating in {@code newState}, written at {@code now}. */
     public Rating withState(RatingState newState, Instant now) {
         return new Rating(key, stars, tags, comment, idempotencyKey, newState, submittedAt, revealAt, now,
-                version + 1);
+                version + 1, duplicate);
     }
 
     /** The next version of this rating with new content, written at {@code now}; state unchanged. */
     public Rating withContent(int newStars, Set<String> newTags, String newComment, Instant now) {
         return new Rating(key, newStars, newTags, newComment, idempotencyKey, state, submittedAt, revealAt, now,
-                version + 1);
+                version + 1, duplicate);
     }
 
     /** Whether stars, tags and comment equal the given ones. */
@@ -107,6 +129,7 @@ public record Rating(RatingKey key, int stars, Set<String> tags, String comment,
     /** Never prints the comment. */
     @Override
     public String toString() {
-        return "Rating[" + key + ", stars=" + stars + ", state=" + state + ", v" + version + "]";
+        return "Rating[" + key + ", stars=" + stars + ", state=" + state + (duplicate ? " (duplicate)" : "")
+                + ", v" + version + "]";
     }
 }

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *       however many callers race. A sealed rating may be edited by its rater while the window is open.</li>
  *   <li><b>Withdraw</b> (moderation) soft-deletes a rating; if it was revealed, the aggregate loses it
  *       exactly once. The key stays taken.</li>
+ *   <li><b>Count once per window</b> ({@link Builder#countOncePer}, default 7 days): of the revealed
+ *       ratings of one rater about one ratee, one counts per window; the others are revealed but
+ *       not counted ({@link Rating#duplicate()}), decided by the store atomically with the reveal.</li>
  *   <li><b>Aggregates</b> are per-user star histograms of revealed ratings, changed by the store in the
  *       same atomic step as the rating; {@link #summary} and {@link #scores()} derive everything from
  *       them in O(1). {@link #reconcile} recounts and reports (and optionally repairs) drift.</li>
@@ -56,6 +59,8 @@ public final class RatingService {
     private static final int MAX_CAS_ATTEMPTS = 1000;
     private static final int MAX_RECONCILE_ATTEMPTS = 5;
 
+    /** Default count-once window: ratings of one rater about one ratee count once per 7 days. */
+    public static final Duration DEFAULT_COUNT_ONCE_PER = Duration.ofDays(7);
     /** Default rating window: 7 days after the session ended. */
     public static final Duration DEFAULT_RATING_WINDOW = Duration.ofDays(7);
     /** Default longest comment, in code points. */
@@ -71,6 +76,7 @@ public final class RatingService {
     private final Clock clock;
     private final VicinityListener listener;
     private final Duration ratingWindow;
+    private final Duration countOncePer;
     private final int maxCommentLength;
     private final int maxTags;
     private final int revealBatch;
@@ -89,6 +95,7 @@ public final class RatingService {
         this.clock = b.clock;
         this.listener = VicinityListener.isolating(b.listener);
         this.ratingWindow = b.ratingWindow;
+        this.countOncePer = b.countOncePer;
         this.maxCommentLength = b.maxCommentLength;
         this.maxTags = b.maxTags;
         this.revealBatch = b.revealBatch;
@@ -178,10 +185,11 @@ public final class RatingService {
         Rating rating = Rating.create(key, request.stars(), request.tags(), request.comment(),
                 request.idempotencyKey(), counterpartSeen ? RatingState.REVEALED : RatingState.SEALED,
                 now, windowCloses);
-        InsertResult inserted = store.insertIfAbsent(rating);
+        InsertResult inserted = store.insertIfAbsent(rating, countOncePer);
         if (inserted instanceof InsertResult.Conflict conflict) {
             return replayOrConflict(conflict.rating(), request);
         }
+        rating = inserted.rating();
         listener.onRatingSubmitted(key.session(), key.rater(), key.ratee());
         LOG.debug("rating stored: session={} rater={} ratee={} sealed={}", key.session(), key.rater(),
                 key.ratee(), !counterpartSeen);
@@ -343,7 +351,12 @@ public final class RatingService {
                 return Optional.empty();
             }
             Rating next = current.withState(RatingState.REVEALED, now);
-            if (store.compareAndSet(current.version(), next)) {
+            if (store.compareAndSet(current.version(), next, countOncePer)) {
+                if (!countOncePer.isZero()) {
+                    // The store decided whether it counts (count-once rule): read its flag back.
+                    long version = next.version();
+                    next = store.find(key).filter(r -> r.version() == version).orElse(next);
+                }
                 notifyRevealed(next);
                 return Optional.of(next);
             }
@@ -406,7 +419,7 @@ public final class RatingService {
             return store.find(key);
         }
         if (viewer.equals(key.ratee())) {
-            return store.find(key).filter(Rating::counted);
+            return store.find(key).filter(Rating::revealed);
         }
         return Optional.empty();
     }
@@ -479,6 +492,11 @@ public final class RatingService {
         return ratingWindow;
     }
 
+    /** The count-once window: ratings of one rater about one ratee count once per this; zero = every one. */
+    public Duration countOncePer() {
+        return countOncePer;
+    }
+
     /** The configured score policy. */
     public ScorePolicy scorePolicy() {
         return policy;
@@ -522,6 +540,7 @@ public final class RatingService {
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration ratingWindow = DEFAULT_RATING_WINDOW;
+        private Duration countOncePer = DEFAULT_COUNT_ONCE_PER;
         private int maxCommentLength = DEFAULT_MAX_COMMENT_LENGTH;
         private int maxTags = DEFAULT_MAX_TAGS;
         private int revealBatch = DEFAULT_REVEAL_BATCH;
@@ -548,6 +567,18 @@ public final class RatingService {
         /** How long after a session ended its participants may rate (default 7 days); 1 s .. 365 days. */
         public Builder ratingWindow(Duration window) {
             this.ratingWindow = Objects.requireNonNull(window, "ratingWindow");
+            return this;
+        }
+
+        /**
+         * Anti-farming rule (default 7 days): revealed ratings of the same rater about the same ratee
+         * count once per {@code window} in the aggregate. A rating that becomes revealed less than
+         * {@code window} after the last counted one of the pair is visible to the ratee but not counted
+         * ({@link Rating#duplicate()}). {@link Duration#ZERO} counts every rating. 0 .. 365 days. The store
+         * decides in the same atomic step as the reveal, so racing reveals of one pair count once.
+         */
+        public Builder countOncePer(Duration window) {
+            this.countOncePer = Objects.requireNonNull(window, "countOncePer");
             return this;
         }
 
@@ -597,6 +628,9 @@ public final class RatingService {
         public RatingService build() {
             if (ratingWindow.compareTo(Duration.ofSeconds(1)) < 0 || ratingWindow.compareTo(Duration.ofDays(365)) > 0) {
                 throw invalid("ratingWindow must be between 1 second and 365 days, got " + ratingWindow);
+            }
+            if (countOncePer.isNegative() || countOncePer.compareTo(Duration.ofDays(365)) > 0) {
+                throw invalid("countOncePer must be between 0 and 365 days, got " + countOncePer);
             }
             if (maxCommentLength < 0 || maxCommentLength > 100_000) {
                 throw invalid("maxCommentLength must be 0..100000, got " + maxCommentLength);

@@ -29,6 +29,8 @@ class RatingServiceBuilderTest {
     void defaults() {
         RatingService s = builder().build();
         assertThat(s.ratingWindow()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.countOncePer()).isEqualTo(Duration.ofDays(7));
+        assertThat(builder().countOncePer(Duration.ZERO).build().countOncePer()).isZero();
         assertThat(s.scorePolicy()).isEqualTo(ScorePolicy.DEFAULTS);
     }
 
@@ -36,6 +38,8 @@ class RatingServiceBuilderTest {
     void everyBadOptionIsNamed() {
         assertInvalid(builder().ratingWindow(Duration.ZERO), "ratingWindow");
         assertInvalid(builder().ratingWindow(Duration.ofDays(366)), "ratingWindow");
+        assertInvalid(builder().countOncePer(Duration.ofSeconds(-1)), "countOncePer");
+        assertInvalid(builder().countOncePer(Duration.ofDays(366)), "countOncePer");
         assertInvalid(builder().maxCommentLength(-1), "maxCommentLength");
         assertInvalid(builder().maxTags(65), "maxTags");
         assertInvalid(builder().revealBatchSize(0), "revealBatchSize");

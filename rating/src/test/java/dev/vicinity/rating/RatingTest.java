@@ -31,6 +31,22 @@ class RatingTest {
     }
 
     @Test
+    void aDuplicateIsRevealedButNotCountedAndKeepsItsFlag() {
+        Rating revealed = Rating.create(KEY, 5, Set.of(), null, null, RatingState.REVEALED, T, T.plusSeconds(9));
+        Rating duplicate = revealed.withDuplicate(true);
+
+        assertThat(revealed.duplicate()).isFalse();
+        assertThat(revealed.withDuplicate(false)).isSameAs(revealed);
+        assertThat(duplicate.version()).isEqualTo(revealed.version());
+        assertThat(duplicate.revealed()).isTrue();
+        assertThat(duplicate.counted()).isFalse();
+        assertThat(duplicate.withState(RatingState.WITHDRAWN, T.plusSeconds(1)).duplicate()).isTrue();
+        assertThat(duplicate.toString()).contains("duplicate");
+        assertThat(StarHistogram.recount(java.util.List.of(revealed, duplicate.withState(RatingState.REVEALED, T))))
+                .isEqualTo(StarHistogram.EMPTY.plus(5));
+    }
+
+    @Test
     void theCommentNeverAppearsInToString() {
         Rating r = Rating.create(KEY, 3, Set.of(), "private words", null, RatingState.SEALED, T, T);
         assertThat(r.toString()).doesNotContain("private");

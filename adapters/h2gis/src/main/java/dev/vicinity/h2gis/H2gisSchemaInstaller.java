@@ -42,7 +42,8 @@ public final class H2gisSchemaInstaller {
 
     private static final SchemaScripts SCRIPTS = new SchemaScripts(H2gisSchemaInstaller.class, List.of(
             new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings"),
-            new Script(2, "V2__geo.sql", "locations, proximity index (spatial R-tree), block list")));
+            new Script(2, "V2__geo.sql", "locations, proximity index (spatial R-tree), block list"),
+            new Script(3, "V3__rating_count_once.sql", "ratings count once per (rater, ratee) and window")));
 
     /** The highest schema version this release installs. */
     public static final int LATEST_VERSION = SCRIPTS.latestVersion();

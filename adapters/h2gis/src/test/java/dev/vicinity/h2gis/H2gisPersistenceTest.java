@@ -67,6 +67,31 @@ class H2gisPersistenceTest {
     }
 
     @Test
+    void version3StartsTheCountOnceWindowFromRatingsRevealedBeforeIt() {
+        H2gisVicinity db = H2gisTestDatabase.fresh();
+        try {
+            UserId bob = UserId.of("bob");
+            db.ratingStore().insertIfAbsent(Rating.create(RatingKey.of(SessionId.of("s1"), ALICE, bob), 5,
+                    java.util.Set.of(), null, null, dev.vicinity.rating.RatingState.REVEALED, T0, T0));
+            // Back to a version-2 database holding that counted rating.
+            String q = "\"" + db.schema() + "\"";
+            H2gisTestDatabase.exec(db, "DROP TABLE " + q + ".rating_pair; ALTER TABLE " + q + ".rating DROP COLUMN duplicate;"
+                    + " DELETE FROM " + q + ".vicinity_schema_history WHERE version = 3");
+
+            assertThat(db.schemaInstaller().install()).containsExactly(3);
+
+            Instant later = T0.plus(java.time.Duration.ofDays(1));
+            Rating repeat = Rating.create(RatingKey.of(SessionId.of("s2"), ALICE, bob), 1, java.util.Set.of(), null,
+                    null, dev.vicinity.rating.RatingState.REVEALED, later, later);
+            assertThat(db.ratingStore().insertIfAbsent(repeat, java.time.Duration.ofDays(7)).rating().duplicate())
+                    .isTrue();
+            assertThat(db.ratingStore().aggregate(bob)).isEqualTo(StarHistogram.EMPTY.plus(5));
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
     void closeShutsTheDatabaseDownWithoutTracingAnError() throws SQLException {
         SessionId chat = SessionId.of("chat-1");
         try (H2gisVicinity db = H2gisVicinity.builder(url()).loadH2gisFunctions(false).build()) {
@@ -109,7 +134,7 @@ class H2gisPersistenceTest {
 
         Rating stored;
         try (H2gisVicinity db = H2gisVicinity.builder(url()).loadH2gisFunctions(false).build()) {
-            assertThat(db.schemaInstaller().install()).containsExactly(1, 2);
+            assertThat(db.schemaInstaller().install()).containsExactly(1, 2, 3);
             assertThat(db.chatSessionStore().insert(session)).isTrue();
             assertThat(db.chatSessionStore().compareAndSet(1, active)).isTrue();
             db.messageStore().append(chat, ALICE, MessageId.of("m1"), "hallo \u0000 wörld 🌍", T0);

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,6 +41,11 @@ import java.util.Set;
  * stripe) and touches one ratee, so writers do not deadlock (a deadlock a database still reports is
  * handled by the dialect's retry policy).
  *
+ * <p>Count once per window (schema version 3): a write that reveals a rating also locks the
+ * {@code rating_pair} row of its (ratee, rater) — creating it with the dialect's insert-if-absent —
+ * after the rating row and before the aggregate, and either marks the rating {@code duplicate} or moves
+ * the pair's last counted reveal; concurrent reveals of one pair wait on that row, so one of them counts.
+ *
  * <p>Costs: insert and compare-and-set one transaction of two to five statements; {@link #find} and
  * {@link #aggregate} one primary-key lookup (O(1)); {@link #platformAggregate} a sum over 16 rows;
  * {@link #sealedDueBy} an index range scan; {@link #snapshot} one REPEATABLE READ transaction reading
@@ -49,7 +55,7 @@ import java.util.Set;
 public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
     private static final int STRIPES = 16;
     private static final String RATING_COLUMNS = "session_id, rater, ratee, stars, tags, comment_utf8, idempotency_key,"
-            + " state, submitted_at_ns, reveal_at_ns, updated_at_ns, version";
+            + " state, submitted_at_ns, reveal_at_ns, updated_at_ns, version, duplicate";
 
     private final Jdbc jdbc;
     private final String aggregatesTable;
@@ -64,6 +70,10 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
     private final String ratingsOf;
     private final String ensureAggregate;
     private final String replaceAggregate;
+    private final String insertPair;
+    private final String lockPair;
+    private final String updatePair;
+    private final String markDuplicate;
 
     /** A store over the rating tables of {@code schema} (already quoted). */
     protected JdbcRatingStore(Jdbc jdbc, String schema) {
@@ -74,11 +84,18 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
         String stripes = schema + ".rating_platform";
         String pk = " WHERE session_id = ? AND rater = ? AND ratee = ?";
         insert = dialect.insertIfAbsent("INSERT INTO " + ratings + " (" + RATING_COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "session_id, rater, ratee");
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "session_id, rater, ratee");
         find = "SELECT " + RATING_COLUMNS + " FROM " + ratings + pk;
-        lock = "SELECT version, stars, state FROM " + ratings + pk + " FOR UPDATE";
+        lock = "SELECT version, stars, state, duplicate FROM " + ratings + pk + " FOR UPDATE";
         update = "UPDATE " + ratings + " SET stars = ?, tags = ?, comment_utf8 = ?, idempotency_key = ?, state = ?,"
-                + " submitted_at_ns = ?, reveal_at_ns = ?, updated_at_ns = ?, version = ?" + pk;
+                + " submitted_at_ns = ?, reveal_at_ns = ?, updated_at_ns = ?, version = ?, duplicate = ?" + pk;
+        markDuplicate = "UPDATE " + ratings + " SET duplicate = TRUE" + pk;
+        String pairs = schema + ".rating_pair";
+        String pairKey = " WHERE ratee = ? AND rater = ?";
+        insertPair = dialect.insertIfAbsent("INSERT INTO " + pairs + " (ratee, rater, last_counted_ns) VALUES (?, ?, ?)",
+                "ratee, rater");
+        lockPair = "SELECT last_counted_ns FROM " + pairs + pairKey + " FOR UPDATE";
+        updatePair = "UPDATE " + pairs + " SET last_counted_ns = ?" + pairKey;
         bumpPlatform = "UPDATE " + stripes + " SET n1 = n1 + ?, n2 = n2 + ?, n3 = n3 + ?, n4 = n4 + ?, n5 = n5 + ?"
                 + " WHERE stripe = ?";
         aggregate = "SELECT n1, n2, n3, n4, n5 FROM " + aggregatesTable + " WHERE user_id = ?";
@@ -111,7 +128,18 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
 
     @Override
     public InsertResult insertIfAbsent(Rating rating) {
+        return insertIfAbsent(rating, Duration.ZERO);
+    }
+
+    /**
+     * Insert-if-absent with the count-once rule: in the same transaction, after the row insert, a
+     * revealed rating locks its (ratee, rater) row in {@code rating_pair} and is marked duplicate or
+     * moves that row's last counted reveal.
+     */
+    @Override
+    public InsertResult insertIfAbsent(Rating rating, Duration countOncePer) {
         Objects.requireNonNull(rating, "rating");
+        RatingStore.checkWindow(countOncePer);
         if (rating.version() != 1) {
             throw new IllegalArgumentException("a new rating must have version 1, got " + rating.version());
         }
@@ -122,15 +150,24 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
                     bindKey(ps, rating.key(), 1);
                     bindContent(c, ps, rating, times, 4);
                     ps.setLong(12, rating.version());
+                    ps.setBoolean(13, false);
                     if (!jdbc.dialect().executeInsertIfAbsent(ps)) {
                         c.rollback();
                         return read(c, rating.key()).map(InsertResult.Conflict::new);
                     }
                 }
-                if (rating.counted()) {
-                    applyDelta(c, rating.key().ratee(), contribution(rating));
+                Rating stored = rating.withDuplicate(false);
+                if (rating.revealed() && isDuplicate(c, rating, countOncePer)) {
+                    try (PreparedStatement ps = c.prepareStatement(markDuplicate)) {
+                        bindKey(ps, rating.key(), 1);
+                        ps.executeUpdate();
+                    }
+                    stored = rating.withDuplicate(true);
                 }
-                return Optional.of(new InsertResult.Inserted(rating));
+                if (stored.counted()) {
+                    applyDelta(c, rating.key().ratee(), contribution(stored));
+                }
+                return Optional.of(new InsertResult.Inserted(stored));
             });
             // Empty only if the conflicting insert was rolled back after we saw it: try again.
             if (result.isPresent()) {
@@ -147,7 +184,17 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
 
     @Override
     public boolean compareAndSet(long expectedVersion, Rating updated) {
+        return compareAndSet(expectedVersion, updated, Duration.ZERO);
+    }
+
+    /**
+     * Compare-and-set with the count-once rule: after the rating row is locked, a reveal locks its
+     * (ratee, rater) row in {@code rating_pair} (lock order: rating, pair, aggregate, stripe).
+     */
+    @Override
+    public boolean compareAndSet(long expectedVersion, Rating updated, Duration countOncePer) {
         Objects.requireNonNull(updated, "updated");
+        RatingStore.checkWindow(countOncePer);
         if (updated.version() != expectedVersion + 1) {
             throw new IllegalArgumentException("updated version must be " + (expectedVersion + 1)
                     + ", got " + updated.version());
@@ -156,6 +203,7 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
         return jdbc.inTransaction("rating compare-and-set", c -> {
             int oldStars;
             RatingState oldState;
+            boolean oldDuplicate;
             try (PreparedStatement ps = c.prepareStatement(lock)) {
                 bindKey(ps, updated.key(), 1);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -164,17 +212,24 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
                     }
                     oldStars = rs.getInt(2);
                     oldState = state(rs.getString(3));
+                    oldDuplicate = rs.getBoolean(4);
                 }
             }
+            boolean duplicate = oldDuplicate;
+            if (updated.revealed() && oldState != RatingState.REVEALED) {
+                duplicate = isDuplicate(c, updated, countOncePer);
+            }
+            Rating stored = updated.withDuplicate(duplicate);
             try (PreparedStatement ps = c.prepareStatement(update)) {
                 ps.setInt(1, updated.stars());
                 bindContentAfterStars(c, ps, updated, times, 2);
                 ps.setLong(9, updated.version());
-                bindKey(ps, updated.key(), 10);
+                ps.setBoolean(10, duplicate);
+                bindKey(ps, updated.key(), 11);
                 ps.executeUpdate();
             }
-            long[] delta = contribution(updated);
-            if (oldState.counted()) {
+            long[] delta = contribution(stored);
+            if (oldState.counted() && !oldDuplicate) {
                 delta[oldStars - 1]--;
             }
             if (delta[0] != 0 || delta[1] != 0 || delta[2] != 0 || delta[3] != 0 || delta[4] != 0) {
@@ -277,6 +332,56 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
         });
     }
 
+    /**
+     * The count-once rule for {@code r}, which becomes revealed at {@code r.updatedAt()}: locks the
+     * pair's row (creating it if absent) and returns true if the pair's last counted reveal is less than
+     * {@code window} before; otherwise moves the last counted reveal forward to the rating's and returns false.
+     */
+    private boolean isDuplicate(Connection c, Rating r, Duration window) throws SQLException {
+        long t = Nanos.of(r.updatedAt());
+        try (PreparedStatement ps = c.prepareStatement(insertPair)) {
+            bindPair(ps, r.key(), 1);
+            ps.setLong(3, t);
+            if (jdbc.dialect().executeInsertIfAbsent(ps)) {
+                return false;
+            }
+        }
+        long last;
+        try (PreparedStatement ps = c.prepareStatement(lockPair)) {
+            bindPair(ps, r.key(), 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("rating_pair row vanished for ratee " + r.key().ratee());
+                }
+                last = rs.getLong(1);
+            }
+        }
+        if (!window.isZero() && t - last < windowNanos(window)) {
+            return true;
+        }
+        if (t > last) {
+            try (PreparedStatement ps = c.prepareStatement(updatePair)) {
+                ps.setLong(1, t);
+                bindPair(ps, r.key(), 2);
+                ps.executeUpdate();
+            }
+        }
+        return false;
+    }
+
+    private static long windowNanos(Duration window) {
+        try {
+            return window.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void bindPair(PreparedStatement ps, RatingKey key, int first) throws SQLException {
+        ps.setString(first, key.ratee().value());
+        ps.setString(first + 1, key.rater().value());
+    }
+
     /** The stripe of the platform histogram that carries {@code ratee}'s ratings (the same on every backend). */
     private static int stripe(UserId ratee) {
         return Math.floorMod(ratee.value().hashCode(), STRIPES);
@@ -370,7 +475,7 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
         byte[] comment = rs.getBytes(6);
         return new Rating(key, rs.getInt(4), tags, comment == null ? null : new String(comment, StandardCharsets.UTF_8),
                 rs.getString(7), state(rs.getString(8)), Nanos.toInstant(rs.getLong(9)),
-                Nanos.toInstant(rs.getLong(10)), Nanos.toInstant(rs.getLong(11)), rs.getLong(12));
+                Nanos.toInstant(rs.getLong(10)), Nanos.toInstant(rs.getLong(11)), rs.getLong(12), rs.getBoolean(13));
     }
 
     private static RatingState state(String s) {

@@ -7,6 +7,7 @@ import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,13 +50,22 @@ public final class InMemoryRatingStore implements RatingStore, RatingAuditStore 
     private static final class Ratee {
         final Map<RatingKey, Rating> ratings = new ConcurrentHashMap<>();
         volatile StarHistogram histogram = StarHistogram.EMPTY;
+        /** Per rater: reveal time of the last counted rating about this ratee (count-once rule). */
+        final Map<UserId, Instant> lastCounted = new ConcurrentHashMap<>();
     }
 
     private record Due(Instant revealAt, RatingKey key) {}
 
     @Override
     public InsertResult insertIfAbsent(Rating rating) {
+        return insertIfAbsent(rating, Duration.ZERO);
+    }
+
+    /** Insert-if-absent with the count-once rule, under the ratee's lock (the pair record lives there). */
+    @Override
+    public InsertResult insertIfAbsent(Rating rating, Duration countOncePer) {
         Objects.requireNonNull(rating, "rating");
+        RatingStore.checkWindow(countOncePer);
         if (rating.version() != 1) {
             throw new IllegalArgumentException("a new rating must have version 1, got " + rating.version());
         }
@@ -65,8 +75,9 @@ public final class InMemoryRatingStore implements RatingStore, RatingAuditStore 
             if (existing != null) {
                 return new InsertResult.Conflict(existing);
             }
-            write(ratee, null, rating);
-            return new InsertResult.Inserted(rating);
+            Rating stored = countOnce(ratee, null, rating, countOncePer);
+            write(ratee, null, stored);
+            return new InsertResult.Inserted(stored);
         }
     }
 
@@ -78,7 +89,14 @@ public final class InMemoryRatingStore implements RatingStore, RatingAuditStore 
 
     @Override
     public boolean compareAndSet(long expectedVersion, Rating updated) {
+        return compareAndSet(expectedVersion, updated, Duration.ZERO);
+    }
+
+    /** Compare-and-set with the count-once rule, under the ratee's lock. */
+    @Override
+    public boolean compareAndSet(long expectedVersion, Rating updated, Duration countOncePer) {
         Objects.requireNonNull(updated, "updated");
+        RatingStore.checkWindow(countOncePer);
         if (updated.version() != expectedVersion + 1) {
             throw new IllegalArgumentException("updated version must be " + (expectedVersion + 1)
                     + ", got " + updated.version());
@@ -92,9 +110,30 @@ public final class InMemoryRatingStore implements RatingStore, RatingAuditStore 
             if (current == null || current.version() != expectedVersion) {
                 return false;
             }
-            write(ratee, current, updated);
+            write(ratee, current, countOnce(ratee, current, updated, countOncePer));
             return true;
         }
+    }
+
+    /**
+     * The count-once rule (see {@link RatingStore}); caller holds the ratee's lock. Returns {@code next}
+     * with its duplicate flag decided, and records the pair's last counted reveal when it counts.
+     */
+    private static Rating countOnce(Ratee ratee, Rating old, Rating next, Duration window) {
+        boolean wasRevealed = old != null && old.revealed();
+        if (!next.revealed() || wasRevealed) {
+            return next.withDuplicate(old != null && old.duplicate());
+        }
+        UserId rater = next.key().rater();
+        Instant t = next.updatedAt();
+        Instant last = ratee.lastCounted.get(rater);
+        if (!window.isZero() && last != null && t.isBefore(last.plus(window))) {
+            return next.withDuplicate(true);
+        }
+        if (last == null || t.isAfter(last)) {
+            ratee.lastCounted.put(rater, t);
+        }
+        return next.withDuplicate(false);
     }
 
     /**

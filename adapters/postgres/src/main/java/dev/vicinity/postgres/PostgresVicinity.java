@@ -118,7 +118,8 @@ public final class PostgresVicinity {
     public List<String> tables() {
         String q = quote(schema);
         return List.of(q + ".chat_session", q + ".chat_participant", q + ".chat_history", q + ".chat_message",
-                q + ".rating", q + ".rating_aggregate", q + ".rating_platform", q + ".location", q + ".proximity",
+                q + ".rating", q + ".rating_aggregate", q + ".rating_platform", q + ".rating_pair", q + ".location",
+                q + ".proximity",
                 q + ".user_block");
     }
 

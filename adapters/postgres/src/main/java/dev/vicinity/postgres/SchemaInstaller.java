@@ -40,7 +40,8 @@ public final class SchemaInstaller {
 
     private static final SchemaScripts SCRIPTS = new SchemaScripts(SchemaInstaller.class, List.of(
             new Script(1, "V1__chat_and_ratings.sql", "chat sessions, message history, ratings"),
-            new Script(2, "V2__geo.sql", "locations, proximity index (PostGIS), block list")));
+            new Script(2, "V2__geo.sql", "locations, proximity index (PostGIS), block list"),
+            new Script(3, "V3__rating_count_once.sql", "ratings count once per (rater, ratee) and window")));
     /** Versions whose script needs PostGIS. */
     private static final Set<Integer> NEEDS_POSTGIS = Set.of(2);
 

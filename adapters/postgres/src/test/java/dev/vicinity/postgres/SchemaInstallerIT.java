@@ -99,6 +99,30 @@ class SchemaInstallerIT {
     }
 
     @Test
+    void version3StartsTheCountOnceWindowFromRatingsRevealedBeforeIt() {
+        PostgresVicinity pg = adapter();
+        pg.schemaInstaller().install();
+        java.time.Instant t = java.time.Instant.parse("2026-03-01T12:00:00Z");
+        UserId alice = UserId.of("alice");
+        UserId bob = UserId.of("bob");
+        pg.ratingStore().insertIfAbsent(dev.vicinity.rating.Rating.create(RatingKey.of(SessionId.of("s1"), alice, bob),
+                5, java.util.Set.of(), null, null, dev.vicinity.rating.RatingState.REVEALED, t, t));
+        // Back to a version-2 database holding that counted rating.
+        String q = "\"" + pg.schema() + "\"";
+        PgTestDatabase.exec(pg, "DROP TABLE " + q + ".rating_pair; ALTER TABLE " + q + ".rating DROP COLUMN duplicate;"
+                + " DELETE FROM " + q + ".vicinity_schema_history WHERE version = 3");
+
+        assertThat(pg.schemaInstaller().install()).containsExactly(3);
+
+        java.time.Instant later = t.plus(java.time.Duration.ofDays(1));
+        dev.vicinity.rating.Rating repeat = dev.vicinity.rating.Rating.create(RatingKey.of(SessionId.of("s2"), alice, bob),
+                1, java.util.Set.of(), null, null, dev.vicinity.rating.RatingState.REVEALED, later, later);
+        assertThat(pg.ratingStore().insertIfAbsent(repeat, java.time.Duration.ofDays(7)).rating().duplicate()).isTrue();
+        assertThat(pg.ratingStore().find(RatingKey.of(SessionId.of("s1"), alice, bob)).orElseThrow().counted()).isTrue();
+        assertThat(pg.ratingStore().aggregate(bob).count()).isEqualTo(1);
+    }
+
+    @Test
     void storesOnAMissingSchemaFailWithSchemaNotInstalled() {
         PostgresVicinity pg = adapter();
         assertThatThrownBy(() -> pg.ratingStore().aggregate(UserId.of("a")))

@@ -128,6 +128,26 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
         return result;
     }
 
+    /** {@link #insertIfAbsent(Rating)} with the delegate's count-once rule. */
+    @Override
+    public InsertResult insertIfAbsent(Rating rating, java.time.Duration countOncePer) {
+        InsertResult result = delegate.insertIfAbsent(rating, countOncePer);
+        if (result instanceof InsertResult.Inserted && rating.state() == RatingState.REVEALED) {
+            invalidate(rating.key().ratee());
+        }
+        return result;
+    }
+
+    /** {@link #compareAndSet(long, Rating)} with the delegate's count-once rule. */
+    @Override
+    public boolean compareAndSet(long expectedVersion, Rating updated, java.time.Duration countOncePer) {
+        boolean replaced = delegate.compareAndSet(expectedVersion, updated, countOncePer);
+        if (replaced) {
+            invalidate(updated.key().ratee());
+        }
+        return replaced;
+    }
+
     /** Reads the delegate. */
     @Override
     public Optional<Rating> find(RatingKey key) {

@@ -43,9 +43,11 @@ import java.util.Set;
  * Every key an operation touches carries its stripe's hash tag {@code {r<n>}}: the rating hash
  * {@code <prefix>:rating:{r<n>}:rt:<session>|<rater>|<ratee>}, the ratee's id set {@code …:about:<ratee>},
  * the ratee's histogram {@code …:agg:<ratee>} (fields 1..5), the stripe's share of the platform histogram
- * {@code …:platform} and the stripe's due set {@code …:due} (sorted by reveal time, lexicographically
- * encoded at nanosecond precision). So all keys of one operation are in one slot, and a cluster spreads
- * the stripes.
+ * {@code …:platform}, the stripe's due set {@code …:due} (sorted by reveal time, lexicographically
+ * encoded at nanosecond precision) and the ratee's count-once record {@code …:pair:<ratee>} (field: rater,
+ * value: reveal time of the rater's last counted rating, fixed-width). So all keys of one operation are
+ * in one slot, and a cluster spreads the stripes. Ratings revealed before the count-once record existed
+ * have no entry there: the first reveal of such a pair after an upgrade counts.
  *
  * <p>Costs: writes, {@link #find} and {@link #aggregate} O(1) and one round trip;
  * {@link #platformAggregate} and {@link #sealedDueBy} one pipelined command per stripe (O(stripes),
@@ -94,13 +96,21 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
 
     @Override
     public InsertResult insertIfAbsent(Rating rating) {
+        return insertIfAbsent(rating, Duration.ZERO);
+    }
+
+    /** Insert-if-absent with the count-once rule, in the same script (the pair hash shares the ratee's slot). */
+    @Override
+    public InsertResult insertIfAbsent(Rating rating, Duration countOncePer) {
         Objects.requireNonNull(rating, "rating");
+        RatingStore.checkWindow(countOncePer);
         if (rating.version() != 1) {
             throw new IllegalArgumentException("a new rating must have version 1, got " + rating.version());
         }
-        List<Object> r = insert.run(sync, ScriptOutputType.MULTI, keysOf(rating.key()), args(rating.key(), rating));
-        if (r.isEmpty()) {
-            return new InsertResult.Inserted(rating);
+        List<Object> r = insert.run(sync, ScriptOutputType.MULTI, keysOf(rating.key()),
+                args(rating.key(), rating, countOncePer));
+        if (r.size() == 2 && "inserted".equals(r.get(0))) {
+            return new InsertResult.Inserted(rating.withDuplicate("1".equals(r.get(1))));
         }
         return new InsertResult.Conflict(decode(rating.key(), pairs(r)));
     }
@@ -119,12 +129,19 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
 
     @Override
     public boolean compareAndSet(long expectedVersion, Rating updated) {
+        return compareAndSet(expectedVersion, updated, Duration.ZERO);
+    }
+
+    /** Compare-and-set with the count-once rule, in the same script. */
+    @Override
+    public boolean compareAndSet(long expectedVersion, Rating updated, Duration countOncePer) {
         Objects.requireNonNull(updated, "updated");
+        RatingStore.checkWindow(countOncePer);
         if (updated.version() != expectedVersion + 1) {
             throw new IllegalArgumentException("updated version must be expectedVersion + 1, got "
                     + updated.version() + " for expected " + expectedVersion);
         }
-        String[] a = args(updated.key(), updated);
+        String[] a = args(updated.key(), updated, countOncePer);
         a[0] = Long.toString(expectedVersion);
         Long r = cas.run(sync, ScriptOutputType.INTEGER, keysOf(updated.key()), a);
         return r == 1L;
@@ -265,22 +282,39 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
     private String[] keysOf(RatingKey key) {
         String tag = stripeTag(key.ratee());
         return new String[] {tag + "rt:" + id(key), tag + "about:" + key.ratee().value(),
-                tag + "agg:" + key.ratee().value(), tag + "platform", tag + "due"};
+                tag + "agg:" + key.ratee().value(), tag + "platform", tag + "due", tag + "pair:" + key.ratee().value()};
     }
 
-    private static String[] args(RatingKey key, Rating r) {
+    private static String[] args(RatingKey key, Rating r, Duration countOncePer) {
         return new String[] {id(key), Integer.toString(r.stars()), r.state().name(), encodeTags(r.tags()),
                 r.comment() == null ? "0" : "1", r.comment() == null ? "" : r.comment(),
                 r.idempotencyKey() == null ? "0" : "1", r.idempotencyKey() == null ? "" : r.idempotencyKey(),
                 encodeInstant(r.submittedAt()), encodeInstant(r.revealAt()), encodeInstant(r.updatedAt()),
-                encodeDue(r.revealAt()) + "|" + id(key)};
+                encodeDue(r.revealAt()) + "|" + id(key), countOnceThreshold(r.updatedAt(), countOncePer),
+                encodeDue(r.updatedAt()), key.rater().value()};
+    }
+
+    /**
+     * {@code at − window} fixed-width, so that the script's "last counted reveal {@code > threshold}" is
+     * "{@code at < last + window}"; '' for a zero window, "0" (below every time) when out of range.
+     */
+    private static String countOnceThreshold(Instant at, Duration window) {
+        if (window.isZero()) {
+            return "";
+        }
+        try {
+            Instant threshold = at.minus(window);
+            return threshold.getEpochSecond() + EPOCH_OFFSET < 0 ? "0" : encodeDue(threshold);
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            return "0";
+        }
     }
 
     private static Rating decode(RatingKey key, Map<String, String> f) {
         RatingKey k = key != null ? key : parseId(f.get("due").substring(f.get("due").indexOf('|') + 1));
         return new Rating(k, Integer.parseInt(f.get("st")), decodeTags(f.get("tags")), f.get("c"), f.get("i"),
                 RatingState.valueOf(f.get("state")), decodeInstant(f.get("sub")), decodeInstant(f.get("rev")),
-                decodeInstant(f.get("upd")), Long.parseLong(f.get("v")));
+                decodeInstant(f.get("upd")), Long.parseLong(f.get("v")), "1".equals(f.get("dup")));
     }
 
     private static Map<String, String> pairs(List<?> flat) {

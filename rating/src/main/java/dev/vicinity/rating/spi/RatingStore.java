@@ -5,6 +5,7 @@ import dev.vicinity.rating.Rating;
 import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +23,18 @@ import java.util.Optional;
  * the row write (one transaction in SQL, one Lua script in Redis, one lock per ratee in memory). So the
  * stored aggregate always equals {@link StarHistogram#recount} of the stored ratings, and a transition
  * that is applied once is counted once.
+ *
+ * <h2>Count once per window</h2>
+ * {@link #insertIfAbsent(Rating, Duration)} and {@link #compareAndSet(long, Rating, Duration)} also apply
+ * the count-once rule, in the same atomic step: when a rating <em>becomes revealed</em> (inserted
+ * revealed, or compare-and-set from another state to revealed) at {@code t = updated.updatedAt()}, the
+ * store reads the reveal time {@code L} of the last <em>counted</em> rating of the same (rater, ratee)
+ * pair. If {@code window > 0} and {@code L} exists and {@code t < L + window}, the rating is stored with
+ * {@link Rating#duplicate()} set (revealed, not counted); otherwise it is stored counted and {@code L}
+ * becomes {@code max(L, t)}. The caller's {@code duplicate} flag is ignored: a rating that stays revealed keeps
+ * its stored flag, any other rating keeps the stored one (false on insert). {@code L} is never moved
+ * back (a withdrawal does not reset it). Concurrent reveals of one pair are serialized by the pair's
+ * record, so of two reveals inside one window exactly one counts.
  *
  * <h2>Atomic primitives</h2>
  * <ul>
@@ -59,6 +72,54 @@ public interface RatingStore {
      * @throws IllegalArgumentException if {@code updated.version() != expectedVersion + 1}
      */
     boolean compareAndSet(long expectedVersion, Rating updated);
+
+    /**
+     * {@link #insertIfAbsent(Rating)} applying the count-once rule (see the class comment) with
+     * {@code countOncePer}. {@link Duration#ZERO} counts every revealed rating (but still records the
+     * pair's last counted reveal). The stored rating, with its {@code duplicate} flag, is in the result.
+     *
+     * <p>The default supports only {@link Duration#ZERO}; every store of this project overrides it.
+     *
+     * @throws IllegalArgumentException if {@code countOncePer} is negative
+     * @throws UnsupportedOperationException if the store does not implement the rule and the window is not zero
+     */
+    default InsertResult insertIfAbsent(Rating rating, Duration countOncePer) {
+        if (checkWindow(countOncePer).isZero()) {
+            return insertIfAbsent(rating);
+        }
+        throw new UnsupportedOperationException(getClass().getName() + " does not count once per window");
+    }
+
+    /**
+     * {@link #compareAndSet(long, Rating)} applying the count-once rule (see the class comment) with
+     * {@code countOncePer}; {@link Duration#ZERO} counts every revealed rating. Read the rating back
+     * ({@link #find}) to learn whether a reveal was counted.
+     *
+     * <p>The default supports only {@link Duration#ZERO}; every store of this project overrides it.
+     *
+     * @throws IllegalArgumentException if {@code countOncePer} is negative or the version is not +1
+     * @throws UnsupportedOperationException if the store does not implement the rule and the window is not zero
+     */
+    default boolean compareAndSet(long expectedVersion, Rating updated, Duration countOncePer) {
+        if (checkWindow(countOncePer).isZero()) {
+            return compareAndSet(expectedVersion, updated);
+        }
+        throw new UnsupportedOperationException(getClass().getName() + " does not count once per window");
+    }
+
+    /**
+     * Checks a count-once window for the two methods above.
+     *
+     * @return {@code window}
+     * @throws IllegalArgumentException if it is negative
+     */
+    static Duration checkWindow(Duration window) {
+        Objects.requireNonNull(window, "countOncePer");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("countOncePer must not be negative, got " + window);
+        }
+        return window;
+    }
 
     /** The histogram of revealed ratings about {@code ratee}; {@link StarHistogram#EMPTY} if none. O(1). */
     StarHistogram aggregate(UserId ratee);

@@ -390,7 +390,8 @@ public abstract class RatingServiceContract {
 
         @Test
         void revealDueWorksThroughBacklogsLargerThanOneBatch() {
-            service = serviceBuilder().revealBatchSize(2).build();
+            // One pair in 7 sessions: every rating counts only with the count-once rule off.
+            service = serviceBuilder().revealBatchSize(2).countOncePer(Duration.ZERO).build();
             int sessionsCount = 7;
             for (int i = 0; i < sessionsCount; i++) {
                 service.submit(endedSession(ALICE, BOB), ALICE, BOB, 3);
@@ -404,6 +405,7 @@ public abstract class RatingServiceContract {
         @Test
         @Timeout(60)
         void simultaneousMutualRatingsAreRevealedAndCountedExactlyOnce() throws Exception {
+            service = serviceBuilder().countOncePer(Duration.ZERO).build(); // one pair, 100 sessions, all counted
             int rounds = 100;
             for (int i = 0; i < rounds; i++) {
                 SessionId s = endedSession(ALICE, BOB);
@@ -706,6 +708,12 @@ public abstract class RatingServiceContract {
 
     @Nested
     class Scores {
+        /** These tests rate one pair in several sessions and count each: the count-once rule is off. */
+        @BeforeEach
+        void everyRatingCounts() {
+            service = serviceBuilder().countOncePer(Duration.ZERO).build();
+        }
+
         @Test
         void nothingIsShownBelowTheMinimumCount() {
             rateBob(5, 5);
@@ -724,7 +732,7 @@ public abstract class RatingServiceContract {
 
         @Test
         void fromTheMinimumCountEveryScoreIsShown() {
-            service = serviceBuilder()
+            service = serviceBuilder().countOncePer(Duration.ZERO)
                     .scorePolicy(new ScorePolicy(5, 3, 1.65, PriorMean.fixed(3.5)))
                     .build();
             rateBob(5, 4, 3);
@@ -743,7 +751,8 @@ public abstract class RatingServiceContract {
 
         @Test
         void thePriorMeanComesFromThePlatformOnceItHasEnoughRatings() {
-            service = serviceBuilder().scorePolicy(new ScorePolicy(2, 1, 1.65, PriorMean.fromPlatform(3.0, 8))).build();
+            service = serviceBuilder().countOncePer(Duration.ZERO)
+                    .scorePolicy(new ScorePolicy(2, 1, 1.65, PriorMean.fromPlatform(3.0, 8))).build();
             rateBob(5, 5, 2); // bob answers each with 3: the platform holds 5,5,2,3,3,3
             assertThat(service.summary(BOB).priorMean()).as("6 platform ratings < 8: fallback").isEqualTo(3.0);
 
@@ -760,7 +769,8 @@ public abstract class RatingServiceContract {
 
         @Test
         void moreGoodRatingsRankHigherThanFewPerfectOnes() {
-            service = serviceBuilder().scorePolicy(new ScorePolicy(5, 1, 1.65, PriorMean.fixed(3))).build();
+            service = serviceBuilder().countOncePer(Duration.ZERO)
+                    .scorePolicy(new ScorePolicy(5, 1, 1.65, PriorMean.fixed(3))).build();
             rateBob(5);
             for (int i = 0; i < 20; i++) {
                 SessionId s = endedSession(ALICE, CAROL);
@@ -779,6 +789,148 @@ public abstract class RatingServiceContract {
                 service.submit(s, BOB, ALICE, 3);
             }
             assertThat(service.aggregate(BOB).count()).isEqualTo(stars.length);
+        }
+    }
+
+    /** The anti-farming rule: ratings of one rater about one ratee count once per {@code countOncePer}. */
+    @Nested
+    class CountOncePerWindow {
+        private Rating stored(SessionId s, UserId rater, UserId ratee) {
+            return service.find(RatingKey.of(s, rater, ratee)).orElseThrow();
+        }
+
+        private void assertNoDrift(UserId... users) {
+            RatingAuditStore audit = auditOf(store);
+            if (audit == null) {
+                return;
+            }
+            for (UserId u : users) {
+                assertThat(service.reconcile(u, false).drifted()).as("drift of %s", u).isFalse();
+            }
+        }
+
+        @Test
+        void byDefaultAPairCountsOncePerSevenDays() {
+            assertThat(service.countOncePer()).isEqualTo(Duration.ofDays(7));
+            SessionId first = endedSession(ALICE, BOB);
+            service.submit(first, ALICE, BOB, 5);
+            service.submit(first, BOB, ALICE, 3);
+            clock.advance(Duration.ofDays(3));
+            endedAt = clock.instant();
+            SessionId second = endedSession(ALICE, BOB);
+            service.submit(second, ALICE, BOB, 1);
+            RatingResult answer = service.submit(second, BOB, ALICE, 4);
+
+            Rating farmed = stored(second, ALICE, BOB);
+            assertThat(farmed.state()).isEqualTo(RatingState.REVEALED);
+            assertThat(farmed.duplicate()).isTrue();
+            assertThat(accepted(answer).rating().duplicate()).as("the answer, inserted revealed").isTrue();
+            assertThat(service.findVisibleTo(farmed.key(), BOB)).as("revealed to the ratee").contains(farmed);
+            assertThat(service.aggregate(BOB)).isEqualTo(StarHistogram.EMPTY.plus(5));
+            assertThat(service.aggregate(ALICE)).isEqualTo(StarHistogram.EMPTY.plus(3));
+
+            clock.advance(Duration.ofDays(4)); // 7 days after the first reveal
+            endedAt = clock.instant();
+            SessionId third = endedSession(ALICE, BOB);
+            service.submit(third, ALICE, BOB, 2);
+            service.submit(third, BOB, ALICE, 2);
+
+            assertThat(stored(third, ALICE, BOB).counted()).isTrue();
+            assertThat(service.aggregate(BOB)).isEqualTo(StarHistogram.of(0, 1, 0, 0, 1));
+            assertThat(service.aggregate(ALICE)).isEqualTo(StarHistogram.of(0, 1, 1, 0, 0));
+            assertThat(store.platformAggregate()).isEqualTo(StarHistogram.of(0, 2, 1, 0, 1));
+            assertNoDrift(ALICE, BOB);
+        }
+
+        @Test
+        void otherRatersOfTheSameRateeStillCount() {
+            SessionId group = endedSession(ALICE, BOB, CAROL);
+            service.submit(group, ALICE, BOB, 5);
+            service.submit(group, CAROL, BOB, 4);
+            service.submit(group, BOB, ALICE, 3);
+            service.submit(group, BOB, CAROL, 3);
+
+            assertThat(service.aggregate(BOB)).isEqualTo(StarHistogram.of(0, 0, 0, 1, 1));
+            assertNoDrift(ALICE, BOB, CAROL);
+        }
+
+        @Test
+        void revealAtWindowCloseAppliesTheRuleAndTellsHandlersWhichRatingCounts() {
+            List<Rating> told = new ArrayList<>();
+            service.onRevealed(told::add);
+            SessionId first = endedSession(ALICE, BOB);
+            SessionId second = endedSession(ALICE, BOB);
+            service.submit(first, ALICE, BOB, 5);
+            service.submit(second, ALICE, BOB, 1);
+            clock.advance(WINDOW);
+
+            assertThat(service.revealDue()).isEqualTo(2);
+
+            assertThat(told).hasSize(2);
+            assertThat(told.stream().filter(Rating::counted).count()).isEqualTo(1);
+            assertThat(told.stream().filter(Rating::duplicate).count()).isEqualTo(1);
+            assertThat(service.aggregate(BOB).count()).isEqualTo(1);
+            assertThat(List.of(stored(first, ALICE, BOB), stored(second, ALICE, BOB))).containsExactlyInAnyOrderElementsOf(told);
+            assertNoDrift(BOB);
+        }
+
+        @Test
+        void aZeroWindowCountsEveryRating() {
+            service = serviceBuilder().countOncePer(Duration.ZERO).build();
+            for (int i = 0; i < 3; i++) {
+                SessionId s = endedSession(ALICE, BOB);
+                service.submit(s, ALICE, BOB, 5);
+                service.submit(s, BOB, ALICE, 4);
+            }
+
+            assertThat(service.aggregate(BOB)).isEqualTo(StarHistogram.of(0, 0, 0, 0, 3));
+            assertThat(service.aggregate(ALICE)).isEqualTo(StarHistogram.of(0, 0, 0, 3, 0));
+        }
+
+        @Test
+        void withdrawingTheCountedRatingStaysExact() {
+            SessionId first = endedSession(ALICE, BOB);
+            SessionId second = endedSession(ALICE, BOB);
+            service.submit(first, ALICE, BOB, 5);
+            service.submit(first, BOB, ALICE, 3);
+            service.submit(second, ALICE, BOB, 1);
+            service.submit(second, BOB, ALICE, 3);
+
+            service.withdraw(RatingKey.of(first, ALICE, BOB));
+
+            assertThat(service.aggregate(BOB)).isEqualTo(StarHistogram.EMPTY);
+            assertThat(stored(second, ALICE, BOB).counted()).as("a withdrawal promotes nothing").isFalse();
+            assertThat(service.withdraw(RatingKey.of(second, ALICE, BOB))).isInstanceOf(RatingResult.Accepted.class);
+            assertThat(service.aggregate(BOB)).isEqualTo(StarHistogram.EMPTY);
+            assertThat(store.platformAggregate()).isEqualTo(StarHistogram.EMPTY.plus(3));
+            assertNoDrift(ALICE, BOB);
+        }
+
+        @Test
+        @Timeout(120)
+        void racingAnswersInTwoSessionsOfOnePairCountOnceEachWay() throws Exception {
+            int rounds = 30;
+            for (int i = 0; i < rounds; i++) {
+                UserId a = UserId.of("farmer-a" + i);
+                UserId b = UserId.of("farmer-b" + i);
+                SessionId s1 = endedSession(a, b);
+                SessionId s2 = endedSession(a, b);
+                service.submit(s1, a, b, 5);
+                service.submit(s2, a, b, 4);
+
+                // b answers in both sessions at once: each answer reveals a's rating of that session.
+                race(2, t -> service.submit(t == 0 ? s1 : s2, b, a, 2));
+
+                List<Rating> aboutB = List.of(stored(s1, a, b), stored(s2, a, b));
+                List<Rating> aboutA = List.of(stored(s1, b, a), stored(s2, b, a));
+                assertThat(aboutB).allSatisfy(r -> assertThat(r.state()).isEqualTo(RatingState.REVEALED));
+                assertThat(aboutA).allSatisfy(r -> assertThat(r.state()).isEqualTo(RatingState.REVEALED));
+                assertThat(aboutB.stream().filter(Rating::counted).count()).as("round %s", i).isEqualTo(1);
+                assertThat(aboutA.stream().filter(Rating::counted).count()).as("round %s", i).isEqualTo(1);
+                assertThat(service.aggregate(b)).isEqualTo(StarHistogram.recount(aboutB));
+                assertThat(service.aggregate(a)).isEqualTo(StarHistogram.EMPTY.plus(2));
+                assertNoDrift(a, b);
+            }
         }
     }
 

@@ -382,6 +382,200 @@ public abstract class RatingStoreContract {
         }
     }
 
+    /**
+     * The count-once rule of {@link RatingStore#insertIfAbsent(Rating, Duration)} and
+     * {@link RatingStore#compareAndSet(long, Rating, Duration)}: of the reveals of one (rater, ratee) pair,
+     * one counts per window, decided in the same atomic step as the reveal.
+     */
+    @Nested
+    class CountOncePerWindow {
+        private final Duration week = Duration.ofDays(7);
+
+        private Rating sealed(SessionId session, UserId rater, UserId ratee, int stars) {
+            Rating r = rating(RatingKey.of(session, rater, ratee), stars, RatingState.SEALED);
+            assertThat(store.insertIfAbsent(r, week)).isInstanceOf(InsertResult.Inserted.class);
+            return r;
+        }
+
+        private Rating reveal(Rating sealed, Instant at) {
+            assertThat(store.compareAndSet(sealed.version(), sealed.withState(RatingState.REVEALED, at), week)).isTrue();
+            return store.find(sealed.key()).orElseThrow();
+        }
+
+        private void assertAggregatesEqualRecount(UserId... users) {
+            RatingAuditStore audit = auditOf(store);
+            StarHistogram sum = StarHistogram.EMPTY;
+            for (UserId u : users) {
+                if (audit != null) {
+                    RatingAuditStore.Snapshot snapshot = audit.snapshot(u);
+                    assertThat(snapshot.stored()).as("aggregate of %s", u)
+                            .isEqualTo(StarHistogram.recount(snapshot.ratings()));
+                }
+                sum = sum.plus(store.aggregate(u));
+            }
+            assertThat(store.platformAggregate()).isEqualTo(sum);
+        }
+
+        @Test
+        void aSecondRevealOfThePairInsideTheWindowIsVisibleButNotCounted() {
+            Rating first = reveal(sealed(S1, ALICE, BOB, 5), T0);
+            Rating second = reveal(sealed(S2, ALICE, BOB, 1), T0.plus(Duration.ofDays(6)));
+
+            assertThat(first.counted()).isTrue();
+            assertThat(first.duplicate()).isFalse();
+            assertThat(second.state()).isEqualTo(RatingState.REVEALED);
+            assertThat(second.revealed()).isTrue();
+            assertThat(second.duplicate()).isTrue();
+            assertThat(second.counted()).isFalse();
+            assertThat(store.aggregate(BOB)).isEqualTo(only(5));
+            assertThat(store.platformAggregate()).isEqualTo(only(5));
+            assertAggregatesEqualRecount(ALICE, BOB);
+        }
+
+        @Test
+        void theWindowIsHalfOpenAndStartsAtTheLastCountedReveal() {
+            reveal(sealed(S1, ALICE, BOB, 5), T0);
+            Rating inside = reveal(sealed(S2, ALICE, BOB, 4), T0.plus(week).minusNanos(1));
+            Rating atEnd = reveal(sealed(SessionId.of("s3"), ALICE, BOB, 3), T0.plus(week));
+            Rating afterSecond = reveal(sealed(SessionId.of("s4"), ALICE, BOB, 2), T0.plus(week).plusSeconds(1));
+            Rating earlier = reveal(sealed(SessionId.of("s5"), ALICE, BOB, 1), T0.minus(week));
+
+            assertThat(inside.duplicate()).isTrue();
+            assertThat(atEnd.counted()).isTrue();
+            assertThat(afterSecond.duplicate()).as("inside the window of the second counted reveal").isTrue();
+            assertThat(earlier.duplicate()).as("a reveal before the last counted one").isTrue();
+            assertThat(store.aggregate(BOB)).isEqualTo(StarHistogram.of(0, 0, 1, 0, 1));
+            assertAggregatesEqualRecount(BOB);
+        }
+
+        @Test
+        void aRatingInsertedRevealedFollowsTheSameRule() {
+            Rating first = rating(RatingKey.of(S1, ALICE, BOB), 5, RatingState.REVEALED);
+            Rating second = Rating.create(RatingKey.of(S2, ALICE, BOB), 2, Set.of(), null, null, RatingState.REVEALED,
+                    T0.plusSeconds(60), T0.plus(week));
+
+            InsertResult a = store.insertIfAbsent(first, week);
+            InsertResult b = store.insertIfAbsent(second, week);
+
+            assertThat(a).isEqualTo(new InsertResult.Inserted(first));
+            assertThat(b).isInstanceOf(InsertResult.Inserted.class);
+            assertThat(b.rating().duplicate()).isTrue();
+            assertThat(store.find(second.key())).contains(second.withDuplicate(true));
+            assertThat(store.aggregate(BOB)).isEqualTo(only(5));
+            assertAggregatesEqualRecount(BOB);
+        }
+
+        @Test
+        void otherPairsAreCountedIndependently() {
+            reveal(sealed(S1, ALICE, BOB, 5), T0);
+            Rating carolAboutBob = reveal(sealed(S2, CAROL, BOB, 4), T0.plusSeconds(1));
+            Rating aliceAboutCarol = reveal(sealed(S2, ALICE, CAROL, 3), T0.plusSeconds(2));
+            Rating bobAboutAlice = reveal(sealed(S1, BOB, ALICE, 2), T0.plusSeconds(3));
+
+            assertThat(List.of(carolAboutBob, aliceAboutCarol, bobAboutAlice)).allSatisfy(r ->
+                    assertThat(r.counted()).as("%s", r).isTrue());
+            assertThat(store.aggregate(BOB)).isEqualTo(StarHistogram.of(0, 0, 0, 1, 1));
+            assertAggregatesEqualRecount(ALICE, BOB, CAROL);
+        }
+
+        @Test
+        void aZeroWindowCountsEveryReveal() {
+            Rating a = rating(RatingKey.of(S1, ALICE, BOB), 5, RatingState.SEALED);
+            Rating b = rating(RatingKey.of(S2, ALICE, BOB), 3, RatingState.SEALED);
+            store.insertIfAbsent(a, Duration.ZERO);
+            store.insertIfAbsent(b, Duration.ZERO);
+
+            assertThat(store.compareAndSet(1, a.withState(RatingState.REVEALED, T0), Duration.ZERO)).isTrue();
+            assertThat(store.compareAndSet(1, b.withState(RatingState.REVEALED, T0), Duration.ZERO)).isTrue();
+
+            assertThat(store.aggregate(BOB)).isEqualTo(StarHistogram.of(0, 0, 1, 0, 1));
+            assertThat(store.find(b.key()).orElseThrow().duplicate()).isFalse();
+        }
+
+        @Test
+        void withdrawalsStayExactAndDoNotPromoteADuplicate() {
+            Rating counted = reveal(sealed(S1, ALICE, BOB, 5), T0);
+            Rating duplicate = reveal(sealed(S2, ALICE, BOB, 2), T0.plusSeconds(10));
+
+            assertThat(store.compareAndSet(counted.version(), counted.withState(RatingState.WITHDRAWN,
+                    T0.plusSeconds(20)), week)).isTrue();
+            assertThat(store.aggregate(BOB)).isEqualTo(StarHistogram.EMPTY);
+            assertThat(store.find(duplicate.key()).orElseThrow().counted()).isFalse();
+
+            assertThat(store.compareAndSet(duplicate.version(), duplicate.withState(RatingState.WITHDRAWN,
+                    T0.plusSeconds(30)), week)).isTrue();
+            Rating withdrawn = store.find(duplicate.key()).orElseThrow();
+            assertThat(withdrawn.state()).isEqualTo(RatingState.WITHDRAWN);
+            assertThat(store.aggregate(BOB)).isEqualTo(StarHistogram.EMPTY);
+            assertThat(store.platformAggregate()).isEqualTo(StarHistogram.EMPTY);
+
+            // The window still runs from the withdrawn rating's reveal: a withdrawal does not reset it.
+            assertThat(reveal(sealed(SessionId.of("s3"), ALICE, BOB, 4), T0.plus(Duration.ofDays(1))).duplicate())
+                    .isTrue();
+            assertAggregatesEqualRecount(BOB);
+        }
+
+        @Test
+        void aWriterCannotClearTheStoredDuplicateFlag() {
+            reveal(sealed(S1, ALICE, BOB, 5), T0);
+            Rating duplicate = reveal(sealed(S2, ALICE, BOB, 2), T0.plusSeconds(10));
+
+            Rating rewritten = new Rating(duplicate.key(), 2, duplicate.tags(), duplicate.comment(),
+                    duplicate.idempotencyKey(), RatingState.REVEALED, duplicate.submittedAt(), duplicate.revealAt(),
+                    T0.plus(Duration.ofDays(30)), duplicate.version() + 1, false);
+            assertThat(store.compareAndSet(duplicate.version(), rewritten, week)).isTrue();
+
+            assertThat(store.find(duplicate.key()).orElseThrow().duplicate()).isTrue();
+            assertThat(store.aggregate(BOB)).isEqualTo(only(5));
+            assertAggregatesEqualRecount(BOB);
+        }
+
+        @Test
+        void aNegativeWindowIsRejected() {
+            Rating r = rating(RatingKey.of(S1, ALICE, BOB), 5, RatingState.REVEALED);
+            assertThatThrownBy(() -> store.insertIfAbsent(r, Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(store.find(r.key())).isEmpty();
+        }
+
+        @Test
+        @Timeout(60)
+        void racingRevealsOfOnePairInManySessionsCountExactlyOne() throws Exception {
+            int n = threads();
+            List<Rating> sealedRatings = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sealedRatings.add(sealed(SessionId.of("race-" + i), ALICE, BOB, 1 + i % 5));
+            }
+
+            List<Boolean> revealed = race(n, i -> store.compareAndSet(1,
+                    sealedRatings.get(i).withState(RatingState.REVEALED, T0.plusMillis(i)), week));
+
+            assertThat(revealed).containsOnly(true);
+            List<Rating> after = sealedRatings.stream().map(r -> store.find(r.key()).orElseThrow()).toList();
+            assertThat(after).allSatisfy(r -> assertThat(r.revealed()).isTrue());
+            assertThat(after.stream().filter(Rating::counted).count()).isEqualTo(1);
+            assertThat(store.aggregate(BOB).count()).isEqualTo(1);
+            assertThat(store.aggregate(BOB)).isEqualTo(StarHistogram.recount(after));
+            assertAggregatesEqualRecount(BOB);
+        }
+
+        @Test
+        @Timeout(60)
+        void racingRevealedInsertsOfOnePairCountExactlyOne() throws Exception {
+            int n = threads();
+            List<InsertResult> results = race(n, i -> store.insertIfAbsent(Rating.create(
+                    RatingKey.of(SessionId.of("race-" + i), ALICE, BOB), 1 + i % 5, Set.of(), null, null,
+                    RatingState.REVEALED, T0.plusMillis(i), T0.plus(week)), week));
+
+            assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(InsertResult.Inserted.class));
+            assertThat(results.stream().filter(r -> r.rating().counted()).count()).isEqualTo(1);
+            List<Rating> stored = results.stream().map(r -> store.find(r.rating().key()).orElseThrow()).toList();
+            assertThat(stored).isEqualTo(results.stream().map(InsertResult::rating).toList());
+            assertThat(store.aggregate(BOB).count()).isEqualTo(1);
+            assertAggregatesEqualRecount(BOB);
+        }
+    }
+
     @Nested
     class Audit {
         private RatingAuditStore audit;
