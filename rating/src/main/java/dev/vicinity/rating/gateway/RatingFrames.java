@@ -213,6 +213,7 @@ public final class RatingFrames implements FrameModule {
         o.put("ratee", x.key().ratee().value());
         o.put("stars", x.stars());
         o.put("state", x.state().name());
+        o.put("counted", x.counted());
         ArrayNode tags = o.putArray("tags");
         x.tags().forEach(tags::add);
         x.commentText().ifPresent(c -> o.put("comment", c));

@@ -324,6 +324,7 @@ class GatewayProtocolTruthTest {
         assertThat(mine.get("received")).hasSize(1);
         assertThat(mine.get("received").get(0).get("stars").asInt()).isEqualTo(4);
         assertThat(mine.get("received").get(0).get("comment").asText()).isEqualTo("kind");
+        assertThat(mine.get("received").get(0).get("counted").asBoolean()).isTrue();
         assertThat(mine.get("given").get(0).get("stars").asInt()).isEqualTo(5);
         Client carol = a.connect("carol");
         carol.hello("carol", "phone");
