@@ -322,8 +322,8 @@ public final class H2gisVicinity implements AutoCloseable {
             source.setPassword(password);
             JdbcConnectionPool pool = JdbcConnectionPool.create(source);
             pool.setMaxConnections(maxConnections);
-            if (flushOnCommit && !upper.contains(";WRITE_DELAY=")) {
-                flushCommits(pool);
+            if (flushOnCommit && !upper.contains(";WRITE_DELAY=") && !upper.startsWith("JDBC:H2:MEM:")) {
+                flushCommits(pool); // an in-memory database has no file to flush to
             }
             return new H2gisVicinity(this, pool, pool, source);
         }
