@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -61,7 +62,12 @@ import org.slf4j.LoggerFactory;
  * reached may be incomplete is it asked again for everything inside that bucket (ranking by score
  * inside a bucket needs the whole bucket). So a query costs O(users in the buckets that make up the
  * page) plus the index's own cost, and never O(users within the radius) when the first buckets
- * suffice. Pages are computed by offset: if locations change between two pages, a user may be
+ * suffice. The host's {@link OnlineCheck} and {@link ScoreProvider} are asked in batches, once per
+ * distance bucket ranked ({@link OnlineCheck#onlineAmong}, {@link ScoreProvider#scores} with the
+ * bucket's candidates, the scores for its online ones only), plus one online batch for the page when
+ * offline users are included; a bucket re-read by a wider pass is not asked again. So a query costs at
+ * most two backend calls per bucket whatever the number of candidates, reported to
+ * {@link VicinityListener#onNearbyBatchCalls}. Pages are computed by offset: if locations change between two pages, a user may be
  * skipped or repeated.
  *
  * <p>Thread-safe.
@@ -151,7 +157,9 @@ public final class NearbyMatcher {
         long started = System.nanoTime();
         UserId querier = query.querier();
         try {
-            NearbyPage page = run(query, querier);
+            Resolver resolver = new Resolver();
+            NearbyPage page = run(query, querier, resolver);
+            listener.onNearbyBatchCalls(querier, resolver.calls);
             listener.onNearbyQuery(querier, page.matches().size(), System.nanoTime() - started);
             return page;
         } catch (VicinityException e) {
@@ -161,7 +169,7 @@ public final class NearbyMatcher {
         }
     }
 
-    private NearbyPage run(NearbyQuery q, UserId querier) {
+    private NearbyPage run(NearbyQuery q, UserId querier, Resolver resolver) {
         double requested = q.radiusMeters();
         if (!(requested > 0 && requested <= maxRadius)) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
@@ -194,15 +202,24 @@ public final class NearbyMatcher {
 
         int pageEnd = Math.min(offset + q.limit(), maxResults);
         int needed = pageEnd + 1;
-        Eligible eligible = collect(q, radius, querier, me.cell(), now.minus(locations.maxAge()), needed);
+        Eligible eligible = collect(q, radius, querier, me.cell(), now.minus(locations.maxAge()), needed, resolver);
         int[] top = eligible.top(needed, cursors.keyedHash("tb|" + querier.value()));
+        // Without includeOffline every eligible user passed the online check; with it, ask for the page only, at once.
+        Set<UserId> pageOnline = null;
+        if (q.includeOffline() && online != OnlineCheck.ALWAYS && Math.min(top.length, pageEnd) > offset) {
+            List<UserId> pageUsers = new ArrayList<>(Math.min(top.length, pageEnd) - offset);
+            for (int i = offset; i < Math.min(top.length, pageEnd); i++) {
+                pageUsers.add(eligible.users[top[i]]);
+            }
+            resolver.calls++;
+            pageOnline = online.onlineAmong(pageUsers);
+        }
 
         List<NearbyMatch> matches = new ArrayList<>(Math.max(0, Math.min(top.length, pageEnd) - offset));
         for (int i = offset; i < Math.min(top.length, pageEnd); i++) {
             int e = top[i];
             UserId u = eligible.users[e];
-            // Without includeOffline every eligible user passed the online check; with it, ask for the page only.
-            boolean isOnline = !q.includeOffline() || online.isOnline(u);
+            boolean isOnline = pageOnline == null || pageOnline.contains(u);
             double s = eligible.score[e];
             matches.add(new NearbyMatch(u, buckets.get(eligible.bucket[e]), isOnline,
                     s == Double.NEGATIVE_INFINITY ? Double.NaN : s)); // -inf stands for "no score" in ranking
@@ -231,7 +248,7 @@ public final class NearbyMatcher {
     }
 
     private Eligible collect(NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
-                             int needed) {
+                             int needed, Resolver resolver) {
         Set<UserId> blocked = blocks.blockedEitherWay(querier);
         int firstLimit = Math.max(64, needed * 4);
         List<Candidate> first = index.candidates(center, fetchRadius(radius), firstLimit);
@@ -242,6 +259,7 @@ public final class NearbyMatcher {
                 Instant t = c.observedAt();
                 all.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
             }
+            all.resolve(resolver);
             return all;
         }
         // The index stopped at the limit: only buckets below the farthest one returned are complete.
@@ -255,6 +273,8 @@ public final class NearbyMatcher {
             }
         }
         int cap = Math.max(maxBucketScan, firstLimit);
+        // Each pass below re-reads the nearer buckets: remember their answers so each bucket is asked once.
+        resolver.remember();
         for (int bucket = farthest; ; bucket++) {
             double edge = Math.min(radius, buckets.upperEdge(bucket));
             // Every user of the bucket is needed (score ranks inside it): scan without a Candidate each.
@@ -272,6 +292,7 @@ public final class NearbyMatcher {
                     Instant t = c.observedAt();
                     el.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
                 }
+                el.resolve(resolver);
                 if (near.size() >= cap) {
                     return el;
                 }
@@ -279,6 +300,7 @@ public final class NearbyMatcher {
                 el = new Eligible(Math.max(4 * firstLimit, (int) expected), q, radius, querier, center, staleBefore,
                         blocked, bucket);
                 index.forEachWithin(center, fetchRadius(edge), el);
+                el.resolve(resolver);
             }
             if (el.size >= needed || edge >= radius) {
                 return el;
@@ -361,11 +383,50 @@ public final class NearbyMatcher {
             if (!filter.test(querier, u) || (extra != null && !extra.test(querier, u))) {
                 return;
             }
-            if (!includeOffline && !online.isOnline(u)) {
+            add(u, b, Double.NEGATIVE_INFINITY); // online and score are asked per bucket in resolve
+        }
+
+        /**
+         * Applies the online check (unless offline users are included) and the score, bucket by bucket:
+         * at most one batch call of each per bucket, then keeps only the online entries.
+         */
+        void resolve(Resolver r) {
+            if (size == 0) {
                 return;
             }
-            double s = scores.score(u);
-            add(u, b, Double.isNaN(s) ? Double.NEGATIVE_INFINITY : s);
+            int maxB = 0;
+            for (int i = 0; i < size; i++) {
+                maxB = Math.max(maxB, bucket[i]);
+            }
+            int[] start = new int[maxB + 2];
+            for (int i = 0; i < size; i++) {
+                start[bucket[i] + 1]++;
+            }
+            for (int b = 0; b <= maxB; b++) {
+                start[b + 1] += start[b];
+            }
+            int[] order = new int[size];
+            int[] pos = Arrays.copyOf(start, maxB + 1);
+            for (int i = 0; i < size; i++) {
+                order[pos[bucket[i]]++] = i;
+            }
+            boolean[] keep = new boolean[size];
+            for (int b = 0; b <= maxB; b++) {
+                if (start[b] < start[b + 1]) {
+                    r.resolve(users, order, start[b], start[b + 1], includeOffline, keep, score);
+                }
+            }
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (keep[i]) {
+                    users[n] = users[i];
+                    bucket[n] = bucket[i];
+                    score[n] = score[i];
+                    n++;
+                }
+            }
+            Arrays.fill(users, n, size, null);
+            size = n;
         }
 
         private void add(UserId u, int b, double s) {
@@ -479,6 +540,78 @@ public final class NearbyMatcher {
                 h[i] = h[worst];
                 h[worst] = t;
                 i = worst;
+            }
+        }
+    }
+
+    /**
+     * The batch callbacks of one query: counts them and, once {@link #remember} was called (the
+     * matcher re-reads nearer buckets), remembers every answer so that no user is asked twice.
+     */
+    private final class Resolver {
+        /** Stands for "offline" among remembered scores. */
+        private static final double OFFLINE = Double.NaN;
+        int calls;
+        private HashMap<UserId, Double> known;
+
+        void remember() {
+            if (known == null) {
+                known = new HashMap<>();
+            }
+        }
+
+        /** Resolves the entries {@code idx[from..to)} (one bucket): sets keep and score of each. */
+        void resolve(UserId[] users, int[] idx, int from, int to, boolean includeOffline, boolean[] keep,
+                     double[] score) {
+            List<UserId> ask = new ArrayList<>(to - from);
+            int[] askIdx = new int[to - from];
+            for (int k = from; k < to; k++) {
+                int i = idx[k];
+                Double v = known == null ? null : known.get(users[i]);
+                if (v == null) {
+                    askIdx[ask.size()] = i;
+                    ask.add(users[i]);
+                } else if (!Double.isNaN(v)) {
+                    keep[i] = true;
+                    score[i] = v;
+                }
+            }
+            if (ask.isEmpty()) {
+                return;
+            }
+            List<UserId> on = ask;
+            int[] onIdx = askIdx;
+            if (!includeOffline && online != OnlineCheck.ALWAYS) {
+                calls++;
+                Set<UserId> answer = online.onlineAmong(ask);
+                on = new ArrayList<>(answer.size());
+                onIdx = new int[ask.size()];
+                for (int a = 0; a < ask.size(); a++) {
+                    UserId u = ask.get(a);
+                    if (answer.contains(u)) {
+                        onIdx[on.size()] = askIdx[a];
+                        on.add(u);
+                    } else if (known != null) {
+                        known.put(u, OFFLINE);
+                    }
+                }
+            }
+            double[] s = null;
+            if (scores != ScoreProvider.NONE && !on.isEmpty()) {
+                calls++;
+                s = scores.scores(on);
+                if (s == null || s.length != on.size()) {
+                    throw new IllegalStateException("ScoreProvider.scores returned " + (s == null ? "null" : s.length
+                            + " scores") + " for " + on.size() + " users");
+                }
+            }
+            for (int a = 0; a < on.size(); a++) {
+                double v = s == null || Double.isNaN(s[a]) ? Double.NEGATIVE_INFINITY : s[a];
+                keep[onIdx[a]] = true;
+                score[onIdx[a]] = v;
+                if (known != null) {
+                    known.put(on.get(a), v);
+                }
             }
         }
     }
