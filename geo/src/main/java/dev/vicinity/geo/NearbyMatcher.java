@@ -259,7 +259,7 @@ public final class NearbyMatcher {
                 Instant t = c.observedAt();
                 all.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
             }
-            all.resolve(resolver);
+            all.resolve(resolver, null);
             return all;
         }
         // The index stopped at the limit: only buckets below the farthest one returned are complete.
@@ -273,8 +273,9 @@ public final class NearbyMatcher {
             }
         }
         int cap = Math.max(maxBucketScan, firstLimit);
-        // Each pass below re-reads the nearer buckets: remember their answers so each bucket is asked once.
-        resolver.remember();
+        // Each pass below re-reads the nearer buckets: it takes their answers from the previous pass, so
+        // each bucket is asked once.
+        Eligible prev = null;
         for (int bucket = farthest; ; bucket++) {
             double edge = Math.min(radius, buckets.upperEdge(bucket));
             // Every user of the bucket is needed (score ranks inside it): scan without a Candidate each.
@@ -292,7 +293,7 @@ public final class NearbyMatcher {
                     Instant t = c.observedAt();
                     el.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
                 }
-                el.resolve(resolver);
+                el.resolve(resolver, prev);
                 if (near.size() >= cap) {
                     return el;
                 }
@@ -300,11 +301,12 @@ public final class NearbyMatcher {
                 el = new Eligible(Math.max(4 * firstLimit, (int) expected), q, radius, querier, center, staleBefore,
                         blocked, bucket);
                 index.forEachWithin(center, fetchRadius(edge), el);
-                el.resolve(resolver);
+                el.resolve(resolver, prev);
             }
             if (el.size >= needed || edge >= radius) {
                 return el;
             }
+            prev = el;
         }
     }
 
@@ -388,11 +390,23 @@ public final class NearbyMatcher {
 
         /**
          * Applies the online check (unless offline users are included) and the score, bucket by bucket:
-         * at most one batch call of each per bucket, then keeps only the online entries.
+         * at most one batch call of each per bucket, then keeps only the online entries. Buckets up to
+         * {@code prev}'s last (a previous, narrower pass of the same query, already resolved) take its
+         * answers instead: an entry it kept keeps its score, any other was offline (or arrived between
+         * the two reads) and is dropped.
          */
-        void resolve(Resolver r) {
+        void resolve(Resolver r, Eligible prev) {
             if (size == 0) {
                 return;
+            }
+            int known = -1;
+            HashMap<UserId, Double> prevScores = null;
+            if (prev != null) {
+                known = prev.maxBucket;
+                prevScores = new HashMap<>(Math.max(4, prev.size * 2));
+                for (int i = 0; i < prev.size; i++) {
+                    prevScores.put(prev.users[i], prev.score[i]);
+                }
             }
             int maxB = 0;
             for (int i = 0; i < size; i++) {
@@ -412,7 +426,18 @@ public final class NearbyMatcher {
             }
             boolean[] keep = new boolean[size];
             for (int b = 0; b <= maxB; b++) {
-                if (start[b] < start[b + 1]) {
+                if (start[b] == start[b + 1]) {
+                    continue;
+                }
+                if (b <= known) {
+                    for (int k = start[b]; k < start[b + 1]; k++) {
+                        Double v = prevScores.get(users[order[k]]);
+                        if (v != null) {
+                            keep[order[k]] = true;
+                            score[order[k]] = v;
+                        }
+                    }
+                } else {
                     r.resolve(users, order, start[b], start[b + 1], includeOffline, keep, score);
                 }
             }
@@ -544,55 +569,30 @@ public final class NearbyMatcher {
         }
     }
 
-    /**
-     * The batch callbacks of one query: counts them and, once {@link #remember} was called (the
-     * matcher re-reads nearer buckets), remembers every answer so that no user is asked twice.
-     */
+    /** The batch callbacks of one query; counts them. */
     private final class Resolver {
-        /** Stands for "offline" among remembered scores. */
-        private static final double OFFLINE = Double.NaN;
         int calls;
-        private HashMap<UserId, Double> known;
-
-        void remember() {
-            if (known == null) {
-                known = new HashMap<>();
-            }
-        }
 
         /** Resolves the entries {@code idx[from..to)} (one bucket): sets keep and score of each. */
         void resolve(UserId[] users, int[] idx, int from, int to, boolean includeOffline, boolean[] keep,
                      double[] score) {
-            List<UserId> ask = new ArrayList<>(to - from);
-            int[] askIdx = new int[to - from];
+            int n = to - from;
+            List<UserId> ask = new ArrayList<>(n);
             for (int k = from; k < to; k++) {
-                int i = idx[k];
-                Double v = known == null ? null : known.get(users[i]);
-                if (v == null) {
-                    askIdx[ask.size()] = i;
-                    ask.add(users[i]);
-                } else if (!Double.isNaN(v)) {
-                    keep[i] = true;
-                    score[i] = v;
-                }
-            }
-            if (ask.isEmpty()) {
-                return;
+                ask.add(users[idx[k]]);
             }
             List<UserId> on = ask;
-            int[] onIdx = askIdx;
+            int[] onIdx = null; // null: entry a of `on` is idx[from + a]
             if (!includeOffline && online != OnlineCheck.ALWAYS) {
                 calls++;
                 Set<UserId> answer = online.onlineAmong(ask);
-                on = new ArrayList<>(answer.size());
-                onIdx = new int[ask.size()];
-                for (int a = 0; a < ask.size(); a++) {
+                on = new ArrayList<>(Math.min(n, answer.size()));
+                onIdx = new int[n];
+                for (int a = 0; a < n; a++) {
                     UserId u = ask.get(a);
                     if (answer.contains(u)) {
-                        onIdx[on.size()] = askIdx[a];
+                        onIdx[on.size()] = idx[from + a];
                         on.add(u);
-                    } else if (known != null) {
-                        known.put(u, OFFLINE);
                     }
                 }
             }
@@ -606,12 +606,9 @@ public final class NearbyMatcher {
                 }
             }
             for (int a = 0; a < on.size(); a++) {
-                double v = s == null || Double.isNaN(s[a]) ? Double.NEGATIVE_INFINITY : s[a];
-                keep[onIdx[a]] = true;
-                score[onIdx[a]] = v;
-                if (known != null) {
-                    known.put(on.get(a), v);
-                }
+                int i = onIdx == null ? idx[from + a] : onIdx[a];
+                keep[i] = true;
+                score[i] = s == null || Double.isNaN(s[a]) ? Double.NEGATIVE_INFINITY : s[a];
             }
         }
     }
