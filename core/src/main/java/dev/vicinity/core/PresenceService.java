@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -168,6 +170,29 @@ public final class PresenceService implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Which of {@code users} have a live lease now, read in one batch
+     * ({@link PresenceStore#leasesOf(Collection)}: one round trip on a store that implements it
+     * natively). Suits {@code OnlineCheck.batch(presence::onlineAmong)} in the nearby matcher.
+     */
+    public Set<UserId> onlineAmong(Collection<UserId> users) {
+        Objects.requireNonNull(users, "users");
+        if (users.isEmpty()) {
+            return Set.of();
+        }
+        Instant now = clock.instant();
+        Set<UserId> online = new HashSet<>();
+        for (Map.Entry<UserId, List<Lease>> e : store.leasesOf(users).entrySet()) {
+            for (Lease l : e.getValue()) {
+                if (l.isLiveAt(now)) {
+                    online.add(e.getKey());
+                    break;
+                }
+            }
+        }
+        return online;
     }
 
     /** Online state of each of {@code users}, in iteration order. */

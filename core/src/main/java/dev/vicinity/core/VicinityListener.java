@@ -60,6 +60,14 @@ public interface VicinityListener {
     /** A nearby query completed with {@code results} entries in {@code latencyNanos}. */
     default void onNearbyQuery(UserId querier, int results, long latencyNanos) {}
 
+    /**
+     * A completed nearby query made {@code batchCalls} calls to the host's batch callbacks (online
+     * check and score provider; each call is typically one backend round trip). Reported just before
+     * {@link #onNearbyQuery}; at most two per distance bucket the query ranked, plus one for the page
+     * when offline users are included, whatever the number of candidates.
+     */
+    default void onNearbyBatchCalls(UserId querier, int batchCalls) {}
+
     /** A nearby query was refused with a stable {@code code} (e.g. {@code location_required}). */
     default void onNearbyRejected(UserId querier, String code) {}
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -61,7 +62,12 @@ import org.slf4j.LoggerFactory;
  * reached may be incomplete is it asked again for everything inside that bucket (ranking by score
  * inside a bucket needs the whole bucket). So a query costs O(users in the buckets that make up the
  * page) plus the index's own cost, and never O(users within the radius) when the first buckets
- * suffice. Pages are computed by offset: if locations change between two pages, a user may be
+ * suffice. The host's {@link OnlineCheck} and {@link ScoreProvider} are asked in batches, once per
+ * distance bucket ranked ({@link OnlineCheck#onlineAmong}, {@link ScoreProvider#scores} with the
+ * bucket's candidates, the scores for its online ones only), plus one online batch for the page when
+ * offline users are included; a bucket re-read by a wider pass is not asked again. So a query costs at
+ * most two backend calls per bucket whatever the number of candidates, reported to
+ * {@link VicinityListener#onNearbyBatchCalls}. Pages are computed by offset: if locations change between two pages, a user may be
  * skipped or repeated.
  *
  * <p>Thread-safe.
@@ -151,7 +157,9 @@ public final class NearbyMatcher {
         long started = System.nanoTime();
         UserId querier = query.querier();
         try {
-            NearbyPage page = run(query, querier);
+            Resolver resolver = new Resolver();
+            NearbyPage page = run(query, querier, resolver);
+            listener.onNearbyBatchCalls(querier, resolver.calls);
             listener.onNearbyQuery(querier, page.matches().size(), System.nanoTime() - started);
             return page;
         } catch (VicinityException e) {
@@ -161,7 +169,7 @@ public final class NearbyMatcher {
         }
     }
 
-    private NearbyPage run(NearbyQuery q, UserId querier) {
+    private NearbyPage run(NearbyQuery q, UserId querier, Resolver resolver) {
         double requested = q.radiusMeters();
         if (!(requested > 0 && requested <= maxRadius)) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
@@ -194,15 +202,24 @@ public final class NearbyMatcher {
 
         int pageEnd = Math.min(offset + q.limit(), maxResults);
         int needed = pageEnd + 1;
-        Eligible eligible = collect(q, radius, querier, me.cell(), now.minus(locations.maxAge()), needed);
+        Eligible eligible = collect(q, radius, querier, me.cell(), now.minus(locations.maxAge()), needed, resolver);
         int[] top = eligible.top(needed, cursors.keyedHash("tb|" + querier.value()));
+        // Without includeOffline every eligible user passed the online check; with it, ask for the page only, at once.
+        Set<UserId> pageOnline = null;
+        if (q.includeOffline() && online != OnlineCheck.ALWAYS && Math.min(top.length, pageEnd) > offset) {
+            List<UserId> pageUsers = new ArrayList<>(Math.min(top.length, pageEnd) - offset);
+            for (int i = offset; i < Math.min(top.length, pageEnd); i++) {
+                pageUsers.add(eligible.users[top[i]]);
+            }
+            resolver.calls++;
+            pageOnline = online.onlineAmong(pageUsers);
+        }
 
         List<NearbyMatch> matches = new ArrayList<>(Math.max(0, Math.min(top.length, pageEnd) - offset));
         for (int i = offset; i < Math.min(top.length, pageEnd); i++) {
             int e = top[i];
             UserId u = eligible.users[e];
-            // Without includeOffline every eligible user passed the online check; with it, ask for the page only.
-            boolean isOnline = !q.includeOffline() || online.isOnline(u);
+            boolean isOnline = pageOnline == null || pageOnline.contains(u);
             double s = eligible.score[e];
             matches.add(new NearbyMatch(u, buckets.get(eligible.bucket[e]), isOnline,
                     s == Double.NEGATIVE_INFINITY ? Double.NaN : s)); // -inf stands for "no score" in ranking
@@ -231,7 +248,7 @@ public final class NearbyMatcher {
     }
 
     private Eligible collect(NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
-                             int needed) {
+                             int needed, Resolver resolver) {
         Set<UserId> blocked = blocks.blockedEitherWay(querier);
         // Four times what the page needs, but never beyond maxBucketScan unless the page itself needs
         // more: an index read stays k-limited (PostgreSQL's index-ordered scan, for one, has a ceiling).
@@ -244,6 +261,7 @@ public final class NearbyMatcher {
                 Instant t = c.observedAt();
                 all.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
             }
+            all.resolve(resolver, null);
             return all;
         }
         // The index stopped at the limit: only buckets below the farthest one returned are complete.
@@ -257,6 +275,9 @@ public final class NearbyMatcher {
             }
         }
         int cap = Math.max(maxBucketScan, firstLimit);
+        // Each pass below re-reads the nearer buckets: it takes their answers from the previous pass, so
+        // each bucket is asked once.
+        Eligible prev = null;
         for (int bucket = farthest; ; bucket++) {
             double edge = Math.min(radius, buckets.upperEdge(bucket));
             // Every user of the bucket is needed (score ranks inside it): scan without a Candidate each.
@@ -274,6 +295,7 @@ public final class NearbyMatcher {
                     Instant t = c.observedAt();
                     el.visit(c.user(), p.lat(), p.lon(), t.getEpochSecond(), t.getNano());
                 }
+                el.resolve(resolver, prev);
                 if (near.size() >= cap) {
                     return el;
                 }
@@ -281,10 +303,12 @@ public final class NearbyMatcher {
                 el = new Eligible(Math.max(4 * firstLimit, (int) expected), q, radius, querier, center, staleBefore,
                         blocked, bucket);
                 index.forEachWithin(center, fetchRadius(edge), el);
+                el.resolve(resolver, prev);
             }
             if (el.size >= needed || edge >= radius) {
                 return el;
             }
+            prev = el;
         }
     }
 
@@ -363,11 +387,73 @@ public final class NearbyMatcher {
             if (!filter.test(querier, u) || (extra != null && !extra.test(querier, u))) {
                 return;
             }
-            if (!includeOffline && !online.isOnline(u)) {
+            add(u, b, Double.NEGATIVE_INFINITY); // online and score are asked per bucket in resolve
+        }
+
+        /**
+         * Applies the online check (unless offline users are included) and the score, bucket by bucket:
+         * at most one batch call of each per bucket, then keeps only the online entries. Buckets up to
+         * {@code prev}'s last (a previous, narrower pass of the same query, already resolved) take its
+         * answers instead: an entry it kept keeps its score, any other was offline (or arrived between
+         * the two reads) and is dropped.
+         */
+        void resolve(Resolver r, Eligible prev) {
+            if (size == 0) {
                 return;
             }
-            double s = scores.score(u);
-            add(u, b, Double.isNaN(s) ? Double.NEGATIVE_INFINITY : s);
+            int known = -1;
+            HashMap<UserId, Double> prevScores = null;
+            if (prev != null) {
+                known = prev.maxBucket;
+                prevScores = new HashMap<>(Math.max(4, prev.size * 2));
+                for (int i = 0; i < prev.size; i++) {
+                    prevScores.put(prev.users[i], prev.score[i]);
+                }
+            }
+            int maxB = 0;
+            for (int i = 0; i < size; i++) {
+                maxB = Math.max(maxB, bucket[i]);
+            }
+            int[] start = new int[maxB + 2];
+            for (int i = 0; i < size; i++) {
+                start[bucket[i] + 1]++;
+            }
+            for (int b = 0; b <= maxB; b++) {
+                start[b + 1] += start[b];
+            }
+            int[] order = new int[size];
+            int[] pos = Arrays.copyOf(start, maxB + 1);
+            for (int i = 0; i < size; i++) {
+                order[pos[bucket[i]]++] = i;
+            }
+            boolean[] keep = new boolean[size];
+            for (int b = 0; b <= maxB; b++) {
+                if (start[b] == start[b + 1]) {
+                    continue;
+                }
+                if (b <= known) {
+                    for (int k = start[b]; k < start[b + 1]; k++) {
+                        Double v = prevScores.get(users[order[k]]);
+                        if (v != null) {
+                            keep[order[k]] = true;
+                            score[order[k]] = v;
+                        }
+                    }
+                } else {
+                    r.resolve(users, order, start[b], start[b + 1], includeOffline, keep, score);
+                }
+            }
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (keep[i]) {
+                    users[n] = users[i];
+                    bucket[n] = bucket[i];
+                    score[n] = score[i];
+                    n++;
+                }
+            }
+            Arrays.fill(users, n, size, null);
+            size = n;
         }
 
         private void add(UserId u, int b, double s) {
@@ -481,6 +567,50 @@ public final class NearbyMatcher {
                 h[i] = h[worst];
                 h[worst] = t;
                 i = worst;
+            }
+        }
+    }
+
+    /** The batch callbacks of one query; counts them. */
+    private final class Resolver {
+        int calls;
+
+        /** Resolves the entries {@code idx[from..to)} (one bucket): sets keep and score of each. */
+        void resolve(UserId[] users, int[] idx, int from, int to, boolean includeOffline, boolean[] keep,
+                     double[] score) {
+            int n = to - from;
+            List<UserId> ask = new ArrayList<>(n);
+            for (int k = from; k < to; k++) {
+                ask.add(users[idx[k]]);
+            }
+            List<UserId> on = ask;
+            int[] onIdx = null; // null: entry a of `on` is idx[from + a]
+            if (!includeOffline && online != OnlineCheck.ALWAYS) {
+                calls++;
+                Set<UserId> answer = online.onlineAmong(ask);
+                on = new ArrayList<>(Math.min(n, answer.size()));
+                onIdx = new int[n];
+                for (int a = 0; a < n; a++) {
+                    UserId u = ask.get(a);
+                    if (answer.contains(u)) {
+                        onIdx[on.size()] = idx[from + a];
+                        on.add(u);
+                    }
+                }
+            }
+            double[] s = null;
+            if (scores != ScoreProvider.NONE && !on.isEmpty()) {
+                calls++;
+                s = scores.scores(on);
+                if (s == null || s.length != on.size()) {
+                    throw new IllegalStateException("ScoreProvider.scores returned " + (s == null ? "null" : s.length
+                            + " scores") + " for " + on.size() + " users");
+                }
+            }
+            for (int a = 0; a < on.size(); a++) {
+                int i = onIdx == null ? idx[from + a] : onIdx[a];
+                keep[i] = true;
+                score[i] = s == null || Double.isNaN(s[a]) ? Double.NEGATIVE_INFINITY : s[a];
             }
         }
     }

@@ -100,7 +100,7 @@ public final class RatingService {
         this.maxTags = b.maxTags;
         this.revealBatch = b.revealBatch;
         this.policy = b.policy;
-        this.scores = user -> policy.rankingScore(store.aggregate(user));
+        this.scores = RatingScores.of(store, policy);
     }
 
     /** Starts a builder; the store and the host's session facts are required. */

@@ -481,4 +481,38 @@ public abstract class JdbcRatingStore implements RatingStore, RatingAuditStore {
     private static RatingState state(String s) {
         return RatingState.valueOf(s.toUpperCase(Locale.ROOT));
     }
+
+    /**
+     * One statement ({@code user_id = ANY(?)} with an array of the ids: one primary-key probe per
+     * user) for the whole batch.
+     */
+    @Override
+    public java.util.Map<UserId, StarHistogram> aggregates(java.util.Collection<UserId> ratees) {
+        java.util.Map<UserId, StarHistogram> result = new java.util.HashMap<>(Math.max(4, ratees.size() * 2));
+        if (ratees.isEmpty()) {
+            return result;
+        }
+        String[] ids = new String[ratees.size()];
+        int i = 0;
+        for (UserId u : ratees) {
+            ids[i++] = u.value();
+            result.put(u, StarHistogram.EMPTY);
+        }
+        String sql = "SELECT user_id, n1, n2, n3, n4, n5 FROM " + aggregatesTable + " WHERE user_id = ANY(?)";
+        return jdbc.autoCommit("rating aggregates", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Array array = c.createArrayOf(jdbc.dialect().textArrayType(), ids);
+                ps.setArray(1, array);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.put(UserId.of(rs.getString(1)), StarHistogram.of(rs.getLong(2), rs.getLong(3),
+                                rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+                    }
+                } finally {
+                    array.free();
+                }
+            }
+            return result;
+        });
+    }
 }

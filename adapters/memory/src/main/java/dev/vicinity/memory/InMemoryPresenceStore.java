@@ -8,6 +8,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.core.spi.PresenceStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -114,6 +115,27 @@ public final class InMemoryPresenceStore implements PresenceStore {
             }
             return result;
         }
+    }
+
+    /** One lock for the whole batch. */
+    @Override
+    public Map<UserId, List<Lease>> leasesOf(Collection<UserId> users) {
+        Map<UserId, List<Lease>> result = new HashMap<>(Math.max(4, users.size() * 2));
+        synchronized (lock) {
+            for (UserId u : users) {
+                Set<ConnectionId> mine = byUser.get(u);
+                if (mine == null) {
+                    result.put(u, List.of());
+                } else {
+                    List<Lease> leases = new ArrayList<>(mine.size());
+                    for (ConnectionId c : mine) {
+                        leases.add(byConnection.get(c));
+                    }
+                    result.put(u, leases);
+                }
+            }
+        }
+        return result;
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.spi.BusHealth;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,6 +37,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@code vicinity.bus.healthy} gauge</td><td>1 healthy, 0 not</td></tr>
  *   <tr><td>{@code vicinity.geo.locations} counter {outcome, source|code}</td><td>ingest</td></tr>
  *   <tr><td>{@code vicinity.geo.nearby} timer / {@code vicinity.geo.nearby.rejected} counter {code}</td><td>matching latency</td></tr>
+ *   <tr><td>{@code vicinity.geo.nearby.batch.calls} distribution summary</td><td>batch callbacks (online
+ *       check, score provider: backend round trips) per nearby query</td></tr>
  *   <tr><td>{@code vicinity.chat.sessions} counter {to, reason}</td><td>session transitions</td></tr>
  *   <tr><td>{@code vicinity.chat.messages.stored}, {@code .rejected} {code}, {@code .delivered} timer, {@code .replayed} {recovered}</td><td>messages</td></tr>
  *   <tr><td>{@code vicinity.rating.*} counters</td><td>submitted, rejected {code}, edited, revealed, withdrawn, drift</td></tr>
@@ -51,6 +54,7 @@ public final class MicrometerListener implements VicinityListener {
     private final Counter resumes;
     private final Counter replaced;
     private final Timer nearby;
+    private final DistributionSummary nearbyCalls;
     private final Timer delivered;
     private final Counter stored;
 
@@ -71,6 +75,9 @@ public final class MicrometerListener implements VicinityListener {
         this.resumes = Counter.builder("vicinity.connection.resumes").register(registry);
         this.replaced = Counter.builder("vicinity.presence.leases.replaced").register(registry);
         this.nearby = Timer.builder("vicinity.geo.nearby").publishPercentiles(0.5, 0.99).register(registry);
+        this.nearbyCalls = DistributionSummary.builder("vicinity.geo.nearby.batch.calls")
+                .description("batch callbacks (online check, score provider) per nearby query")
+                .publishPercentiles(0.5, 0.99).register(registry);
         this.delivered = Timer.builder("vicinity.chat.messages.delivered").register(registry);
         this.stored = Counter.builder("vicinity.chat.messages.stored").register(registry);
     }
@@ -143,6 +150,11 @@ public final class MicrometerListener implements VicinityListener {
     @Override
     public void onNearbyQuery(UserId querier, int results, long latencyNanos) {
         nearby.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onNearbyBatchCalls(UserId querier, int batchCalls) {
+        nearbyCalls.record(batchCalls);
     }
 
     @Override

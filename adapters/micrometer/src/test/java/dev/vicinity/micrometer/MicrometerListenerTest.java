@@ -49,12 +49,17 @@ class MicrometerListenerTest {
     @Test
     void domain_events_become_tagged_counters_and_timers_without_ids() {
         metrics.onNearbyQuery(UserId.of("user-xyz-42"), 5, 120_000);
+        metrics.onNearbyBatchCalls(UserId.of("user-xyz-42"), 4);
+        metrics.onNearbyBatchCalls(UserId.of("user-xyz-42"), 6);
         metrics.onNearbyRejected(UserId.of("user-xyz-42"), "location_required");
         metrics.onMessageStored(SessionId.of("sess-abc-17"), 1);
         metrics.onMessageDelivered(SessionId.of("sess-abc-17"), 1, 2, 50_000);
         metrics.onRatingRejected(SessionId.of("sess-abc-17"), UserId.of("user-xyz-42"), "already_rated");
         metrics.onBusHealthChanged(new BusHealth(false, "down", now));
         assertThat(registry.get("vicinity.geo.nearby").timer().count()).isEqualTo(1);
+        assertThat(registry.get("vicinity.geo.nearby.batch.calls").summary().count()).isEqualTo(2);
+        assertThat(registry.get("vicinity.geo.nearby.batch.calls").summary().totalAmount()).isEqualTo(10);
+        assertThat(registry.get("vicinity.geo.nearby.batch.calls").summary().max()).isEqualTo(6);
         assertThat(registry.get("vicinity.geo.nearby.rejected").tag("code", "location_required").counter().count())
                 .isEqualTo(1);
         assertThat(registry.get("vicinity.chat.messages.stored").counter().count()).isEqualTo(1);

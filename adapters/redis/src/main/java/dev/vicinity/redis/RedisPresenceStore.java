@@ -20,7 +20,10 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,6 +49,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private final LuaScript renew = LuaScript.load(RedisPresenceStore.class, LIB, "presence-renew.lua");
     private final LuaScript release = LuaScript.load(RedisPresenceStore.class, LIB, "presence-release.lua");
     private final LuaScript leases = LuaScript.load(RedisPresenceStore.class, LIB, "presence-leases.lua");
+    private final LuaScript leasesMany = LuaScript.load(RedisPresenceStore.class, LIB, "presence-leases-many.lua");
     private final LuaScript sweep = LuaScript.load(RedisPresenceStore.class, LIB, "presence-sweep.lua");
 
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -125,6 +129,33 @@ public final class RedisPresenceStore implements PresenceStore {
         List<Lease> out = new ArrayList<>(r.size());
         for (Object o : r) {
             out.add(lease((List<?>) o));
+        }
+        return out;
+    }
+
+    /**
+     * One script, so one round trip, for the whole batch (the store's keys share one slot, so this
+     * holds on Redis Cluster too).
+     */
+    @Override
+    public Map<UserId, List<Lease>> leasesOf(Collection<UserId> users) {
+        Map<UserId, List<Lease>> out = new HashMap<>(Math.max(4, users.size() * 2));
+        if (users.isEmpty()) {
+            return out;
+        }
+        List<UserId> asked = new ArrayList<>(users);
+        String[] args = new String[asked.size()];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = asked.get(i).value();
+        }
+        List<Object> r = leasesMany.run(redis, timeoutMillis, ScriptOutputType.MULTI, keys, args);
+        for (int i = 0; i < args.length; i++) {
+            List<?> mine = (List<?>) r.get(i);
+            List<Lease> leases = new ArrayList<>(mine.size());
+            for (Object o : mine) {
+                leases.add(lease((List<?>) o));
+            }
+            out.put(asked.get(i), leases);
         }
         return out;
     }

@@ -422,4 +422,29 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
             return new RedisRatingStore(this);
         }
     }
+
+    /**
+     * One pipeline of {@code HMGET}s (one round trip; on a cluster, one per node holding a stripe) for
+     * the whole batch.
+     */
+    @Override
+    public java.util.Map<UserId, StarHistogram> aggregates(java.util.Collection<UserId> ratees) {
+        java.util.Map<UserId, StarHistogram> result = new java.util.HashMap<>(Math.max(4, ratees.size() * 2));
+        if (ratees.isEmpty()) {
+            return result;
+        }
+        List<UserId> asked = new ArrayList<>(ratees);
+        List<RedisFuture<List<KeyValue<String, String>>>> futures = new ArrayList<>(asked.size());
+        try {
+            for (UserId u : asked) {
+                futures.add(async.hmget(stripeTag(u) + "agg:" + u.value(), BUCKETS));
+            }
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable reading aggregates", e);
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            result.put(asked.get(i), histogram(await(futures.get(i))));
+        }
+        return result;
+    }
 }

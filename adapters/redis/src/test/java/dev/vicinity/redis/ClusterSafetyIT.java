@@ -80,6 +80,7 @@ class ClusterSafetyIT {
         // One-slot stores stay in one slot; sharded ones spread (64 users over 16 shards or stripes).
         assertThat(slots.get("presence-acquire.lua")).hasSize(1);
         assertThat(slots.get("presence-sweep.lua")).isEqualTo(slots.get("presence-acquire.lua"));
+        assertThat(slots.get("presence-leases-many.lua")).isEqualTo(slots.get("presence-acquire.lua"));
         assertThat(slots.get("block-set.lua")).hasSize(1);
         assertThat(slots.get("geo-upsert.lua")).hasSizeGreaterThanOrEqualTo(8);
         assertThat(slots.get("geo-remove.lua")).hasSize(16); // removeObservedBefore visits every shard
@@ -205,6 +206,10 @@ class ClusterSafetyIT {
         assertThat(presence.renew(ConnectionId.of("c2"), second.lease().generation(), T0.plusSeconds(60))).isPresent();
         assertThat(presence.leasesOf(alice)).hasSize(1);
         presence.acquire(bob, phone, ConnectionId.of("c3"), n2, T0.plusSeconds(300));
+        assertThat(presence.leasesOf(java.util.List.of(alice, bob, UserId.of("nobody"))))
+                .hasEntrySatisfying(alice, l -> assertThat(l).hasSize(1))
+                .hasEntrySatisfying(bob, l -> assertThat(l).hasSize(1))
+                .hasEntrySatisfying(UserId.of("nobody"), l -> assertThat(l).isEmpty());
         presence.heartbeatNode(n2, T0.plusSeconds(5));
         assertThat(presence.release(ConnectionId.of("c2"), second.lease().generation(), T0.plusSeconds(10)))
                 .isPresent();

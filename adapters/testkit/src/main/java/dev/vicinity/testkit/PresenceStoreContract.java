@@ -111,6 +111,46 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
+    void a_batch_read_gives_every_requested_user_their_leases_as_the_single_read_does() {
+        store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30));
+        store.acquire(user("a"), device("laptop"), conn("2"), node("y"), in(60));
+        store.acquire(user("b"), device("phone"), conn("3"), node("x"), in(30));
+        Lease gone = store.acquire(user("c"), device("phone"), conn("4"), node("x"), in(30)).lease();
+        store.release(gone.connection(), gone.generation(), in(5));
+        List<UserId> asked = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // a large bucket: mostly users without any lease
+            asked.add(user("n" + i));
+        }
+        asked.addAll(List.of(user("a"), user("b"), user("c")));
+
+        Map<UserId, List<Lease>> batch = store.leasesOf(asked);
+
+        assertThat(batch.keySet()).containsExactlyInAnyOrderElementsOf(asked);
+        for (UserId u : asked) {
+            assertThat(batch.get(u)).as("leases of %s", u).containsExactlyInAnyOrderElementsOf(store.leasesOf(u));
+        }
+        assertThat(batch.get(user("a"))).hasSize(2);
+        assertThat(batch.get(user("c"))).isEmpty();
+        assertThat(store.leasesOf(List.of())).isEmpty();
+    }
+
+    @Test
+    void online_among_a_batch_counts_only_live_leases() {
+        PresenceService presence = PresenceService.builder(store, node("x")).clock(clock)
+                .leaseTtl(Duration.ofSeconds(30)).build();
+        presence.connect(user("a"), device("phone"), conn("1"));
+        presence.connect(user("b"), device("phone"), conn("2"));
+        clock.advance(Duration.ofSeconds(20));
+        presence.connect(user("c"), device("phone"), conn("3"));
+        assertThat(presence.onlineAmong(List.of(user("a"), user("b"), user("c"), user("z"))))
+                .containsExactlyInAnyOrder(user("a"), user("b"), user("c"));
+        clock.advance(Duration.ofSeconds(15)); // a's and b's leases expired, not yet swept
+        assertThat(presence.onlineAmong(List.of(user("a"), user("b"), user("c"), user("z"))))
+                .containsExactly(user("c"));
+        assertThat(presence.onlineAmong(List.of())).isEmpty();
+    }
+
+    @Test
     void a_new_connection_of_the_same_device_replaces_the_old_with_a_higher_generation() {
         Lease old = store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30)).lease();
         Acquired next = store.acquire(user("a"), device("phone"), conn("2"), node("y"), in(30));

@@ -93,6 +93,11 @@ public final class IsolatingListener implements VicinityListener {
     }
 
     @Override
+    public void onNearbyBatchCalls(UserId querier, int batchCalls) {
+        guard("onNearbyBatchCalls", () -> delegate.onNearbyBatchCalls(querier, batchCalls));
+    }
+
+    @Override
     public void onNearbyRejected(UserId querier, String code) {
         guard("onNearbyRejected", () -> delegate.onNearbyRejected(querier, code));
     }

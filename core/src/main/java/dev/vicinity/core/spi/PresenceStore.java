@@ -6,7 +6,10 @@ import dev.vicinity.core.Lease;
 import dev.vicinity.core.NodeId;
 import dev.vicinity.core.UserId;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,6 +57,20 @@ public interface PresenceStore {
 
     /** All leases currently stored for {@code user}, live or not yet swept. */
     List<Lease> leasesOf(UserId user);
+
+    /**
+     * The stored leases of each of {@code users}, live or not yet swept, as one read: every requested
+     * user is a key of the result (with an empty list when they have none). Answer it in one backend
+     * round trip where the backend allows (the default asks {@link #leasesOf(UserId)} once per user).
+     * Need not be atomic across users.
+     */
+    default Map<UserId, List<Lease>> leasesOf(Collection<UserId> users) {
+        Map<UserId, List<Lease>> result = new HashMap<>(Math.max(4, users.size() * 2));
+        for (UserId u : users) {
+            result.put(u, leasesOf(u));
+        }
+        return result;
+    }
 
     /** Records that {@code node} is alive until {@code expiresAt}. */
     void heartbeatNode(NodeId node, Instant expiresAt);

@@ -7,7 +7,10 @@ import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -163,5 +166,19 @@ public interface RatingStore {
                 Objects.requireNonNull(rating, "rating");
             }
         }
+    }
+
+    /**
+     * The histograms of revealed ratings about each of {@code ratees}, as one read: every requested
+     * user is a key of the result ({@link StarHistogram#EMPTY} if none). Answer it in one backend round
+     * trip where the backend allows (used by batch scoring, e.g. one nearby distance bucket); the
+     * default asks {@link #aggregate} once per user. Need not be atomic across users.
+     */
+    default Map<UserId, StarHistogram> aggregates(Collection<UserId> ratees) {
+        Map<UserId, StarHistogram> result = new HashMap<>(Math.max(4, ratees.size() * 2));
+        for (UserId u : ratees) {
+            result.put(u, aggregate(u));
+        }
+        return result;
     }
 }

@@ -630,4 +630,32 @@ public abstract class RatingStoreContract {
     private static <T> List<T> race(int n, Race.IndexedTask<T> task) throws Exception {
         return Race.run(n, task);
     }
+
+    /** {@link RatingStore#aggregates}: one batch read, the same answers as {@link RatingStore#aggregate}. */
+    @Nested
+    class BatchAggregates {
+        @Test
+        void aBatchReadGivesEveryRequestedUserTheSingleReadsHistogram() {
+            store.insertIfAbsent(rating(RatingKey.of(S1, ALICE, BOB), 3, RatingState.REVEALED));
+            store.insertIfAbsent(rating(RatingKey.of(S2, ALICE, BOB), 5, RatingState.REVEALED));
+            store.insertIfAbsent(rating(RatingKey.of(S1, BOB, ALICE), 2, RatingState.REVEALED));
+            store.insertIfAbsent(rating(RatingKey.of(S1, BOB, CAROL), 4, RatingState.SEALED));
+            List<UserId> asked = new ArrayList<>();
+            for (int i = 0; i < 300; i++) { // a large bucket: mostly users never rated
+                asked.add(UserId.of("batch-" + i));
+            }
+            asked.addAll(List.of(ALICE, BOB, CAROL));
+
+            java.util.Map<UserId, StarHistogram> batch = store.aggregates(asked);
+
+            assertThat(batch.keySet()).containsExactlyInAnyOrderElementsOf(asked);
+            for (UserId u : asked) {
+                assertThat(batch.get(u)).as("aggregate of %s", u).isEqualTo(store.aggregate(u));
+            }
+            assertThat(batch.get(BOB)).isEqualTo(StarHistogram.of(0, 0, 1, 0, 1));
+            assertThat(batch.get(ALICE)).isEqualTo(only(2));
+            assertThat(batch.get(CAROL)).as("sealed ratings do not count").isEqualTo(StarHistogram.EMPTY);
+            assertThat(store.aggregates(List.of())).isEmpty();
+        }
+    }
 }

@@ -84,9 +84,10 @@ public final class VicinityNode implements AutoCloseable {
                 }))
                 .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked))
                 .clock(clock).listener(listener).ratingWindow(config.timings().ratingWindow()).build();
-        NearbyMatcher.Builder matcherBuilder = NearbyMatcher.builder(locations, backend.blocks(), presence::isOnline)
+        NearbyMatcher.Builder matcherBuilder = NearbyMatcher.builder(locations, backend.blocks(),
+                        dev.vicinity.geo.OnlineCheck.batch(presence::onlineAmong))
                 .clock(clock).listener(listener)
-                .scoreProvider(user -> ratings.scores().scoreOf(user).orElse(Double.NaN))
+                .scoreProvider(dev.vicinity.geo.ScoreProvider.batch(users -> ratings.scores().scoresOf(users, Double.NaN)))
                 .rateLimit(60, Duration.ofMinutes(1)).rateLimitStore(backend.rateLimits())
                 .distributed(backend.distributed());
         if (config.cursorSecret() != null) {
