@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A paused Redis ({@code CLIENT PAUSE} on a private {@code redis-server}) fails presence and
- * resume-token operations with the retryable {@link BackendUnavailableException} after the stores'
+ * resume-token and rate-limit operations with the retryable {@link BackendUnavailableException} after the stores'
  * command timeout, although the connection's own timeout is Lettuce's 60 s default.
  */
 class RedisCommandTimeoutIT {
@@ -41,6 +41,9 @@ class RedisCommandTimeoutIT {
                 RedisPresenceStore presence = RedisPresenceStore.builder(connection).keyPrefix("timeout")
                         .commandTimeout(TIMEOUT).build();
                 RedisResumeStore resumes = RedisResumeStore.create(connection, "timeout", TIMEOUT);
+                RedisRateLimitStore limits = RedisRateLimitStore.builder(connection).keyPrefix("timeout")
+                        .commandTimeout(TIMEOUT).build();
+                assertThat(limits.tryAcquire("k", 1, 5, T0)).isZero();
                 UserId ann = UserId.of("ann");
                 presence.acquire(ann, DeviceId.of("d"), ConnectionId.of("c1"), NodeId.of("n1"), T0.plusSeconds(30));
                 assertThat(presence.leasesOf(ann)).hasSize(1);
@@ -49,7 +52,8 @@ class RedisCommandTimeoutIT {
                 long leases = millisOf(() -> presence.leasesOf(ann));
                 long heartbeat = millisOf(() -> presence.heartbeatNode(NodeId.of("n1"), T0.plusSeconds(15)));
                 long take = millisOf(() -> resumes.take("token", T0));
-                for (long ms : new long[] {leases, heartbeat, take}) {
+                long limit = millisOf(() -> limits.tryAcquire("k", 1, 5, T0));
+                for (long ms : new long[] {leases, heartbeat, take, limit}) {
                     assertThat(ms).isGreaterThanOrEqualTo(TIMEOUT.toMillis() - 50).isLessThan(2_000);
                 }
             } finally {
