@@ -428,7 +428,7 @@ public final class ChatService implements AutoCloseable {
 
     /**
      * {@code user} lost its last connection on this node and may resume ({@code away = true}), or is
-     * connected again ({@code away = false}): the other joined members of every {@code ACTIVE} session
+     * connected again ({@code away = false}; {@link #attach} does this itself): the other joined members of every {@code ACTIVE} session
      * of the user, on every node, get a {@link ChatEvent.MemberPresence}. Sessions stay {@code ACTIVE}
      * while a member is away. One store query plus one publish per active session.
      */
@@ -655,7 +655,9 @@ public final class ChatService implements AutoCloseable {
      * {@code user} has a connection on this node (call after each authentication or resume; pair each
      * call with {@link #detach}). Subscribes this node to the user's notices and open sessions and
      * returns each open session with its current top sequence (0 when empty), read marker and unread
-     * count. Cost: one store query plus one bounds read per open session.
+     * count. The other joined members of the user's active sessions get a
+     * {@link ChatEvent.MemberPresence} (online), the counterpart of {@link #memberPresence} away.
+     * Cost: one store query, one bounds read per listed session, one publish per active session.
      */
     public List<SessionView> attach(UserId user) {
         Objects.requireNonNull(user, "user");
@@ -671,6 +673,10 @@ public final class ChatService implements AutoCloseable {
         List<ChatSession> open = ordered(sessions.openSessionsOf(user));
         List<SessionView> views = new ArrayList<>();
         for (ChatSession s : open) {
+            if (s.state() == ChatSessionState.ACTIVE && s.isJoined(user)) {
+                // The other members learn the user is connected (again): chat.presence "online".
+                publish(sessionTopic(s.id()), BusCodec.presence(s.version(), user, false));
+            }
             // Every open session is followed on this node; at most MAX_ATTACH_VIEWS are listed.
             ChatSession cur = ensureLocal(s);
             Participant p = cur.participant(user).orElse(null);

@@ -199,7 +199,6 @@ public final class ChatFrames implements FrameModule {
             }
         }
         welcome.set("chat", sessions(client, views));
-        chat.memberPresence(client.user(), false);
     }
 
     @Override
@@ -248,7 +247,6 @@ public final class ChatFrames implements FrameModule {
             }
             replay(client, id, e.getValue().asLong());
         }
-        chat.memberPresence(client.user(), false);
     }
 
     @Override
