@@ -7,16 +7,14 @@ import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * After any sequence of upserts, moves and removals, the in-memory index answers exactly like a brute
@@ -28,25 +26,42 @@ class GeoIndexProperties {
 
     record Region(double lat, double lon, double dLat, double dLon) {}
 
-    @Provide
-    Arbitrary<Region> regions() {
-        return Arbitraries.of(new Region(52.52, 13.405, 0.05, 0.08), new Region(0.0, 179.99, 0.05, 0.05),
-                new Region(-84.9, 30.0, 0.05, 1.0), new Region(89.9, 0.0, 0.05, 180.0));
+    private static final Region[] REGIONS = {new Region(52.52, 13.405, 0.05, 0.08), new Region(0.0, 179.99, 0.05, 0.05),
+            new Region(-84.9, 30.0, 0.05, 1.0), new Region(89.9, 0.0, 0.05, 180.0)};
+
+    /** 150 fixed seeds, one generated case each (the former 150 tries). */
+    static LongStream seeds() {
+        return LongStream.range(0, 150);
     }
 
-    @Provide
-    Arbitrary<List<double[]>> ops() {
-        Arbitrary<double[]> op = Combinators.combine(Arbitraries.integers().between(0, 59),
-                Arbitraries.integers().between(0, 5), Arbitraries.doubles().between(-1, 1),
-                Arbitraries.doubles().between(-1, 1)).as((u, kind, a, b) -> new double[] {u, kind, a, b});
-        return op.list().ofMinSize(1).ofMaxSize(300);
+    /** 1..300 operations: user 0..59, kind 0..5 (0 = remove), two offsets in [-1, 1] with 2 decimals. */
+    private static List<double[]> ops(Random rnd) {
+        int size = 1 + rnd.nextInt(300);
+        List<double[]> ops = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            ops.add(new double[] {rnd.nextInt(60), rnd.nextInt(6), offset(rnd), offset(rnd)});
+        }
+        return ops;
     }
 
-    @Property(tries = 150)
-    void indexEqualsBruteForceAfterRandomOperations(@ForAll("regions") Region region, @ForAll("ops") List<double[]> ops,
-                                                    @ForAll @IntRange(min = 1, max = 40) int limit,
-                                                    @ForAll @IntRange(min = 50, max = 8_000) int radius,
-                                                    @ForAll @IntRange(min = 20, max = 400) int cellMeters) {
+    /** A double in [-1, 1] with 2 decimal places (the default scale of the former generator). */
+    private static double offset(Random rnd) {
+        return (rnd.nextInt(201) - 100) / 100.0;
+    }
+
+    private static int between(Random rnd, int min, int max) {
+        return min + rnd.nextInt(max - min + 1);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void indexEqualsBruteForceAfterRandomOperations(long seed) {
+        Random rnd = new Random(seed);
+        Region region = REGIONS[rnd.nextInt(REGIONS.length)];
+        List<double[]> ops = ops(rnd);
+        int limit = between(rnd, 1, 40);
+        int radius = between(rnd, 50, 8_000);
+        int cellMeters = between(rnd, 20, 400);
         InMemoryProximityIndex index = new InMemoryProximityIndex(cellMeters);
         Map<UserId, GeoPoint> truth = new HashMap<>();
         Instant t = Instant.parse("2026-01-01T00:00:00Z");

@@ -34,7 +34,7 @@ import java.util.Set;
  *   <li>double-blind holds: a sealed rating has no stored counterpart, a revealed one has a counterpart
  *       or its window has closed, and nothing sealed is left past its window after a reveal sweep.</li>
  * </ul>
- * Used by {@link RatingServiceContract} with seeded {@link Random}s and by property tests (jqwik) that
+ * Used by {@link RatingServiceContract} with seeded {@link Random}s and by seeded property tests that
  * generate the operations themselves. Not thread-safe; one scenario per test.
  */
 public final class RatingScenario {
