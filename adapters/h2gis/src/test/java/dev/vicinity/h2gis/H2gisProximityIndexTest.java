@@ -2,26 +2,26 @@ package dev.vicinity.h2gis;
 
 import dev.vicinity.testkit.geo.ProximityIndexContract;
 import dev.vicinity.geo.spi.ProximityIndex;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 
 /** The testkit's {@link ProximityIndexContract} against an embedded in-memory H2GIS database (no server needed). */
 class H2gisProximityIndexTest extends ProximityIndexContract {
-    private static H2gisVicinity db;
+    private H2gisVicinity db;
 
-    @BeforeAll
-    static void database() {
-        db = H2gisTestDatabase.fresh();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
-
+    /**
+     * A fresh database per test (not one truncated between tests): if a racing test ever leaves a
+     * writer stuck, it cannot hold locks that fail the tests after it.
+     */
     @Override
     protected ProximityIndex createIndex() {
-        H2gisTestDatabase.truncate(db);
+        db = H2gisTestDatabase.fresh();
         return db.proximityIndex();
+    }
+
+    @AfterEach
+    void close() {
+        if (db != null) {
+            db.close();
+        }
     }
 }
