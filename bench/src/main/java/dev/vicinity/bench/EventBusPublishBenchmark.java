@@ -1,7 +1,7 @@
 package dev.vicinity.bench;
 
 import dev.vicinity.core.spi.Subscription;
-import dev.vicinity.memory.InMemoryEventBus;
+import dev.vicinity.core.memory.InMemoryEventBus;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

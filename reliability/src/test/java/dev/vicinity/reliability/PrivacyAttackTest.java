@@ -10,7 +10,7 @@ import dev.vicinity.geo.DistanceBuckets;
 import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoGrid;
 import dev.vicinity.geo.GeoPoint;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -14,7 +14,7 @@ import dev.vicinity.rating.RatingRejection;
 import dev.vicinity.rating.RatingResult;
 import dev.vicinity.rating.RatingService;
 import dev.vicinity.rating.StarHistogram;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import dev.vicinity.testkit.rating.Race;
 import dev.vicinity.testkit.rating.TestSessions;
 import java.nio.file.Path;

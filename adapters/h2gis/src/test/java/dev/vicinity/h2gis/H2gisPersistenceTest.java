@@ -22,7 +22,7 @@ import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingResult;
 import dev.vicinity.rating.RatingService;
 import dev.vicinity.rating.StarHistogram;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import dev.vicinity.testkit.rating.TestSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,11 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.geo.memory.InMemoryLocationStore;
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
+import dev.vicinity.geo.memory.InMemoryBlockList;
+
+import dev.vicinity.core.memory.InMemoryPresenceStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vicinity.core.ConnectionId;
@@ -17,7 +23,7 @@ import dev.vicinity.geo.NearbyPage;
 import dev.vicinity.geo.NearbyQuery;
 import dev.vicinity.geo.OnlineCheck;
 import dev.vicinity.geo.ScoreProvider;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

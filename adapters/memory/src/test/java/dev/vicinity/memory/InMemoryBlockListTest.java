@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.geo.memory.InMemoryBlockList;
+
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.testkit.geo.BlockListContract;
 

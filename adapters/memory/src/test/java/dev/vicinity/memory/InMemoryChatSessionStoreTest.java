@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.chat.memory.InMemoryChatSessionStore;
+
 import dev.vicinity.chat.spi.ChatSessionStore;
 import dev.vicinity.testkit.chat.ChatSessionStoreContract;
 

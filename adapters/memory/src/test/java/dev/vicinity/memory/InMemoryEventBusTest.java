@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.core.memory.InMemoryEventBus;
+
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.testkit.EventBusContract;
 import java.time.Duration;

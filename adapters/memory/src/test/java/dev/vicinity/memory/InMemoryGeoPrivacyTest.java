@@ -1,5 +1,8 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.geo.memory.InMemoryLocationStore;
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
+
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.geo.spi.ProximityIndex;
 import dev.vicinity.testkit.geo.GeoPrivacyContract;

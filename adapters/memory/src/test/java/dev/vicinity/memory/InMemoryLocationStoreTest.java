@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.geo.memory.InMemoryLocationStore;
+
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.testkit.geo.LocationStoreContract;
 

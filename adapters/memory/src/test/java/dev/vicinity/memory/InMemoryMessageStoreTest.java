@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.chat.memory.InMemoryMessageStore;
+
 import dev.vicinity.chat.spi.MessageStore;
 import dev.vicinity.testkit.chat.MessageStoreContract;
 

@@ -1,5 +1,8 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.core.memory.InMemoryPresenceStore;
+import dev.vicinity.core.memory.InMemoryResumeStore;
+
 import dev.vicinity.core.spi.PresenceStore;
 import dev.vicinity.core.spi.ResumeStore;
 import dev.vicinity.testkit.PresenceStoreContract;

@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
+
 import dev.vicinity.geo.spi.ProximityIndex;
 import dev.vicinity.testkit.geo.ProximityIndexContract;
 

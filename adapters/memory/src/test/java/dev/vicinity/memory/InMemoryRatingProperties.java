@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.rating.memory.InMemoryRatingStore;
+
 import dev.vicinity.testkit.rating.RatingScenario;
 import dev.vicinity.testkit.rating.RatingScenario.Op;
 import java.util.ArrayList;

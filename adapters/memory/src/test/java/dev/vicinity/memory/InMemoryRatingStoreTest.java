@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.rating.memory.InMemoryRatingStore;
+
 import dev.vicinity.rating.spi.RatingStore;
 import dev.vicinity.testkit.rating.RatingStoreContract;
 

@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.core.memory.InMemoryResumeStore;
+
 import dev.vicinity.core.spi.ResumeStore;
 import dev.vicinity.testkit.ResumeStoreContract;
 

@@ -1,5 +1,7 @@
 package dev.vicinity.memory;
 
+import dev.vicinity.rating.memory.InMemoryRatingStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vicinity.core.SessionId;

@@ -6,7 +6,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
-import dev.vicinity.memory.InMemoryProximityIndex;
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

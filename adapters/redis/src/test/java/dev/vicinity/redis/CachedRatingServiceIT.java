@@ -1,6 +1,6 @@
 package dev.vicinity.redis;
 
-import dev.vicinity.memory.InMemoryRatingStore;
+import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.spi.RatingStore;
 import dev.vicinity.testkit.rating.RatingServiceContract;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
-import dev.vicinity.memory.InMemoryRatingStore;
+import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.Rating;
 import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingState;

@@ -14,7 +14,7 @@ import dev.vicinity.core.spi.ResumeStore;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.LocationSource;
 import dev.vicinity.geo.PublicLocation;
-import dev.vicinity.memory.InMemoryRatingStore;
+import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.Rating;
 import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingState;

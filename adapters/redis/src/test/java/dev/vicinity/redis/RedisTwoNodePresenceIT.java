@@ -10,7 +10,7 @@ import dev.vicinity.core.NodeId;
 import dev.vicinity.core.PresenceChange;
 import dev.vicinity.core.PresenceService;
 import dev.vicinity.core.UserId;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.vicinity.testkit;
 
+import dev.vicinity.core.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Enforces the module rules of BRIEF §1 on the compiled main classes of every domain module on this
- * module's classpath (core, geo, chat, rating). Each rule is also checked against a deliberately bad
+ * Enforces the module rules of BRIEF §1 and docs/architecture.md on the compiled main classes of every
+ * domain module on this module's classpath (core, geo, chat, rating) and of the gateway. Each rule is also checked against a deliberately bad
  * fixture class to prove that it can fail.
  */
 class ArchitectureTest {
@@ -35,7 +35,8 @@ class ArchitectureTest {
     static void importClasses() {
         production = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.vicinity.core", "dev.vicinity.geo", "dev.vicinity.chat", "dev.vicinity.rating");
+                .importPackages("dev.vicinity.core", "dev.vicinity.geo", "dev.vicinity.chat", "dev.vicinity.rating",
+                        "dev.vicinity.gateway");
     }
 
     static ArchRule coreDependsOnNothingOfOurs() {
@@ -75,9 +76,26 @@ class ArchitectureTest {
                 .because("adapters depend on domain modules, never the other way round (BRIEF §1)");
     }
 
-    static ArchRule libraryCodeNeverPrints() {
+    static ArchRule domainModulesHaveNoJacksonAndNoGateway() {
         return noClasses().that().resideInAnyPackage("dev.vicinity.core..", "dev.vicinity.geo..",
                         "dev.vicinity.chat..", "dev.vicinity.rating..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml..", "dev.vicinity.gateway..")
+                .allowEmptyShould(true)
+                .because("core, geo, chat and rating depend on slf4j-api only; the wire protocol (and Jackson) "
+                        + "lives in the gateway module (docs/architecture.md)");
+    }
+
+    static ArchRule gatewayDoesNotUseAdapters() {
+        return noClasses().that().resideInAPackage("dev.vicinity.gateway..")
+                .should().dependOnClassesThat().resideInAnyPackage(ADAPTER_PACKAGES)
+                .orShould().dependOnClassesThat().resideInAnyPackage(STORAGE_PACKAGES)
+                .allowEmptyShould(true)
+                .because("the gateway speaks to stores only through the domain services and SPIs");
+    }
+
+    static ArchRule libraryCodeNeverPrints() {
+        return noClasses().that().resideInAnyPackage("dev.vicinity.core..", "dev.vicinity.geo..",
+                        "dev.vicinity.chat..", "dev.vicinity.rating..", "dev.vicinity.gateway..")
                 .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
                 .allowEmptyShould(true)
                 .because("library code logs through SLF4J and never prints");
@@ -90,13 +108,17 @@ class ArchitectureTest {
                 domainModulesAreIndependent("rating", "geo", "chat"),
                 domainModulesHaveNoStorageCode(),
                 domainModulesDoNotUseAdapters(),
+                domainModulesHaveNoJacksonAndNoGateway(),
+                gatewayDoesNotUseAdapters(),
                 libraryCodeNeverPrints());
     }
 
     @Test
     void classes_of_the_domain_modules_were_found() {
-        assertThat(production.stream().filter(c -> c.getPackageName().startsWith("dev.vicinity.core")))
-                .as("core classes on the classpath").isNotEmpty();
+        for (String module : List.of("core", "geo", "chat", "rating", "gateway")) {
+            assertThat(production.stream().filter(c -> c.getPackageName().startsWith("dev.vicinity." + module)))
+                    .as(module + " classes on the classpath").isNotEmpty();
+        }
     }
 
     @Test
@@ -107,12 +129,15 @@ class ArchitectureTest {
     }
 
     @Test
-    void the_rules_reject_a_geo_class_that_imports_chat_jdbc_or_prints() {
+    void the_rules_reject_a_geo_class_that_imports_chat_jdbc_jackson_the_gateway_or_prints() {
         JavaClasses bad = new ClassFileImporter().importClasses(GeoThatBreaksTheRules.class);
         assertThatThrownBy(() -> domainModulesAreIndependent("geo", "chat", "rating").check(bad))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("dev.vicinity.chat");
         assertThatThrownBy(() -> domainModulesHaveNoStorageCode().check(bad))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("java.sql.Connection");
+        assertThatThrownBy(() -> domainModulesHaveNoJacksonAndNoGateway().check(bad))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("com.fasterxml.jackson.databind.JsonNode")
+                .hasMessageContaining("dev.vicinity.gateway.GatewayErrorCodes");
         assertThatThrownBy(() -> libraryCodeNeverPrints().check(bad))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("System.out");
     }

@@ -1,6 +1,6 @@
 package dev.vicinity.bench.geo;
 
-import dev.vicinity.memory.InMemoryProximityIndex;
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
 import java.time.Instant;
 
 /**

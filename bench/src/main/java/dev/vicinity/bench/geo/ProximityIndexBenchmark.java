@@ -2,7 +2,7 @@ package dev.vicinity.bench.geo;
 
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
-import dev.vicinity.memory.InMemoryProximityIndex;
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

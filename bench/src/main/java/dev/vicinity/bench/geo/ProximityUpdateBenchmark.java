@@ -3,7 +3,7 @@ package dev.vicinity.bench.geo;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoPoint;
-import dev.vicinity.memory.InMemoryProximityIndex;
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package dev.vicinity.bench.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vicinity.geo.GeoPoint;
-import dev.vicinity.memory.InMemoryProximityIndex;
+import dev.vicinity.geo.memory.InMemoryProximityIndex;
 import dev.vicinity.postgres.PostgresVicinity;
 import io.lettuce.core.GeoArgs;
 import io.lettuce.core.GeoSearch;

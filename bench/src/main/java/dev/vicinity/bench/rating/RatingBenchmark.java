@@ -2,7 +2,7 @@ package dev.vicinity.bench.rating;
 
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
-import dev.vicinity.memory.InMemoryRatingStore;
+import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.RatableSession;
 import dev.vicinity.rating.RatingResult;
 import dev.vicinity.rating.RatingService;

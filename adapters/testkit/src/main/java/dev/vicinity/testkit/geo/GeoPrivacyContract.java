@@ -16,7 +16,7 @@ import dev.vicinity.geo.NearbyQuery;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.geo.spi.ProximityIndex;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

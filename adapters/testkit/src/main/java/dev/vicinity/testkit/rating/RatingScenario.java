@@ -14,7 +14,7 @@ import dev.vicinity.rating.RatingService;
 import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.rating.spi.RatingStore;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.vicinity.testkit.rating;
 
+import dev.vicinity.rating.memory.InMemoryRatingStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,7 +25,7 @@ import dev.vicinity.rating.ScorePolicy;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

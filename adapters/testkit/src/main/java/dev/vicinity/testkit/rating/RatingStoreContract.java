@@ -1,5 +1,7 @@
 package dev.vicinity.testkit.rating;
 
+import dev.vicinity.rating.memory.InMemoryRatingStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -2,8 +2,8 @@ package dev.vicinity.examples.server;
 
 import dev.vicinity.core.DeviceId;
 import dev.vicinity.core.UserId;
-import dev.vicinity.core.gateway.Authenticator;
-import dev.vicinity.core.gateway.Principal;
+import dev.vicinity.gateway.Authenticator;
+import dev.vicinity.gateway.Principal;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

@@ -1,20 +1,22 @@
 package dev.vicinity.examples.server;
 
+import dev.vicinity.core.MutableClock;
+
 import dev.vicinity.chat.ChatService;
-import dev.vicinity.chat.gateway.ChatFrames;
+import dev.vicinity.gateway.chat.ChatFrames;
 import dev.vicinity.core.PresenceService;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
-import dev.vicinity.core.gateway.Gateway;
+import dev.vicinity.gateway.Gateway;
 import dev.vicinity.core.spi.BusHealth;
 import dev.vicinity.core.spi.Subscription;
 import dev.vicinity.geo.LocationService;
 import dev.vicinity.geo.NearbyMatcher;
-import dev.vicinity.geo.gateway.GeoFrames;
+import dev.vicinity.gateway.geo.GeoFrames;
 import dev.vicinity.micrometer.MicrometerListener;
 import dev.vicinity.rating.RatableSession;
 import dev.vicinity.rating.RatingService;
-import dev.vicinity.rating.gateway.RatingFrames;
+import dev.vicinity.gateway.rating.RatingFrames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package dev.vicinity.examples.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.core.InvalidInputException;
-import dev.vicinity.core.gateway.Gateway;
-import dev.vicinity.core.gateway.GatewayConnection;
-import dev.vicinity.core.gateway.Transport;
+import dev.vicinity.gateway.Gateway;
+import dev.vicinity.gateway.GatewayConnection;
+import dev.vicinity.gateway.Transport;
 import dev.vicinity.core.spi.BusHealth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

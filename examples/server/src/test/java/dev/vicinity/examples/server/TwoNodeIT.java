@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.core.Lease;
 import dev.vicinity.core.PresenceService;
 import dev.vicinity.core.UserId;
-import dev.vicinity.testkit.MutableClock;
+import dev.vicinity.core.MutableClock;
 import dev.vicinity.testkit.TestServers;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;

@@ -1,0 +1,231 @@
+package dev.vicinity.chat.memory;
+
+import dev.vicinity.chat.ChatMessage;
+import dev.vicinity.chat.spi.AppendResult;
+import dev.vicinity.chat.spi.HistoryBounds;
+import dev.vicinity.chat.spi.MessageStore;
+import dev.vicinity.core.MessageId;
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link MessageStore} in one process: the reference backend for tests and single-node hosts.
+ *
+ * <p>Each session has its own log guarded by its own lock, so appends to different sessions run in
+ * parallel and an append is one lock, one hash lookup and one array write (amortised O(1)).
+ * Messages sit in a ring buffer indexed by sequence: {@link #range} is O(limit), {@link #trim} is
+ * O(messages removed). Idempotency records are dropped together with their trimmed messages.
+ * Memory is proportional to retained messages; sessions are never forgotten (their top must
+ * survive, offsets never reset).
+ */
+public final class InMemoryMessageStore implements MessageStore {
+    private final Map<SessionId, Log> logs = new ConcurrentHashMap<>();
+
+    private static final class Log {
+        ChatMessage[] ring = new ChatMessage[16];
+        int head;
+        int size;
+        long top;
+        Instant lastAppendedAt;
+        /**
+         * Idempotency index: open addressing with linear probing over (sender, client id) hashes, each
+         * slot holding a retained sequence + 1 (0 = empty) whose message in the ring is the key. Two
+         * flat arrays instead of a node and a key object per message: an append probes one cache line
+         * and allocates nothing; kept at most half full; trimmed entries leave by backward shift.
+         */
+        long[] slots = new long[32];
+        int[] hashes = new int[32];
+        int indexed;
+
+        static int hash(UserId sender, MessageId clientId) {
+            int h = sender.hashCode() * 0x9E3779B9 + clientId.hashCode();
+            return h ^ (h >>> 15) ^ (h >>> 7);
+        }
+
+        /** The retained message sent by {@code sender} with {@code clientId}, or null. */
+        ChatMessage find(UserId sender, MessageId clientId, int h) {
+            int mask = slots.length - 1;
+            for (int i = h & mask; slots[i] != 0; i = (i + 1) & mask) {
+                if (hashes[i] == h) {
+                    ChatMessage m = at(slots[i] - 1);
+                    if (m.clientId().equals(clientId) && m.sender().equals(sender)) {
+                        return m;
+                    }
+                }
+            }
+            return null;
+        }
+
+        void index(long sequence, int h) {
+            if (2 * (indexed + 1) > slots.length) {
+                long[] oldSlots = slots;
+                int[] oldHashes = hashes;
+                slots = new long[oldSlots.length * 2];
+                hashes = new int[oldSlots.length * 2];
+                for (int i = 0; i < oldSlots.length; i++) {
+                    if (oldSlots[i] != 0) {
+                        put(oldSlots[i], oldHashes[i]);
+                    }
+                }
+            }
+            put(sequence + 1, h);
+            indexed++;
+        }
+
+        private void put(long slotValue, int h) {
+            int mask = slots.length - 1;
+            int i = h & mask;
+            while (slots[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slotValue;
+            hashes[i] = h;
+        }
+
+        /** Drops the index entry of retained message {@code m} (called before it leaves the ring). */
+        void unindex(ChatMessage m) {
+            int mask = slots.length - 1;
+            long target = m.sequence() + 1;
+            int i = hash(m.sender(), m.clientId()) & mask;
+            while (slots[i] != target) {
+                if (slots[i] == 0) {
+                    return; // not indexed (cannot happen: every retained message is)
+                }
+                i = (i + 1) & mask;
+            }
+            indexed--;
+            // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+            int j = i;
+            while (true) {
+                j = (j + 1) & mask;
+                if (slots[j] == 0) {
+                    break;
+                }
+                int home = hashes[j] & mask;
+                boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+                if (!stays) {
+                    slots[i] = slots[j];
+                    hashes[i] = hashes[j];
+                    i = j;
+                }
+            }
+            slots[i] = 0;
+        }
+
+        long oldest() {
+            return top - size + 1;
+        }
+
+        ChatMessage at(long sequence) {
+            return ring[(int) ((head + (sequence - oldest())) & (ring.length - 1))];
+        }
+
+        void add(ChatMessage m) {
+            if (size == ring.length) {
+                ChatMessage[] bigger = new ChatMessage[ring.length * 2];
+                for (int i = 0; i < size; i++) {
+                    bigger[i] = ring[(head + i) & (ring.length - 1)];
+                }
+                ring = bigger;
+                head = 0;
+            }
+            ring[(head + size) & (ring.length - 1)] = m;
+            size++;
+        }
+    }
+
+    @Override
+    public AppendResult append(SessionId session, UserId sender, MessageId clientId, String text, Instant at) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(clientId, "clientId");
+        int h = Log.hash(sender, clientId);
+        Log log = logs.computeIfAbsent(session, s -> new Log());
+        synchronized (log) {
+            ChatMessage existing = log.find(sender, clientId, h);
+            if (existing != null) {
+                return new AppendResult(existing, false);
+            }
+            ChatMessage m = new ChatMessage(session, log.top + 1, sender, clientId, text, at);
+            log.top++;
+            log.add(m);
+            log.index(m.sequence(), h);
+            log.lastAppendedAt = at;
+            return new AppendResult(m, true);
+        }
+    }
+
+    @Override
+    public List<ChatMessage> range(SessionId session, long afterSequence, int limit) {
+        Objects.requireNonNull(session, "session");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        Log log = logs.get(session);
+        if (log == null) {
+            return List.of();
+        }
+        synchronized (log) {
+            long from = Math.max(afterSequence + 1, log.oldest());
+            long to = Math.min(log.top, from + limit - 1);
+            if (from > to) {
+                return List.of();
+            }
+            List<ChatMessage> out = new ArrayList<>((int) (to - from + 1));
+            for (long s = from; s <= to; s++) {
+                out.add(log.at(s));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    @Override
+    public HistoryBounds bounds(SessionId session) {
+        Log log = logs.get(Objects.requireNonNull(session, "session"));
+        if (log == null) {
+            return HistoryBounds.empty();
+        }
+        synchronized (log) {
+            return new HistoryBounds(log.top, log.oldest(), log.lastAppendedAt);
+        }
+    }
+
+    @Override
+    public long trim(SessionId session, long uptoSequence) {
+        Log log = logs.get(Objects.requireNonNull(session, "session"));
+        if (log == null) {
+            return 0;
+        }
+        synchronized (log) {
+            long removed = 0;
+            while (log.size > 0 && log.oldest() <= uptoSequence) {
+                ChatMessage m = log.ring[log.head];
+                log.unindex(m);
+                log.ring[log.head] = null;
+                log.head = (log.head + 1) & (log.ring.length - 1);
+                log.size--;
+                removed++;
+            }
+            return removed;
+        }
+    }
+
+    /** Messages currently retained over all sessions (tests of bounded memory). */
+    public long retainedCount() {
+        long n = 0;
+        for (Log log : logs.values()) {
+            synchronized (log) {
+                n += log.size;
+            }
+        }
+        return n;
+    }
+}

@@ -1,7 +1,0 @@
-/**
- * The gateway: a transport-agnostic engine for Vicinity's JSON-over-WebSocket protocol. The host's
- * WebSocket server hands it connections ({@link dev.vicinity.core.gateway.Transport}) and frames;
- * geo, chat and rating contribute {@link dev.vicinity.core.gateway.FrameModule}s. See
- * {@code docs/protocol.md}.
- */
-package dev.vicinity.core.gateway;

@@ -1,0 +1,2 @@
+/** Rating's frames in the gateway protocol: {@link dev.vicinity.gateway.rating.RatingFrames}. */
+package dev.vicinity.gateway.rating;

@@ -1,2 +1,0 @@
-/** Rating's frames in the gateway protocol: {@link dev.vicinity.rating.gateway.RatingFrames}. */
-package dev.vicinity.rating.gateway;
