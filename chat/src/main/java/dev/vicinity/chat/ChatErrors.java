@@ -10,7 +10,7 @@ public final class ChatErrors {
     public static final String MESSAGE_TOO_LARGE = "message_too_large";
     /** The text is empty or blank. Exception. */
     public static final String EMPTY_MESSAGE = "empty_message";
-    /** The sender exceeded the per-user message rate. Exception ({@link ChatRateLimitedException}). */
+    /** The sender exceeded the per-user message rate. Exception ({@link dev.vicinity.core.RateLimitedException}). */
     public static final String RATE_LIMITED = dev.vicinity.core.ErrorCodes.RATE_LIMITED;
     /** The invitee list is empty, repeats a user, contains the inviter, or is too long. Exception. */
     public static final String INVALID_PARTICIPANTS = "invalid_participants";

@@ -2,7 +2,6 @@ package dev.vicinity.chat;
 
 import dev.vicinity.chat.ChatSessionMachine.MemberEvent;
 import dev.vicinity.chat.internal.BusCodec;
-import dev.vicinity.chat.internal.RateLimiter;
 import dev.vicinity.chat.spi.AppendResult;
 import dev.vicinity.chat.spi.ChatSessionStore;
 import dev.vicinity.chat.spi.HistoryBounds;
@@ -16,6 +15,10 @@ import dev.vicinity.core.PresenceChange;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.LocalRateLimitStore;
+import dev.vicinity.core.RateLimit;
+import dev.vicinity.core.RateLimitedException;
+import dev.vicinity.core.internal.KeyedTokenBuckets;
+import dev.vicinity.core.internal.TokenBucket;
 import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.core.VicinityListener;
@@ -96,7 +99,8 @@ public final class ChatService implements AutoCloseable {
     private final Duration idleTimeout;
     private final int maxParticipants;
     private final int maxMessageLength;
-    private final RateLimiter rateLimiter;
+    private final RateLimit messageRate;
+    private final KeyedTokenBuckets<UserId> messageBuckets = new KeyedTokenBuckets<>();
     private final RateLimitStore inviteLimits;
     private final double invitesPerSecond;
     private final int inviteBurst;
@@ -165,7 +169,7 @@ public final class ChatService implements AutoCloseable {
         this.idleTimeout = b.idleTimeout;
         this.maxParticipants = b.maxParticipants;
         this.maxMessageLength = b.maxMessageLength;
-        this.rateLimiter = b.ratePerSecond > 0 ? new RateLimiter(b.ratePerSecond, b.rateBurst) : null;
+        this.messageRate = b.ratePerSecond > 0 ? new RateLimit(b.ratePerSecond, b.rateBurst) : null;
         this.inviteLimits = b.rateLimitStore != null ? b.rateLimitStore : new LocalRateLimitStore();
         this.invitesPerSecond = b.invitesPerMinute / 60.0;
         this.inviteBurst = b.inviteBurst;
@@ -225,7 +229,7 @@ public final class ChatService implements AutoCloseable {
         Instant now = clock.instant();
         Duration wait = inviteLimits.tryAcquire("chat.invite:" + inviter.value(), invitesPerSecond, inviteBurst, now);
         if (!wait.isZero()) {
-            throw new ChatRateLimitedException("too many invites from this user", wait);
+            throw new RateLimitedException("too many invites from this user", wait);
         }
         for (UserId u : unique) {
             int pending = 0;
@@ -511,7 +515,7 @@ public final class ChatService implements AutoCloseable {
      * reaches clients through gap recovery or resume.
      *
      * @throws InvalidInputException {@code empty_message} or {@code message_too_large}
-     * @throws ChatRateLimitedException {@code rate_limited}
+     * @throws RateLimitedException {@code rate_limited}
      */
     public SendResult send(SessionId id, UserId sender, MessageId clientId, String text) {
         Objects.requireNonNull(id, "session");
@@ -528,11 +532,11 @@ public final class ChatService implements AutoCloseable {
                     "message has " + codePoints + " characters (code points), the limit is " + maxMessageLength);
         }
         Instant now = clock.instant();
-        if (rateLimiter != null) {
-            long waitNanos = rateLimiter.tryAcquire(sender, toNanos(now));
+        if (messageRate != null) {
+            long waitNanos = messageBuckets.tryAcquire(sender, messageRate, TokenBucket.nanos(now));
             if (waitNanos > 0) {
                 listener.onMessageRejected(id, sender, ChatErrors.RATE_LIMITED);
-                throw new ChatRateLimitedException("too many messages from this user", Duration.ofNanos(waitNanos));
+                throw new RateLimitedException("too many messages from this user", Duration.ofNanos(waitNanos));
             }
         }
         ChatSession s = sessions.find(id).orElse(null);
@@ -825,8 +829,8 @@ public final class ChatService implements AutoCloseable {
             }
         }
         typingSent.entrySet().removeIf(e -> !now.isBefore(e.getValue().plus(typingThrottle)));
-        if (rateLimiter != null) {
-            rateLimiter.purgeFull(toNanos(now));
+        if (messageRate != null) {
+            messageBuckets.purgeFull(TokenBucket.nanos(now));
         }
         return new ChatTick(expired, idle, extended);
     }
@@ -1288,10 +1292,6 @@ public final class ChatService implements AutoCloseable {
         }
     }
 
-    private static long toNanos(Instant t) {
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    }
-
     // ------------------------------------------------------------------ builder
 
     /** Options for {@link ChatService}; validated in {@link #build()}. Not thread-safe. */
@@ -1341,7 +1341,7 @@ public final class ChatService implements AutoCloseable {
 
         /**
          * Invites a user may send: {@code perMinute} sustained, {@code burst} at once (default 10 and
-         * 10); beyond that {@code invite} throws {@link ChatRateLimitedException}.
+         * 10); beyond that {@code invite} throws {@link RateLimitedException}.
          */
         public Builder inviteRate(int perMinute, int burst) {
             this.invitesPerMinute = perMinute;
@@ -1417,6 +1417,11 @@ public final class ChatService implements AutoCloseable {
             this.ratePerSecond = perSecond;
             this.rateBurst = burst;
             return this;
+        }
+
+        /** Per-user, per-node message rate (default 5/s, bursts of 20). */
+        public Builder messageRate(RateLimit rate) {
+            return messageRate(rate.perSecond(), rate.burst());
         }
 
         /** No message rate limit (benchmarks, trusted hosts). */

@@ -17,8 +17,11 @@ import dev.vicinity.core.PresenceService;
 import dev.vicinity.core.ResumeResult;
 import dev.vicinity.core.Transition;
 import dev.vicinity.core.UserId;
+import dev.vicinity.core.RateLimit;
+import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.internal.KeyedTokenBuckets;
 import dev.vicinity.core.internal.TokenBucket;
 import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.core.spi.ResumeStore;
@@ -68,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final ConnectionRegistry registry;
     private final Authenticator authenticator;
     private final GatewayLimits limits;
+    private final RateLimit frameRate;
     private final Clock clock;
     private final Duration resumeWindow;
     private final Duration heartbeatInterval;
@@ -82,13 +86,14 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, FrameHandler> handlers;
     private final Map<ConnectionId, GatewayConnection> byId = new ConcurrentHashMap<>();
     private final Map<UserId, Set<GatewayConnection>> byUser = new ConcurrentHashMap<>();
-    private final Map<UserId, TokenBucket> userFrames = new ConcurrentHashMap<>();
+    private final KeyedTokenBuckets<UserId> userFrames = new KeyedTokenBuckets<>();
     private final java.util.concurrent.atomic.AtomicLong nodeOutboundBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private Gateway(Builder b) {
         this.presence = b.presence;
         this.authenticator = b.authenticator;
         this.limits = b.limits;
+        this.frameRate = new RateLimit(b.limits.framesPerSecond(), b.limits.frameBurst());
         this.clock = b.clock != null ? b.clock : presence.clock();
         this.resumeWindow = b.resumeWindow;
         this.heartbeatInterval = b.heartbeatInterval;
@@ -165,8 +170,7 @@ public final class Gateway implements AutoCloseable {
     /** A new WebSocket was accepted. The client must send {@code hello} or {@code resume} before the auth deadline. */
     public GatewayConnection open(Transport transport) {
         Objects.requireNonNull(transport, "transport");
-        GatewayConnection c = new GatewayConnection(this, transport,
-                new TokenBucket(limits.framesPerSecond(), limits.frameBurst(), clock));
+        GatewayConnection c = new GatewayConnection(this, transport, new TokenBucket(frameRate, nowNanos()));
         ConnectionId id = registry.open(handleFor(c));
         c.id = id;
         byId.put(id, c);
@@ -262,7 +266,7 @@ public final class Gateway implements AutoCloseable {
         registry.tick();
         // A user's frame budget outlives their connections (reconnecting does not refill it); a
         // bucket is dropped only once it has refilled completely and so holds nothing to remember.
-        userFrames.entrySet().removeIf(e -> !byUser.containsKey(e.getKey()) && e.getValue().isFull());
+        userFrames.purgeFull(nowNanos());
     }
 
     /** Detaches every connection (they may resume on another node), then stops every module. */
@@ -317,9 +321,11 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         UserId user = c.user();
-        TokenBucket bucket = user == null ? c.preAuthFrames : userBucket(user);
-        if (!bucket.tryTake()) {
-            strike(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down");
+        long wait = user == null ? c.preAuthFrames.tryTake(frameRate, nowNanos()) : takeFrame(user);
+        if (wait != 0) {
+            sendError(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down", retryAfterMs(wait));
+            c.strikes++;
+            enforceStrikes(c);
             return;
         }
         switch (type) {
@@ -381,6 +387,11 @@ public final class Gateway implements AutoCloseable {
         } catch (BackendUnavailableException e) {
             LOG.warn("backend unavailable handling {} of {}", type, c, e);
             answerOnce(r, e.code(), "temporarily unavailable; retry");
+        } catch (RateLimitedException e) {
+            if (!r.answered) {
+                r.answered = true;
+                sendError(c, id, e.code(), e.getMessage(), retryAfterMs(e.retryAfter().toNanos()));
+            }
         } catch (VicinityException e) {
             answerOnce(r, e.code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -430,10 +441,16 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         Principal p = principal.get();
-        if (!userBucket(p.user()).tryTake() || !connectAllowed(p.user())) {
+        long wait = takeFrame(p.user());
+        if (wait == 0) {
+            wait = connectWait(p.user());
+        }
+        if (wait != 0) {
             // The user's frame budget outlives connections: a reconnect loop spends it like any frame,
             // and connects are limited per user on the (possibly cluster-wide) rate-limit store.
-            strike(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down");
+            sendError(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down", retryAfterMs(wait));
+            c.strikes++;
+            enforceStrikes(c);
             return;
         }
         if (overConnectionCap(p)) {
@@ -524,13 +541,23 @@ public final class Gateway implements AutoCloseable {
         sendThenRelease(c, "resumed", id, resumed);
     }
 
-    private boolean connectAllowed(UserId user) {
+    /** 0 if a connect of {@code user} is admitted, else the nanoseconds to wait. */
+    private long connectWait(UserId user) {
         return connectLimits.tryAcquire("gateway.connect:" + user.value(), connectsPerMinute / 60.0, connectBurst,
-                clock.instant()).isZero();
+                clock.instant()).toNanos();
     }
 
-    private TokenBucket userBucket(UserId user) {
-        return userFrames.computeIfAbsent(user, u -> new TokenBucket(limits.framesPerSecond(), limits.frameBurst(), clock));
+    /** 0 if {@code user} may send one more frame now, else the nanoseconds to wait. */
+    private long takeFrame(UserId user) {
+        return userFrames.tryAcquire(user, frameRate, nowNanos());
+    }
+
+    private long nowNanos() {
+        return TokenBucket.nanos(clock.instant());
+    }
+
+    private static long retryAfterMs(long waitNanos) {
+        return Math.max(1, (waitNanos + 999_999) / 1_000_000);
     }
 
     /** The body shared by {@code welcome} and {@code resumed}: who, the next resume token, timings, limits. */
@@ -693,6 +720,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     void sendError(GatewayConnection c, String re, String code, String message) {
+        sendError(c, re, code, message, -1);
+    }
+
+    /** An {@code error} frame; {@code retryAfterMs >= 0} adds {@code retryAfterMs} (for {@code rate_limited}). */
+    void sendError(GatewayConnection c, String re, String code, String message, long retryAfterMs) {
         ObjectNode frame = mapper.createObjectNode();
         frame.put("type", "error");
         if (re == null) {
@@ -702,6 +734,9 @@ public final class Gateway implements AutoCloseable {
         }
         frame.put("code", code);
         frame.put("message", message);
+        if (retryAfterMs >= 0) {
+            frame.put("retryAfterMs", retryAfterMs);
+        }
         send(c, frame);
     }
 

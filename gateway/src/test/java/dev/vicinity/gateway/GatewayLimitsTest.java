@@ -95,6 +95,36 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void a_rate_limited_answer_says_when_to_retry() {
+        h.limits = GatewayLimits.defaults().withFrameRate(5, 10).withMaxStrikes(1000);
+        Node a = h.node("A");
+        Client c = authenticated(a, "alice");
+        JsonNode r = c.request("ping");
+        for (int i = 0; i < 20 && !"rate_limited".equals(r.path("code").asText()); i++) {
+            r = c.request("ping");
+        }
+        // The clock stands still: one token of a 5/s bucket is 200 ms away.
+        assertThat(r.path("code").asText()).isEqualTo("rate_limited");
+        assertThat(r.path("retryAfterMs").asLong()).isEqualTo(200);
+
+        // A limit inside a module (chat invites: burst 10, then 10 per minute) carries it too.
+        h.limits = GatewayLimits.defaults();
+        Node b = h.node("B");
+        Client spammer = authenticated(b, "spammer");
+        JsonNode refused = null;
+        for (int i = 0; i < 11; i++) {
+            authenticated(b, "friend" + i);
+            refused = spammer.request("chat.invite", "to", List.of("friend" + i));
+        }
+        assertThat(refused.path("code").asText()).isEqualTo("rate_limited");
+        assertThat(refused.path("retryAfterMs").asLong()).isEqualTo(6_000);
+        assertThat(refused.has("retryAfterMs")).isTrue();
+        JsonNode other = spammer.request("chat.send", "session", "nope", "text", "x", "clientId", "c1");
+        assertThat(other.path("code").asText()).isNotEqualTo("rate_limited");
+        assertThat(other.has("retryAfterMs")).isFalse();
+    }
+
+    @Test
     void a_slow_consumer_is_detached_with_a_resumable_code_instead_of_buffering() {
         h.limits = GatewayLimits.defaults().withMaxOutboundInFlight(8).withFrameRate(1000, 1000);
         Node a = h.node("A");

@@ -3,6 +3,7 @@ package dev.vicinity.geo;
 import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.LocalRateLimitStore;
+import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.spi.RateLimitStore;

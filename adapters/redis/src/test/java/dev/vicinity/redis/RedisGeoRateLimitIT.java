@@ -9,7 +9,7 @@ import dev.vicinity.geo.LocationFix;
 import dev.vicinity.geo.LocationService;
 import dev.vicinity.geo.NearbyMatcher;
 import dev.vicinity.geo.NearbyQuery;
-import dev.vicinity.geo.RateLimitedException;
+import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.geo.memory.InMemoryBlockList;
 import dev.vicinity.core.MutableClock;
 import java.time.Duration;

@@ -76,7 +76,7 @@ class ChatServiceProperties {
                     SendResult r;
                     try {
                         r = via.send(s.id(), u, MessageId.of(cid), "text " + cid);
-                    } catch (dev.vicinity.chat.ChatRateLimitedException e) {
+                    } catch (dev.vicinity.core.RateLimitedException e) {
                         log.add("rate-limited");
                         break;
                     }

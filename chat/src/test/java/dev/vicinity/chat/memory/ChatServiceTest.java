@@ -10,7 +10,7 @@ import dev.vicinity.chat.ActionResult;
 import dev.vicinity.chat.ChatErrors;
 import dev.vicinity.chat.ChatEvent;
 import dev.vicinity.chat.ChatMessage;
-import dev.vicinity.chat.ChatRateLimitedException;
+import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.chat.ChatService;
 import dev.vicinity.chat.ChatSession;
 import dev.vicinity.chat.ChatSessionState;
@@ -263,7 +263,7 @@ class ChatServiceTest {
                 limited.send(s.id(), ALICE, MessageId.of("a" + i), "x");
             }
             assertThatThrownBy(() -> limited.send(s.id(), ALICE, MessageId.of("a3"), "x"))
-                    .isInstanceOfSatisfying(ChatRateLimitedException.class, e -> {
+                    .isInstanceOfSatisfying(RateLimitedException.class, e -> {
                         assertThat(e.code()).isEqualTo("rate_limited");
                         assertThat(e.retryable()).isTrue();
                         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));

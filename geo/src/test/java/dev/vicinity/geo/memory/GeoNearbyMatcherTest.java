@@ -15,7 +15,7 @@ import dev.vicinity.geo.NearbyMatch;
 import dev.vicinity.geo.NearbyMatcher;
 import dev.vicinity.geo.NearbyPage;
 import dev.vicinity.geo.NearbyQuery;
-import dev.vicinity.geo.RateLimitedException;
+import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.core.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;

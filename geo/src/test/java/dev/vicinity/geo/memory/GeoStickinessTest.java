@@ -12,7 +12,7 @@ import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.IngestResult;
 import dev.vicinity.geo.LocationFix;
 import dev.vicinity.geo.LocationService;
-import dev.vicinity.geo.RateLimitedException;
+import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.core.MutableClock;
 import java.time.Duration;
 import java.util.HashSet;

@@ -1,13 +1,12 @@
-package dev.vicinity.geo;
+package dev.vicinity.core;
 
-import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.VicinityException;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A user exceeded a rate limit (nearby queries or location updates). Code {@code rate_limited};
- * retryable after {@link #retryAfter()}. Nothing was computed or stored.
+ * A caller exceeded a rate limit (messages, invites, nearby queries, location updates, connects). Code
+ * {@code rate_limited}; retryable after {@link #retryAfter()}, which the gateway puts on the wire as
+ * {@code retryAfterMs}. Nothing was computed or stored. The one rate-limit exception of every module.
  */
 public class RateLimitedException extends VicinityException {
     private static final long serialVersionUID = 1L;
