@@ -8,8 +8,10 @@ import java.util.Collection;
  * The host's (gateway's) view of this node's connections, as far as chat delivery needs it. Chat
  * does not know the transport: it asks which local connections a user has and hands each one event.
  *
- * <p>Both methods are called on bus threads and on request threads, often concurrently, and must be
- * fast, thread-safe and non-blocking (queue the event, do not write to a socket synchronously).
+ * <p>Both methods are called on the chat service's delivery threads (see
+ * {@link ChatService.Builder#deliveryExecutor}) and on request threads, often concurrently, and must
+ * be fast and thread-safe; do not write to a socket synchronously. Events of one session arrive one at
+ * a time, in order.
  * Register a connection here <em>before</em> calling {@link ChatService#resume}, so that nothing
  * stored after the resume's top can be missed.
  */

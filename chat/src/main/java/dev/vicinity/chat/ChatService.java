@@ -1,45 +1,31 @@
 package dev.vicinity.chat;
 
-import dev.vicinity.chat.ChatSessionMachine.MemberEvent;
-import dev.vicinity.chat.internal.BusCodec;
-import dev.vicinity.chat.spi.AppendResult;
 import dev.vicinity.chat.spi.ChatSessionStore;
-import dev.vicinity.chat.spi.HistoryBounds;
 import dev.vicinity.chat.spi.MessageStore;
-import dev.vicinity.core.ConnectionId;
-import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.IdGenerator;
 import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.LocalRateLimitStore;
 import dev.vicinity.core.MessageId;
 import dev.vicinity.core.PresenceChange;
-import dev.vicinity.core.SessionId;
-import dev.vicinity.core.UserId;
-import dev.vicinity.core.LocalRateLimitStore;
 import dev.vicinity.core.RateLimit;
 import dev.vicinity.core.RateLimitedException;
-import dev.vicinity.core.internal.KeyedTokenBuckets;
-import dev.vicinity.core.internal.TokenBucket;
-import dev.vicinity.core.VicinityException;
-import dev.vicinity.core.spi.RateLimitStore;
+import dev.vicinity.core.SessionId;
+import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.internal.Checks;
+import dev.vicinity.core.memory.InMemoryEventBus;
 import dev.vicinity.core.spi.EventBus;
-import dev.vicinity.core.spi.Subscription;
+import dev.vicinity.core.spi.RateLimitStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One node's chat engine: session lifecycle (through {@link ChatSessionMachine} and a compare-and-set
@@ -74,112 +60,45 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Costs: {@code send} is one session read, one append and one publish; delivery is
  * O(participants) per message and node, with one store read only when the session changed.
  * Call {@link #tick()} about once per second (invite expiry, idle timeout, cleanup); several nodes
- * may tick at once.
+ *
+ * <h2>Threads</h2>
+ * Bus events of a session are handled one at a time, in arrival order, on the delivery executor
+ * ({@link Builder#deliveryExecutor}); the bus's own thread only queues them. So a slow store read
+ * during gap recovery holds up that one session, not the bus or other sessions. No store call is
+ * made while holding a monitor. Changes made through this service are applied to this node's
+ * connections before the call returns.
+ *
+ * <h2>Structure</h2>
+ * This class is the facade; the work is done by {@code SessionCommands} (the compare-and-set side),
+ * {@code MessageIntake} (send, typing, presence), {@code LocalFanOut} and {@code LocalSession}
+ * (node-local delivery and gap recovery) and {@link ReplayCursor} (what a reader has seen and what
+ * to fetch next).
  */
 public final class ChatService implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
     /** Prefix of per-session topics. */
     public static final String SESSION_TOPIC_PREFIX = "vicinity.chat.s.";
     /** Prefix of per-user notice topics. */
     public static final String USER_TOPIC_PREFIX = "vicinity.chat.u.";
-    private static final int MAX_CAS_ATTEMPTS = 64;
     /** Most open sessions {@link #attach} returns (and so a {@code welcome} lists). */
     public static final int MAX_ATTACH_VIEWS = 100;
 
-    private final ChatSessionStore sessions;
-    private final MessageStore messages;
-    private final EventBus bus;
-    private final ChatRecipients recipients;
-    private final BlockRecorder blocks;
-    private final BlockCheck blockCheck;
-    private final Clock clock;
-    private final VicinityListener listener;
-    private final IdGenerator ids;
-    private final Duration inviteTimeout;
-    private final Duration idleTimeout;
-    private final int maxParticipants;
-    private final int maxMessageLength;
-    private final RateLimit messageRate;
-    private final KeyedTokenBuckets<UserId> messageBuckets = new KeyedTokenBuckets<>();
-    private final RateLimitStore inviteLimits;
-    private final double invitesPerSecond;
-    private final int inviteBurst;
-    private final int maxPendingInvites;
-    private final int historyLimit;
-    private final int trimEvery;
-    private final int replayPageSize;
-    private final Duration typingThrottle;
-    private final Duration typingTtl;
-    private final int sweepLimit;
+    private final ChatConfig cfg;
+    private final Visibility visibility;
+    private final LocalFanOut fanOut;
+    private final SessionCommands commands;
+    private final MessageIntake intake;
+    private final SessionReads reads;
+    private final ExecutorService ownedExecutor;
 
-    private final Object attachLock = new Object();
-    private final Map<UserId, Attachment> attached = new ConcurrentHashMap<>();
-    private final Map<SessionId, LocalSession> local = new ConcurrentHashMap<>();
-    private final Map<TypingKey, Instant> typingSent = new ConcurrentHashMap<>();
-    private volatile boolean closed;
-
-    private record TypingKey(SessionId session, UserId user) {}
-
-    /** A user attached on this node: how many times, and its notice subscription. */
-    private static final class Attachment {
-        int count;
-        Subscription subscription;
-        final Set<SessionId> sessions = new HashSet<>();
-    }
-
-    /** This node's view of one session with at least one locally attached participant. */
-    private final class LocalSession {
-        final SessionId id;
-        final String topic;
-        Subscription subscription;
-        ChatSession snapshot;
-        long delivered = -1;
-        boolean closed;
-        final Map<UserId, Instant> typing = new HashMap<>();
-
-        LocalSession(SessionId id) {
-            this.id = id;
-            this.topic = SESSION_TOPIC_PREFIX + id.value();
-        }
-
-        void onEvent(byte[] payload) {
-            byte type = BusCodec.type(payload);
-            switch (type) {
-                case BusCodec.MESSAGE -> onMessage(this, payload);
-                case BusCodec.SESSION -> sessionChanged(id, BusCodec.version(payload), null);
-                case BusCodec.TYPING -> onTyping(this, payload);
-                case BusCodec.READ -> onRead(this, payload);
-                case BusCodec.PRESENCE -> onPresence(this, payload);
-                default -> LOG.warn("chat: unknown payload type {} on {}", type, topic);
-            }
-        }
-    }
-
-    private ChatService(Builder b) {
-        this.sessions = b.sessions;
-        this.messages = b.messages;
-        this.bus = b.bus;
-        this.recipients = b.recipients;
-        this.blocks = b.blocks;
-        this.blockCheck = b.blockCheck;
-        this.clock = b.clock;
-        this.listener = VicinityListener.isolating(b.listener);
-        this.ids = new IdGenerator(clock);
-        this.inviteTimeout = b.inviteTimeout;
-        this.idleTimeout = b.idleTimeout;
-        this.maxParticipants = b.maxParticipants;
-        this.maxMessageLength = b.maxMessageLength;
-        this.messageRate = b.ratePerSecond > 0 ? new RateLimit(b.ratePerSecond, b.rateBurst) : null;
-        this.inviteLimits = b.rateLimitStore != null ? b.rateLimitStore : new LocalRateLimitStore();
-        this.invitesPerSecond = b.invitesPerMinute / 60.0;
-        this.inviteBurst = b.inviteBurst;
-        this.maxPendingInvites = b.maxPendingInvites;
-        this.historyLimit = b.historyLimit;
-        this.trimEvery = Math.max(1, b.historyLimit / 8);
-        this.replayPageSize = b.replayPageSize;
-        this.typingThrottle = b.typingThrottle;
-        this.typingTtl = b.typingTtl;
-        this.sweepLimit = b.sweepLimit;
+    private ChatService(ChatConfig cfg, ExecutorService ownedExecutor) {
+        this.cfg = cfg;
+        this.ownedExecutor = ownedExecutor;
+        this.visibility = new Visibility(cfg.blockCheck());
+        Publisher publisher = new Publisher(cfg.bus());
+        this.fanOut = new LocalFanOut(cfg, visibility, publisher);
+        this.commands = new SessionCommands(cfg, visibility, fanOut, publisher);
+        this.intake = new MessageIntake(cfg, fanOut, publisher);
+        this.reads = new SessionReads(cfg, visibility);
     }
 
     /**
@@ -193,7 +112,7 @@ public final class ChatService implements AutoCloseable {
 
     /** The clock every timestamp and timeout of this service uses. */
     public Clock clock() {
-        return clock;
+        return cfg.clock();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -207,57 +126,7 @@ public final class ChatService implements AutoCloseable {
      *     the inviter or a duplicate, or exceed {@code maxParticipants - 1}
      */
     public ChatSession invite(UserId inviter, Collection<UserId> invitees) {
-        Objects.requireNonNull(inviter, "inviter");
-        Objects.requireNonNull(invitees, "invitees");
-        Set<UserId> unique = new LinkedHashSet<>();
-        for (UserId u : invitees) {
-            Objects.requireNonNull(u, "invitee");
-            if (u.equals(inviter) || !unique.add(u)) {
-                throw new InvalidInputException(ChatErrors.INVALID_PARTICIPANTS,
-                        "invitees must be distinct and must not include the inviter");
-            }
-        }
-        if (unique.isEmpty() || unique.size() > maxParticipants - 1) {
-            throw new InvalidInputException(ChatErrors.INVALID_PARTICIPANTS,
-                    "a session needs 1.." + (maxParticipants - 1) + " invitees, got " + unique.size());
-        }
-        for (UserId u : unique) {
-            if (blockCheck.blocks(inviter, u)) {
-                throw new VicinityException(ChatErrors.USER_BLOCKED, "you blocked " + u + "; unblock first");
-            }
-        }
-        Instant now = clock.instant();
-        Duration wait = inviteLimits.tryAcquire("chat.invite:" + inviter.value(), invitesPerSecond, inviteBurst, now);
-        if (!wait.isZero()) {
-            throw new RateLimitedException("too many invites from this user", wait);
-        }
-        for (UserId u : unique) {
-            int pending = 0;
-            for (ChatSession open : sessions.openSessionsOf(u)) {
-                if (open.state() == ChatSessionState.INVITED && !open.inviter().equals(u)
-                        && open.participant(u).map(p -> p.state() == MemberState.INVITED).orElse(false)) {
-                    pending++;
-                }
-            }
-            if (pending >= maxPendingInvites) {
-                throw new VicinityException(ChatErrors.TOO_MANY_INVITES,
-                        u + " has too many pending invites; try again later");
-            }
-        }
-        List<Participant> ps = new ArrayList<>();
-        ps.add(new Participant(inviter, MemberState.JOINED, 0, now));
-        for (UserId u : unique) {
-            ps.add(new Participant(u, MemberState.INVITED, 0, now));
-        }
-        ChatSession s = new ChatSession(ids.sessionId(), ChatSessionState.INVITED, null, inviter, ps, now, null,
-                null, now.plus(inviteTimeout), 1);
-        if (!sessions.insert(s)) {
-            throw new IllegalStateException("session id collision: " + s.id());
-        }
-        listener.onChatSessionChanged(s.id(), null, s.state().wireName(), null);
-        LOG.debug("chat session {} invited by {} ({} invitees)", s.id(), inviter, unique.size());
-        announce(s);
-        return s;
+        return commands.invite(inviter, invitees);
     }
 
     /**
@@ -266,25 +135,7 @@ public final class ChatService implements AutoCloseable {
      * {@code illegal_transition} (already joined, left, or session not open) or {@code unknown_session}.
      */
     public ActionResult accept(SessionId id, UserId user) {
-        Objects.requireNonNull(user, "user");
-        return change(id, (s, now) -> {
-            Participant p = s.participant(user).orElse(null);
-            if (p == null) {
-                return notParticipant(user);
-            }
-            if (hiddenFrom(s, user)) {
-                return unknown(id);
-            }
-            if (p.state() != MemberState.INVITED) {
-                return illegal("member is " + p.state());
-            }
-            List<Participant> ps = member(s, user, MemberEvent.JOIN, now);
-            if (s.state() == ChatSessionState.ACTIVE) {
-                return new ActionResult.Done(s.withParticipants(ps).next(s.state(), null, s.activatedAt(), null,
-                        s.timeoutAt()));
-            }
-            return move(s, new ChatSessionEvent.Accept(), now, ps);
-        });
+        return commands.accept(id, user);
     }
 
     /**
@@ -292,22 +143,12 @@ public final class ChatService implements AutoCloseable {
      * in a group with other pending invitees only the member becomes {@code LEFT}.
      */
     public ActionResult decline(SessionId id, UserId user) {
-        Objects.requireNonNull(user, "user");
-        return change(id, (s, now) -> declineDecision(s, user, now));
+        return commands.decline(id, user);
     }
 
     /** The inviter withdraws the invite: {@code INVITED → CANCELLED}. Others get {@code not_allowed}. */
     public ActionResult cancel(SessionId id, UserId user) {
-        Objects.requireNonNull(user, "user");
-        return change(id, (s, now) -> {
-            if (s.participant(user).isEmpty()) {
-                return notParticipant(user);
-            }
-            if (!s.inviter().equals(user)) {
-                return new ActionResult.Refused(ChatErrors.NOT_ALLOWED, "only the inviter cancels");
-            }
-            return move(s, new ChatSessionEvent.Cancel(), now, s.participants());
-        });
+        return commands.cancel(id, user);
     }
 
     /**
@@ -317,8 +158,7 @@ public final class ChatService implements AutoCloseable {
      * afterwards reaches {@code user}, on any node.
      */
     public ActionResult leave(SessionId id, UserId user) {
-        Objects.requireNonNull(user, "user");
-        return change(id, (s, now) -> leaveDecision(s, user, now, EndReason.LEFT));
+        return commands.leave(id, user);
     }
 
     /**
@@ -331,44 +171,12 @@ public final class ChatService implements AutoCloseable {
      * @throws InvalidInputException {@code invalid_participants} if a user blocks themselves
      */
     public ActionResult block(SessionId id, UserId blocker, UserId blocked) {
-        Objects.requireNonNull(blocker, "blocker");
-        Objects.requireNonNull(blocked, "blocked");
-        if (blocker.equals(blocked)) {
-            throw new InvalidInputException(ChatErrors.INVALID_PARTICIPANTS, "a user cannot block themselves");
-        }
-        ChatSession s0 = sessions.find(id).orElse(null);
-        if (s0 == null) {
-            return unknown(id);
-        }
-        if (s0.participant(blocker).isEmpty() || s0.participant(blocked).isEmpty()) {
-            return new ActionResult.Refused(ChatErrors.NOT_PARTICIPANT, "both users must be participants");
-        }
-        blocks.record(blocker, blocked);
-        return change(id, (s, now) -> blockDecision(s, blocker, blocked, now));
-    }
-
-    private ActionResult blockDecision(ChatSession s, UserId blocker, UserId blocked, Instant now) {
-        if (s.state() == ChatSessionState.INVITED) {
-            return leaveDecision(s, blocker, now, EndReason.BLOCKED);
-        }
-        if (s.state() != ChatSessionState.ACTIVE) {
-            return new ActionResult.Done(s);
-        }
-        List<Participant> ps = new ArrayList<>(s.participants().size());
-        for (Participant p : s.participants()) {
-            boolean hit = p.user().equals(blocker) || p.user().equals(blocked);
-            MemberState to = hit ? ChatSessionMachine.memberTransition(p.state(), MemberEvent.LEAVE).orElse(null)
-                    : null;
-            ps.add(to != null ? p.withState(to, now) : p);
-        }
-        return move(s, new ChatSessionEvent.End(EndReason.BLOCKED), now, ps);
+        return commands.block(id, blocker, blocked);
     }
 
     /** Ends a session by moderation: {@code ACTIVE → ENDED{moderated}}, or {@code INVITED → CANCELLED}. */
     public ActionResult moderate(SessionId id) {
-        return change(id, (s, now) -> s.state() == ChatSessionState.INVITED
-                ? move(s, new ChatSessionEvent.Cancel(), now, s.participants())
-                : move(s, new ChatSessionEvent.End(EndReason.MODERATED), now, s.participants()));
+        return commands.moderate(id);
     }
 
     /**
@@ -380,19 +188,7 @@ public final class ChatService implements AutoCloseable {
      * @return number of sessions this call moved
      */
     public int onBlocked(UserId blocker, UserId blocked) {
-        Objects.requireNonNull(blocker, "blocker");
-        Objects.requireNonNull(blocked, "blocked");
-        int n = 0;
-        for (ChatSession open : sessions.openSessionsOf(blocker)) {
-            if (open.participant(blocked).isEmpty()) {
-                continue;
-            }
-            ActionResult r = change(open.id(), (s, now) -> blockDecision(s, blocker, blocked, now));
-            if (r instanceof ActionResult.Done d && d.session().version() != open.version()) {
-                n++;
-            }
-        }
-        return n;
+        return commands.onBlocked(blocker, blocked);
     }
 
     /**
@@ -403,13 +199,7 @@ public final class ChatService implements AutoCloseable {
      * cannot tell it apart from an ignored invite. One {@link BlockCheck} call for such a viewer.
      */
     public boolean hiddenFrom(ChatSession s, UserId viewer) {
-        if (s.inviter().equals(viewer)) {
-            return false;
-        }
-        Participant p = s.participant(viewer).orElse(null);
-        boolean neverJoined = p != null && (p.state() == MemberState.INVITED
-                || (p.state() == MemberState.LEFT && s.activatedAt() == null));
-        return neverJoined && blockCheck.blocks(viewer, s.inviter());
+        return visibility.hiddenFrom(s, viewer);
     }
 
     /**
@@ -418,51 +208,38 @@ public final class ChatService implements AutoCloseable {
      * not learn of the block. Null when the session has not ended.
      */
     public EndReason endReasonShownTo(ChatSession s, UserId viewer) {
-        EndReason r = s.endReason();
-        if (r != EndReason.BLOCKED) {
-            return r;
-        }
-        for (Participant p : s.participants()) {
-            if (!p.user().equals(viewer) && blockCheck.blocks(viewer, p.user())) {
-                return r;
-            }
-        }
-        return EndReason.LEFT;
+        return visibility.endReasonShownTo(s, viewer);
     }
 
     /**
      * {@code user} lost its last connection on this node and may resume ({@code away = true}), or is
-     * connected again ({@code away = false}; {@link #attach} does this itself): the other joined members of every {@code ACTIVE} session
-     * of the user, on every node, get a {@link ChatEvent.MemberPresence}. Sessions stay {@code ACTIVE}
-     * while a member is away. One store query plus one publish per active session.
+     * connected again ({@code away = false}; {@link #attach} does this itself): the other joined
+     * members of every {@code ACTIVE} session of the user, on every node, get a
+     * {@link ChatEvent.MemberPresence}. Sessions stay {@code ACTIVE} while a member is away. One
+     * store query plus one publish per active session.
      */
     public void memberPresence(UserId user, boolean away) {
-        Objects.requireNonNull(user, "user");
-        for (ChatSession s : sessions.openSessionsOf(user)) {
-            if (s.state() == ChatSessionState.ACTIVE && s.isJoined(user)) {
-                publish(sessionTopic(s.id()), BusCodec.presence(s.version(), user, away));
-            }
-        }
+        intake.memberPresence(user, away);
     }
 
     /** The invite timeout in force. */
     public Duration inviteTimeout() {
-        return inviteTimeout;
+        return cfg.inviteTimeout();
     }
 
     /** The idle timeout in force. */
     public Duration idleTimeout() {
-        return idleTimeout;
+        return cfg.idleTimeout();
     }
 
     /** The maximum message length, in Unicode code points. */
     public int maxMessageLength() {
-        return maxMessageLength;
+        return cfg.maxMessageLength();
     }
 
     /** The maximum number of participants of a session, the inviter included. */
     public int maxParticipants() {
-        return maxParticipants;
+        return cfg.maxParticipants();
     }
 
     /**
@@ -473,23 +250,7 @@ public final class ChatService implements AutoCloseable {
      * @return number of sessions this call moved
      */
     public int peerGone(UserId user) {
-        Objects.requireNonNull(user, "user");
-        int n = 0;
-        for (ChatSession open : sessions.openSessionsOf(user)) {
-            ActionResult r = change(open.id(), (s, now) -> {
-                if (s.state() == ChatSessionState.ACTIVE && s.isJoined(user)) {
-                    return move(s, new ChatSessionEvent.End(EndReason.PEER_GONE), now, s.participants());
-                }
-                if (s.state() == ChatSessionState.INVITED && s.inviter().equals(user)) {
-                    return move(s, new ChatSessionEvent.Cancel(), now, s.participants());
-                }
-                return new ActionResult.Refused(ChatErrors.ILLEGAL_TRANSITION, "nothing to end");
-            });
-            if (r.done()) {
-                n++;
-            }
-        }
-        return n;
+        return commands.peerGone(user);
     }
 
     /** Convenience for wiring {@code PresenceService.subscribe(chat::onPresenceChange)}: offline → {@link #peerGone}. */
@@ -500,11 +261,11 @@ public final class ChatService implements AutoCloseable {
     }
 
     /** The stored session, or empty. One store read. */
-    public java.util.Optional<ChatSession> session(SessionId id) {
-        return sessions.find(id);
+    public Optional<ChatSession> session(SessionId id) {
+        return cfg.sessions().find(id);
     }
 
-    // ------------------------------------------------------------------ messages
+    // ------------------------------------------------------------------ messages, typing, read markers
 
     /**
      * Stores {@code text} from {@code sender} under {@code clientId} and fans it out. Order of checks:
@@ -518,60 +279,8 @@ public final class ChatService implements AutoCloseable {
      * @throws RateLimitedException {@code rate_limited}
      */
     public SendResult send(SessionId id, UserId sender, MessageId clientId, String text) {
-        Objects.requireNonNull(id, "session");
-        Objects.requireNonNull(sender, "sender");
-        Objects.requireNonNull(clientId, "clientId");
-        if (text == null || text.isBlank()) {
-            listener.onMessageRejected(id, sender, ChatErrors.EMPTY_MESSAGE);
-            throw new InvalidInputException(ChatErrors.EMPTY_MESSAGE, "message text must not be empty");
-        }
-        int codePoints = text.length() <= maxMessageLength ? text.length() : text.codePointCount(0, text.length());
-        if (codePoints > maxMessageLength) {
-            listener.onMessageRejected(id, sender, ChatErrors.MESSAGE_TOO_LARGE);
-            throw new InvalidInputException(ChatErrors.MESSAGE_TOO_LARGE,
-                    "message has " + codePoints + " characters (code points), the limit is " + maxMessageLength);
-        }
-        Instant now = clock.instant();
-        if (messageRate != null) {
-            long waitNanos = messageBuckets.tryAcquire(sender, messageRate, TokenBucket.nanos(now));
-            if (waitNanos > 0) {
-                listener.onMessageRejected(id, sender, ChatErrors.RATE_LIMITED);
-                throw new RateLimitedException("too many messages from this user", Duration.ofNanos(waitNanos));
-            }
-        }
-        ChatSession s = sessions.find(id).orElse(null);
-        String code = null;
-        String reason = null;
-        if (s == null) {
-            code = ChatErrors.UNKNOWN_SESSION;
-            reason = "no session " + id;
-        } else if (s.participant(sender).isEmpty()) {
-            code = ChatErrors.NOT_PARTICIPANT;
-            reason = "sender is not a participant";
-        } else if (s.state() != ChatSessionState.ACTIVE) {
-            code = ChatErrors.SESSION_NOT_ACTIVE;
-            reason = "session is " + s.state().wireName();
-        } else if (!s.isJoined(sender)) {
-            code = ChatErrors.NOT_JOINED;
-            reason = "sender is not joined";
-        }
-        if (code != null) {
-            listener.onMessageRejected(id, sender, code);
-            return new SendResult.Refused(code, reason);
-        }
-        AppendResult r = messages.append(id, sender, clientId, text, now);
-        ChatMessage m = r.message();
-        if (r.created()) {
-            listener.onMessageStored(id, m.sequence());
-            if (historyLimit > 0 && m.sequence() > historyLimit && m.sequence() % trimEvery == 0) {
-                messages.trim(id, m.sequence() - historyLimit);
-            }
-        }
-        publish(sessionTopic(id), BusCodec.message(s.version(), m));
-        return new SendResult.Stored(m, !r.created());
+        return intake.send(id, sender, clientId, text);
     }
-
-    // ------------------------------------------------------------------ typing and read markers
 
     /**
      * {@code user} is typing in {@code id}. Throttled per (session, user): at most one indicator per
@@ -580,32 +289,12 @@ public final class ChatService implements AutoCloseable {
      * @return true if an indicator was published; false if throttled or the user may not type here
      */
     public boolean typing(SessionId id, UserId user) {
-        Instant now = clock.instant();
-        TypingKey key = new TypingKey(id, user);
-        Instant last = typingSent.get(key);
-        if (last != null && now.isBefore(last.plus(typingThrottle))) {
-            return false;
-        }
-        ChatSession s = sessions.find(id).orElse(null);
-        if (s == null || s.state() != ChatSessionState.ACTIVE || !s.isJoined(user)) {
-            return false;
-        }
-        typingSent.put(key, now);
-        publish(SESSION_TOPIC_PREFIX + id.value(), BusCodec.typing(s.version(), user, now.plus(typingTtl)));
-        return true;
+        return intake.typing(id, user);
     }
 
     /** Users whose typing indicator in {@code id} has not expired, as seen by this node. O(typers). */
     public Set<UserId> typingUsers(SessionId id) {
-        LocalSession ls = local.get(id);
-        if (ls == null) {
-            return Set.of();
-        }
-        Instant now = clock.instant();
-        synchronized (ls) {
-            ls.typing.values().removeIf(exp -> !exp.isAfter(now));
-            return Set.copyOf(ls.typing.keySet());
-        }
+        return fanOut.typingUsers(id, cfg.clock().instant());
     }
 
     /**
@@ -615,42 +304,12 @@ public final class ChatService implements AutoCloseable {
      * @throws InvalidInputException {@code invalid_sequence} if {@code sequence} is negative
      */
     public ActionResult markRead(SessionId id, UserId user, long sequence) {
-        Objects.requireNonNull(user, "user");
-        if (sequence < 0) {
-            throw new InvalidInputException(ChatErrors.INVALID_SEQUENCE, "sequence must be >= 0");
-        }
-        long target = Math.min(sequence, messages.bounds(id).top());
-        boolean[] advanced = new boolean[1];
-        ActionResult r = change(id, (s, now) -> {
-            Participant p = s.participant(user).orElse(null);
-            if (p == null) {
-                return notParticipant(user);
-            }
-            if (p.state() != MemberState.JOINED) {
-                return new ActionResult.Refused(ChatErrors.NOT_JOINED, "member is " + p.state());
-            }
-            if (target <= p.lastRead()) {
-                advanced[0] = false;
-                return new ActionResult.Done(s);
-            }
-            advanced[0] = true;
-            return new ActionResult.Done(s.withParticipant(user, q -> q.withLastRead(target)));
-        });
-        if (r instanceof ActionResult.Done d && advanced[0]) {
-            publish(SESSION_TOPIC_PREFIX + id.value(),
-                    BusCodec.read(d.session().version(), user, d.session().participant(user).orElseThrow().lastRead()));
-        }
-        return r;
+        return commands.markRead(id, user, sequence);
     }
 
     /** {@code top - lastRead} for {@code user}; empty if the session is unknown or they are not a participant. */
     public OptionalLong unread(SessionId id, UserId user) {
-        ChatSession s = sessions.find(id).orElse(null);
-        Participant p = s == null ? null : s.participant(user).orElse(null);
-        if (p == null) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(Math.max(0, messages.bounds(id).top() - p.lastRead()));
+        return reads.unread(id, user);
     }
 
     // ------------------------------------------------------------------ attach, detach, resume
@@ -664,33 +323,7 @@ public final class ChatService implements AutoCloseable {
      * Cost: one store query, one bounds read per listed session, one publish per active session.
      */
     public List<SessionView> attach(UserId user) {
-        Objects.requireNonNull(user, "user");
-        synchronized (attachLock) {
-            Attachment a = attached.get(user);
-            if (a == null) {
-                a = new Attachment();
-                a.subscription = bus.subscribe(USER_TOPIC_PREFIX + user.value(), (t, p) -> onNotice(p));
-                attached.put(user, a);
-            }
-            a.count++;
-        }
-        List<ChatSession> open = ordered(sessions.openSessionsOf(user));
-        List<SessionView> views = new ArrayList<>();
-        for (ChatSession s : open) {
-            if (s.state() == ChatSessionState.ACTIVE && s.isJoined(user)) {
-                // The other members learn the user is connected (again): chat.presence "online".
-                publish(sessionTopic(s.id()), BusCodec.presence(s.version(), user, false));
-            }
-            // Every open session is followed on this node; at most MAX_ATTACH_VIEWS are listed.
-            ChatSession cur = ensureLocal(s);
-            Participant p = cur.participant(user).orElse(null);
-            if (p == null || hiddenFrom(cur, user) || views.size() >= MAX_ATTACH_VIEWS) {
-                continue;
-            }
-            long top = messages.bounds(s.id()).top();
-            views.add(new SessionView(cur, top, p.lastRead(), Math.max(0, top - p.lastRead())));
-        }
-        return List.copyOf(views);
+        return fanOut.attach(Objects.requireNonNull(user, "user"));
     }
 
     /**
@@ -699,36 +332,7 @@ public final class ChatService implements AutoCloseable {
      * {@code offset}. Cost: one store query plus one bounds read per returned session.
      */
     public List<SessionView> openSessions(UserId user, int offset, int limit) {
-        Objects.requireNonNull(user, "user");
-        if (offset < 0 || limit < 1) {
-            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "offset must be >= 0 and limit >= 1");
-        }
-        List<SessionView> views = new ArrayList<>();
-        int index = 0;
-        for (ChatSession s : ordered(sessions.openSessionsOf(user))) {
-            Participant p = s.participant(user).orElse(null);
-            if (p == null || hiddenFrom(s, user)) {
-                continue;
-            }
-            if (index++ < offset) {
-                continue;
-            }
-            if (views.size() == limit) {
-                break;
-            }
-            long top = messages.bounds(s.id()).top();
-            views.add(new SessionView(s, top, p.lastRead(), Math.max(0, top - p.lastRead())));
-        }
-        return List.copyOf(views);
-    }
-
-    /** Active sessions first, then invites, newest first, ties by id: a stable listing order. */
-    private static List<ChatSession> ordered(Collection<ChatSession> open) {
-        List<ChatSession> list = new ArrayList<>(open);
-        list.sort(java.util.Comparator.comparing((ChatSession s) -> s.state() != ChatSessionState.ACTIVE)
-                .thenComparing(ChatSession::createdAt, java.util.Comparator.reverseOrder())
-                .thenComparing(s -> s.id().value()));
-        return list;
+        return reads.openSessions(user, offset, limit);
     }
 
     /**
@@ -736,21 +340,7 @@ public final class ChatService implements AutoCloseable {
      * user's subscriptions and every session subscription no other attached participant needs.
      */
     public void detach(UserId user) {
-        Objects.requireNonNull(user, "user");
-        synchronized (attachLock) {
-            Attachment a = attached.get(user);
-            if (a == null || --a.count > 0) {
-                return;
-            }
-            attached.remove(user);
-            a.subscription.close();
-            for (SessionId sid : a.sessions) {
-                LocalSession ls = local.get(sid);
-                if (ls != null && !anyAttached(ls)) {
-                    releaseLocked(ls);
-                }
-            }
-        }
+        fanOut.detach(Objects.requireNonNull(user, "user"));
     }
 
     /**
@@ -762,29 +352,18 @@ public final class ChatService implements AutoCloseable {
      * @throws InvalidInputException {@code invalid_sequence} if {@code lastSequence} is negative
      */
     public ChatResume resume(SessionId id, UserId user, long lastSequence) {
-        Objects.requireNonNull(id, "session");
-        Objects.requireNonNull(user, "user");
-        if (lastSequence < 0) {
-            throw new InvalidInputException(ChatErrors.INVALID_SEQUENCE, "lastSequence must be >= 0");
-        }
-        ChatSession s = sessions.find(id).orElse(null);
-        if (s == null) {
-            return new ChatResume.Refused(id, ChatErrors.UNKNOWN_SESSION, "no session " + id);
-        }
-        Participant p = s.participant(user).orElse(null);
-        if (p == null) {
-            return new ChatResume.Refused(id, ChatErrors.NOT_PARTICIPANT, "not a participant");
-        }
-        if (p.state() != MemberState.JOINED) {
-            return new ChatResume.Refused(id, ChatErrors.NOT_JOINED, "member is " + p.state());
-        }
-        HistoryBounds b = messages.bounds(id);
-        if (!b.canReplayAfter(lastSequence)) {
-            listener.onMessagesReplayed(id, 0, false);
-            return new ChatResume.Reload(id, b.top(), b.oldestRetained());
-        }
-        return new ChatResume.Recovered(id, lastSequence, b.top(),
-                new ReplayCursor(sessions, messages, listener, id, user, lastSequence, b.top(), replayPageSize));
+        return reads.resume(id, user, lastSequence);
+    }
+
+    /**
+     * A cursor for a reader (a connection of {@code user}) that has every message of {@code id} up
+     * to {@code seen}: it classifies live messages ({@link ReplayCursor#offer}) and pages gaps from
+     * history, re-checking that {@code user} is still joined. No I/O until a page is fetched.
+     *
+     * @throws InvalidInputException {@code invalid_sequence} if {@code seen} is negative
+     */
+    public ReplayCursor cursor(SessionId id, UserId user, long seen) {
+        return reads.cursor(id, user, seen);
     }
 
     // ------------------------------------------------------------------ maintenance
@@ -795,500 +374,31 @@ public final class ChatService implements AutoCloseable {
      * Safe to call on several nodes at once (each session move is a compare-and-set).
      */
     public ChatTick tick() {
-        Instant now = clock.instant();
-        int expired = 0;
-        int idle = 0;
-        int extended = 0;
-        for (SessionId id : sessions.due(now, sweepLimit)) {
-            ActionResult r = change(id, (s, n) -> {
-                if (s.timeoutAt() == null || s.timeoutAt().isAfter(now)) {
-                    return new ActionResult.Refused(ChatErrors.ILLEGAL_TRANSITION, "not due");
-                }
-                if (s.state() == ChatSessionState.INVITED) {
-                    return move(s, new ChatSessionEvent.ExpireInvite(), n, s.participants());
-                }
-                Instant lastActivity = s.activatedAt();
-                Instant lastMessage = messages.bounds(id).lastAppendedAt();
-                if (lastMessage != null && (lastActivity == null || lastMessage.isAfter(lastActivity))) {
-                    lastActivity = lastMessage;
-                }
-                Instant deadline = lastActivity == null ? now : lastActivity.plus(idleTimeout);
-                if (deadline.isAfter(now)) {
-                    return new ActionResult.Done(s.withTimeoutAt(deadline));
-                }
-                return move(s, new ChatSessionEvent.End(EndReason.IDLE_TIMEOUT), n, s.participants());
-            });
-            if (r instanceof ActionResult.Done d) {
-                if (d.session().state() == ChatSessionState.EXPIRED) {
-                    expired++;
-                } else if (d.session().state() == ChatSessionState.ENDED) {
-                    idle++;
-                } else {
-                    extended++;
-                }
-            }
-        }
-        typingSent.entrySet().removeIf(e -> !now.isBefore(e.getValue().plus(typingThrottle)));
-        if (messageRate != null) {
-            messageBuckets.purgeFull(TokenBucket.nanos(now));
-        }
-        return new ChatTick(expired, idle, extended);
+        Instant now = cfg.clock().instant();
+        ChatTick t = commands.sweep(now);
+        intake.purge(now);
+        return t;
     }
 
     /** Number of sessions this node is subscribed to (for leak checks and gauges). */
     public int localSessionCount() {
-        return local.size();
+        return fanOut.localSessionCount();
     }
 
     /** Number of users attached on this node. */
     public int attachedUserCount() {
-        return attached.size();
+        return fanOut.attachedUserCount();
     }
 
-    /** Closes every subscription of this node. Idempotent; the stores are left untouched. */
+    /**
+     * Closes every subscription of this node and stops the delivery executor if this service made it
+     * (events still queued are dropped). Idempotent; the stores are left untouched.
+     */
     @Override
     public void close() {
-        synchronized (attachLock) {
-            closed = true;
-            for (Attachment a : attached.values()) {
-                a.subscription.close();
-            }
-            attached.clear();
-            for (LocalSession ls : new ArrayList<>(local.values())) {
-                releaseLocked(ls);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ decisions
-
-    @FunctionalInterface
-    private interface Decider {
-        /** Done(candidate) to store the candidate (or Done(current) for "nothing to do"), Refused to stop. */
-        ActionResult decide(ChatSession current, Instant now);
-    }
-
-    /** The only place sessions change: read, decide, compare-and-set, retry on a lost race. */
-    private ActionResult change(SessionId id, Decider decider) {
-        Objects.requireNonNull(id, "session");
-        for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-            ChatSession current = sessions.find(id).orElse(null);
-            if (current == null) {
-                return unknown(id);
-            }
-            ActionResult r = decider.decide(current, clock.instant());
-            if (!(r instanceof ActionResult.Done d) || d.session() == current) {
-                return r;
-            }
-            if (sessions.compareAndSet(current.version(), d.session())) {
-                afterChange(current, d.session());
-                return r;
-            }
-        }
-        LOG.warn("chat session {}: gave up after {} compare-and-set conflicts", id, MAX_CAS_ATTEMPTS);
-        return new ActionResult.Refused(ChatErrors.ILLEGAL_TRANSITION, "too many concurrent changes; retry");
-    }
-
-    private ActionResult move(ChatSession s, ChatSessionEvent event, Instant now, List<Participant> ps) {
-        SessionTransition t = ChatSessionMachine.transition(s.state(), event);
-        if (!(t instanceof SessionTransition.Moved m)) {
-            return illegal(((SessionTransition.Rejected) t).reason());
-        }
-        ChatSession next = switch (m.to()) {
-            case ACTIVE -> s.withParticipants(ps).next(m.to(), null, now, null, now.plus(idleTimeout));
-            default -> s.withParticipants(ps).next(m.to(), m.reason(), s.activatedAt(), now, null);
-        };
-        return new ActionResult.Done(next);
-    }
-
-    private ActionResult declineDecision(ChatSession s, UserId user, Instant now) {
-        Participant p = s.participant(user).orElse(null);
-        if (p == null) {
-            return notParticipant(user);
-        }
-        if (hiddenFrom(s, user)) {
-            return unknown(s.id());
-        }
-        if (s.inviter().equals(user)) {
-            return new ActionResult.Refused(ChatErrors.NOT_ALLOWED, "the inviter cancels instead of declining");
-        }
-        if (p.state() != MemberState.INVITED || s.state().isTerminal()) {
-            return illegal("member is " + p.state() + " in a " + s.state().wireName() + " session");
-        }
-        List<Participant> ps = member(s, user, MemberEvent.LEAVE, now);
-        ChatSession candidate = s.withParticipants(ps);
-        if (s.state() == ChatSessionState.INVITED && candidate.pendingCount() == 0 && candidate.joinedCount() < 2) {
-            return move(s, new ChatSessionEvent.Decline(), now, ps);
-        }
-        return new ActionResult.Done(candidate.next(s.state(), null, s.activatedAt(), null, s.timeoutAt()));
-    }
-
-    private ActionResult leaveDecision(ChatSession s, UserId user, Instant now, EndReason reason) {
-        Participant p = s.participant(user).orElse(null);
-        if (p == null) {
-            return notParticipant(user);
-        }
-        if (s.state() == ChatSessionState.INVITED) {
-            return s.inviter().equals(user)
-                    ? move(s, new ChatSessionEvent.Cancel(), now, member(s, user, MemberEvent.LEAVE, now))
-                    : declineDecision(s, user, now);
-        }
-        if (s.state() != ChatSessionState.ACTIVE) {
-            return illegal("session is " + s.state().wireName());
-        }
-        if (p.state() == MemberState.INVITED) {
-            return declineDecision(s, user, now);
-        }
-        if (p.state() != MemberState.JOINED) {
-            return illegal("member is " + p.state());
-        }
-        List<Participant> ps = member(s, user, MemberEvent.LEAVE, now);
-        ChatSession candidate = s.withParticipants(ps);
-        if (candidate.joinedCount() < 2) {
-            return move(s, new ChatSessionEvent.End(reason), now, ps);
-        }
-        return new ActionResult.Done(candidate.next(s.state(), null, s.activatedAt(), null, s.timeoutAt()));
-    }
-
-    /** Participants with {@code user} moved by {@code event}; unchanged if the member move is not legal. */
-    private static List<Participant> member(ChatSession s, UserId user, MemberEvent event, Instant now) {
-        List<Participant> ps = new ArrayList<>(s.participants().size());
-        for (Participant p : s.participants()) {
-            if (p.user().equals(user)) {
-                MemberState to = ChatSessionMachine.memberTransition(p.state(), event).orElse(null);
-                ps.add(to != null ? p.withState(to, now) : p);
-            } else {
-                ps.add(p);
-            }
-        }
-        return ps;
-    }
-
-    private static ActionResult unknown(SessionId id) {
-        return new ActionResult.Refused(ChatErrors.UNKNOWN_SESSION, "no session " + id);
-    }
-
-    private static ActionResult notParticipant(UserId user) {
-        return new ActionResult.Refused(ChatErrors.NOT_PARTICIPANT, user + " is not a participant");
-    }
-
-    private static ActionResult illegal(String reason) {
-        return new ActionResult.Refused(ChatErrors.ILLEGAL_TRANSITION, reason);
-    }
-
-    private void afterChange(ChatSession before, ChatSession after) {
-        if (before.state() != after.state()) {
-            listener.onChatSessionChanged(after.id(), before.state().wireName(), after.state().wireName(),
-                    after.endReason() == null ? null : after.endReason().wireName());
-            LOG.debug("chat session {} {} -> {}{}", after.id(), before.state().wireName(), after.state().wireName(),
-                    after.endReason() == null ? "" : " (" + after.endReason().wireName() + ")");
-        }
-        announce(after);
-    }
-
-    /** Applies a stored change on this node first (synchronously), then tells the other nodes. */
-    private void announce(ChatSession s) {
-        sessionChanged(s.id(), s.version(), s);
-        publish(SESSION_TOPIC_PREFIX + s.id().value(), BusCodec.session(s.version()));
-        byte[] notice = BusCodec.notice(s.id(), s.version());
-        for (Participant p : s.participants()) {
-            publish(USER_TOPIC_PREFIX + p.user().value(), notice);
-        }
-    }
-
-    /** The session's topic; reuses the local subscription's string (its hash is cached) when there is one. */
-    private String sessionTopic(SessionId id) {
-        LocalSession ls = local.get(id);
-        return ls != null ? ls.topic : SESSION_TOPIC_PREFIX + id.value();
-    }
-
-    private void publish(String topic, byte[] payload) {
-        try {
-            bus.publish(topic, payload);
-        } catch (RuntimeException e) {
-            // Stored state is already durable; receivers recover it by sequence or on resume.
-            LOG.warn("chat: publish to {} failed; receivers will recover from the store", topic, e);
-        }
-    }
-
-    // ------------------------------------------------------------------ receiving side
-
-    private void onNotice(byte[] payload) {
-        if (BusCodec.type(payload) != BusCodec.NOTICE) {
-            return;
-        }
-        sessionChanged(BusCodec.noticeSession(payload), BusCodec.version(payload), null);
-    }
-
-    /**
-     * This node learned that {@code id} reached {@code version} (locally, or from the bus). Refreshes
-     * the cached snapshot, subscribes to a session new to this node if a participant is attached here,
-     * tells local connections, and drops the subscription of a session that is over.
-     */
-    private void sessionChanged(SessionId id, long version, ChatSession known) {
-        LocalSession ls = local.get(id);
-        if (ls == null) {
-            ChatSession s = known != null && known.version() >= version ? known : sessions.find(id).orElse(null);
-            if (s == null) {
-                return;
-            }
-            if (!s.state().isTerminal() && anyAttached(s)) {
-                ensureLocal(s);
-            }
-            deliverChange(null, s);
-            return;
-        }
-        boolean over;
-        synchronized (ls) {
-            if (ls.closed || version <= ls.snapshot.version()) {
-                return;
-            }
-            ChatSession previous = ls.snapshot;
-            ChatSession s = known != null && known.version() >= version ? known : sessions.find(id).orElse(null);
-            if (s == null || s.version() <= previous.version()) {
-                return;
-            }
-            ls.snapshot = s;
-            deliverChange(previous, s);
-            over = s.state().isTerminal();
-            if (over) {
-                // Drain what was stored before the end, then stop listening.
-                catchUpLocked(ls, messages.bounds(id).top());
-            }
-        }
-        if (over) {
-            synchronized (attachLock) {
-                releaseLocked(ls);
-            }
-        }
-    }
-
-    /** Subscribes this node to {@code s} if needed; returns the freshest snapshot known locally. */
-    private ChatSession ensureLocal(ChatSession s) {
-        synchronized (attachLock) {
-            LocalSession ls = local.get(s.id());
-            if (ls == null) {
-                if (closed || s.state().isTerminal()) {
-                    return s;
-                }
-                ls = new LocalSession(s.id());
-                synchronized (ls) {
-                    LocalSession created = ls;
-                    ls.subscription = bus.subscribe(ls.topic, (t, p) -> created.onEvent(p));
-                    // Read top after subscribing: everything above it arrives on the bus (or as a gap).
-                    ls.delivered = messages.bounds(s.id()).top();
-                    ChatSession fresh = sessions.find(s.id()).orElse(s);
-                    ls.snapshot = fresh.version() >= s.version() ? fresh : s;
-                }
-                local.put(s.id(), ls);
-            }
-            for (Participant p : s.participants()) {
-                Attachment a = attached.get(p.user());
-                if (a != null) {
-                    a.sessions.add(s.id());
-                }
-            }
-            synchronized (ls) {
-                if (s.version() > ls.snapshot.version()) {
-                    ls.snapshot = s;
-                }
-                return ls.snapshot;
-            }
-        }
-    }
-
-    private boolean anyAttached(ChatSession s) {
-        for (Participant p : s.participants()) {
-            if (attached.containsKey(p.user())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean anyAttached(LocalSession ls) {
-        ChatSession s;
-        synchronized (ls) {
-            s = ls.snapshot;
-        }
-        return anyAttached(s);
-    }
-
-    /** Caller holds {@code attachLock}. */
-    private void releaseLocked(LocalSession ls) {
-        synchronized (ls) {
-            if (ls.closed) {
-                return;
-            }
-            ls.closed = true;
-            ls.subscription.close();
-            for (Participant p : ls.snapshot.participants()) {
-                Attachment a = attached.get(p.user());
-                if (a != null) {
-                    a.sessions.remove(ls.id);
-                }
-            }
-        }
-        local.remove(ls.id, ls);
-    }
-
-    /**
-     * Tells local connections about a new snapshot: every participant not {@code LEFT}, plus those who
-     * became {@code LEFT} in this very change (so a leaver learns it left, and nothing after that).
-     */
-    private void deliverChange(ChatSession previous, ChatSession s) {
-        ChatEvent ev = new ChatEvent.SessionChanged(s);
-        for (Participant p : s.participants()) {
-            boolean justLeft = p.state() == MemberState.LEFT && previous != null
-                    && previous.participant(p.user()).map(q -> q.state() != MemberState.LEFT).orElse(false);
-            if ((p.state() != MemberState.LEFT || justLeft) && !hiddenFrom(s, p.user())) {
-                for (ConnectionId c : recipients.localConnections(p.user())) {
-                    recipients.deliver(c, ev);
-                }
-            }
-        }
-    }
-
-    private void onMessage(LocalSession ls, byte[] payload) {
-        long version = BusCodec.version(payload);
-        long seq = BusCodec.sequence(payload);
-        synchronized (ls) {
-            if (ls.closed || seq <= ls.delivered) {
-                return;
-            }
-            if (version > ls.snapshot.version()) {
-                refreshLocked(ls);
-            }
-            if (seq > ls.delivered + 1) {
-                // On failure local members were told to resync; the message in hand still counts.
-                catchUpLocked(ls, seq - 1);
-            }
-            deliverLocked(ls, BusCodec.decodeMessage(ls.id, payload));
-        }
-    }
-
-    private void refreshLocked(LocalSession ls) {
-        ChatSession s = sessions.find(ls.id).orElse(null);
-        if (s != null && s.version() > ls.snapshot.version()) {
-            ChatSession previous = ls.snapshot;
-            ls.snapshot = s;
-            deliverChange(previous, s);
-        }
-    }
-
-    /**
-     * Delivers (delivered, upTo] from history in pages. Returns false if history no longer has it; then
-     * local members are told to resync and the range is skipped.
-     */
-    private boolean catchUpLocked(LocalSession ls, long upTo) {
-        while (ls.delivered < upTo) {
-            int limit = (int) Math.min(replayPageSize, upTo - ls.delivered);
-            List<ChatMessage> page = messages.range(ls.id, ls.delivered, limit);
-            if (page.isEmpty() || page.get(0).sequence() != ls.delivered + 1) {
-                listener.onMessagesReplayed(ls.id, 0, false);
-                ChatEvent ev = new ChatEvent.ResyncRequired(ls.id, upTo);
-                for (Participant p : ls.snapshot.participants()) {
-                    if (p.state() == MemberState.JOINED) {
-                        for (ConnectionId c : recipients.localConnections(p.user())) {
-                            recipients.deliver(c, ev);
-                        }
-                    }
-                }
-                ls.delivered = upTo;
-                return false;
-            }
-            for (ChatMessage m : page) {
-                if (m.sequence() > upTo) {
-                    break;
-                }
-                deliverLocked(ls, m);
-            }
-            listener.onMessagesReplayed(ls.id, page.size(), true);
-        }
-        return true;
-    }
-
-    private void deliverLocked(LocalSession ls, ChatMessage m) {
-        ChatEvent ev = new ChatEvent.NewMessage(m);
-        int n = 0;
-        for (Participant p : ls.snapshot.participants()) {
-            if (p.state() == MemberState.JOINED) {
-                for (ConnectionId c : recipients.localConnections(p.user())) {
-                    recipients.deliver(c, ev);
-                    n++;
-                }
-            }
-        }
-        ls.delivered = m.sequence();
-        Instant now = clock.instant();
-        long latency = Math.max(0, (now.getEpochSecond() - m.storedAt().getEpochSecond()) * 1_000_000_000L
-                + (now.getNano() - m.storedAt().getNano()));
-        listener.onMessageDelivered(ls.id, m.sequence(), n, latency);
-    }
-
-    private void onTyping(LocalSession ls, byte[] payload) {
-        UserId user = BusCodec.user(payload);
-        Instant expiresAt = BusCodec.typingExpiresAt(payload);
-        long version = BusCodec.version(payload);
-        synchronized (ls) {
-            if (ls.closed) {
-                return;
-            }
-            if (version > ls.snapshot.version()) {
-                refreshLocked(ls);
-            }
-            if (!ls.snapshot.isJoined(user)) {
-                return;
-            }
-            ls.typing.merge(user, expiresAt, (a, b) -> a.isAfter(b) ? a : b);
-            ChatEvent ev = new ChatEvent.Typing(ls.id, user, expiresAt);
-            for (Participant p : ls.snapshot.participants()) {
-                if (p.state() == MemberState.JOINED && !p.user().equals(user)) {
-                    for (ConnectionId c : recipients.localConnections(p.user())) {
-                        recipients.deliver(c, ev);
-                    }
-                }
-            }
-        }
-    }
-
-    private void onRead(LocalSession ls, byte[] payload) {
-        UserId user = BusCodec.user(payload);
-        long seq = BusCodec.sequence(payload);
-        long version = BusCodec.version(payload);
-        synchronized (ls) {
-            if (ls.closed) {
-                return;
-            }
-            if (version > ls.snapshot.version()) {
-                refreshLocked(ls);
-            }
-            ChatEvent ev = new ChatEvent.ReadMarker(ls.id, user, seq);
-            for (Participant p : ls.snapshot.participants()) {
-                if (p.state() == MemberState.JOINED) {
-                    for (ConnectionId c : recipients.localConnections(p.user())) {
-                        recipients.deliver(c, ev);
-                    }
-                }
-            }
-        }
-    }
-
-    private void onPresence(LocalSession ls, byte[] payload) {
-        UserId user = BusCodec.user(payload);
-        boolean away = BusCodec.sequence(payload) == 1;
-        synchronized (ls) {
-            if (ls.closed || !ls.snapshot.isJoined(user)) {
-                return;
-            }
-            ChatEvent ev = new ChatEvent.MemberPresence(ls.id, user, away);
-            for (Participant p : ls.snapshot.participants()) {
-                if (p.state() == MemberState.JOINED && !p.user().equals(user)) {
-                    for (ConnectionId c : recipients.localConnections(p.user())) {
-                        recipients.deliver(c, ev);
-                    }
-                }
-            }
+        fanOut.close();
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdownNow();
         }
     }
 
@@ -1296,46 +406,21 @@ public final class ChatService implements AutoCloseable {
 
     /** Options for {@link ChatService}; validated in {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private final ChatSessionStore sessions;
-        private final MessageStore messages;
-        private final EventBus bus;
-        private final ChatRecipients recipients;
-        private BlockRecorder blocks = BlockRecorder.NONE;
-        private BlockCheck blockCheck = BlockCheck.NONE;
-        private int invitesPerMinute = 10;
-        private int inviteBurst = 10;
-        private int maxPendingInvites = 20;
-        private RateLimitStore rateLimitStore;
-        private Clock clock = Clock.systemUTC();
-        private VicinityListener listener = VicinityListener.NO_OP;
-        private Duration inviteTimeout = Duration.ofMinutes(2);
-        private Duration idleTimeout = Duration.ofMinutes(30);
-        private int maxParticipants = 2;
-        private int maxMessageLength = 4000;
-        private double ratePerSecond = 5;
-        private int rateBurst = 20;
-        private int historyLimit = 10_000;
-        private int replayPageSize = 200;
-        private Duration typingThrottle = Duration.ofSeconds(2);
-        private Duration typingTtl = Duration.ofSeconds(6);
-        private int sweepLimit = 500;
+        private final ChatOptions o;
 
         private Builder(ChatSessionStore sessions, MessageStore messages, EventBus bus, ChatRecipients recipients) {
-            this.sessions = Objects.requireNonNull(sessions, "sessions");
-            this.messages = Objects.requireNonNull(messages, "messages");
-            this.bus = Objects.requireNonNull(bus, "bus");
-            this.recipients = Objects.requireNonNull(recipients, "recipients");
+            this.o = new ChatOptions(sessions, messages, bus, recipients);
         }
 
         /** Clock for every timestamp, timeout and rate (default: system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            o.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /** Listener for chat events (default: {@link VicinityListener#NO_OP}); wrapped as isolating. */
         public Builder listener(VicinityListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            o.listener = Checks.notNull("listener", listener);
             return this;
         }
 
@@ -1344,8 +429,8 @@ public final class ChatService implements AutoCloseable {
          * 10); beyond that {@code invite} throws {@link RateLimitedException}.
          */
         public Builder inviteRate(int perMinute, int burst) {
-            this.invitesPerMinute = perMinute;
-            this.inviteBurst = burst;
+            o.invitesPerMinute = perMinute;
+            o.inviteBurst = burst;
             return this;
         }
 
@@ -1355,15 +440,15 @@ public final class ChatService implements AutoCloseable {
          * make the invite limit cluster-wide.
          */
         public Builder rateLimitStore(RateLimitStore store) {
-            this.rateLimitStore = Objects.requireNonNull(store, "store");
+            o.rateLimitStore = Checks.notNull("store", store);
             return this;
         }
 
         /** No invite rate limit and no pending-invite cap (tests and benchmarks). */
         public Builder unlimitedInvites() {
-            this.invitesPerMinute = 1_000_000;
-            this.inviteBurst = 1_000_000;
-            this.maxPendingInvites = 1_000_000;
+            o.invitesPerMinute = 1_000_000;
+            o.inviteBurst = 1_000_000;
+            o.maxPendingInvites = 1_000_000;
             return this;
         }
 
@@ -1372,50 +457,50 @@ public final class ChatService implements AutoCloseable {
          * is refused with {@code too_many_invites}.
          */
         public Builder maxPendingInvites(int n) {
-            this.maxPendingInvites = n;
+            o.maxPendingInvites = n;
             return this;
         }
 
         /** Who blocked whom, so blocks hold on invites and block-ended sessions (default: {@link BlockCheck#NONE}). */
         public Builder blockCheck(BlockCheck check) {
-            this.blockCheck = Objects.requireNonNull(check, "check");
+            o.blockCheck = Checks.notNull("check", check);
             return this;
         }
 
         /** Where blocks are recorded (default: {@link BlockRecorder#NONE}). */
         public Builder blockRecorder(BlockRecorder blocks) {
-            this.blocks = Objects.requireNonNull(blocks, "blocks");
+            o.blocks = Checks.notNull("blocks", blocks);
             return this;
         }
 
         /** How long an invite waits for an accept (default 2 min). */
         public Builder inviteTimeout(Duration d) {
-            this.inviteTimeout = d;
+            o.inviteTimeout = d;
             return this;
         }
 
         /** An active session without messages for this long ends with {@code idle_timeout} (default 30 min). */
         public Builder idleTimeout(Duration d) {
-            this.idleTimeout = d;
+            o.idleTimeout = d;
             return this;
         }
 
         /** Maximum participants per session, inviter included, 2..64 (default 2). */
         public Builder maxParticipants(int n) {
-            this.maxParticipants = n;
+            o.maxParticipants = n;
             return this;
         }
 
-        /** Maximum message length in UTF-16 chars, 1..1,000,000 (default 4000). */
+        /** Maximum message length in Unicode code points, 1..1,000,000 (default 4000). */
         public Builder maxMessageLength(int n) {
-            this.maxMessageLength = n;
+            o.maxMessageLength = n;
             return this;
         }
 
         /** Per-user, per-node message rate: {@code perSecond} sustained, {@code burst} at once (default 5/s, 20). */
         public Builder messageRate(double perSecond, int burst) {
-            this.ratePerSecond = perSecond;
-            this.rateBurst = burst;
+            o.ratePerSecond = perSecond;
+            o.rateBurst = burst;
             return this;
         }
 
@@ -1426,8 +511,8 @@ public final class ChatService implements AutoCloseable {
 
         /** No message rate limit (benchmarks, trusted hosts). */
         public Builder unlimitedMessageRate() {
-            this.ratePerSecond = 0;
-            this.rateBurst = 0;
+            o.ratePerSecond = 0;
+            o.rateBurst = 0;
             return this;
         }
 
@@ -1436,77 +521,53 @@ public final class ChatService implements AutoCloseable {
          * reload). 0 keeps everything. Default 10,000.
          */
         public Builder historyLimit(int n) {
-            this.historyLimit = n;
+            o.historyLimit = n;
             return this;
         }
 
         /** Messages per replay page and per gap-recovery read, 1..10,000 (default 200). */
         public Builder replayPageSize(int n) {
-            this.replayPageSize = n;
+            o.replayPageSize = n;
             return this;
         }
 
         /** Minimum interval between two typing indicators of one user in one session (default 2 s). */
         public Builder typingThrottle(Duration d) {
-            this.typingThrottle = d;
+            o.typingThrottle = d;
             return this;
         }
 
         /** How long a typing indicator lasts without a new one; longer than the throttle (default 6 s). */
         public Builder typingTtl(Duration d) {
-            this.typingTtl = d;
+            o.typingTtl = d;
             return this;
         }
 
         /** Maximum due sessions handled per {@link ChatService#tick()} (default 500). */
         public Builder sweepLimit(int n) {
-            this.sweepLimit = n;
+            o.sweepLimit = n;
             return this;
         }
 
-        /** @throws InvalidInputException {@code invalid_argument} naming the first bad option */
+        /**
+         * Where bus events are handled (refreshing snapshots, gap recovery from history, delivery to
+         * this node's connections): one session at a time per session, in arrival order, so a slow
+         * store read holds up only its session. Default: on the publishing thread for the
+         * {@link InMemoryEventBus} (it delivers synchronously), otherwise a fixed pool of daemon
+         * threads this service owns and stops on {@link #close()}. A host may pass its own (e.g. a
+         * virtual-thread executor); it is not shut down by the service.
+         */
+        public Builder deliveryExecutor(Executor executor) {
+            o.deliveryExecutor = Checks.notNull("executor", executor);
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first bad option */
         public ChatService build() {
-            positive("inviteTimeout", inviteTimeout);
-            positive("idleTimeout", idleTimeout);
-            positive("typingTtl", typingTtl);
-            if (typingThrottle == null || typingThrottle.isNegative()) {
-                bad("typingThrottle must be >= 0, got " + typingThrottle);
-            }
-            if (typingTtl.compareTo(typingThrottle) <= 0) {
-                bad("typingTtl (" + typingTtl + ") must be longer than typingThrottle (" + typingThrottle
-                        + ") or indicators would flicker");
-            }
-            range("maxParticipants", maxParticipants, 2, 64);
-            range("maxMessageLength", maxMessageLength, 1, 1_000_000);
-            range("invitesPerMinute", invitesPerMinute, 1, 1_000_000);
-            range("inviteBurst", inviteBurst, 1, 1_000_000);
-            range("maxPendingInvites", maxPendingInvites, 1, 1_000_000);
-            range("replayPageSize", replayPageSize, 1, 10_000);
-            range("sweepLimit", sweepLimit, 1, 100_000);
-            if (historyLimit < 0) {
-                bad("historyLimit must be >= 0 (0 = keep everything), got " + historyLimit);
-            }
-            if (ratePerSecond != 0 && (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond) || rateBurst < 1)) {
-                bad("messageRate needs perSecond > 0 and burst >= 1 (or unlimitedMessageRate()), got "
-                        + ratePerSecond + "/s burst " + rateBurst);
-            }
-            return new ChatService(this);
-        }
-
-        private static void positive(String name, Duration d) {
-            if (d == null || d.isZero() || d.isNegative()) {
-                bad(name + " must be positive, got " + d);
-            }
-        }
-
-        private static void range(String name, int v, int min, int max) {
-            if (v < min || v > max) {
-                bad(name + " must be in " + min + ".." + max + ", got " + v);
-            }
-        }
-
-        private static void bad(String message) {
-            throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, message);
+            o.check();
+            Executor executor = o.deliveryExecutor();
+            ExecutorService owned = executor != o.deliveryExecutor && executor instanceof ExecutorService es ? es : null;
+            return new ChatService(o.toConfig(executor), owned);
         }
     }
 }

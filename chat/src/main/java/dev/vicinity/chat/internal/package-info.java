@@ -1,4 +1,4 @@
 /**
- * Implementation detail of vicinity-chat (bus codec, rate limiter, per-node session state); not API, may change without notice.
+ * Implementation detail of vicinity-chat (the bus codec and the serial per-session event queue); not API, may change without notice.
  */
 package dev.vicinity.chat.internal;

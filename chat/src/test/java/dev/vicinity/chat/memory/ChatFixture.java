@@ -46,6 +46,11 @@ final class ChatFixture {
         ChatRecorder rec = new ChatRecorder(name);
         ChatService.Builder builder = ChatService.builder(s, m, b, rec).clock(clock).listener(listener)
                 .blockRecorder(blockRecorder).unlimitedInvites();
+        if (!(b instanceof InMemoryEventBus)) {
+            // A wrapped in-memory bus still delivers on the publisher's thread: keep delivery there too,
+            // so outcomes are visible when the call returns (the default would hand off to a pool).
+            builder.deliveryExecutor(Runnable::run);
+        }
         return new Node(options.apply(builder).build(), rec);
     }
 }

@@ -419,9 +419,9 @@ class ChatServiceTest {
         @Test
         void rejectsBadOptionsWithClearMessages() {
             assertThatThrownBy(() -> builder().inviteTimeout(Duration.ZERO).build())
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("inviteTimeout");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inviteTimeout");
             assertThatThrownBy(() -> builder().maxParticipants(1).build())
-                    .hasMessageContaining("maxParticipants must be in 2..64");
+                    .hasMessageContaining("maxParticipants must be within 2..64");
             assertThatThrownBy(() -> builder().typingThrottle(Duration.ofSeconds(10)).build())
                     .hasMessageContaining("typingTtl");
             assertThatThrownBy(() -> builder().messageRate(0.5, 0).build()).hasMessageContaining("messageRate");

@@ -20,6 +20,7 @@ import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.MessageId;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.gateway.ClientContext;
 import dev.vicinity.gateway.FrameHandler;
 import dev.vicinity.gateway.FrameModule;
@@ -47,6 +48,9 @@ import java.util.function.Function;
  *
  * <p>Membership is checked by the chat service on every action, so a user can only act on sessions
  * they are a participant of ({@code not_participant} / {@code not_joined} otherwise). Thread-safe.
+ *
+ * <p>What each connection has been sent is one {@link ReplayCursor} per session
+ * ({@link SentToConnections}): live delivery, gap fill and resume replay all go through it.
  */
 public final class ChatFrames implements FrameModule {
     private static final int MAX_ID = 128;
@@ -61,13 +65,8 @@ public final class ChatFrames implements FrameModule {
 
     private final Function<ChatRecipients, ChatService> serviceFactory;
     private final int maxReplay;
-    /**
-     * Per connection and session, the highest sequence this connection has been sent, contiguously.
-     * Every message push goes through {@link #deliverMessage}, which drops what the connection already
-     * has and fills a gap from history before going on, so each connection sees each session's
-     * messages once and in order, whatever the interleaving of live fan-out and resume replay.
-     */
-    private final Map<ConnectionId, Map<SessionId, long[]>> delivered = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per connection and session, what it has been sent (see {@link SentToConnections}). */
+    private final SentToConnections sent = new SentToConnections(this::service);
     private volatile ChatService chat;
     private volatile Gateway gateway;
 
@@ -85,11 +84,8 @@ public final class ChatFrames implements FrameModule {
      * {@code recovered: false} and reloads with {@code chat.history} pages.
      */
     public ChatFrames(Function<ChatRecipients, ChatService> serviceFactory, int maxReplay) {
-        if (maxReplay < 1) {
-            throw new InvalidInputException("invalid_argument", "maxReplay must be >= 1");
-        }
-        this.serviceFactory = serviceFactory;
-        this.maxReplay = maxReplay;
+        this.serviceFactory = Checks.notNull("serviceFactory", serviceFactory);
+        this.maxReplay = Checks.atLeast("maxReplay", maxReplay, 1);
     }
 
     /** The chat service (available once the gateway is built). */
@@ -126,7 +122,7 @@ public final class ChatFrames implements FrameModule {
             if (g != null) {
                 g.connection(connection).ifPresent(c -> {
                     if (event instanceof ChatEvent.NewMessage nm) {
-                        deliverMessage(c, nm.message(), false);
+                        sent.message(c, nm.message(), false);
                     } else if (event instanceof ChatEvent.SessionChanged sc) {
                         pushSession(c, sc.snapshot());
                     } else {
@@ -192,18 +188,12 @@ public final class ChatFrames implements FrameModule {
     @Override
     public void onAttached(ClientContext client, ObjectNode welcome) {
         List<SessionView> views = chat.attach(client.user());
-        Map<SessionId, long[]> marks = marks(client);
-        for (SessionView v : views) {
-            synchronized (marks) {
-                marks.putIfAbsent(v.session().id(), new long[] {v.top(), v.session().version()});
-            }
-        }
+        sent.attached(client, views);
         welcome.set("chat", sessions(client, views));
     }
 
     @Override
     public void onResuming(ClientContext client, JsonNode frame) {
-        Map<SessionId, long[]> marks = marks(client);
         JsonNode last = frame.path("chat").path("sessions");
         if (!last.isObject()) {
             return;
@@ -214,9 +204,7 @@ public final class ChatFrames implements FrameModule {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isIntegralNumber() && e.getValue().asLong() >= 0) {
                 try {
-                    synchronized (marks) {
-                        marks.put(SessionId.of(e.getKey()), new long[] {e.getValue().asLong(), 0});
-                    }
+                    sent.restart(client, SessionId.of(e.getKey()), e.getValue().asLong());
                 } catch (InvalidInputException ignored) {
                     // not a session id: nothing to resume for it
                 }
@@ -251,7 +239,7 @@ public final class ChatFrames implements FrameModule {
 
     @Override
     public void onDetached(ClientContext client) {
-        delivered.remove(client.connection());
+        sent.forget(client.connection());
         chat.detach(client.user());
         Gateway g = gateway;
         if (g != null && g.localConnections(client.user()).isEmpty()) {
@@ -261,54 +249,8 @@ public final class ChatFrames implements FrameModule {
 
     @Override
     public void onClosed(ClientContext client) {
-        delivered.remove(client.connection());
+        sent.forget(client.connection());
         chat.detach(client.user());
-    }
-
-    private Map<SessionId, long[]> marks(ClientContext client) {
-        return delivered.computeIfAbsent(client.connection(), k -> new java.util.HashMap<>());
-    }
-
-    /**
-     * Sends {@code m} to {@code c} unless it already has it; if {@code m} is ahead of what {@code c}
-     * has, sends the missing range from history first. Serialised per connection.
-     */
-    private void deliverMessage(ClientContext c, ChatMessage m, boolean replayed) {
-        Map<SessionId, long[]> marks = marks(c);
-        synchronized (marks) {
-            long[] mark = marks.get(m.session());
-            if (mark == null) {
-                // First message of a session this connection learned of after attaching (a new
-                // session): anything earlier is in history and the client loads it on demand.
-                marks.put(m.session(), new long[] {m.sequence(), 0});
-                c.push("chat.message", messageJson(c, m, replayed));
-                return;
-            }
-            if (m.sequence() <= mark[0]) {
-                return; // already sent
-            }
-            if (m.sequence() > mark[0] + 1) {
-                ChatResume fill = chat.resume(m.session(), c.user(), mark[0]);
-                if (fill instanceof ChatResume.Recovered rec) {
-                    ReplayCursor cursor = rec.replay();
-                    while (cursor.hasNext()) {
-                        for (ChatMessage earlier : cursor.nextPage()) {
-                            if (earlier.sequence() == mark[0] + 1) {
-                                c.push("chat.message", messageJson(c, earlier, true));
-                                mark[0] = earlier.sequence();
-                            }
-                        }
-                    }
-                    if (m.sequence() <= mark[0]) {
-                        return;
-                    }
-                } else {
-                    c.push("chat.resync", c.newObject().put("session", m.session().value()).put("top", m.sequence()));
-                }
-            }
-            c.push("chat.message", messageJson(c, m, replayed));
-            mark[0] = m.sequence();
-        }
     }
 
     // ---- handlers
@@ -415,13 +357,7 @@ public final class ChatFrames implements FrameModule {
         ChatSession s = chat.session(id).orElse(null);
         if (s != null && s.participant(c.user()).isPresent() && !chat.hiddenFrom(s, c.user())) {
             ObjectNode o = sessionJson(c, s);
-            Map<SessionId, long[]> marks = marks(c);
-            synchronized (marks) {
-                long[] mark = marks.get(id);
-                if (mark != null) {
-                    mark[1] = Math.max(mark[1], s.version());
-                }
-            }
+            sent.versionShown(c, id, s.version());
             return o;
         }
         return c.newObject().put("session", id.value());
@@ -447,27 +383,21 @@ public final class ChatFrames implements FrameModule {
         if (resume instanceof ChatResume.Recovered rec && missed == null) {
             // Too much to push in one go (it would be buffered until the resumed reply and then
             // trip the slow-consumer bound): the client reloads the range with chat.history pages.
-            Map<SessionId, long[]> marks = marks(c);
-            synchronized (marks) {
-                marks.put(id, new long[] {rec.top(), 0});
-            }
+            sent.restart(c, id, rec.top());
             c.push("chat.resumed", resumedJson(c, id).put("recovered", false)
                     .put("top", rec.top()).put("reason", "too_many_missed"));
             return;
         }
         if (resume instanceof ChatResume.Recovered rec) {
-            int sent = 0;
+            int replayed = 0;
             for (ChatMessage m : missed) {
-                deliverMessage(c, m, true);
-                sent++;
+                sent.message(c, m, true);
+                replayed++;
             }
             c.push("chat.resumed", resumedJson(c, id).put("recovered", true)
-                    .put("top", rec.top()).put("replayed", sent));
+                    .put("top", rec.top()).put("replayed", replayed));
         } else if (resume instanceof ChatResume.Reload reload) {
-            Map<SessionId, long[]> marks = marks(c);
-            synchronized (marks) {
-                marks.put(id, new long[] {reload.top(), 0});
-            }
+            sent.restart(c, id, reload.top());
             c.push("chat.resumed", resumedJson(c, id).put("recovered", false)
                     .put("top", reload.top()));
         } else {
@@ -536,16 +466,8 @@ public final class ChatFrames implements FrameModule {
 
     /** Pushes {@code s} to {@code c} unless {@code c} already has this version (or a newer one). */
     private void pushSession(GatewayConnection c, ChatSession s) {
-        Map<SessionId, long[]> marks = marks(c);
-        synchronized (marks) {
-            long[] mark = marks.get(s.id());
-            if (mark == null) {
-                marks.put(s.id(), new long[] {0, s.version()});
-            } else if (mark[1] >= s.version()) {
-                return;
-            } else {
-                mark[1] = s.version();
-            }
+        if (!sent.newVersion(c, s)) {
+            return;
         }
         c.push("chat.session", sessionJson(c, s));
     }
