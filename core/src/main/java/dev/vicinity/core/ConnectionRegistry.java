@@ -514,9 +514,7 @@ public final class ConnectionRegistry implements AutoCloseable {
         deferredReplaced.remove();
         e.lock.unlock();
         for (ConnectionId old : replaced) {
-            if (!old.equals(e.id)) {
-                onLeaseReplaced(old);
-            }
+            onLeaseReplaced(old);
         }
     }
 
