@@ -6,14 +6,13 @@ import dev.vicinity.core.ConnectionEvent.Closed;
 import dev.vicinity.core.ConnectionEvent.Detached;
 import dev.vicinity.core.ConnectionEvent.ResumeExpired;
 import dev.vicinity.core.ConnectionEvent.Resumed;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.core.spi.PresenceStore.Acquired;
 import dev.vicinity.core.spi.ResumeStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: each connection's transitions are serialised; different connections proceed in
  * parallel. Memory is proportional to live connections only.
+ *
+ * <p><b>Locking.</b> Each connection has its own {@link java.util.concurrent.locks.ReentrantLock} (not a
+ * monitor, so a virtual thread waiting on a store never pins its carrier); no lock is ever held while
+ * taking another. State is decided under the lock and I/O is done outside it, with two exceptions where
+ * the lock must span the call: acquiring or renewing the connection's presence lease (two concurrent
+ * calls on one connection must never produce two leases, and a failed acquire leaves the state
+ * unchanged) and writing its resume token (a write must land before the token's removal, so a closed
+ * connection's token is never resurrected). Outside any lock: taking and removing resume tokens,
+ * releasing leases, closing transport handles, and closing the connections a new lease replaced (their
+ * replacement notices, raised inside a lease call, are deferred until the lock is released). Listener
+ * callbacks run under the lock, so each connection's events arrive in order; they must be fast.
  */
 public final class ConnectionRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionRegistry.class);
@@ -58,30 +68,12 @@ public final class ConnectionRegistry implements AutoCloseable {
     private final Duration resumeWindow;
     private final Duration heartbeatTimeout;
     private final IdGenerator ids;
-    private final SecureRandom tokenRandom = new SecureRandom();
-    private final Map<ConnectionId, Entry> entries = new ConcurrentHashMap<>();
-    private final ResumeStore resumeStore;
+    private final Map<ConnectionId, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    private final ResumeTokens tokens;
+    private final TransitionReporter report;
     private final Map<String, ConnectionId> byDevice = new ConcurrentHashMap<>();
-
-    private static final class Entry {
-        final ConnectionId id;
-        ConnectionState state = ConnectionState.CONNECTING;
-        ConnectionHandle handle;
-        UserId user;
-        DeviceId device;
-        Lease lease;
-        String token;
-        Instant since;
-        Instant deadline;
-        Instant lastSeen;
-
-        Entry(ConnectionId id, ConnectionHandle handle, Instant now, Instant deadline) {
-            this.id = id;
-            this.handle = handle;
-            this.since = now;
-            this.deadline = deadline;
-        }
-    }
+    /** Set while this thread is inside a lease call: replacement notices wait there until unlock. */
+    private final ThreadLocal<List<ConnectionId>> deferredReplaced = new ThreadLocal<>();
 
     private ConnectionRegistry(Builder b) {
         this.presence = b.presence;
@@ -91,7 +83,8 @@ public final class ConnectionRegistry implements AutoCloseable {
         this.resumeWindow = b.resumeWindow;
         this.heartbeatTimeout = b.heartbeatTimeout != null ? b.heartbeatTimeout : presence.leaseTtl();
         this.ids = new IdGenerator(clock);
-        this.resumeStore = b.resumeStore;
+        this.tokens = new ResumeTokens(b.resumeStore, presence.node());
+        this.report = new TransitionReporter(listener, clock);
         presence.onReplaced(this::onLeaseReplaced);
     }
 
@@ -108,7 +101,7 @@ public final class ConnectionRegistry implements AutoCloseable {
         Objects.requireNonNull(handle, "handle");
         Instant now = clock.instant();
         ConnectionId id = ids.connectionId();
-        entries.put(id, new Entry(id, handle, now, now.plus(authTimeout)));
+        entries.put(id, new ConnectionEntry(id, handle, now, now.plus(authTimeout)));
         listener.onConnectionStateChanged(
                 new ConnectionStateChange(id, null, null, ConnectionState.CONNECTING, null, now));
         return id;
@@ -122,17 +115,18 @@ public final class ConnectionRegistry implements AutoCloseable {
     public Transition authenticate(ConnectionId id, UserId user, DeviceId device) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(device, "device");
-        Entry e = entries.get(id);
+        ConnectionEntry e = entries.get(id);
         Authenticated event = new Authenticated();
         if (e == null) {
-            return unknown(id, event);
+            return report.unknown(id, event);
         }
         ConnectionId previous;
         Transition t;
-        synchronized (e) {
+        List<ConnectionId> replaced = lockForLeaseCall(e);
+        try {
             t = ConnectionStateMachine.transition(e.state, event);
             if (!(t instanceof Transition.Moved m)) {
-                return rejected(e, t);
+                return report.rejected(e, t);
             }
             Acquired acquired = presence.connect(user, device, id);
             e.user = user;
@@ -142,9 +136,11 @@ public final class ConnectionRegistry implements AutoCloseable {
             e.deadline = null;
             issueToken(e);
             previous = byDevice.put(deviceKey(user, device), id);
-            moved(e, m);
+            report.moved(e, m);
+        } finally {
+            unlockClosingReplaced(e, replaced);
         }
-        if (previous != null && !previous.equals(id)) {
+        if (previous != null && !previous.equals(id) && !replaced.contains(previous)) {
             close(previous, CloseCode.REPLACED);
         }
         return t;
@@ -152,12 +148,15 @@ public final class ConnectionRegistry implements AutoCloseable {
 
     /** The current resume token of an authenticated, live connection. Single use. */
     public Optional<String> resumeToken(ConnectionId id) {
-        Entry e = entries.get(id);
+        ConnectionEntry e = entries.get(id);
         if (e == null) {
             return Optional.empty();
         }
-        synchronized (e) {
+        e.lock.lock();
+        try {
             return Optional.ofNullable(e.state.isLive() ? e.token : null);
+        } finally {
+            e.lock.unlock();
         }
     }
 
@@ -169,20 +168,23 @@ public final class ConnectionRegistry implements AutoCloseable {
      * @return true if the connection is still open
      */
     public boolean heartbeat(ConnectionId id) {
-        Entry e = entries.get(id);
+        ConnectionEntry e = entries.get(id);
         if (e == null) {
             return false;
         }
         boolean replaced;
-        synchronized (e) {
+        List<ConnectionId> others = lockForLeaseCall(e);
+        try {
             if (e.state != ConnectionState.OPEN) {
                 return false;
             }
             e.lastSeen = clock.instant();
-            replaced = !refreshLease(e);
+            replaced = !e.refreshLease(presence);
             if (!replaced) {
-                storeToken(e, e.lastSeen.plus(heartbeatTimeout).plus(resumeWindow));
+                tokens.store(e, e.lastSeen.plus(heartbeatTimeout).plus(resumeWindow));
             }
+        } finally {
+            unlockClosingReplaced(e, others);
         }
         if (replaced) {
             close(id, CloseCode.REPLACED);
@@ -199,24 +201,27 @@ public final class ConnectionRegistry implements AutoCloseable {
      */
     public Transition detach(ConnectionId id, CloseCode code) {
         Detached event = new Detached(code);
-        Entry e = entries.get(id);
+        ConnectionEntry e = entries.get(id);
         if (e == null) {
-            return unknown(id, event);
+            return report.unknown(id, event);
         }
         ConnectionHandle handle;
         Transition t;
-        synchronized (e) {
+        e.lock.lock();
+        try {
             t = ConnectionStateMachine.transition(e.state, event);
             if (!(t instanceof Transition.Moved m)) {
-                return rejected(e, t);
+                return report.rejected(e, t);
             }
             handle = e.handle;
             e.handle = null;
             e.deadline = clock.instant().plus(resumeWindow);
-            storeToken(e, e.deadline);
-            moved(e, m);
+            tokens.store(e, e.deadline);
+            report.moved(e, m);
+        } finally {
+            e.lock.unlock();
         }
-        closeHandle(id, handle, code);
+        report.closeHandle(id, handle, code);
         return t;
     }
 
@@ -238,19 +243,19 @@ public final class ConnectionRegistry implements AutoCloseable {
      */
     public ResumeResult resume(String token, ConnectionHandle handle) {
         Objects.requireNonNull(handle, "handle");
-        Optional<ResumeStore.Ticket> ticket = token == null || token.isEmpty()
-                ? Optional.empty() : resumeStore.take(token, clock.instant());
+        Optional<ResumeStore.Ticket> ticket = tokens.take(token, clock.instant());
         if (ticket.isEmpty()) {
             return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "resume token unknown, spent or expired");
         }
-        Entry e = entries.get(ticket.get().connection());
+        ConnectionEntry e = entries.get(ticket.get().connection());
         if (e == null) {
             return resumeFromElsewhere(ticket.get(), handle);
         }
         ConnectionHandle fenced = null;
         boolean replaced = false;
         ResumeResult result;
-        synchronized (e) {
+        List<ConnectionId> others = lockForLeaseCall(e);
+        try {
             if (!token.equals(e.token)) {
                 return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "resume token already rotated");
             }
@@ -259,28 +264,30 @@ public final class ConnectionRegistry implements AutoCloseable {
                 // The old transport is dead but the server has not noticed: fence it first.
                 fenced = e.handle;
                 e.handle = null;
-                moved(e, (Transition.Moved) ConnectionStateMachine.transition(e.state,
+                report.moved(e, (Transition.Moved) ConnectionStateMachine.transition(e.state,
                         new Detached(CloseCode.TRANSPORT_LOST)));
             }
             Transition t = ConnectionStateMachine.transition(e.state, new Resumed());
             if (!(t instanceof Transition.Moved m)) {
-                rejected(e, t);
+                report.rejected(e, t);
                 return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "connection is " + e.state);
             }
-            if (refreshLease(e)) {
+            if (e.refreshLease(presence)) {
                 e.handle = handle;
                 e.lastSeen = clock.instant();
                 e.deadline = null;
                 issueToken(e);
-                moved(e, m);
+                report.moved(e, m);
                 result = new ResumeResult.Resumed(e.id, e.user, e.device, e.token);
             } else {
                 replaced = true;
                 result = new ResumeResult.Refused(CloseCode.REPLACED.wireName(),
                         "a newer connection of this device exists");
             }
+        } finally {
+            unlockClosingReplaced(e, others);
         }
-        closeHandle(e.id, fenced, CloseCode.TRANSPORT_LOST);
+        report.closeHandle(e.id, fenced, CloseCode.TRANSPORT_LOST);
         if (replaced) {
             close(e.id, CloseCode.REPLACED);
         }
@@ -322,10 +329,11 @@ public final class ConnectionRegistry implements AutoCloseable {
         List<ConnectionId> authExpired = new ArrayList<>();
         List<ConnectionId> silent = new ArrayList<>();
         List<ConnectionId> resumeExpired = new ArrayList<>();
-        List<Entry> renew = new ArrayList<>();
+        List<ConnectionEntry> renew = new ArrayList<>();
         Instant renewBefore = now.plus(presence.leaseTtl().multipliedBy(2).dividedBy(3));
-        for (Entry e : entries.values()) {
-            synchronized (e) {
+        for (ConnectionEntry e : entries.values()) {
+            e.lock.lock();
+            try {
                 if ((e.state == ConnectionState.OPEN || e.state == ConnectionState.DETACHED) && e.lease != null
                         && e.lease.expiresAt().isBefore(renewBefore)) {
                     renew.add(e);
@@ -348,6 +356,8 @@ public final class ConnectionRegistry implements AutoCloseable {
                     }
                     default -> { }
                 }
+            } finally {
+                e.lock.unlock();
             }
         }
         authExpired.forEach(id -> finish(id, new AuthTimedOut()));
@@ -364,18 +374,21 @@ public final class ConnectionRegistry implements AutoCloseable {
      * timing, and goes offline only when the connection is closed (the resume window ended) or when
      * this node dies (its leases are purged after the node TTL).
      */
-    private void renewHeld(Entry e) {
+    private void renewHeld(ConnectionEntry e) {
         boolean replaced;
-        synchronized (e) {
+        List<ConnectionId> others = lockForLeaseCall(e);
+        try {
             if ((e.state != ConnectionState.OPEN && e.state != ConnectionState.DETACHED) || e.lease == null) {
                 return;
             }
             try {
-                replaced = !refreshLease(e);
+                replaced = !e.refreshLease(presence);
             } catch (RuntimeException ex) {
                 LOG.warn("could not renew the lease of connection {}; retrying next tick", e.id, ex);
                 return;
             }
+        } finally {
+            unlockClosingReplaced(e, others);
         }
         if (replaced) {
             close(e.id, CloseCode.REPLACED);
@@ -384,12 +397,16 @@ public final class ConnectionRegistry implements AutoCloseable {
 
     /** Snapshot of one connection, empty once closed. */
     public Optional<ConnectionInfo> info(ConnectionId id) {
-        Entry e = entries.get(id);
+        ConnectionEntry e = entries.get(id);
         if (e == null) {
             return Optional.empty();
         }
-        synchronized (e) {
-            return Optional.of(new ConnectionInfo(e.id, e.state, e.user, e.device, e.lease, e.since));
+        e.lock.lock();
+        try {
+            // A closed entry lingers only until finish() has removed its token; it is not held any more.
+            return e.state == ConnectionState.CLOSED ? Optional.empty() : Optional.of(e.info());
+        } finally {
+            e.lock.unlock();
         }
     }
 
@@ -431,31 +448,38 @@ public final class ConnectionRegistry implements AutoCloseable {
     // ---- internals ----
 
     private Transition finish(ConnectionId id, ConnectionEvent event) {
-        Entry e = entries.get(id);
+        ConnectionEntry e = entries.get(id);
         if (e == null) {
-            return unknown(id, event);
+            return report.unknown(id, event);
         }
         ConnectionHandle handle;
         Lease lease;
+        String token;
         Transition t;
-        synchronized (e) {
+        e.lock.lock();
+        try {
             t = ConnectionStateMachine.transition(e.state, event);
             if (!(t instanceof Transition.Moved m)) {
-                return rejected(e, t);
+                return report.rejected(e, t);
             }
             handle = e.handle;
             lease = e.lease;
+            token = e.token;
             e.handle = null;
-            if (e.token != null) {
-                removeToken(e.token);
-                e.token = null;
-            }
+            e.token = null;
             if (e.user != null) {
                 byDevice.remove(deviceKey(e.user, e.device), e.id);
             }
-            entries.remove(e.id);
-            moved(e, m);
+            report.moved(e, m);
+        } finally {
+            e.lock.unlock();
         }
+        // The token is removed before the entry leaves the map: a resume that took it meanwhile still
+        // finds the entry, closed and without a token, and is refused; it never resumes "from elsewhere".
+        if (token != null) {
+            tokens.remove(token);
+        }
+        entries.remove(e.id, e);
         if (lease != null) {
             try {
                 presence.disconnect(lease);
@@ -464,93 +488,40 @@ public final class ConnectionRegistry implements AutoCloseable {
                 LOG.warn("could not release lease of connection {}; it will expire", id, ex);
             }
         }
-        closeHandle(id, handle, ((Transition.Moved) t).code());
+        report.closeHandle(id, handle, ((Transition.Moved) t).code());
         return t;
     }
 
-    /** Renews the entry's lease or re-acquires it; false if a newer connection of the device holds one. */
-    private boolean refreshLease(Entry e) {
-        Optional<Lease> renewed = presence.heartbeat(e.lease);
-        if (renewed.isPresent()) {
-            e.lease = renewed.get();
-            return true;
-        }
-        for (Lease other : presence.liveLeases(e.user)) {
-            if (other.device().equals(e.device) && !other.connection().equals(e.id)
-                    && other.generation() > e.lease.generation()) {
-                return false;
-            }
-        }
-        e.lease = presence.connect(e.user, e.device, e.id).lease();
-        return true;
-    }
-
     private void onLeaseReplaced(ConnectionId id) {
-        Entry e = entries.get(id);
-        if (e != null) {
+        List<ConnectionId> deferred = deferredReplaced.get();
+        if (deferred != null) {
+            deferred.add(id); // raised inside a lease call of this thread: closed after its unlock
+        } else if (entries.containsKey(id)) {
             close(id, CloseCode.REPLACED);
         }
     }
 
-    private void issueToken(Entry e) {
-        if (e.token != null) {
-            removeToken(e.token);
-        }
-        byte[] bytes = new byte[24];
-        tokenRandom.nextBytes(bytes);
-        e.token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        storeToken(e, clock.instant().plus(heartbeatTimeout).plus(resumeWindow));
+    /** Locks {@code e} for a section that may acquire a lease; returns the list collecting replaced ids. */
+    private List<ConnectionId> lockForLeaseCall(ConnectionEntry e) {
+        e.lock.lock();
+        List<ConnectionId> replaced = new ArrayList<>(0);
+        deferredReplaced.set(replaced);
+        return replaced;
     }
 
-    private void storeToken(Entry e, Instant expiresAt) {
-        if (e.token == null) {
-            return;
-        }
-        resumeStore.put(e.token, new ResumeStore.Ticket(e.id, e.user, e.device, presence.node(),
-                e.lease.generation()), expiresAt);
-    }
-
-    private void removeToken(String token) {
-        try {
-            resumeStore.remove(token);
-        } catch (RuntimeException ex) {
-            // It expires by itself; a stale token can only be refused (its connection is gone).
-            LOG.warn("could not remove a resume token; it will expire", ex);
+    /** Unlocks {@code e}, then closes the connections its lease call replaced (I/O, so outside the lock). */
+    private void unlockClosingReplaced(ConnectionEntry e, List<ConnectionId> replaced) {
+        deferredReplaced.remove();
+        e.lock.unlock();
+        for (ConnectionId old : replaced) {
+            onLeaseReplaced(old);
         }
     }
 
-    private void moved(Entry e, Transition.Moved m) {
-        Instant now = clock.instant();
-        e.state = m.to();
-        e.since = now;
-        listener.onConnectionStateChanged(new ConnectionStateChange(e.id, e.user, m.from(), m.to(), m.code(), now));
-        LOG.debug("connection {} user {} {} -> {} ({})", e.id, e.user, m.from(), m.to(),
-                m.code() == null ? "-" : m.code().wireName());
-    }
-
-    private Transition rejected(Entry e, Transition t) {
-        Transition.Rejected r = (Transition.Rejected) t;
-        listener.onConnectionTransitionRejected(e.id, r.from(), ConnectionStateMachine.EventKind.of(r.event()).name());
-        LOG.debug("connection {} rejected event: {}", e.id, r.reason());
-        return t;
-    }
-
-    private Transition unknown(ConnectionId id, ConnectionEvent event) {
-        // Forgotten connections are closed ones.
-        Transition t = new Transition.Rejected(ConnectionState.CLOSED, event, "unknown or closed connection");
-        listener.onConnectionTransitionRejected(id, ConnectionState.CLOSED, ConnectionStateMachine.EventKind.of(event).name());
-        return t;
-    }
-
-    private void closeHandle(ConnectionId id, ConnectionHandle handle, CloseCode code) {
-        if (handle == null) {
-            return;
-        }
-        try {
-            handle.close(code);
-        } catch (RuntimeException ex) {
-            LOG.warn("connection handle of {} failed to close", id, ex);
-        }
+    /** A fresh token for {@code e}; the previous one is already spent (resume) or absent (authenticate). */
+    private void issueToken(ConnectionEntry e) {
+        e.token = tokens.newToken();
+        tokens.store(e, clock.instant().plus(heartbeatTimeout).plus(resumeWindow));
     }
 
     private static String deviceKey(UserId user, DeviceId device) {
@@ -568,19 +539,19 @@ public final class ConnectionRegistry implements AutoCloseable {
         private Duration heartbeatTimeout;
 
         private Builder(PresenceService presence, ResumeStore resumeStore) {
-            this.presence = Objects.requireNonNull(presence, "presence");
-            this.resumeStore = Objects.requireNonNull(resumeStore, "resumeStore");
+            this.presence = Checks.notNull("presence", presence);
+            this.resumeStore = Checks.notNull("resumeStore", resumeStore);
         }
 
         /** Clock (default: the presence service's clock). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /** Listener for connection events (default {@link VicinityListener#NO_OP}). */
         public Builder listener(VicinityListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Checks.notNull("listener", listener);
             return this;
         }
 
@@ -602,12 +573,12 @@ public final class ConnectionRegistry implements AutoCloseable {
             return this;
         }
 
-        /** @throws InvalidInputException if a duration is not positive */
+        /** @throws IllegalArgumentException if a duration is not positive */
         public ConnectionRegistry build() {
-            PresenceService.Builder.positive("authTimeout", authTimeout);
-            PresenceService.Builder.positive("resumeWindow", resumeWindow);
+            Checks.positive("authTimeout", authTimeout);
+            Checks.positive("resumeWindow", resumeWindow);
             if (heartbeatTimeout != null) {
-                PresenceService.Builder.positive("heartbeatTimeout", heartbeatTimeout);
+                Checks.positive("heartbeatTimeout", heartbeatTimeout);
             }
             return new ConnectionRegistry(this);
         }

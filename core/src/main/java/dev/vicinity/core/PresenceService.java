@@ -1,5 +1,6 @@
 package dev.vicinity.core;
 
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.PresenceStore;
 import dev.vicinity.core.spi.PresenceStore.Acquired;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * after its last heartbeat (or {@code leaseTtl + offlineGrace} if that is shorter), provided some
  * surviving node ticks.
  *
- * <p>Thread-safe. All times come from the injected {@link Clock}.
+ * <p>Thread-safe; no lock is held while the store, the bus or a subscriber is called. All times come
+ * from the injected {@link Clock}.
  */
 public final class PresenceService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
@@ -321,10 +323,12 @@ public final class PresenceService implements AutoCloseable {
     /** Unsubscribes from the event bus. Leases stay until they expire or are swept. Idempotent. */
     @Override
     public void close() {
-        synchronized (busSubscriptions) {
-            busSubscriptions.forEach(Subscription::close);
+        List<Subscription> toClose;
+        synchronized (busSubscriptions) { // decide under the monitor; unsubscribing (bus I/O) happens outside
+            toClose = new ArrayList<>(busSubscriptions);
             busSubscriptions.clear();
         }
+        toClose.forEach(Subscription::close);
     }
 
     /** Options for {@link PresenceService}; validated in {@link #build()}. Not thread-safe. */
@@ -340,19 +344,19 @@ public final class PresenceService implements AutoCloseable {
         private EventBus bus;
 
         private Builder(PresenceStore store, NodeId node) {
-            this.store = Objects.requireNonNull(store, "store");
-            this.node = Objects.requireNonNull(node, "node");
+            this.store = Checks.notNull("store", store);
+            this.node = Checks.notNull("node", node);
         }
 
         /** Clock for every timestamp (default: system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /** Listener for presence events (default: {@link VicinityListener#NO_OP}). */
         public Builder listener(VicinityListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Checks.notNull("listener", listener);
             return this;
         }
 
@@ -386,23 +390,13 @@ public final class PresenceService implements AutoCloseable {
             return this;
         }
 
-        /** @throws InvalidInputException if a duration is not positive or the limit is below 1 */
+        /** @throws IllegalArgumentException if a TTL is not positive, the grace negative or the limit below 1 */
         public PresenceService build() {
-            positive("leaseTtl", leaseTtl);
-            positive("nodeTtl", nodeTtl);
-            if (offlineGrace == null || offlineGrace.isNegative()) {
-                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "offlineGrace must be >= 0");
-            }
-            if (sweepLimit < 1) {
-                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "sweepLimit must be >= 1");
-            }
+            Checks.positive("leaseTtl", leaseTtl);
+            Checks.positive("nodeTtl", nodeTtl);
+            Checks.notNegative("offlineGrace", offlineGrace);
+            Checks.atLeast("sweepLimit", sweepLimit, 1);
             return new PresenceService(this);
-        }
-
-        static void positive(String name, Duration d) {
-            if (d == null || d.isZero() || d.isNegative()) {
-                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, name + " must be positive, got " + d);
-            }
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.vicinity.geo;
 
 import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.LocalRateLimitStore;
 import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.geo.spi.ProximityIndex;
@@ -385,19 +385,19 @@ public final class LocationService {
         private Duration minCellDwell = Duration.ofSeconds(30);
 
         private Builder(LocationStore store, ProximityIndex index) {
-            this.store = Objects.requireNonNull(store, "store");
-            this.index = Objects.requireNonNull(index, "index");
+            this.store = Checks.notNull("store", store);
+            this.index = Checks.notNull("index", index);
         }
 
         /** Time source (default: system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /** Listener for accepted, rejected and purged locations (default: none). */
         public Builder listener(VicinityListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Checks.notNull("listener", listener);
             return this;
         }
 
@@ -409,13 +409,13 @@ public final class LocationService {
 
         /** Maximum location age before it is stale (default 2 h). */
         public Builder maxAge(Duration maxAge) {
-            this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+            this.maxAge = Checks.notNull("maxAge", maxAge);
             return this;
         }
 
         /** How far in the future a fix's timestamp may be, for device clock skew (default 30 s). */
         public Builder maxClockSkew(Duration skew) {
-            this.maxClockSkew = Objects.requireNonNull(skew, "maxClockSkew");
+            this.maxClockSkew = Checks.notNull("maxClockSkew", skew);
             return this;
         }
 
@@ -444,14 +444,14 @@ public final class LocationService {
          * them cluster-wide.
          */
         public Builder rateLimitStore(RateLimitStore store) {
-            this.limits = Objects.requireNonNull(store, "store");
+            this.limits = Checks.notNull("store", store);
             return this;
         }
 
         /** Per-user update rate: bursts of {@code permits}, {@code permits} per {@code per} on average (default 60 per minute). */
         public Builder updateRateLimit(int permits, Duration per) {
             this.updatePermits = permits;
-            this.updatePer = Objects.requireNonNull(per, "per");
+            this.updatePer = Checks.notNull("per", per);
             return this;
         }
 
@@ -477,49 +477,32 @@ public final class LocationService {
          * disables it). A change due earlier is held back until the dwell has passed.
          */
         public Builder minCellDwell(Duration dwell) {
-            this.minCellDwell = Objects.requireNonNull(dwell, "dwell");
+            this.minCellDwell = Checks.notNull("dwell", dwell);
             return this;
         }
 
         /**
          * Builds the service.
          *
-         * @throws InvalidInputException code {@code invalid_argument} naming the bad option
+         * @throws IllegalArgumentException naming the bad option, its range and the value given
          */
         public LocationService build() {
-            if (!(cellMeters >= GeoGrid.MIN_CELL_METERS && cellMeters <= GeoGrid.MAX_CELL_METERS)) {
-                throw bad("cellMeters must be within [1, 100000], was " + cellMeters);
+            Checks.between("cellMeters", cellMeters, GeoGrid.MIN_CELL_METERS, GeoGrid.MAX_CELL_METERS);
+            Checks.positive("maxAge", maxAge);
+            Checks.notNegative("maxClockSkew", maxClockSkew);
+            Checks.finitePositive("maxSpeedMetersPerSecond", maxSpeedMetersPerSecond);
+            Checks.between("maxAccuracyMeters", maxAccuracyMeters, 0, Double.MAX_VALUE);
+            Checks.atLeast("sweepBatch", sweepBatch, 1);
+            Checks.check(updatePermits >= 0 && (updatePermits == 0 || !(updatePer.isNegative() || updatePer.isZero())),
+                    "LocationService: updateRateLimit needs permits >= 1 and a positive period, got "
+                            + updatePermits + " per " + updatePer);
+            if (!Double.isNaN(stickinessMeters)) {
+                Checks.between("stickinessMeters (up to 10 cells)", stickinessMeters, 0, 10 * cellMeters);
             }
-            if (maxAge.isNegative() || maxAge.isZero()) {
-                throw bad("maxAge must be positive, was " + maxAge);
-            }
-            if (maxClockSkew.isNegative()) {
-                throw bad("maxClockSkew must be >= 0, was " + maxClockSkew);
-            }
-            if (!(maxSpeedMetersPerSecond > 0) || Double.isInfinite(maxSpeedMetersPerSecond)) {
-                throw bad("maxSpeedMetersPerSecond must be finite and > 0, was " + maxSpeedMetersPerSecond);
-            }
-            if (!(maxAccuracyMeters >= 0) || Double.isInfinite(maxAccuracyMeters)) {
-                throw bad("maxAccuracyMeters must be finite and >= 0, was " + maxAccuracyMeters);
-            }
-            if (sweepBatch < 1) {
-                throw bad("sweepBatch must be >= 1, was " + sweepBatch);
-            }
-            if (updatePermits < 0 || (updatePermits > 0 && (updatePer.isNegative() || updatePer.isZero()))) {
-                throw bad("updateRateLimit needs permits >= 1 and a positive period");
-            }
-            if (!Double.isNaN(stickinessMeters) && !(stickinessMeters >= 0 && stickinessMeters <= 10 * cellMeters)) {
-                throw bad("stickinessMeters must be within [0, 10 cells], was " + stickinessMeters);
-            }
-            if (minCellDwell.isNegative() || minCellDwell.compareTo(maxAge) >= 0) {
-                throw bad("minCellDwell must be >= 0 and below maxAge (a held-back fix is not written), was "
-                        + minCellDwell);
-            }
+            Checks.check(!minCellDwell.isNegative() && minCellDwell.compareTo(maxAge) < 0,
+                    "LocationService: minCellDwell must be >= 0 and below maxAge (a held-back fix is not written),"
+                            + " got " + minCellDwell);
             return new LocationService(this);
-        }
-
-        private static InvalidInputException bad(String message) {
-            return new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "LocationService: " + message);
         }
     }
 }

@@ -7,21 +7,18 @@ import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.core.spi.RateLimitStore;
 import dev.vicinity.geo.internal.CursorCodec;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.Candidate;
-import dev.vicinity.geo.spi.CandidateVisitor;
 import dev.vicinity.geo.spi.ProximityIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -78,23 +75,20 @@ public final class NearbyMatcher {
     /** Relative inflation of radii sent to the index, covering backends that measure distance differently. */
     private static final double FETCH_INFLATION = 0.006;
     private static final double FETCH_SLACK_METERS = 1.0;
-    /** Relative tolerance below which a distance above a bucket edge (or the radius) counts as on it. */
-    private static final double EDGE_TOLERANCE = 1e-9;
 
     private final LocationService locations;
     private final ProximityIndex index;
     private final BlockList blocks;
     private final OnlineCheck online;
     private final ScoreProvider scores;
-    private final CandidateFilter filter;
     private final DistanceBuckets buckets;
+    private final NearbyCandidates.Rules rules;
     private final double maxRadius;
     private final int maxPageSize;
     private final int maxResults;
     private final RateLimitStore limits;
     private final int ratePermits;
     private final double ratePermitsPerSecond;
-    private final GeoGrid grid;
     private final int maxBucketScan;
     private final CursorCodec cursors;
     private final Duration cursorTtl;
@@ -107,8 +101,8 @@ public final class NearbyMatcher {
         this.blocks = b.blocks;
         this.online = b.online;
         this.scores = b.scores;
-        this.filter = b.filter;
         this.buckets = b.buckets;
+        this.rules = new NearbyCandidates.Rules(b.locations.grid(), b.buckets, b.filter);
         this.maxRadius = b.maxRadiusMeters;
         this.maxPageSize = b.maxPageSize;
         this.maxResults = b.maxResults;
@@ -120,7 +114,6 @@ public final class NearbyMatcher {
         }
         this.ratePermits = b.ratePermits;
         this.ratePermitsPerSecond = b.ratePermits == 0 ? 0 : b.ratePermits / (b.ratePer.toNanos() / 1e9);
-        this.grid = b.locations.grid();
         this.maxBucketScan = b.maxBucketScan;
         byte[] secret = b.cursorSecret;
         if (secret == null) {
@@ -154,11 +147,11 @@ public final class NearbyMatcher {
      * @throws RateLimitedException the querier exceeded the query rate
      */
     public NearbyPage nearby(NearbyQuery query) {
-        Objects.requireNonNull(query, "query");
+        Checks.notNull("query", query);
         long started = System.nanoTime();
         UserId querier = query.querier();
         try {
-            Resolver resolver = new Resolver();
+            BatchResolver resolver = new BatchResolver(online, scores);
             NearbyPage page = run(query, querier, resolver);
             listener.onNearbyBatchCalls(querier, resolver.calls);
             listener.onNearbyQuery(querier, page.matches().size(), System.nanoTime() - started);
@@ -170,7 +163,7 @@ public final class NearbyMatcher {
         }
     }
 
-    private NearbyPage run(NearbyQuery q, UserId querier, Resolver resolver) {
+    private NearbyPage run(NearbyQuery q, UserId querier, BatchResolver resolver) {
         double requested = q.radiusMeters();
         if (!(requested > 0 && requested <= maxRadius)) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
@@ -203,7 +196,7 @@ public final class NearbyMatcher {
 
         int pageEnd = Math.min(offset + q.limit(), maxResults);
         int needed = pageEnd + 1;
-        Eligible eligible = collect(q, radius, querier, me.cell(), now.minus(locations.maxAge()), needed, resolver);
+        NearbyCandidates eligible = collect(q, radius, querier, me.cell(), now.minus(locations.maxAge()), needed, resolver);
         int[] top = eligible.top(needed, cursors.keyedHash("tb|" + querier.value()));
         // Without includeOffline every eligible user passed the online check; with it, ask for the page only, at once.
         Set<UserId> pageOnline = null;
@@ -238,25 +231,16 @@ public final class NearbyMatcher {
         return Math.min(edge, maxRadius);
     }
 
-    /**
-     * The distance used for inclusion and buckets: between the two cell centres (the candidate's
-     * position snapped back to the grid), shrunk by a relative 1e-9 so that a centre distance that is
-     * an edge up to rounding counts as below it on every backend.
-     */
-    private double publicDistance(double centerLat, double centerLon, double lat, double lon) {
-        GeoPoint cell = grid.snap(GeoPoint.ofLatLon(lat, lon));
-        return GeoDistance.meters(centerLat, centerLon, cell.lat(), cell.lon()) * (1 - EDGE_TOLERANCE);
-    }
 
-    private Eligible collect(NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
-                             int needed, Resolver resolver) {
+    private NearbyCandidates collect(NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
+                             int needed, BatchResolver resolver) {
         Set<UserId> blocked = blocks.blockedEitherWay(querier);
         // Four times what the page needs, but never beyond maxBucketScan unless the page itself needs
         // more: an index read stays k-limited (PostgreSQL's index-ordered scan, for one, has a ceiling).
         int firstLimit = Math.max(needed, Math.min(Math.max(64, needed * 4), maxBucketScan));
         List<Candidate> first = index.candidates(center, fetchRadius(radius), firstLimit);
         if (first.size() < firstLimit) {
-            Eligible all = new Eligible(first.size(), q, radius, querier, center, staleBefore, blocked, Integer.MAX_VALUE);
+            NearbyCandidates all = new NearbyCandidates(rules, first.size(), q, radius, querier, center, staleBefore, blocked, Integer.MAX_VALUE);
             for (Candidate c : first) {
                 GeoPoint p = c.point();
                 Instant t = c.observedAt();
@@ -269,7 +253,7 @@ public final class NearbyMatcher {
         int farthest = 0;
         double reach = 0;
         for (Candidate c : first) {
-            double d = publicDistance(center.lat(), center.lon(), c.point().lat(), c.point().lon());
+            double d = rules.publicDistance(center.lat(), center.lon(), c.point().lat(), c.point().lon());
             reach = Math.max(reach, d);
             if (d <= radius) {
                 farthest = Math.max(farthest, buckets.indexOf(d));
@@ -278,19 +262,19 @@ public final class NearbyMatcher {
         int cap = Math.max(maxBucketScan, firstLimit);
         // Each pass below re-reads the nearer buckets: it takes their answers from the previous pass, so
         // each bucket is asked once.
-        Eligible prev = null;
+        NearbyCandidates prev = null;
         for (int bucket = farthest; ; bucket++) {
             double edge = Math.min(radius, buckets.upperEdge(bucket));
             // Every user of the bucket is needed (score ranks inside it): scan without a Candidate each.
             // Size the arrays for the density the first fetch saw, so they rarely grow during the scan.
             double ratio = reach > 0 ? fetchRadius(edge) / reach : Double.POSITIVE_INFINITY;
             double expected = firstLimit * 1.25 * ratio * ratio;
-            Eligible el;
+            NearbyCandidates el;
             if (expected > cap) {
                 // Denser than the bucket scan may read (e.g. thousands of users on one cell): rank the
                 // nearest `cap` of the bucket only, a bounded read instead of the whole bucket.
                 List<Candidate> near = index.candidates(center, fetchRadius(edge), cap);
-                el = new Eligible(near.size(), q, radius, querier, center, staleBefore, blocked, bucket);
+                el = new NearbyCandidates(rules, near.size(), q, radius, querier, center, staleBefore, blocked, bucket);
                 for (Candidate c : near) {
                     GeoPoint p = c.point();
                     Instant t = c.observedAt();
@@ -301,7 +285,7 @@ public final class NearbyMatcher {
                     return el;
                 }
             } else {
-                el = new Eligible(Math.max(4 * firstLimit, (int) expected), q, radius, querier, center, staleBefore,
+                el = new NearbyCandidates(rules, Math.max(4 * firstLimit, (int) expected), q, radius, querier, center, staleBefore,
                         blocked, bucket);
                 index.forEachWithin(center, fetchRadius(edge), el);
                 el.resolve(resolver, prev);
@@ -315,311 +299,6 @@ public final class NearbyMatcher {
 
     private static double fetchRadius(double r) {
         return r * (1 + FETCH_INFLATION) + FETCH_SLACK_METERS;
-    }
-
-    /**
-     * Eligible candidates in parallel arrays, for allocation-light ranking. As a visitor it applies
-     * the query's exclusions to each user it is given, in the order: querier, stale, blocked, radius,
-     * bucket, host filters, online, score.
-     */
-    private final class Eligible implements CandidateVisitor {
-        UserId[] users;
-        int[] bucket;
-        double[] score;
-        int size;
-        private final CandidateFilter extra;
-        private final boolean includeOffline;
-        private final UserId querier;
-        private final int querierHash;
-        private final double centerLat;
-        private final double centerLon;
-        private final long staleSecond;
-        private final int staleNano;
-        private final Set<UserId> blocked;
-        private final double radius;
-        private final int maxBucket;
-        // Positions are cell centres, so consecutive candidates often share one.
-        private double lastLat = Double.NaN;
-        private double lastLon = Double.NaN;
-        private double lastDistance;
-
-        Eligible(int capacity, NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
-                 Set<UserId> blocked, int maxBucket) {
-            int c = Math.max(4, capacity);
-            users = new UserId[c];
-            bucket = new int[c];
-            score = new double[c];
-            this.extra = q.filter();
-            this.includeOffline = q.includeOffline();
-            this.querier = querier;
-            this.querierHash = querier.hashCode();
-            this.centerLat = center.lat();
-            this.centerLon = center.lon();
-            this.staleSecond = staleBefore.getEpochSecond();
-            this.staleNano = staleBefore.getNano();
-            this.blocked = blocked.isEmpty() ? null : blocked;
-            this.radius = radius;
-            this.maxBucket = maxBucket;
-        }
-
-        @Override
-        public void visit(UserId u, double lat, double lon, long observedSecond, int observedNano) {
-            if (u == querier || (u.hashCode() == querierHash && u.equals(querier))
-                    || observedSecond < staleSecond || (observedSecond == staleSecond && observedNano < staleNano)
-                    || (blocked != null && blocked.contains(u))) {
-                return;
-            }
-            double d;
-            if (lat == lastLat && lon == lastLon) {
-                d = lastDistance;
-            } else {
-                d = publicDistance(centerLat, centerLon, lat, lon);
-                lastLat = lat;
-                lastLon = lon;
-                lastDistance = d;
-            }
-            if (d > radius) {
-                return;
-            }
-            int b = buckets.indexOf(d);
-            if (b < 0 || b > maxBucket) {
-                return;
-            }
-            if (!filter.test(querier, u) || (extra != null && !extra.test(querier, u))) {
-                return;
-            }
-            add(u, b, Double.NEGATIVE_INFINITY); // online and score are asked per bucket in resolve
-        }
-
-        /**
-         * Applies the online check (unless offline users are included) and the score, bucket by bucket:
-         * at most one batch call of each per bucket, then keeps only the online entries. Buckets up to
-         * {@code prev}'s last (a previous, narrower pass of the same query, already resolved) take its
-         * answers instead: an entry it kept keeps its score, any other was offline (or arrived between
-         * the two reads) and is dropped.
-         */
-        void resolve(Resolver r, Eligible prev) {
-            if (size == 0) {
-                return;
-            }
-            int known = -1;
-            HashMap<UserId, Double> prevScores = null;
-            if (prev != null) {
-                known = prev.maxBucket;
-                prevScores = new HashMap<>(Math.max(4, prev.size * 2));
-                for (int i = 0; i < prev.size; i++) {
-                    prevScores.put(prev.users[i], prev.score[i]);
-                }
-            }
-            int maxB = 0;
-            for (int i = 0; i < size; i++) {
-                maxB = Math.max(maxB, bucket[i]);
-            }
-            int[] start = new int[maxB + 2];
-            for (int i = 0; i < size; i++) {
-                start[bucket[i] + 1]++;
-            }
-            for (int b = 0; b <= maxB; b++) {
-                start[b + 1] += start[b];
-            }
-            int[] order = new int[size];
-            int[] pos = Arrays.copyOf(start, maxB + 1);
-            for (int i = 0; i < size; i++) {
-                order[pos[bucket[i]]++] = i;
-            }
-            boolean[] keep = new boolean[size];
-            for (int b = 0; b <= maxB; b++) {
-                if (start[b] == start[b + 1]) {
-                    continue;
-                }
-                if (b <= known) {
-                    for (int k = start[b]; k < start[b + 1]; k++) {
-                        Double v = prevScores.get(users[order[k]]);
-                        if (v != null) {
-                            keep[order[k]] = true;
-                            score[order[k]] = v;
-                        }
-                    }
-                } else {
-                    r.resolve(users, order, start[b], start[b + 1], includeOffline, keep, score);
-                }
-            }
-            int n = 0;
-            for (int i = 0; i < size; i++) {
-                if (keep[i]) {
-                    users[n] = users[i];
-                    bucket[n] = bucket[i];
-                    score[n] = score[i];
-                    n++;
-                }
-            }
-            Arrays.fill(users, n, size, null);
-            size = n;
-        }
-
-        private void add(UserId u, int b, double s) {
-            if (size == users.length) {
-                int c = size * 2;
-                users = Arrays.copyOf(users, c);
-                bucket = Arrays.copyOf(bucket, c);
-                score = Arrays.copyOf(score, c);
-            }
-            users[size] = u;
-            bucket[size] = b;
-            score[size] = s;
-            size++;
-        }
-
-        /**
-         * Indices of the best {@code k} entries, best first: bounded max-heap, then heap-sort in place.
-         * O(n log k). The keyed tie-break is computed only for entries that tie on bucket and score.
-         */
-        int[] top(int k, long salt) {
-            TieBreak tb = new TieBreak(salt, size);
-            int[] heap = new int[Math.min(k, size)];
-            int n = 0;
-            for (int i = 0; i < size; i++) {
-                if (n < heap.length) {
-                    heap[n] = i;
-                    siftUp(heap, n++, tb);
-                } else if (before(i, heap[0], tb)) {
-                    heap[0] = i;
-                    siftDown(heap, n, tb);
-                }
-            }
-            // The root is the worst kept entry: moving it to the end, repeatedly, leaves them best first.
-            for (int m = n - 1; m > 0; m--) {
-                int t = heap[0];
-                heap[0] = heap[m];
-                heap[m] = t;
-                siftDown(heap, m, tb);
-            }
-            return heap.length == n ? heap : Arrays.copyOf(heap, n);
-        }
-
-        /** The secret-keyed tie-break of each entry, computed on first use. */
-        private final class TieBreak {
-            private final long salt;
-            private final long[] value;
-            private final boolean[] known;
-
-            TieBreak(long salt, int size) {
-                this.salt = salt;
-                this.value = new long[size];
-                this.known = new boolean[size];
-            }
-
-            long of(int i) {
-                if (!known[i]) {
-                    value[i] = mix(salt ^ (users[i].hashCode() * 0x9E3779B97F4A7C15L));
-                    known[i] = true;
-                }
-                return value[i];
-            }
-        }
-
-        /** Whether entry {@code a} ranks before entry {@code b}. */
-        private boolean before(int a, int b, TieBreak tb) {
-            if (bucket[a] != bucket[b]) {
-                return bucket[a] < bucket[b];
-            }
-            int s = Double.compare(score[b], score[a]);
-            if (s != 0) {
-                return s < 0;
-            }
-            long ta = tb.of(a);
-            long tbb = tb.of(b);
-            if (ta != tbb) {
-                return ta < tbb;
-            }
-            return users[a].compareTo(users[b]) < 0;
-        }
-
-        // Max-heap on rank: the root is the worst of the kept entries.
-        private void siftUp(int[] h, int i, TieBreak tb) {
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (!before(h[parent], h[i], tb)) {
-                    break;
-                }
-                int t = h[parent];
-                h[parent] = h[i];
-                h[i] = t;
-                i = parent;
-            }
-        }
-
-        private void siftDown(int[] h, int n, TieBreak tb) {
-            int i = 0;
-            while (true) {
-                int l = 2 * i + 1;
-                if (l >= n) {
-                    return;
-                }
-                int worst = l;
-                int r = l + 1;
-                if (r < n && before(h[l], h[r], tb)) {
-                    worst = r;
-                }
-                if (!before(h[i], h[worst], tb)) {
-                    return;
-                }
-                int t = h[i];
-                h[i] = h[worst];
-                h[worst] = t;
-                i = worst;
-            }
-        }
-    }
-
-    /** The batch callbacks of one query; counts them. */
-    private final class Resolver {
-        int calls;
-
-        /** Resolves the entries {@code idx[from..to)} (one bucket): sets keep and score of each. */
-        void resolve(UserId[] users, int[] idx, int from, int to, boolean includeOffline, boolean[] keep,
-                     double[] score) {
-            int n = to - from;
-            List<UserId> ask = new ArrayList<>(n);
-            for (int k = from; k < to; k++) {
-                ask.add(users[idx[k]]);
-            }
-            List<UserId> on = ask;
-            int[] onIdx = null; // null: entry a of `on` is idx[from + a]
-            if (!includeOffline && online != OnlineCheck.ALWAYS) {
-                calls++;
-                Set<UserId> answer = online.onlineAmong(ask);
-                on = new ArrayList<>(Math.min(n, answer.size()));
-                onIdx = new int[n];
-                for (int a = 0; a < n; a++) {
-                    UserId u = ask.get(a);
-                    if (answer.contains(u)) {
-                        onIdx[on.size()] = idx[from + a];
-                        on.add(u);
-                    }
-                }
-            }
-            double[] s = null;
-            if (scores != ScoreProvider.NONE && !on.isEmpty()) {
-                calls++;
-                s = scores.scores(on);
-                if (s == null || s.length != on.size()) {
-                    throw new IllegalStateException("ScoreProvider.scores returned " + (s == null ? "null" : s.length
-                            + " scores") + " for " + on.size() + " users");
-                }
-            }
-            for (int a = 0; a < on.size(); a++) {
-                int i = onIdx == null ? idx[from + a] : onIdx[a];
-                keep[i] = true;
-                score[i] = s == null || Double.isNaN(s[a]) ? Double.NEGATIVE_INFINITY : s[a];
-            }
-        }
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return z ^ (z >>> 33);
     }
 
     /** Options of a {@link NearbyMatcher}; validated in {@link #build()}. Not thread-safe. */
@@ -644,32 +323,32 @@ public final class NearbyMatcher {
         private int maxBucketScan = 1_000;
 
         private Builder(LocationService locations, BlockList blocks, OnlineCheck online) {
-            this.locations = Objects.requireNonNull(locations, "locations");
-            this.blocks = Objects.requireNonNull(blocks, "blocks");
-            this.online = Objects.requireNonNull(online, "online");
+            this.locations = Checks.notNull("locations", locations);
+            this.blocks = Checks.notNull("blocks", blocks);
+            this.online = Checks.notNull("online", online);
         }
 
         /** Receives query and rejection events. Default: no-op. */
         public Builder listener(VicinityListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Checks.notNull("listener", listener);
             return this;
         }
 
         /** Ranking score inside a distance bucket. Default: {@link ScoreProvider#NONE}. */
         public Builder scoreProvider(ScoreProvider scores) {
-            this.scores = Objects.requireNonNull(scores, "scores");
+            this.scores = Checks.notNull("scores", scores);
             return this;
         }
 
         /** A host predicate applied to every query. Default: {@link CandidateFilter#ALL}. */
         public Builder filter(CandidateFilter filter) {
-            this.filter = Objects.requireNonNull(filter, "filter");
+            this.filter = Checks.notNull("filter", filter);
             return this;
         }
 
         /** The distance buckets shown to users. Default: {@link DistanceBuckets#defaults()}. */
         public Builder buckets(DistanceBuckets buckets) {
-            this.buckets = Objects.requireNonNull(buckets, "buckets");
+            this.buckets = Checks.notNull("buckets", buckets);
             return this;
         }
 
@@ -694,7 +373,7 @@ public final class NearbyMatcher {
         /** Per-user query rate: bursts of {@code permits}, {@code permits} per {@code per} on average. Default 30 per minute. */
         public Builder rateLimit(int permits, Duration per) {
             this.ratePermits = permits;
-            this.ratePer = Objects.requireNonNull(per, "per");
+            this.ratePer = Checks.notNull("per", per);
             return this;
         }
 
@@ -704,7 +383,7 @@ public final class NearbyMatcher {
          * same distributed store (e.g. {@code RedisRateLimitStore}) to make it cluster-wide.
          */
         public Builder rateLimitStore(RateLimitStore store) {
-            this.limits = Objects.requireNonNull(store, "store");
+            this.limits = Checks.notNull("store", store);
             return this;
         }
 
@@ -743,59 +422,45 @@ public final class NearbyMatcher {
          * {@code invalid_cursor}); required when {@link #distributed(boolean) distributed}.
          */
         public Builder cursorSecret(byte[] secret) {
-            this.cursorSecret = Objects.requireNonNull(secret, "secret").clone();
+            this.cursorSecret = Checks.notNull("secret", secret).clone();
             return this;
         }
 
         /** How long a cursor stays valid. Default 10 minutes. */
         public Builder cursorTtl(Duration ttl) {
-            this.cursorTtl = Objects.requireNonNull(ttl, "ttl");
+            this.cursorTtl = Checks.notNull("ttl", ttl);
             return this;
         }
 
         /** Clock for rate limits and cursors. Default: the location service's clock. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /**
          * Builds the matcher.
          *
-         * @throws InvalidInputException code {@code invalid_argument} naming the offending option
+         * @throws IllegalArgumentException naming the offending option
          */
         public NearbyMatcher build() {
-            if (!(maxRadiusMeters > 0) || !(maxRadiusMeters < buckets.maxMeters())) {
-                throw invalid("maxRadiusMeters must be positive and below the last bucket edge ("
-                        + buckets.maxMeters() + " m), got " + maxRadiusMeters);
-            }
-            if (maxPageSize < 1) {
-                throw invalid("maxPageSize must be >= 1, got " + maxPageSize);
-            }
-            if (maxResults < maxPageSize) {
-                throw invalid("maxResults must be >= maxPageSize, got " + maxResults);
-            }
-            if (ratePermits < 0 || (ratePermits > 0 && (ratePer.isNegative() || ratePer.isZero()))) {
-                throw invalid("rateLimit needs permits >= 1 and a positive period");
-            }
-            if (distributed && cursorSecret == null) {
-                throw invalid("distributed(true) requires cursorSecret(...): the same secret of at least 16 bytes on"
-                        + " every node, so that a cursor issued by one node is accepted by the others");
-            }
-            if (maxBucketScan < 1) {
-                throw invalid("maxBucketScan must be >= 1, got " + maxBucketScan);
-            }
-            if (cursorSecret != null && cursorSecret.length < 16) {
-                throw invalid("cursorSecret must have at least 16 bytes");
-            }
-            if (cursorTtl.isNegative() || cursorTtl.isZero()) {
-                throw invalid("cursorTtl must be positive, got " + cursorTtl);
-            }
+            Checks.check(maxRadiusMeters > 0 && maxRadiusMeters < buckets.maxMeters(),
+                    "NearbyMatcher: maxRadiusMeters must be positive and below the last bucket edge ("
+                            + buckets.maxMeters() + " m), got " + maxRadiusMeters);
+            Checks.atLeast("maxPageSize", maxPageSize, 1);
+            Checks.atLeast("maxResults (at least maxPageSize)", maxResults, maxPageSize);
+            Checks.check(ratePermits >= 0 && (ratePermits == 0 || !(ratePer.isNegative() || ratePer.isZero())),
+                    "NearbyMatcher: rateLimit needs permits >= 1 and a positive period, got " + ratePermits
+                            + " per " + ratePer);
+            Checks.check(!distributed || cursorSecret != null, "NearbyMatcher: distributed(true) requires"
+                    + " cursorSecret(...): the same secret of at least 16 bytes on every node, so that a cursor"
+                    + " issued by one node is accepted by the others");
+            Checks.atLeast("maxBucketScan", maxBucketScan, 1);
+            Checks.check(cursorSecret == null || cursorSecret.length >= 16,
+                    "NearbyMatcher: cursorSecret must have at least 16 bytes, got " + (cursorSecret == null ? 0
+                            : cursorSecret.length));
+            Checks.positive("cursorTtl", cursorTtl);
             return new NearbyMatcher(this);
-        }
-
-        private static InvalidInputException invalid(String message) {
-            return new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "NearbyMatcher: " + message);
         }
     }
 }

@@ -1,10 +1,9 @@
 package dev.vicinity.rating;
 
-import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.rating.internal.RatingInput;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
@@ -12,12 +11,9 @@ import dev.vicinity.rating.spi.RatingStore.InsertResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RatingService {
     private static final Logger LOG = LoggerFactory.getLogger(RatingService.class);
-    /** Guard against a broken store whose compare-and-set never succeeds. */
-    private static final int MAX_CAS_ATTEMPTS = 1000;
-    private static final int MAX_RECONCILE_ATTEMPTS = 5;
+    private static final int MAX_CAS_ATTEMPTS = RatingReveals.MAX_CAS_ATTEMPTS;
 
     /** Default count-once window: ratings of one rater about one ratee count once per 7 days. */
     public static final Duration DEFAULT_COUNT_ONCE_PER = Duration.ofDays(7);
@@ -84,8 +78,8 @@ public final class RatingService {
     private final RatingScores scores;
 
     private final java.util.function.BiPredicate<UserId, UserId> blocks;
-    private final List<java.util.function.Consumer<Rating>> revealHandlers =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RatingReveals reveals;
+    private final RatingReconciler reconciler;
 
     private RatingService(Builder b) {
         this.blocks = b.blocks;
@@ -101,6 +95,8 @@ public final class RatingService {
         this.revealBatch = b.revealBatch;
         this.policy = b.policy;
         this.scores = RatingScores.of(store, policy);
+        this.reveals = new RatingReveals(store, countOncePer, revealBatch, listener);
+        this.reconciler = new RatingReconciler(audit, listener);
     }
 
     /** Starts a builder; the store and the host's session facts are required. */
@@ -196,14 +192,14 @@ public final class RatingService {
 
         int revealed = counterpartSeen ? 1 : 0;
         if (counterpartSeen) {
-            notifyRevealed(rating);
+            reveals.notifyRevealed(rating);
         }
         Rating current = rating;
         if (!counterpartSeen && store.find(counterKey).isPresent()) {
             // The counterpart arrived between our check and our insert: whichever of the two submits
             // inserts second always sees the other here, so the pair is never left sealed.
             counterpartSeen = true;
-            Optional<Rating> mine = revealIfSealed(key, now, false);
+            Optional<Rating> mine = reveals.revealIfSealed(key, now, false);
             if (mine.isPresent()) {
                 revealed++;
                 current = mine.get();
@@ -211,7 +207,7 @@ public final class RatingService {
                 current = store.find(key).orElse(rating);
             }
         }
-        if (counterpartSeen && revealIfSealed(counterKey, now, false).isPresent()) {
+        if (counterpartSeen && reveals.revealIfSealed(counterKey, now, false).isPresent()) {
             revealed++;
         }
         if (revealed > 0) {
@@ -273,7 +269,7 @@ public final class RatingService {
                 return new RatingResult.Accepted(next, false);
             }
         }
-        throw contention(key);
+        throw RatingReveals.contention(key);
     }
 
     /**
@@ -302,7 +298,7 @@ public final class RatingService {
                 return new RatingResult.Accepted(next, false);
             }
         }
-        throw contention(key);
+        throw RatingReveals.contention(key);
     }
 
     /**
@@ -315,53 +311,7 @@ public final class RatingService {
      * @return how many ratings this call revealed
      */
     public int revealDue() {
-        Instant now = clock.instant();
-        Map<SessionId, Integer> perSession = new TreeMap<>();
-        int total = 0;
-        while (true) {
-            List<RatingKey> due = store.sealedDueBy(now, revealBatch);
-            int progress = 0;
-            for (RatingKey key : due) {
-                if (revealIfSealed(key, now, true).isPresent()) {
-                    progress++;
-                    perSession.merge(key.session(), 1, Integer::sum);
-                }
-            }
-            total += progress;
-            if (due.size() < revealBatch || progress == 0) {
-                break;
-            }
-        }
-        perSession.forEach(listener::onRatingsRevealed);
-        if (total > 0) {
-            LOG.debug("revealed {} ratings whose window closed", total);
-        }
-        return total;
-    }
-
-    /** Compare-and-set SEALED → REVEALED; empty if not sealed (anymore) or, when asked, not due. */
-    private Optional<Rating> revealIfSealed(RatingKey key, Instant now, boolean onlyIfDue) {
-        for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-            Optional<Rating> found = store.find(key);
-            if (found.isEmpty() || found.get().state() != RatingState.SEALED) {
-                return Optional.empty();
-            }
-            Rating current = found.get();
-            if (onlyIfDue && now.isBefore(current.revealAt())) {
-                return Optional.empty();
-            }
-            Rating next = current.withState(RatingState.REVEALED, now);
-            if (store.compareAndSet(current.version(), next, countOncePer)) {
-                if (!countOncePer.isZero()) {
-                    // The store decided whether it counts (count-once rule): read its flag back.
-                    long version = next.version();
-                    next = store.find(key).filter(r -> r.version() == version).orElse(next);
-                }
-                notifyRevealed(next);
-                return Optional.of(next);
-            }
-        }
-        throw contention(key);
+        return reveals.revealDue(clock.instant());
     }
 
     /**
@@ -371,17 +321,7 @@ public final class RatingService {
      * logged and ignored.
      */
     public void onRevealed(java.util.function.Consumer<Rating> handler) {
-        revealHandlers.add(Objects.requireNonNull(handler, "handler"));
-    }
-
-    private void notifyRevealed(Rating r) {
-        for (java.util.function.Consumer<Rating> h : revealHandlers) {
-            try {
-                h.accept(r);
-            } catch (RuntimeException e) {
-                LOG.warn("reveal handler failed for session {}", r.key().session(), e);
-            }
-        }
+        reveals.addHandler(Objects.requireNonNull(handler, "handler"));
     }
 
     /**
@@ -457,32 +397,7 @@ public final class RatingService {
      *     was configured
      */
     public ReconcileReport reconcile(UserId user, boolean repair) {
-        Objects.requireNonNull(user, "user");
-        if (audit == null) {
-            throw new IllegalStateException("reconcile needs a RatingAuditStore; configure one with "
-                    + "RatingService.builder(...).audit(...)");
-        }
-        ReconcileReport report = null;
-        for (int attempt = 0; attempt < MAX_RECONCILE_ATTEMPTS; attempt++) {
-            RatingAuditStore.Snapshot snapshot = audit.snapshot(user);
-            StarHistogram recounted = StarHistogram.recount(
-                    snapshot.ratings().stream().filter(r -> r.key().ratee().equals(user)).toList());
-            report = new ReconcileReport(user, snapshot.stored(), recounted, false);
-            if (!report.drifted()) {
-                return report;
-            }
-            if (!repair) {
-                break;
-            }
-            if (audit.replaceAggregate(user, snapshot.stored(), recounted)) {
-                report = new ReconcileReport(user, snapshot.stored(), recounted, true);
-                break;
-            }
-        }
-        LOG.warn("rating aggregate drift: user={} countDrift={} sumDrift={} repaired={}", user,
-                report.countDrift(), report.sumDrift(), report.repaired());
-        listener.onAggregateDrift(user, report.countDrift(), report.sumDrift());
-        return report;
+        return reconciler.reconcile(Objects.requireNonNull(user, "user"), repair);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -525,11 +440,6 @@ public final class RatingService {
         return new RatingResult.Rejected(reason);
     }
 
-    private static IllegalStateException contention(RatingKey key) {
-        return new IllegalStateException("compare-and-set on rating " + key + " failed "
-                + MAX_CAS_ATTEMPTS + " times; the store is not linearizable");
-    }
-
     /**
      * Options of a {@link RatingService}. Not thread-safe; {@link #build()} validates everything.
      */
@@ -548,25 +458,25 @@ public final class RatingService {
         private java.util.function.BiPredicate<UserId, UserId> blocks = (blocker, blocked) -> false;
 
         private Builder(RatingStore store, RatableSessions sessions) {
-            this.store = Objects.requireNonNull(store, "store");
-            this.sessions = Objects.requireNonNull(sessions, "sessions");
+            this.store = Checks.notNull("store", store);
+            this.sessions = Checks.notNull("sessions", sessions);
         }
 
         /** The clock (default: system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /** The listener (default: none); wrapped so that it can never break an operation. */
         public Builder listener(VicinityListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Checks.notNull("listener", listener);
             return this;
         }
 
         /** How long after a session ended its participants may rate (default 7 days); 1 s .. 365 days. */
         public Builder ratingWindow(Duration window) {
-            this.ratingWindow = Objects.requireNonNull(window, "ratingWindow");
+            this.ratingWindow = Checks.notNull("ratingWindow", window);
             return this;
         }
 
@@ -578,7 +488,7 @@ public final class RatingService {
          * decides in the same atomic step as the reveal, so racing reveals of one pair count once.
          */
         public Builder countOncePer(Duration window) {
-            this.countOncePer = Objects.requireNonNull(window, "countOncePer");
+            this.countOncePer = Checks.notNull("countOncePer", window);
             return this;
         }
 
@@ -588,7 +498,7 @@ public final class RatingService {
          * user learns nothing; it never counts.
          */
         public Builder blockCheck(java.util.function.BiPredicate<UserId, UserId> blocks) {
-            this.blocks = Objects.requireNonNull(blocks, "blocks");
+            this.blocks = Checks.notNull("blocks", blocks);
             return this;
         }
 
@@ -612,40 +522,26 @@ public final class RatingService {
 
         /** Score options (default {@link ScorePolicy#DEFAULTS}). */
         public Builder scorePolicy(ScorePolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "scorePolicy");
+            this.policy = Checks.notNull("scorePolicy", policy);
             return this;
         }
 
         /** The audit store for {@link RatingService#reconcile}; default: the store itself if it is one. */
         public Builder audit(RatingAuditStore audit) {
-            this.audit = Objects.requireNonNull(audit, "audit");
+            this.audit = Checks.notNull("audit", audit);
             return this;
         }
 
         /**
-         * @throws InvalidInputException with code {@code invalid_argument} naming the first bad option
+         * @throws IllegalArgumentException naming the first bad option, its range and the value given
          */
         public RatingService build() {
-            if (ratingWindow.compareTo(Duration.ofSeconds(1)) < 0 || ratingWindow.compareTo(Duration.ofDays(365)) > 0) {
-                throw invalid("ratingWindow must be between 1 second and 365 days, got " + ratingWindow);
-            }
-            if (countOncePer.isNegative() || countOncePer.compareTo(Duration.ofDays(365)) > 0) {
-                throw invalid("countOncePer must be between 0 and 365 days, got " + countOncePer);
-            }
-            if (maxCommentLength < 0 || maxCommentLength > 100_000) {
-                throw invalid("maxCommentLength must be 0..100000, got " + maxCommentLength);
-            }
-            if (maxTags < 0 || maxTags > 64) {
-                throw invalid("maxTags must be 0..64, got " + maxTags);
-            }
-            if (revealBatch < 1 || revealBatch > 10_000) {
-                throw invalid("revealBatchSize must be 1..10000, got " + revealBatch);
-            }
+            Checks.between("ratingWindow", ratingWindow, Duration.ofSeconds(1), Duration.ofDays(365));
+            Checks.between("countOncePer", countOncePer, Duration.ZERO, Duration.ofDays(365));
+            Checks.between("maxCommentLength", maxCommentLength, 0, 100_000);
+            Checks.between("maxTags", maxTags, 0, 64);
+            Checks.between("revealBatchSize", revealBatch, 1, 10_000);
             return new RatingService(this);
-        }
-
-        private static InvalidInputException invalid(String message) {
-            return new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, message);
         }
     }
 }

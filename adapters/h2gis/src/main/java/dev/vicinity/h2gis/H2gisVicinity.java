@@ -2,8 +2,7 @@ package dev.vicinity.h2gis;
 
 import dev.vicinity.chat.spi.ChatSessionStore;
 import dev.vicinity.chat.spi.MessageStore;
-import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.h2gis.internal.H2Dialect;
@@ -83,7 +82,7 @@ public final class H2gisVicinity implements AutoCloseable {
      * the schema: the zero-setup path. Examples: {@code jdbc:h2:file:./data/vicinity} (persistent),
      * {@code jdbc:h2:mem:demo} (gone after {@link #close()}).
      *
-     * @throws InvalidInputException {@code invalid_argument} if the URL is not an H2 URL
+     * @throws IllegalArgumentException if the URL is not an H2 URL
      * @throws dev.vicinity.core.BackendUnavailableException if the database cannot be opened (e.g. a
      *     file database already open in another process)
      */
@@ -290,30 +289,21 @@ public final class H2gisVicinity implements AutoCloseable {
          * Validates the options and builds the adapter. With a URL it creates the pool (no connection
          * is opened yet); with a data source it touches no connection.
          *
-         * @throws InvalidInputException {@code invalid_argument} naming the bad option
+         * @throws IllegalArgumentException naming the bad option
          */
         public H2gisVicinity build() {
-            if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
-                throw invalid("schema must match [a-z_][a-z0-9_]{0,62}, got " + schema);
-            }
-            if (maxPageSize < 1 || maxPageSize > 100_000) {
-                throw invalid("maxPageSize must be 1..100000, got " + maxPageSize);
-            }
-            if (!(proximityStartRadius >= 1.0 && proximityStartRadius <= 100_000.0)) {
-                throw invalid("proximityStartRadius must be 1..100000 metres, got " + proximityStartRadius);
-            }
+            Checks.check(schema != null && IDENTIFIER.matcher(schema).matches(),
+                    "schema must match [a-z_][a-z0-9_]{0,62}, got " + schema);
+            Checks.between("maxPageSize", maxPageSize, 1, 100_000);
+            Checks.between("proximityStartRadius (metres)", proximityStartRadius, 1.0, 100_000.0);
             if (dataSource != null) {
                 return new H2gisVicinity(this, dataSource, null, null);
             }
-            if (!jdbcUrl.startsWith("jdbc:h2:")) {
-                throw invalid("jdbcUrl must be an H2 URL (jdbc:h2:file:..., jdbc:h2:mem:...), got " + jdbcUrl);
-            }
-            if (maxConnections < 1 || maxConnections > 1000) {
-                throw invalid("maxConnections must be 1..1000, got " + maxConnections);
-            }
-            if (user == null || password == null) {
-                throw invalid("credentials must not be null");
-            }
+            Checks.check(jdbcUrl.startsWith("jdbc:h2:"),
+                    "jdbcUrl must be an H2 URL (jdbc:h2:file:..., jdbc:h2:mem:...), got " + jdbcUrl);
+            Checks.between("maxConnections", maxConnections, 1, 1000);
+            Checks.notNull("user", user);
+            Checks.notNull("password", password);
             String upper = jdbcUrl.toUpperCase(java.util.Locale.ROOT);
             String url = upper.contains(";LOCK_TIMEOUT=") ? jdbcUrl : jdbcUrl + ";LOCK_TIMEOUT=10000";
             JdbcDataSource source = new JdbcDataSource();
@@ -345,10 +335,6 @@ public final class H2gisVicinity implements AutoCloseable {
                     throw new dev.vicinity.core.BackendUnavailableException("H2GIS: could not open the database", e);
                 }
             }
-        }
-
-        private static InvalidInputException invalid(String message) {
-            return new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, message);
         }
     }
 }

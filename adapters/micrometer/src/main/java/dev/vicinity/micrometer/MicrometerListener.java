@@ -8,6 +8,7 @@ import dev.vicinity.core.PresenceChange;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.core.spi.BusHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -16,7 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -60,7 +60,7 @@ public final class MicrometerListener implements VicinityListener {
 
     /** Registers the gauges on {@code registry}; counters and timers are created on first use. */
     public MicrometerListener(MeterRegistry registry) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this.registry = Checks.notNull("registry", registry);
         for (ConnectionState s : ConnectionState.values()) {
             if (s == ConnectionState.CLOSED) {
                 continue; // closed connections are forgotten; a gauge would only grow

@@ -2,8 +2,7 @@ package dev.vicinity.postgres;
 
 import dev.vicinity.chat.spi.ChatSessionStore;
 import dev.vicinity.chat.spi.MessageStore;
-import dev.vicinity.core.ErrorCodes;
-import dev.vicinity.core.InvalidInputException;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.jdbc.Jdbc;
@@ -11,7 +10,6 @@ import dev.vicinity.postgres.internal.PostgresDialect;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -140,7 +138,7 @@ public final class PostgresVicinity {
         private java.time.Duration queryTimeout = java.time.Duration.ofSeconds(5);
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.dataSource = Checks.notNull("dataSource", dataSource);
         }
 
         /** Schema of the adapter's tables (default {@code vicinity}); lower-case letters, digits, _ (max 63). */
@@ -190,27 +188,19 @@ public final class PostgresVicinity {
         /**
          * Validates the options and builds the adapter; touches no connection.
          *
-         * @throws InvalidInputException {@code invalid_argument} naming the bad option
+         * @throws IllegalArgumentException naming the bad option
          */
         public PostgresVicinity build() {
             identifier("schema", schema);
             identifier("postgisSchema", postgisSchema);
-            if (maxPageSize < 1 || maxPageSize > 100_000) {
-                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
-                        "maxPageSize must be 1..100000, got " + maxPageSize);
-            }
-            if (queryTimeout == null || queryTimeout.isNegative() || queryTimeout.compareTo(java.time.Duration.ofHours(1)) > 0) {
-                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT,
-                        "queryTimeout must be 0..1 h, got " + queryTimeout);
-            }
+            Checks.between("maxPageSize", maxPageSize, 1, 100_000);
+            Checks.between("queryTimeout", queryTimeout, java.time.Duration.ZERO, java.time.Duration.ofHours(1));
             return new PostgresVicinity(this);
         }
 
         private static void identifier(String option, String value) {
-            if (value == null || !IDENTIFIER.matcher(value).matches()) {
-                throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, option
-                        + " must match [a-z_][a-z0-9_]{0,62} (an unquoted PostgreSQL identifier), got " + value);
-            }
+            Checks.check(value != null && IDENTIFIER.matcher(value).matches(), option
+                    + " must match [a-z_][a-z0-9_]{0,62} (an unquoted PostgreSQL identifier), got " + value);
         }
     }
 }

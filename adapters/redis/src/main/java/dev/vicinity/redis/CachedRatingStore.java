@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
@@ -354,7 +355,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
 
         private Builder(Commands commands, RatingStore delegate) {
             this.commands = commands;
-            this.delegate = Objects.requireNonNull(delegate, "delegate");
+            this.delegate = Checks.notNull("delegate", delegate);
         }
 
         /** Prefix of every key (default {@code vicinity}); the same on every node sharing the delegate. */
@@ -384,9 +385,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
         /** @throws IllegalArgumentException for a bad prefix or time to live */
         public CachedRatingStore build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
-            if (ttl == null || ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
-                throw new IllegalArgumentException("ttl must be within 1 s .. 7 d, got " + ttl);
-            }
+            Checks.between("ttl", ttl, Duration.ofSeconds(1), Duration.ofDays(7));
             return new CachedRatingStore(this);
         }
     }

@@ -1,6 +1,7 @@
 package dev.vicinity.redis;
 
 import dev.vicinity.core.VicinityListener;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.core.spi.BusHealth;
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.EventHandler;
@@ -293,7 +294,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
         private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
 
         private Builder(RedisClient client) {
-            this.client = Objects.requireNonNull(client, "client");
+            this.client = Checks.notNull("client", client);
         }
 
         /** The server to connect to, if the client was created without a default URI. */
@@ -304,19 +305,19 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
         /** Sharded pub/sub mode (default {@link Sharding#AUTO}). */
         public Builder sharding(Sharding sharding) {
-            this.sharding = Objects.requireNonNull(sharding, "sharding");
+            this.sharding = Checks.notNull("sharding", sharding);
             return this;
         }
 
         /** Clock for health timestamps (default system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Checks.notNull("clock", clock);
             return this;
         }
 
         /** Listener told about health changes (default no-op). */
         public Builder listener(VicinityListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = Checks.notNull("listener", listener);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.vicinity.redis;
 
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
@@ -446,9 +447,7 @@ public final class RedisProximityIndex implements ProximityIndex {
         public RedisProximityIndex build() {
             RedisSupport.checkKeyPrefix(keyPrefix);
             RedisSupport.checkSlots("shards", shards);
-            if (!(initialRadiusMeters >= 1) || Double.isInfinite(initialRadiusMeters)) {
-                throw new IllegalArgumentException("initialRadiusMeters must be finite and >= 1");
-            }
+            Checks.between("initialRadiusMeters", initialRadiusMeters, 1, Double.MAX_VALUE);
             RedisSupport.checkTimeout(commandTimeout);
             return new RedisProximityIndex(this);
         }

@@ -3,19 +3,14 @@ package dev.vicinity.geo.memory;
 import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.UserId;
-import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoGrid;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
 import dev.vicinity.geo.spi.CandidateVisitor;
 import dev.vicinity.geo.spi.ProximityIndex;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -39,18 +34,13 @@ import java.util.concurrent.atomic.LongAdder;
  * at a time. A move between cells is atomic for each cell; a query that runs while a user moves
  * returns that user at most once, and may miss it (it scans cells one after another). Empty cells
  * are dropped, so memory follows the number of users (see {@code docs/benchmarks.md} for the bytes
- * per user measured).
+ * per user measured). The cells live in {@link ProximityCell}; the ring expansion, the heap and the
+ * visitor hand-off of a query in {@link ProximityQuery}.
  */
 public final class InMemoryProximityIndex implements ProximityIndex {
-    /** Fixed-point scale of unit-vector components: about 6 mm on the earth's surface. */
-    private static final double SCALE = 1 << 30;
-    private static final double R = GeoDistance.EARTH_RADIUS_METERS;
-    /** Longs per slot in {@link Cell#data}. */
-    private static final int STRIDE = 5;
-
     private final GeoGrid grid;
-    private final ConcurrentHashMap<UserId, Entry> users = new ConcurrentHashMap<>();
-    private final InMemoryGeoCellMap<Cell> cells = new InMemoryGeoCellMap<>();
+    private final ConcurrentHashMap<UserId, ProximityCell.Entry> users = new ConcurrentHashMap<>();
+    private final InMemoryGeoCellMap<ProximityCell> cells = new InMemoryGeoCellMap<>();
     /** Counts users entering a cell (insert or move); a query that saw it change may hold a user twice. */
     private final LongAdder cellEntries = new LongAdder();
 
@@ -69,95 +59,6 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         this.grid = GeoGrid.withCellSize(cellMeters);
     }
 
-    /** Per-user state; its own monitor serialises updates of one user. */
-    private static final class Entry {
-        final UserId user;
-        /** Guarded by this entry's monitor; the cell holding it, null before insert. */
-        Cell cell;
-        /** Guarded by {@code cell}'s monitor. */
-        int slot;
-        /** Guarded by this entry's monitor. */
-        boolean removed;
-
-        Entry(UserId user) {
-            this.user = user;
-        }
-    }
-
-    /**
-     * One grid cell; every field is guarded by its monitor. Everything a query needs is inline in
-     * one {@code long[]} ({@value #STRIDE} longs per slot: x and y of the fixed-point unit vector
-     * packed, z, the exact latitude and longitude bits and the observation time in epoch
-     * milliseconds), so a scan reads one contiguous array and never dereferences a per-user object;
-     * only the ids of users that make the cut are read, from a parallel array.
-     */
-    private static final class Cell implements InMemoryGeoCellMap.Keyed {
-        final long key;
-        int size;
-        long[] data = new long[STRIDE * 4];
-        UserId[] ids = new UserId[4];
-        Entry[] entries = new Entry[4];
-        boolean dead;
-
-        Cell(long key) {
-            this.key = key;
-        }
-
-        @Override
-        public long cellKey() {
-            return key;
-        }
-
-        void set(int i, long xy, long z, long lat, long lon, long millis) {
-            long[] d = data;
-            int j = STRIDE * i;
-            d[j] = xy;
-            d[j + 1] = z;
-            d[j + 2] = lat;
-            d[j + 3] = lon;
-            d[j + 4] = millis;
-        }
-
-        void append(Entry e, long xy, long z, long lat, long lon, long millis) {
-            if (size == entries.length) {
-                resize(size + (size >> 1) + 2);
-            }
-            int i = size++;
-            entries[i] = e;
-            ids[i] = e.user;
-            set(i, xy, z, lat, lon, millis);
-            e.slot = i;
-            e.cell = this;
-        }
-
-        private void resize(int cap) {
-            entries = Arrays.copyOf(entries, cap);
-            ids = Arrays.copyOf(ids, cap);
-            data = Arrays.copyOf(data, STRIDE * cap);
-        }
-
-        /** Swap-removes slot {@code i}; returns true if the cell became empty (it is then dead). */
-        boolean removeAt(int i) {
-            int last = --size;
-            if (i != last) {
-                Entry moved = entries[last];
-                entries[i] = moved;
-                ids[i] = ids[last];
-                System.arraycopy(data, STRIDE * last, data, STRIDE * i, STRIDE);
-                moved.slot = i;
-            }
-            entries[last] = null;
-            ids[last] = null;
-            if (size == 0) {
-                dead = true;
-                return true;
-            }
-            if (entries.length > 16 && size < entries.length / 4) {
-                resize(entries.length / 2);
-            }
-            return false;
-        }
-    }
 
     /**
      * Inserts or moves {@code user}. O(1) expected (amortised array growth); a move between cells
@@ -173,18 +74,18 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         double phi = Math.toRadians(lat);
         double lam = Math.toRadians(lon);
         double cp = Math.cos(phi);
-        int x = (int) Math.round(cp * Math.cos(lam) * SCALE);
-        int y = (int) Math.round(cp * Math.sin(lam) * SCALE);
+        int x = (int) Math.round(cp * Math.cos(lam) * ProximityQuery.SCALE);
+        int y = (int) Math.round(cp * Math.sin(lam) * ProximityQuery.SCALE);
         long xy = ((long) x << 32) | (y & 0xFFFF_FFFFL);
-        long z = Math.round(Math.sin(phi) * SCALE);
+        long z = Math.round(Math.sin(phi) * ProximityQuery.SCALE);
         long latBits = Double.doubleToRawLongBits(lat);
         long lonBits = Double.doubleToRawLongBits(lon);
         long millis = observedAt.toEpochMilli();
         long key = grid.cellKey(lat, lon);
         while (true) {
-            Entry e = users.get(user);
+            ProximityCell.Entry e = users.get(user);
             if (e == null) {
-                Entry fresh = new Entry(user);
+                ProximityCell.Entry fresh = new ProximityCell.Entry(user);
                 e = users.putIfAbsent(user, fresh);
                 if (e == null) {
                     e = fresh;
@@ -202,8 +103,8 @@ public final class InMemoryProximityIndex implements ProximityIndex {
     }
 
     /** Puts {@code e} (whose monitor is held) into cell {@code key}; false if a dead cell was hit (retry). */
-    private boolean place(Entry e, long key, long xy, long z, long lat, long lon, long millis) {
-        Cell old = e.cell;
+    private boolean place(ProximityCell.Entry e, long key, long xy, long z, long lat, long lon, long millis) {
+        ProximityCell old = e.cell;
         if (old != null && old.key == key) {
             // Same cell (the common small move): no map lookup. The user is in it, so it is not dead.
             synchronized (old) {
@@ -211,7 +112,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 return true;
             }
         }
-        Cell target = cells.computeIfAbsent(key, Cell::new);
+        ProximityCell target = cells.computeIfAbsent(key, ProximityCell::new);
         if (old == target) {
             synchronized (target) {
                 target.set(e.slot, xy, z, lat, lon, millis);
@@ -229,8 +130,8 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 return true;
             }
         }
-        Cell first = old.key < target.key ? old : target;
-        Cell second = first == old ? target : old;
+        ProximityCell first = old.key < target.key ? old : target;
+        ProximityCell second = first == old ? target : old;
         synchronized (first) {
             synchronized (second) {
                 if (target.dead) {
@@ -251,7 +152,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
     @Override
     public boolean remove(UserId user) {
         Objects.requireNonNull(user, "user");
-        Entry e = users.get(user);
+        ProximityCell.Entry e = users.get(user);
         if (e == null) {
             return false;
         }
@@ -260,7 +161,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 return false;
             }
             e.removed = true;
-            Cell c = e.cell;
+            ProximityCell c = e.cell;
             if (c != null) {
                 synchronized (c) {
                     if (c.removeAt(e.slot)) {
@@ -299,7 +200,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "limit must be >= 1");
         }
         long entriesBefore = cellEntries.sum();
-        Query q = new Query(center, radiusMeters, limit, null);
+        ProximityQuery q = new ProximityQuery(grid, cells, cellEntries, center, radiusMeters, limit, null);
         if (!q.rings()) {
             q.scanAll();
         }
@@ -321,416 +222,10 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         if (!(radiusMeters >= 0) || Double.isInfinite(radiusMeters)) {
             throw new InvalidInputException(ErrorCodes.INVALID_ARGUMENT, "radius must be a finite number >= 0");
         }
-        Query q = new Query(center, radiusMeters, Integer.MAX_VALUE, visitor);
+        ProximityQuery q = new ProximityQuery(grid, cells, cellEntries, center, radiusMeters, Integer.MAX_VALUE, visitor);
         if (!q.rings()) {
             q.scanAll();
         }
     }
 
-    /** Squared chord (in fixed-point units) of a great-circle distance in metres. */
-    private static double chord2(double meters) {
-        if (meters <= 0) {
-            return 0;
-        }
-        double theta = Math.min(Math.PI, meters / R);
-        double c = 2 * Math.sin(theta / 2) * SCALE;
-        return c * c;
-    }
-
-    /** One query's state: the bounded max-heap of the best candidates so far. */
-    private final class Query {
-        final double lat0;
-        final double lon0;
-        final double qx;
-        final double qy;
-        final double qz;
-        final double radius;
-        final double limit2;
-        final int limit;
-        /** Non-null for {@link #forEachWithin}: hits go to it cell by cell (no heap, no pool). */
-        final CandidateVisitor visitor;
-        /** Visitor mode: cellEntries when the scan started. */
-        final long entriesBefore;
-        /** Visitor mode: ids visited so far (until {@code seen} takes over). */
-        UserId[] visitedIds;
-        int visitedCount;
-        /** Visitor mode: every id visited, once a duplicate became possible; null before. */
-        Set<UserId> seen;
-        final double cosLat0;
-        /** The cells of the ring being visited and lower bounds of their distance (metres). */
-        long[] ringKeys = new long[16];
-        double[] ringBounds = new double[16];
-        int ringSize;
-        /** Max-heap (root = worst kept) of squared chords and pool indices. */
-        double[] hd;
-        int[] hp;
-        int n;
-        /** Every offered candidate, appended once (so heap moves copy no references). */
-        UserId[] pid;
-        double[] plat;
-        double[] plon;
-        long[] pobs;
-        int pn;
-
-        Query(GeoPoint c, double radius, int limit, CandidateVisitor visitor) {
-            this.visitor = visitor;
-            this.entriesBefore = visitor == null ? 0 : cellEntries.sum();
-            boolean poolOnly = visitor != null;
-            lat0 = c.lat();
-            lon0 = c.lon();
-            double phi = Math.toRadians(lat0);
-            double lam = Math.toRadians(lon0);
-            cosLat0 = Math.cos(phi);
-            qx = cosLat0 * Math.cos(lam) * SCALE;
-            qy = cosLat0 * Math.sin(lam) * SCALE;
-            qz = Math.sin(phi) * SCALE;
-            this.radius = radius;
-            // A hair of slack so that rounding of the fixed-point vectors never drops an edge point.
-            double c2 = chord2(radius + 0.01);
-            this.limit2 = radius >= GeoDistance.MAX_DISTANCE_METERS ? Double.MAX_VALUE : c2;
-            this.limit = limit;
-            int cap = Math.min(limit, 256);
-            // In visitor mode the "pool" is one cell's hits, reused from cell to cell.
-            int pool = poolOnly ? 64 : 2 * cap;
-            hd = new double[poolOnly ? 0 : cap];
-            hp = new int[poolOnly ? 0 : cap];
-            pid = new UserId[pool];
-            plat = new double[pool];
-            plon = new double[pool];
-            pobs = new long[pool];
-            visitedIds = poolOnly ? new UserId[256] : null;
-        }
-
-        /** Ring expansion; false if it gave up because scanning every occupied cell is cheaper. */
-        boolean rings() {
-            int rows = grid.rows();
-            int row0 = grid.row(lat0);
-            int budget = 2 * cells.size() + 16;
-            int visited = 0;
-            // A search circle holding a pole: meridians converge, so a column-based bound on unvisited
-            // cells is useless there. Visit whole rows instead (few columns near a pole) and stop on the
-            // latitude bound alone.
-            boolean polarCap = (90.0 - Math.abs(lat0)) * GeoDistance.METERS_PER_DEGREE <= radius;
-            for (int r = 0; ; r++) {
-                double minWidth = Double.MAX_VALUE; // narrowest column (degrees) among rows not fully covered
-                int lo = Math.max(0, row0 - r);
-                int hi = Math.min(rows - 1, row0 + r);
-                ringSize = 0;
-                for (int row = lo; row <= hi; row++) {
-                    int ncol = grid.columns(row);
-                    int c = GeoGrid.column(lon0, ncol);
-                    boolean edge = row == row0 - r || row == row0 + r;
-                    if (polarCap) {
-                        if (edge) {
-                            for (int col = 0; col < ncol; col++) {
-                                add(row, col, ncol);
-                            }
-                            visited += ncol;
-                        }
-                        continue;
-                    }
-                    if (edge) {
-                        if (2 * r + 1 >= ncol) {
-                            for (int col = 0; col < ncol; col++) {
-                                add(row, col, ncol);
-                            }
-                            visited += ncol;
-                        } else {
-                            for (int d = -r; d <= r; d++) {
-                                add(row, Math.floorMod(c + d, ncol), ncol);
-                            }
-                            visited += 2 * r + 1;
-                        }
-                    } else if (2 * r - 1 < ncol) {
-                        add(row, Math.floorMod(c - r, ncol), ncol);
-                        visited++;
-                        if (2 * r != ncol) {
-                            add(row, Math.floorMod(c + r, ncol), ncol);
-                            visited++;
-                        }
-                    }
-                    if (2 * r + 1 < ncol) {
-                        minWidth = Math.min(minWidth, 360.0 / ncol);
-                    }
-                }
-                scanRing();
-                // Lower bound of the distance from the centre to any cell not visited yet.
-                double south = row0 - r > 0 ? lat0 - grid.rowMinLat(row0 - r) : Double.POSITIVE_INFINITY;
-                double north = row0 + r < rows - 1 ? grid.rowMaxLat(row0 + r) - lat0 : Double.POSITIVE_INFINITY;
-                double bound = Math.min(south, north) * GeoDistance.METERS_PER_DEGREE;
-                if (minWidth != Double.MAX_VALUE) {
-                    double dLon = Math.toRadians(Math.min(90.0, r * minWidth));
-                    bound = Math.min(bound, R * Math.asin(Math.min(1.0, Math.sin(dLon) * cosLat0)));
-                }
-                if (bound == Double.POSITIVE_INFINITY) {
-                    return true; // every cell visited
-                }
-                bound -= 1.0; // margin for rounding
-                if (bound > radius) {
-                    return true;
-                }
-                if (n == limit && hd[0] <= chord2(bound)) {
-                    return true;
-                }
-                if (visited > budget) {
-                    n = 0;
-                    pn = 0;
-                    if (visitor != null) {
-                        startDeduplicating(); // scanAll will see the users visited so far again
-                    }
-                    return false;
-                }
-            }
-        }
-
-        /** Queues cell ({@code row}, {@code col}) of the current ring with a lower bound of its distance. */
-        private void add(int row, int col, int ncol) {
-            if (ringSize == ringKeys.length) {
-                ringKeys = Arrays.copyOf(ringKeys, 2 * ringSize);
-                ringBounds = Arrays.copyOf(ringBounds, 2 * ringSize);
-            }
-            ringKeys[ringSize] = GeoGrid.key(row, col);
-            ringBounds[ringSize] = cellBound(row, col, ncol);
-            ringSize++;
-        }
-
-        /**
-         * A lower bound (metres, minus a 1 m margin) of the distance from the centre to any point of
-         * cell ({@code row}, {@code col}): the larger of the latitude gap (exact along a meridian) and
-         * the distance to the nearest meridian the cell spans, R asin(sin dLon cos lat0), bounded
-         * below without trigonometry (asin y &gt;= y; sin x &gt;= x (1 - x&sup2;/6), increasing up to
-         * 1.4 rad).
-         */
-        private double cellBound(int row, int col, int ncol) {
-            double south = grid.rowMinLat(row);
-            double north = grid.rowMaxLat(row);
-            double dLat = lat0 < south ? south - lat0 : lat0 > north ? lat0 - north : 0.0;
-            double width = 360.0 / ncol;
-            double t = (lon0 - (-180.0 + col * width)) % 360.0; // eastward offset from the west edge
-            if (t < 0) {
-                t += 360.0;
-            }
-            double lonMeters = 0.0;
-            if (t > width) {
-                double x = Math.min(Math.toRadians(Math.min(t - width, 360.0 - t)), 1.4);
-                lonMeters = R * x * (1.0 - x * x / 6.0) * cosLat0;
-            }
-            return Math.max(dLat * GeoDistance.METERS_PER_DEGREE, lonMeters) - 1.0;
-        }
-
-        /**
-         * Scans the queued ring nearest cell first (small rings are sorted by bound), skipping cells
-         * that lie beyond the radius or, once {@code limit} are kept, beyond the farthest kept.
-         */
-        private void scanRing() {
-            int m = ringSize;
-            boolean sorted = m <= 32;
-            if (sorted) {
-                for (int i = 1; i < m; i++) {
-                    long k = ringKeys[i];
-                    double b = ringBounds[i];
-                    int j = i - 1;
-                    while (j >= 0 && ringBounds[j] > b) {
-                        ringKeys[j + 1] = ringKeys[j];
-                        ringBounds[j + 1] = ringBounds[j];
-                        j--;
-                    }
-                    ringKeys[j + 1] = k;
-                    ringBounds[j + 1] = b;
-                }
-            }
-            for (int i = 0; i < m; i++) {
-                double b = ringBounds[i];
-                if (b > radius || (n == limit && b > kthMeters())) {
-                    if (sorted) {
-                        return;
-                    }
-                    continue;
-                }
-                Cell cell = cells.get(ringKeys[i]);
-                if (cell != null) {
-                    scanCell(cell);
-                }
-            }
-        }
-
-        /** The great-circle distance (metres) of the farthest candidate kept; the heap is full. */
-        private double kthMeters() {
-            double c = Math.sqrt(hd[0]) / SCALE;
-            return 2.0 * R * Math.asin(Math.min(1.0, c / 2.0));
-        }
-
-        void scanAll() {
-            cells.forEach(this::scanCell);
-        }
-
-        private void scanCell(Cell cell) {
-            if (visitor != null) {
-                scanCellForVisitor(cell);
-                return;
-            }
-            synchronized (cell) {
-                long[] d = cell.data;
-                int size = cell.size;
-                double lim = n == limit ? hd[0] : limit2;
-                for (int i = 0, j = 0; i < size; i++, j += STRIDE) {
-                    long xy = d[j];
-                    double dx = (int) (xy >> 32) - qx;
-                    double dy = (int) xy - qy;
-                    double dz = d[j + 1] - qz;
-                    double d2 = dx * dx + dy * dy + dz * dz;
-                    if (d2 <= lim) {
-                        offer(d2, cell, i, j);
-                        lim = n == limit ? hd[0] : limit2;
-                    }
-                }
-            }
-        }
-
-        /** Adds slot {@code s} of {@code cell} (whose monitor the caller holds) to the bounded max-heap. */
-        private void offer(double d2, Cell cell, int s, int j) {
-            if (pn == pid.length) {
-                grow();
-            }
-            int p = pn++;
-            long[] d = cell.data;
-            pid[p] = cell.ids[s];
-            plat[p] = Double.longBitsToDouble(d[j + 2]);
-            plon[p] = Double.longBitsToDouble(d[j + 3]);
-            pobs[p] = d[j + 4];
-            int i;
-            if (n < limit) {
-                if (n == hd.length) {
-                    int cap = (int) Math.min(limit, 2L * n);
-                    hd = Arrays.copyOf(hd, cap);
-                    hp = Arrays.copyOf(hp, cap);
-                }
-                i = n++;
-                while (i > 0) {
-                    int parent = (i - 1) >>> 1;
-                    if (hd[parent] >= d2) {
-                        break;
-                    }
-                    hd[i] = hd[parent];
-                    hp[i] = hp[parent];
-                    i = parent;
-                }
-            } else {
-                i = siftDown(0, n, d2);
-            }
-            hd[i] = d2;
-            hp[i] = p;
-        }
-
-        private void grow() {
-            int cap = 2 * pn;
-            pid = Arrays.copyOf(pid, cap);
-            plat = Arrays.copyOf(plat, cap);
-            plon = Arrays.copyOf(plon, cap);
-            pobs = Arrays.copyOf(pobs, cap);
-        }
-
-        /** Sifts a hole at {@code i} down in a heap of {@code size} for a value {@code d}; returns where it goes. */
-        private int siftDown(int i, int size, double d) {
-            while (true) {
-                int l = 2 * i + 1;
-                if (l >= size) {
-                    return i;
-                }
-                int c = l + 1 < size && hd[l + 1] > hd[l] ? l + 1 : l;
-                if (hd[c] <= d) {
-                    return i;
-                }
-                hd[i] = hd[c];
-                hp[i] = hp[c];
-                i = c;
-            }
-        }
-
-        /** Visitor mode: copies the cell's hits under its monitor, then visits them outside it. */
-        private void scanCellForVisitor(Cell cell) {
-            pn = 0;
-            synchronized (cell) {
-                long[] d = cell.data;
-                int size = cell.size;
-                for (int i = 0, j = 0; i < size; i++, j += STRIDE) {
-                    long xy = d[j];
-                    double dx = (int) (xy >> 32) - qx;
-                    double dy = (int) xy - qy;
-                    double dz = d[j + 1] - qz;
-                    if (dx * dx + dy * dy + dz * dz <= limit2) {
-                        if (pn == pid.length) {
-                            grow();
-                        }
-                        int p = pn++;
-                        pid[p] = cell.ids[i];
-                        plat[p] = Double.longBitsToDouble(d[j + 2]);
-                        plon[p] = Double.longBitsToDouble(d[j + 3]);
-                        pobs[p] = d[j + 4];
-                    }
-                }
-            }
-            if (pn == 0) {
-                return;
-            }
-            // A user seen in an earlier cell can be here too only if it entered this cell since the
-            // scan started; the increment happened under this cell's monitor, so it is visible now.
-            if (seen == null && cellEntries.sum() != entriesBefore) {
-                startDeduplicating();
-            }
-            for (int p = 0; p < pn; p++) {
-                UserId u = pid[p];
-                if (seen != null) {
-                    if (!seen.add(u)) {
-                        continue;
-                    }
-                } else {
-                    if (visitedCount == visitedIds.length) {
-                        visitedIds = Arrays.copyOf(visitedIds, 2 * visitedCount);
-                    }
-                    visitedIds[visitedCount++] = u;
-                }
-                long millis = pobs[p];
-                visitor.visit(u, plat[p], plon[p], Math.floorDiv(millis, 1000L),
-                        (int) Math.floorMod(millis, 1000L) * 1_000_000);
-            }
-        }
-
-        private void startDeduplicating() {
-            if (seen == null) {
-                seen = new HashSet<>(Math.max(16, 4 * visitedCount));
-                for (int i = 0; i < visitedCount; i++) {
-                    seen.add(visitedIds[i]);
-                }
-                visitedIds = null;
-            }
-        }
-
-        List<Candidate> results(boolean mayHaveDuplicates) {
-            // Heap-sort in place: repeatedly move the farthest to the end.
-            for (int m = n - 1; m > 0; m--) {
-                double d = hd[m];
-                int p = hp[m];
-                hd[m] = hd[0];
-                hp[m] = hp[0];
-                int i = siftDown(0, m, d);
-                hd[i] = d;
-                hp[i] = p;
-            }
-            Candidate[] out = new Candidate[n];
-            int size = 0;
-            // Only if users entered cells while the query ran can one have been seen twice (before and
-            // after a move); then keep the nearer sighting. Otherwise skip the check: it would touch every id.
-            Set<UserId> seen = mayHaveDuplicates ? new HashSet<>(2 * n) : null;
-            for (int i = 0; i < n; i++) {
-                int p = hp[i];
-                UserId u = pid[p];
-                if (seen != null && !seen.add(u)) {
-                    continue;
-                }
-                out[size++] = new Candidate(u, GeoPoint.ofLatLon(plat[p], plon[p]), Instant.ofEpochMilli(pobs[p]));
-            }
-            return Collections.unmodifiableList(Arrays.asList(size == n ? out : Arrays.copyOf(out, size)));
-        }
-    }
 }

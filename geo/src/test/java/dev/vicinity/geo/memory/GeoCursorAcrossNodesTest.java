@@ -3,7 +3,6 @@ package dev.vicinity.geo.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoErrorCodes;
 import dev.vicinity.geo.LocationFix;
@@ -79,7 +78,7 @@ class GeoCursorAcrossNodesTest {
     @Test
     void aDistributedMatcherWithoutASecretDoesNotBuild() {
         assertThatThrownBy(() -> NearbyMatcher.builder(locations, blocks, u -> true).distributed(true).build())
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("cursorSecret");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursorSecret");
     }
 
     static List<UserId> ids(NearbyPage page) {

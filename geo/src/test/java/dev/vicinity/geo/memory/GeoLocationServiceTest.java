@@ -3,7 +3,6 @@ package dev.vicinity.geo.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.VicinityListener;
@@ -190,11 +189,11 @@ class GeoLocationServiceTest {
     @Test
     void builderValidatesOptionsWithClearMessages() {
         assertThatThrownBy(() -> LocationService.builder(store, index).maxAge(Duration.ZERO).build())
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("maxAge");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAge");
         assertThatThrownBy(() -> LocationService.builder(store, index).cellMeters(0).build())
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("cellMeters");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cellMeters");
         assertThatThrownBy(() -> LocationService.builder(store, index).maxSpeedMetersPerSecond(Double.NaN).build())
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("maxSpeed");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSpeed");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.vicinity.redis.internal;
 
 import dev.vicinity.core.BackendUnavailableException;
+import dev.vicinity.core.internal.Checks;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,9 +21,9 @@ public final class RedisSupport {
      * @throws IllegalArgumentException otherwise
      */
     public static String checkKeyPrefix(String keyPrefix) {
-        if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]+")) {
-            throw new IllegalArgumentException("keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
-        }
+        // A null prefix is a bad value here (IAE), as it always was, not a missing one (NPE).
+        Checks.check(keyPrefix != null && keyPrefix.matches("[A-Za-z0-9._:-]+"),
+                "keyPrefix must match [A-Za-z0-9._:-]+, got " + keyPrefix);
         return keyPrefix;
     }
 
@@ -33,10 +34,7 @@ public final class RedisSupport {
      * @throws IllegalArgumentException otherwise
      */
     public static int checkSlots(String name, int count) {
-        if (count < 1 || count > 1024) {
-            throw new IllegalArgumentException(name + " must be within 1..1024, got " + count);
-        }
-        return count;
+        return Checks.between(name, count, 1, 1024);
     }
 
     /**
@@ -46,10 +44,7 @@ public final class RedisSupport {
      * @throws IllegalArgumentException otherwise
      */
     public static java.time.Duration checkTimeout(java.time.Duration commandTimeout) {
-        if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
-            throw new IllegalArgumentException("commandTimeout must be positive");
-        }
-        return commandTimeout;
+        return Checks.positive("commandTimeout", commandTimeout);
     }
 
     /** The default command timeout of the stores and the bus: 2 s. */

@@ -1,0 +1,57 @@
+package dev.vicinity.core;
+
+import dev.vicinity.core.spi.ResumeStore;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resume tokens of a {@link ConnectionRegistry}: generation and the calls to the shared
+ * {@link ResumeStore}. Writes happen under the connection's lock (see the registry's locking notes);
+ * takes and removals outside it. Thread-safe. Not API.
+ */
+final class ResumeTokens {
+    private static final Logger LOG = LoggerFactory.getLogger(ResumeTokens.class);
+
+    private final ResumeStore store;
+    private final NodeId node;
+    private final SecureRandom random = new SecureRandom();
+
+    ResumeTokens(ResumeStore store, NodeId node) {
+        this.store = store;
+        this.node = node;
+    }
+
+    /** A fresh unguessable token (24 random bytes, URL-safe base64). */
+    String newToken() {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Stores the entry's current token (if any) until {@code expiresAt}; call with the entry's lock held. */
+    void store(ConnectionEntry e, Instant expiresAt) {
+        if (e.token == null) {
+            return;
+        }
+        store.put(e.token, new ResumeStore.Ticket(e.id, e.user, e.device, node, e.lease.generation()), expiresAt);
+    }
+
+    /** Spends {@code token}: its ticket if it existed and had not expired at {@code now}. */
+    Optional<ResumeStore.Ticket> take(String token, Instant now) {
+        return token == null || token.isEmpty() ? Optional.empty() : store.take(token, now);
+    }
+
+    /** Forgets {@code token}; a failure is logged (the token expires by itself). */
+    void remove(String token) {
+        try {
+            store.remove(token);
+        } catch (RuntimeException ex) {
+            // A stale token can only be refused: its connection is gone.
+            LOG.warn("could not remove a resume token; it will expire", ex);
+        }
+    }
+}
