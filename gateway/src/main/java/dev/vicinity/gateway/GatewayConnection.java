@@ -114,10 +114,6 @@ public final class GatewayConnection implements ClientContext {
         return closed;
     }
 
-    RegistryHandle handle() {
-        return handle;
-    }
-
     /** The id and handle the registry gave this socket when it opened. */
     void opened(ConnectionId id, RegistryHandle handle) {
         this.handle = handle;
