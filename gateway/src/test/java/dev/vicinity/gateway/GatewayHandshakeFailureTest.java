@@ -66,6 +66,18 @@ class GatewayHandshakeFailureTest {
     }
 
     @Test
+    void a_resume_retried_after_a_failure_that_spent_the_token_is_answered_resume_expired() {
+        Node a = h.node("A");
+        Node b = h.node("B");
+        String token = lostConnection(a);
+        Client again = b.connect("alice-2");
+        h.acquireFault.set(new BackendUnavailableException("presence store down (test)", null));
+        assertThat(again.request("resume", "v", 1, "resume", token).get("code").asText()).isEqualTo("backend_unavailable");
+        assertThat(again.request("resume", "v", 1, "resume", token).get("code").asText()).isEqualTo("resume_expired");
+        assertThat(again.transport.closedWith).isEqualTo(4101);
+    }
+
+    @Test
     void a_resume_whose_store_throws_unexpectedly_can_be_retried_on_the_same_socket() {
         Node a = h.node("A");
         String token = lostConnection(a);
