@@ -7,34 +7,44 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.core.internal.TokenBucket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One WebSocket as the gateway tracks it. The host keeps this object with its socket and passes it
  * back on every callback ({@link Gateway#onText}, {@link Gateway#onClosed}...). Its connection id may
  * change once, when a resume re-attaches a connection that lived on another node. Thread-safe.
+ *
+ * <p>The connection owns its state and the rules that keep it consistent; the gateway changes it only
+ * through the package-private methods below. Invariants: {@code closed} never goes back to false;
+ * once closed nothing is held and every push is dropped; the held pushes (those produced while the
+ * {@code welcome}/{@code resumed} reply is being prepared) are read and changed only under the
+ * connection's monitor, which is never held across a call out; the connection answers to exactly one
+ * registry handle at a time, and a replaced handle is retired so it can no longer close it.
  */
 public final class GatewayConnection implements ClientContext {
-    final Gateway gateway;
-    final Transport transport;
-    final TokenBucket preAuthFrames;
-    final AtomicInteger inFlight = new AtomicInteger();
-    final java.util.concurrent.atomic.AtomicLong inFlightBytes = new java.util.concurrent.atomic.AtomicLong();
-    /** The remote address counted against the per-address cap, or null when none is set. */
-    volatile String address;
-    final java.util.concurrent.atomic.AtomicBoolean addressReleased = new java.util.concurrent.atomic.AtomicBoolean();
-    final Object lock = new Object();
-    volatile ConnectionId id;
+    private final Outbound out;
+    private final Transport transport;
+    private final TokenBucket preAuthFrames;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong inFlightBytes = new AtomicLong();
+    private final AtomicBoolean addressReleased = new AtomicBoolean();
+    private final Object lock = new Object();
+    /** The remote address counted against the per-address cap, or null when none is counted. */
+    private volatile String address;
+    private volatile ConnectionId id;
     /** The registry handle of the current id. */
-    volatile dev.vicinity.core.ConnectionHandle handle;
-    volatile Principal principal;
-    volatile boolean closed;
-    /** Pushes produced while the welcome/resumed reply is being prepared; flushed right after it. */
-    List<ObjectNode> held;
-    int strikes;
+    private volatile RegistryHandle handle;
+    private volatile Principal principal;
+    private volatile boolean closed;
+    /** Guarded by {@code lock}: pushes held until the handshake reply is sent, or null when not holding. */
+    private List<ObjectNode> held;
+    /** Consecutive bad frames; touched only by the thread delivering this connection's frames. */
+    private int strikes;
 
-    GatewayConnection(Gateway gateway, Transport transport, TokenBucket preAuthFrames) {
-        this.gateway = gateway;
+    GatewayConnection(Outbound out, Transport transport, TokenBucket preAuthFrames) {
+        this.out = out;
         this.transport = transport;
         this.preAuthFrames = preAuthFrames;
     }
@@ -71,9 +81,7 @@ public final class GatewayConnection implements ClientContext {
 
     @Override
     public boolean push(String type, ObjectNode body) {
-        ObjectNode frame = gateway.mapper().createObjectNode();
-        frame.put("type", type);
-        frame.setAll(body);
+        ObjectNode frame = out.codec().push(type, body);
         synchronized (lock) {
             if (closed) {
                 return false;
@@ -83,22 +91,170 @@ public final class GatewayConnection implements ClientContext {
                 return true;
             }
         }
-        return gateway.send(this, frame);
+        return out.send(this, frame);
     }
 
     @Override
     public ObjectNode newObject() {
-        return gateway.mapper().createObjectNode();
-    }
-
-    void hold() {
-        synchronized (lock) {
-            held = new ArrayList<>();
-        }
+        return out.codec().newObject();
     }
 
     @Override
     public String toString() {
         return "GatewayConnection[" + id + ", user=" + user() + ", remote=" + transport.remoteAddress() + "]";
+    }
+
+    // ------------------------------------------------------------------ identity and lifecycle
+
+    Principal principal() {
+        return principal;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The id and handle the registry gave this socket when it opened. */
+    void opened(ConnectionId id, RegistryHandle handle) {
+        this.handle = handle;
+        this.id = id;
+    }
+
+    /**
+     * A resume succeeded: the connection now answers to {@code handle} under {@code id} (the same id, or
+     * the one the registry gave it here). The previous handle is retired, so closing the previous id
+     * does not close this socket.
+     *
+     * @return the previous id
+     */
+    ConnectionId adopt(ConnectionId id, RegistryHandle handle) {
+        ConnectionId previousId;
+        RegistryHandle previous;
+        synchronized (lock) {
+            previousId = this.id;
+            previous = this.handle;
+            this.handle = handle;
+            this.id = id;
+        }
+        if (previous != null && previous != handle) {
+            previous.retire();
+        }
+        return previousId;
+    }
+
+    /** Authenticated as {@code principal} (by {@code hello} or {@code resume}). */
+    void authenticated(Principal principal) {
+        this.principal = principal;
+    }
+
+    /**
+     * Marks the connection closed and drops anything held.
+     *
+     * @return true for the call that closed it, false if it was closed already
+     */
+    boolean markClosed() {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            held = null;
+            return true;
+        }
+    }
+
+    // ------------------------------------------------------------------ held pushes
+
+    /** From now on pushes are held until {@link #release()} (unless the connection is closed). */
+    void hold() {
+        synchronized (lock) {
+            if (!closed) {
+                held = new ArrayList<>();
+            }
+        }
+    }
+
+    /** Stops holding and returns what was held, in order (empty if nothing or not holding). */
+    List<ObjectNode> release() {
+        synchronized (lock) {
+            List<ObjectNode> h = held;
+            held = null;
+            return h == null ? List.of() : h;
+        }
+    }
+
+    /** True while pushes are being held. */
+    boolean holdsPushes() {
+        synchronized (lock) {
+            return held != null;
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound policing
+
+    /** The bucket limiting frames before authentication (afterwards the user's bucket counts). */
+    TokenBucket preAuthFrames() {
+        return preAuthFrames;
+    }
+
+    /** Counts one bad frame; returns the consecutive count. */
+    int strike() {
+        return ++strikes;
+    }
+
+    int strikes() {
+        return strikes;
+    }
+
+    /** A good frame: the consecutive count starts again. */
+    void clearStrikes() {
+        strikes = 0;
+    }
+
+    // ------------------------------------------------------------------ outbound accounting
+
+    /**
+     * Reserves room for one more unwritten frame of {@code bytes}.
+     *
+     * @return true if reserved; false (nothing reserved) if that would exceed either bound
+     */
+    boolean reserve(long bytes, int maxFrames, long maxBytes) {
+        int frames = inFlight.incrementAndGet();
+        long total = inFlightBytes.addAndGet(bytes);
+        if (frames > maxFrames || total > maxBytes) {
+            unreserve(bytes);
+            return false;
+        }
+        return true;
+    }
+
+    /** A frame of {@code bytes} was written, failed or was never handed to the transport. */
+    void unreserve(long bytes) {
+        inFlight.decrementAndGet();
+        inFlightBytes.addAndGet(-bytes);
+    }
+
+    int framesInFlight() {
+        return inFlight.get();
+    }
+
+    long bytesInFlight() {
+        return inFlightBytes.get();
+    }
+
+    // ------------------------------------------------------------------ per-address slot
+
+    /** The remote address counted against the per-address cap, or null. */
+    String address() {
+        return address;
+    }
+
+    void countedFrom(String address) {
+        this.address = address;
+    }
+
+    /** True exactly once, for the first caller, when an address slot is counted. */
+    boolean releaseAddressOnce() {
+        return address != null && addressReleased.compareAndSet(false, true);
     }
 }

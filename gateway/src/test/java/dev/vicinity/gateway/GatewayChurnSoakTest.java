@@ -2,6 +2,7 @@ package dev.vicinity.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vicinity.core.RateLimit;
 import dev.vicinity.gateway.GatewayHarness.Client;
 import dev.vicinity.gateway.GatewayHarness.Node;
 import java.lang.management.ManagementFactory;
@@ -32,7 +33,7 @@ class GatewayChurnSoakTest {
     @Test
     void one_hundred_thousand_cycles_leave_no_ghosts_and_no_heap_growth() {
         GatewayHarness h = new GatewayHarness();
-        h.limits = h.limits.withFrameRate(1e9, 1_000_000_000);
+        h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(1e9, 1_000_000_000)).build();
         Node node = h.node("A");
         int baselineSubscriptions = h.bus.subscriptionCount();
         SplittableRandom random = new SplittableRandom(42);

@@ -56,6 +56,12 @@ final class GatewayHarness {
     private final AtomicInteger ids = new AtomicInteger();
     /** While true, every presence store call fails as a backend outage would (BackendUnavailableException). */
     volatile boolean presenceDown;
+    /** When set, the next presence {@code acquire} throws it (once); other calls keep working. */
+    final java.util.concurrent.atomic.AtomicReference<RuntimeException> acquireFault =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** When set, the next resume-store {@code take} throws it (once), before taking the token. */
+    final java.util.concurrent.atomic.AtomicReference<RuntimeException> takeFault =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** The shared presence store behind a switch that simulates its outage (fault injection, not a fake). */
     private final class OutagePresenceStore implements dev.vicinity.core.spi.PresenceStore {
@@ -69,6 +75,10 @@ final class GatewayHarness {
         public Acquired acquire(UserId user, DeviceId device, dev.vicinity.core.ConnectionId connection, NodeId node,
                 java.time.Instant expiresAt) {
             check();
+            RuntimeException fault = acquireFault.getAndSet(null);
+            if (fault != null) {
+                throw fault;
+            }
             return presenceStore.acquire(user, device, connection, node, expiresAt);
         }
 
@@ -104,6 +114,28 @@ final class GatewayHarness {
             return presenceStore.sweep(now, offlineAt, limit);
         }
     }
+    /** The shared resume store behind a one-shot fault on {@code take} (fault injection, not a fake). */
+    private final class FaultyResumeStore implements dev.vicinity.core.spi.ResumeStore {
+        @Override
+        public void put(String token, Ticket ticket, java.time.Instant expiresAt) {
+            resumeStore.put(token, ticket, expiresAt);
+        }
+
+        @Override
+        public Optional<Ticket> take(String token, java.time.Instant now) {
+            RuntimeException fault = takeFault.getAndSet(null);
+            if (fault != null) {
+                throw fault;
+            }
+            return resumeStore.take(token, now);
+        }
+
+        @Override
+        public void remove(String token) {
+            resumeStore.remove(token);
+        }
+    }
+
     GatewayLimits limits = GatewayLimits.defaults();
     int maxConnectionsPerAddress;
     final java.util.List<dev.vicinity.gateway.FrameModule> extraModules = new java.util.ArrayList<>();
@@ -124,7 +156,7 @@ final class GatewayHarness {
                     .unlimitedMessageRate().build());
             ratings = RatingService.builder(ratingStore, session -> chatSessions.find(session).flatMap(GatewayHarness::ratable))
                     .blockCheck((a, b) -> blocks.blocking(a).contains(b)).clock(clock).build();
-            Gateway.Builder gb = Gateway.builder(presence, resumeStore, (token, device) -> token.startsWith("valid:")
+            Gateway.Builder gb = Gateway.builder(presence, new FaultyResumeStore(), (token, device) -> token.startsWith("valid:")
                             ? Optional.of(new Principal(UserId.of(token.substring(6)), DeviceId.of(device)))
                             : Optional.empty())
                     .clock(clock).limits(limits).maxConnectionsPerAddress(maxConnectionsPerAddress)

@@ -3,6 +3,7 @@ package dev.vicinity.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vicinity.core.RateLimit;
 import dev.vicinity.core.ConnectionState;
 import dev.vicinity.core.UserId;
 import dev.vicinity.gateway.FrameHandler;
@@ -79,7 +80,7 @@ class GatewayLimitsTest {
 
     @Test
     void a_frame_flood_is_rate_limited_per_user() {
-        h.limits = GatewayLimits.defaults().withFrameRate(5, 10).withMaxStrikes(1000);
+        h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(5, 10)).maxStrikes(1000).build();
         Node a = h.node("A");
         Client c = authenticated(a, "alice");
         int limited = 0;
@@ -96,7 +97,7 @@ class GatewayLimitsTest {
 
     @Test
     void a_rate_limited_answer_says_when_to_retry() {
-        h.limits = GatewayLimits.defaults().withFrameRate(5, 10).withMaxStrikes(1000);
+        h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(5, 10)).maxStrikes(1000).build();
         Node a = h.node("A");
         Client c = authenticated(a, "alice");
         JsonNode r = c.request("ping");
@@ -126,7 +127,8 @@ class GatewayLimitsTest {
 
     @Test
     void a_slow_consumer_is_detached_with_a_resumable_code_instead_of_buffering() {
-        h.limits = GatewayLimits.defaults().withMaxOutboundInFlight(8).withFrameRate(1000, 1000);
+        h.limits = GatewayLimits.builder().maxOutboundInFlight(8).frameRate(RateLimit.perSecond(1000, 1000))
+                .build();
         Node a = h.node("A");
         Client c = authenticated(a, "alice");
         c.transport.stalled = true;
@@ -143,7 +145,7 @@ class GatewayLimitsTest {
 
     @Test
     void a_device_that_stops_reading_while_asking_for_large_history_pages_is_detached_by_bytes_not_frames() {
-        h.limits = GatewayLimits.defaults().withFrameRate(1000, 1000);
+        h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(1000, 1000)).build();
         Node a = h.node("A");
         Client alice = authenticated(a, "alice");
         Client bob = authenticated(a, "bob");
@@ -261,7 +263,7 @@ class GatewayLimitsTest {
 
     @Test
     void the_connection_cap_counts_live_connections_of_other_devices_across_nodes() {
-        h.limits = GatewayLimits.defaults().withMaxConnectionsPerUser(2);
+        h.limits = GatewayLimits.builder().maxConnectionsPerUser(2).build();
         Node a = h.node("A");
         Node b = h.node("B");
         a.connect("1").hello("alice", "d1");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vicinity.core.DeviceId;
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.NodeId;
 import dev.vicinity.core.PresenceService;
 import dev.vicinity.core.UserId;
@@ -170,7 +169,7 @@ class GatewayProtocolTruthTest {
         assertThat(t.reply("1").get("heartbeatSeconds").asInt()).isEqualTo(1); // a third of 3 s
         assertThatThrownBy(() -> Gateway.builder(shortLease, new InMemoryResumeStore(), (tk, d) -> Optional.empty())
                 .heartbeatInterval(Duration.ofSeconds(15)).build())
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("a third of the presence lease TTL");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a third of the presence lease TTL");
 
         Node a = h.node("A");
         JsonNode welcome = a.connect("alice").hello("alice", "phone");

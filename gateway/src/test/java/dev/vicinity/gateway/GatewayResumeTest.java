@@ -3,6 +3,7 @@ package dev.vicinity.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vicinity.core.RateLimit;
 import dev.vicinity.core.UserId;
 import dev.vicinity.gateway.GatewayHarness.Client;
 import dev.vicinity.gateway.GatewayHarness.Node;
@@ -143,7 +144,7 @@ class GatewayResumeTest {
 
     @Test
     void a_large_backlog_is_not_pushed_on_resume_but_reloaded_with_history_pages() {
-        h.limits = h.limits.withFrameRate(1e6, 1_000_000);
+        h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(1e6, 1_000_000)).build();
         Node a = h.node("A");
         Client alice = a.connect("alice");
         Client bob = a.connect("bob");

@@ -1,0 +1,124 @@
+package dev.vicinity.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vicinity.core.CloseCode;
+import dev.vicinity.core.ConnectionRegistry;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the gateway writes to clients, under the outbound bounds: a connection whose unwritten
+ * frames or bytes exceed {@link GatewayLimits#maxOutboundInFlight()} or
+ * {@link GatewayLimits#maxOutboundBytes()}, or whose frame would push the node's total over
+ * {@link GatewayLimits#maxNodeOutboundBytes()}, is detached with {@code slow_consumer} instead of
+ * buffered without bound. Also the strike rule that goes with an error answer to a bad frame.
+ * Thread-safe; never blocks (the transport's send is asynchronous).
+ */
+final class Outbound {
+    /** Logs under the facade's name, as before the gateway was split: hosts configure one logger. */
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final FrameCodec codec;
+    private final GatewayLimits limits;
+    private final ConnectionRegistry registry;
+    private final AtomicLong nodeOutboundBytes = new AtomicLong();
+
+    Outbound(FrameCodec codec, GatewayLimits limits, ConnectionRegistry registry) {
+        this.codec = codec;
+        this.limits = limits;
+        this.registry = registry;
+    }
+
+    FrameCodec codec() {
+        return codec;
+    }
+
+    /** Bytes (upper bound) handed to transports of this node and not yet written. */
+    long outboundBytes() {
+        return nodeOutboundBytes.get();
+    }
+
+    /** {@code ok} to request {@code re}, with the fields of {@code body}. */
+    void reply(GatewayConnection c, String re, ObjectNode body) {
+        send(c, codec.reply("ok", re, body));
+    }
+
+    void error(GatewayConnection c, String re, String code, String message) {
+        send(c, codec.error(re, code, message, -1));
+    }
+
+    /** An {@code error} frame; {@code retryAfterMs >= 0} adds {@code retryAfterMs} (for {@code rate_limited}). */
+    void error(GatewayConnection c, String re, String code, String message, long retryAfterMs) {
+        send(c, codec.error(re, code, message, retryAfterMs));
+    }
+
+    /** Answers a bad frame with an error and counts a strike. */
+    void strike(GatewayConnection c, String re, String code, String message) {
+        error(c, re, code, message);
+        countStrike(c);
+    }
+
+    /** Counts a strike; {@link GatewayLimits#maxStrikes()} in a row close the connection with {@code protocol_violation}. */
+    void countStrike(GatewayConnection c) {
+        int strikes = c.strike();
+        if (strikes >= limits.maxStrikes()) {
+            LOG.info("closing {} after {} consecutive bad frames", c, strikes);
+            registry.close(c.connection(), CloseCode.PROTOCOL_VIOLATION);
+        }
+    }
+
+    /** The handshake reply ({@code welcome}/{@code resumed}), then every push held while it was prepared, in order. */
+    void sendThenRelease(GatewayConnection c, String type, String re, ObjectNode body) {
+        ObjectNode frame = codec.reply(type, re, body);
+        List<ObjectNode> held = c.release();
+        send(c, frame);
+        for (ObjectNode h : held) {
+            send(c, h);
+        }
+    }
+
+    /** Sends one frame, enforcing the outbound bounds; false if it was not handed to the transport. */
+    boolean send(GatewayConnection c, ObjectNode frame) {
+        if (c.isClosed()) {
+            return false;
+        }
+        String text;
+        try {
+            text = codec.write(frame);
+        } catch (Exception e) {
+            LOG.error("could not serialise a frame for {}", c, e);
+            return false;
+        }
+        long bytes = FrameCodec.utf8Length(text);
+        if (!c.reserve(bytes, limits.maxOutboundInFlight(), limits.maxOutboundBytes())) {
+            LOG.info("detaching slow consumer {} ({} frames, {} bytes unwritten)", c, c.framesInFlight(),
+                    c.bytesInFlight());
+            registry.detach(c.connection(), CloseCode.SLOW_CONSUMER);
+            return false;
+        }
+        if (nodeOutboundBytes.addAndGet(bytes) > limits.maxNodeOutboundBytes()) {
+            nodeOutboundBytes.addAndGet(-bytes);
+            c.unreserve(bytes);
+            LOG.warn("node outbound buffer full ({} bytes); detaching {}", nodeOutboundBytes.get(), c);
+            registry.detach(c.connection(), CloseCode.SLOW_CONSUMER);
+            return false;
+        }
+        try {
+            c.transport().send(text).whenComplete((ok, error) -> {
+                c.unreserve(bytes);
+                nodeOutboundBytes.addAndGet(-bytes);
+                if (error != null) {
+                    LOG.debug("send failed on {}", c, error);
+                }
+            });
+            return true;
+        } catch (RuntimeException e) {
+            c.unreserve(bytes);
+            nodeOutboundBytes.addAndGet(-bytes);
+            LOG.debug("transport send threw on {}", c, e);
+            return false;
+        }
+    }
+}
