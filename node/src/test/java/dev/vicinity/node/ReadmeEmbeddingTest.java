@@ -84,6 +84,17 @@ class ReadmeEmbeddingTest {
         }
     }
 
+    @Test
+    void the_quickstart_is_the_readme_code() throws IOException {
+        Path quickstart = readme().resolveSibling("examples/quickstart/src/main/java/dev/vicinity/examples/quickstart/Quickstart.java");
+        List<String> code = Files.readAllLines(quickstart, StandardCharsets.UTF_8).stream().map(String::strip).toList();
+        List<String> readmeLines = blocks("build").get(0).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        int at = code.indexOf(readmeLines.get(0));
+        assertThat(at).as("Quickstart.java contains the README's first line %s", readmeLines.get(0)).isNotNegative();
+        assertThat(code.subList(at, at + readmeLines.size())).as("Quickstart.vicinity() is the README code")
+                .isEqualTo(readmeLines);
+    }
+
     private static int lines(String block) {
         return (int) block.lines().filter(l -> !l.isBlank()).count();
     }
