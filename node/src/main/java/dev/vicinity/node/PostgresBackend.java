@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link Builder#build()} checks that PostgreSQL answers (else a {@link VicinityException} of code
  * {@link NodeErrorCodes#BACKEND_UNREACHABLE} saying what to start) and installs or upgrades the schema
  * (idempotent; every node may do it). {@link #close()} closes the Redis bundle; the data source stays
- * the host's. Thread-safe.
+ * the host's unless handed over ({@link Builder#ownsDataSource}). Thread-safe.
  */
 public final class PostgresBackend implements VicinityBackend {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBackend.class);
@@ -55,10 +55,14 @@ public final class PostgresBackend implements VicinityBackend {
     private final ResumeStore resumes;
     private final RateLimitStore rateLimits;
     private final RatingStore ratings;
+    private final AutoCloseable ownedDataSource;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PostgresBackend(PostgresVicinity pg, RedisBundle redis, boolean cacheRatings, Clock clock) {
+    private PostgresBackend(PostgresVicinity pg, RedisBundle redis, boolean cacheRatings, Clock clock,
+                            AutoCloseable ownedDataSource) {
         this.pg = pg;
         this.redis = redis;
+        this.ownedDataSource = ownedDataSource;
         if (redis != null) {
             this.presence = redis.presenceStore();
             this.bus = redis.eventBus();
@@ -153,11 +157,24 @@ public final class PostgresBackend implements VicinityBackend {
         pg.locationStore().get(UserId.of("health-probe"));
     }
 
-    /** Closes the Redis bundle (if any); the data source is the host's. Idempotent. */
+    /**
+     * Closes the Redis bundle (if any), then the data source if it was handed over with
+     * {@link Builder#ownsDataSource(boolean)}. Idempotent; never throws.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (redis != null) {
             redis.close();
+        }
+        if (ownedDataSource != null) {
+            try {
+                ownedDataSource.close();
+            } catch (Exception e) {
+                LOG.warn("closing the data source failed", e);
+            }
         }
     }
 
@@ -168,6 +185,7 @@ public final class PostgresBackend implements VicinityBackend {
         private Duration queryTimeout = Duration.ofSeconds(5);
         private boolean installSchema = true;
         private boolean cacheRatings = true;
+        private boolean ownsDataSource;
         private RedisBundle redis;
         private Clock clock = Clock.systemUTC();
 
@@ -212,6 +230,16 @@ public final class PostgresBackend implements VicinityBackend {
             return this;
         }
 
+        /**
+         * Whether the backend owns the data source (default false: the host closes it). With true,
+         * {@link PostgresBackend#close()} closes it last if it is {@link AutoCloseable} (a HikariCP pool is),
+         * and so does a failing {@link #build()}.
+         */
+        public Builder ownsDataSource(boolean owns) {
+            this.ownsDataSource = owns;
+            return this;
+        }
+
         /** Clock of the in-process bus's health timestamps without Redis (default system UTC). */
         public Builder clock(Clock clock) {
             this.clock = Checks.notNull("clock", clock);
@@ -234,13 +262,25 @@ public final class PostgresBackend implements VicinityBackend {
                     List<Integer> applied = pg.schemaInstaller().install();
                     LOG.info("PostgreSQL schema {} ready (applied {})", schema, applied);
                 }
-                return new PostgresBackend(pg, redis, cacheRatings, clock);
+                return new PostgresBackend(pg, redis, cacheRatings, clock, owned());
             } catch (RuntimeException e) {
                 if (redis != null) {
                     redis.close();
                 }
+                AutoCloseable owned = owned();
+                if (owned != null) {
+                    try {
+                        owned.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
                 throw e;
             }
+        }
+
+        private AutoCloseable owned() {
+            return ownsDataSource && dataSource instanceof AutoCloseable c ? c : null;
         }
 
         private static void probe(DataSource dataSource) {
