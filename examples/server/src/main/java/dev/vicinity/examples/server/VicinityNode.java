@@ -1,32 +1,22 @@
 package dev.vicinity.examples.server;
 
-import dev.vicinity.core.MutableClock;
-
 import dev.vicinity.chat.ChatService;
-import dev.vicinity.gateway.chat.ChatFrames;
 import dev.vicinity.core.PresenceService;
 import dev.vicinity.core.UserId;
-import dev.vicinity.core.VicinityListener;
-import dev.vicinity.gateway.Gateway;
 import dev.vicinity.core.spi.BusHealth;
-import dev.vicinity.core.spi.Subscription;
-import dev.vicinity.geo.LocationService;
-import dev.vicinity.geo.NearbyMatcher;
-import dev.vicinity.gateway.geo.GeoFrames;
+import dev.vicinity.gateway.Gateway;
 import dev.vicinity.micrometer.MicrometerListener;
-import dev.vicinity.rating.RatableSession;
+import dev.vicinity.node.Vicinity;
+import dev.vicinity.node.VicinityBackend;
 import dev.vicinity.rating.RatingService;
-import dev.vicinity.gateway.rating.RatingFrames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -36,151 +26,97 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Vicinity node, independent of any web server: presence, geo (collection + matching), chat and
- * rating wired over a {@link Backend}, behind one {@link Gateway}, with metrics in a Prometheus
- * registry and a once-a-second maintenance ticker. This is the part an embedding team copies; the
- * WebSocket server around it ({@link VicinityServer}) only moves frames.
+ * One Vicinity node of the demo, independent of any web server: a {@link Vicinity} (which does all the
+ * wiring of presence, geo, chat and rating behind one gateway) configured from {@link ServerConfig},
+ * plus what the demo adds: metrics in a Prometheus registry, background health probes, the simulated
+ * neighbours' frame module, and a maintenance scheduler of its own so that {@link #abandon()} can stop
+ * it the way a crash would. The WebSocket server around it ({@link VicinityServer}) only moves frames.
  *
- * <p>Thread-safe. {@link #close()} stops the ticker and detaches every connection (clients resume
- * elsewhere); {@link #abandon()} stops only the ticker, leaving the shared stores exactly as a crashed
- * process would.
+ * <p>Thread-safe. {@link #close()} stops the maintenance and detaches every connection (clients resume
+ * elsewhere); {@link #abandon()} stops only the maintenance, leaving the shared stores exactly as a
+ * crashed process would. The backend is the caller's ({@link VicinityServer} closes it).
  */
 public final class VicinityNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VicinityNode.class);
 
-    private final Backend backend;
+    private final VicinityBackend backend;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final PresenceService presence;
-    private final LocationService locations;
-    private final ChatFrames chat;
-    private final RatingService ratings;
-    private final Gateway gateway;
-    private final Subscription chatOnPresence;
+    private final Vicinity vicinity;
     private final Set<UserId> simulated = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker;
     private final HealthMonitor health;
-    private long ticks;
 
     /** Wires every service on {@code backend}; {@code clock} drives all of them (tests pass a MutableClock). */
-    public VicinityNode(ServerConfig config, Backend backend, Clock clock) {
+    public VicinityNode(ServerConfig config, VicinityBackend backend, Clock clock) {
         this.backend = Objects.requireNonNull(backend, "backend");
         Map<String, Runnable> probes = new LinkedHashMap<>();
-        probes.put("store", backend.storeProbe());
-        probes.put("presence", () -> backend.presence().leasesOf(UserId.of("health-probe")));
+        probes.put("store", backend::checkStore);
+        probes.put("presence", () -> backend.presenceStore().leasesOf(UserId.of("health-probe")));
         this.health = new HealthMonitor(probes, config.guards().backendTimeout(), Duration.ofSeconds(1), clock);
-        // One listener for every module; isolating() keeps a failing metric from breaking a request.
-        VicinityListener listener = VicinityListener.isolating(new MicrometerListener(metrics));
-
-        presence = PresenceService.builder(backend.presence(), config.node()).clock(clock).listener(listener)
-                .eventBus(backend.bus()).leaseTtl(config.leaseTtl()).offlineGrace(config.offlineGrace()).build();
-        locations = LocationService.builder(backend.locations(), backend.index()).clock(clock).listener(listener)
-                .maxAge(config.timings().locationMaxAge())
-                // The public-cell dwell must stay below the max age (a short --location-max-age in tests).
-                .minCellDwell(min(Duration.ofSeconds(30), config.timings().locationMaxAge().dividedBy(2))).rateLimitStore(backend.rateLimits()).build();
-        // Rating's view of a chat: ENDED is ratable, INVITED/ACTIVE is ongoing (session_not_ended),
-        // a session that never started is unknown (session_not_found).
-        ratings = RatingService.builder(backend.ratings(), id -> backend.sessions().find(id).flatMap(s -> switch (s.state()) {
-                    case ENDED -> Optional.of(RatableSession.ended(s.id(), new HashSet<>(s.participantIds()), s.endedAt()));
-                    case INVITED, ACTIVE -> Optional.of(RatableSession.ongoing(s.id(), new HashSet<>(s.participantIds())));
-                    default -> Optional.<RatableSession>empty();
-                }))
-                .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked))
-                .clock(clock).listener(listener).ratingWindow(config.timings().ratingWindow()).build();
-        NearbyMatcher.Builder matcherBuilder = NearbyMatcher.builder(locations, backend.blocks(),
-                        dev.vicinity.geo.OnlineCheck.batch(presence::onlineAmong))
-                .clock(clock).listener(listener)
-                .scoreProvider(dev.vicinity.geo.ScoreProvider.batch(users -> ratings.scores().scoresOf(users, Double.NaN)))
-                .rateLimit(60, Duration.ofMinutes(1)).rateLimitStore(backend.rateLimits())
-                .distributed(backend.distributed());
-        if (config.cursorSecret() != null) {
-            matcherBuilder.cursorSecret(config.cursorSecret().getBytes(StandardCharsets.UTF_8));
-        }
-        NearbyMatcher matcher = matcherBuilder.build();
-        chat = new ChatFrames(recipients -> ChatService.builder(backend.sessions(), backend.messages(), backend.bus(),
-                recipients).clock(clock).listener(listener).inviteTimeout(config.timings().inviteTimeout())
-                .rateLimitStore(backend.rateLimits())
-                .blockRecorder(backend.blocks()::block)
-                .blockCheck((blocker, blocked) -> backend.blocks().blocking(blocker).contains(blocked)).build());
-        gateway = Gateway.builder(presence, backend.resumes(), new DemoAuthenticator())
-                .clock(clock).listener(listener)
-                .authTimeout(config.timings().authDeadline())
-                .rateLimitStore(backend.rateLimits())
-                .heartbeatInterval(config.timings().heartbeat())
-                .resumeWindow(config.timings().resumeWindow())
-                .module(new GeoFrames(locations, matcher, backend.blocks())
-                        .onBlock((blocker, blocked) -> chat.service().onBlocked(blocker, blocked)))
-                .module(chat)
-                .module(new RatingFrames(ratings, backend.bus()))
-                .module(new DemoFrames(presence, ratings, backend.blocks(), simulated))
-                .build();
-        // A user who went offline (after the grace period, on any node) ends their active chats.
-        chatOnPresence = presence.subscribe(chat.service()::onPresenceChange);
-
         // Two maintenance threads: connections and presence (gateway) never wait behind a slow store
         // call of chat, rating or locations (a stalled PostgreSQL must not let leases lapse).
-        ticker = Executors.newScheduledThreadPool(2, r -> {
+        this.ticker = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "vicinity-tick-" + config.node().value());
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleWithFixedDelay(this::tickConnections, 1, 1, TimeUnit.SECONDS);
-        ticker.scheduleWithFixedDelay(this::tickServices, 1, 1, TimeUnit.SECONDS);
+        Duration maxAge = config.timings().locationMaxAge();
+        Vicinity.Builder b = Vicinity.builder(backend).node(config.node()).clock(clock)
+                .authenticator(new DemoAuthenticator())
+                .listener(new MicrometerListener(metrics))        // isolated by the node: a failing meter never breaks a request
+                .scheduler(ticker).closeBackend(false)
+                .presence(p -> p.leaseTtl(config.leaseTtl()).offlineGrace(config.offlineGrace()))
+                // The public-cell dwell must stay below the max age (a short --location-max-age in tests).
+                .locations(l -> l.maxAge(maxAge).minCellDwell(min(Duration.ofSeconds(30), maxAge.dividedBy(2))))
+                .matcher(m -> m.rateLimit(60, Duration.ofMinutes(1)))
+                .chat(c -> c.inviteTimeout(config.timings().inviteTimeout()))
+                .ratings(r -> r.ratingWindow(config.timings().ratingWindow()))
+                .gateway(g -> g.authTimeout(config.timings().authDeadline()).heartbeatInterval(config.timings().heartbeat())
+                        .resumeWindow(config.timings().resumeWindow()))
+                .module(v -> new DemoFrames(v.presence(), v.ratings(), backend.blockList(), simulated));
+        if (config.cursorSecret() != null) {
+            b.cursorSecret(config.cursorSecret().getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            this.vicinity = b.build().start();
+        } catch (RuntimeException e) {
+            ticker.shutdownNow();
+            health.close();
+            throw e;
+        }
     }
 
     /**
-     * Periodic maintenance, once per second: auth deadlines, heartbeats, resume windows and presence
-     * sweeps (gateway), invite expiry and idle chats (chat), due double-blind reveals (rating), and
-     * every 30 s the stale-location sweeper. Never throws.
+     * Every periodic duty once, on the calling thread: auth deadlines, heartbeats, resume windows and
+     * presence sweeps (gateway), invite expiry and idle chats (chat), due double-blind reveals (rating)
+     * and the stale-location sweep. Never throws.
      */
     public void tick() {
-        tickConnections();
-        tickServices();
-    }
-
-    /** Auth deadlines, heartbeats, resume windows, lease renewals and presence sweeps. */
-    private void tickConnections() {
-        run("gateway", gateway::tick);
-    }
-
-    /** Invite expiry and idle chats, due reveals, and every 30 s the stale-location sweep. */
-    private synchronized void tickServices() {
-        run("chat", () -> chat.service().tick());
-        run("rating", ratings::revealDue);
-        if (ticks++ % 30 == 0) {
-            run("locations", locations::sweep);
-        }
+        vicinity.tick();
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static void run(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{} maintenance failed: {}", what, e.toString());
-        }
-    }
-
     /** The gateway the WebSocket server hands its sockets to. */
     public Gateway gateway() {
-        return gateway;
+        return vicinity.gateway();
     }
 
     /** Presence of this node (shared state across nodes). */
     public PresenceService presence() {
-        return presence;
+        return vicinity.presence();
     }
 
     /** The chat service. */
     public ChatService chat() {
-        return chat.service();
+        return vicinity.chat();
     }
 
     /** The rating service. */
     public RatingService ratings() {
-        return ratings;
+        return vicinity.ratings();
     }
 
     /** User ids of this server's simulated neighbours (the simulator adds to it). */
@@ -242,18 +178,12 @@ public final class VicinityNode implements AutoCloseable {
         }
     }
 
+    /** Stops the maintenance, then closes the node (gateway first: connections detach), then the metrics. */
     @Override
     public void close() {
         stopTicker();
         health.close();
-        try {
-            gateway.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the gateway failed", e);
-        }
-        chatOnPresence.close();
-        chat.service().close();
-        presence.close();
+        vicinity.close();
         metrics.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.gateway.Gateway;
 import dev.vicinity.gateway.GatewayConnection;
 import dev.vicinity.gateway.Transport;
+import dev.vicinity.node.VicinityBackend;
 import dev.vicinity.core.spi.BusHealth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -37,7 +38,7 @@ public final class VicinityServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VicinityServer.class);
 
     private final ServerConfig config;
-    private final Backend backend;
+    private final VicinityBackend backend;
     private final VicinityNode node;
     private final Javalin app;
     private final Map<String, GatewayConnection> sockets = new ConcurrentHashMap<>();
