@@ -6,7 +6,6 @@ import dev.vicinity.core.LocalRateLimitStore;
 import dev.vicinity.core.RateLimit;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.internal.Checks;
-import dev.vicinity.core.memory.InMemoryEventBus;
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.RateLimitStore;
 import java.time.Clock;
@@ -77,15 +76,15 @@ final class ChatOptions {
 
     /**
      * The executor bus events are handled on; null to handle them on the bus's thread. Unless the
-     * host chose one: none for the {@link InMemoryEventBus}, which delivers on the publisher's own
-     * thread (a hand-off would only make in-process tests racy), and a pool this service owns for
+     * host chose one: none for a bus that delivers on the publisher's own thread
+     * ({@link EventBus#deliversOnPublisherThread()}, e.g. the in-memory bus) (a hand-off would only make in-process tests racy), and a pool this service owns for
      * any other bus, whose shared dispatch thread must not wait for store reads.
      */
     Executor deliveryExecutor() {
         if (deliveryExecutor != null) {
             return deliveryExecutor;
         }
-        return bus instanceof InMemoryEventBus ? null : ownedPool();
+        return bus.deliversOnPublisherThread() ? null : ownedPool();
     }
 
     /** A fixed pool of daemon threads, shut down by {@link ChatService#close()}. */

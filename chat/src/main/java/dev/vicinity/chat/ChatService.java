@@ -12,7 +12,6 @@ import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.internal.Checks;
-import dev.vicinity.core.memory.InMemoryEventBus;
 import dev.vicinity.core.spi.EventBus;
 import dev.vicinity.core.spi.RateLimitStore;
 import java.time.Clock;
@@ -552,8 +551,8 @@ public final class ChatService implements AutoCloseable {
         /**
          * Where bus events are handled (refreshing snapshots, gap recovery from history, delivery to
          * this node's connections): one session at a time per session, in arrival order, so a slow
-         * store read holds up only its session. Default: on the publishing thread for the
-         * {@link InMemoryEventBus} (it delivers synchronously), otherwise a fixed pool of daemon
+         * store read holds up only its session. Default: on the publishing thread for a bus that
+         * delivers there ({@link EventBus#deliversOnPublisherThread()}, e.g. the in-memory bus), otherwise a fixed pool of daemon
          * threads this service owns and stops on {@link #close()}. A host may pass its own (e.g. a
          * virtual-thread executor); it is not shut down by the service.
          */

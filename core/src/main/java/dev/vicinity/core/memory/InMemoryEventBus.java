@@ -44,6 +44,12 @@ public final class InMemoryEventBus implements EventBus {
         return subscribers.add(topic, handler).subscription();
     }
 
+    /** True: handlers run on the publisher's thread, before {@code publish} returns. */
+    @Override
+    public boolean deliversOnPublisherThread() {
+        return true;
+    }
+
     @Override
     public BusHealth health() {
         return health;

@@ -27,4 +27,13 @@ public interface EventBus {
 
     /** Current health; cheap to call. */
     BusHealth health();
+
+    /**
+     * Whether handlers run on the publisher's own thread, before {@link #publish} returns (an
+     * in-process bus). Consumers may then handle events inline; otherwise handlers run on the bus's
+     * shared dispatch thread(s), which a consumer must not hold up with I/O. Default {@code false}.
+     */
+    default boolean deliversOnPublisherThread() {
+        return false;
+    }
 }
