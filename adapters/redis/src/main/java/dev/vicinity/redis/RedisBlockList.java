@@ -13,7 +13,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -136,31 +135,15 @@ public final class RedisBlockList implements BlockList {
     }
 
     /** Options for {@link RedisBlockList}. Not thread-safe. */
-    public static final class Builder {
-        private final Commands commands;
-        private String keyPrefix = "vicinity";
-        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
+    public static final class Builder extends RedisStoreBuilder<Builder> {
 
         private Builder(Commands commands) {
-            this.commands = commands;
-        }
-
-        /** Prefix of every key (default {@code vicinity}). */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
-            return this;
-        }
-
-        /** How long {@link #isBlocked} waits for Redis (default 2 s). */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = timeout;
-            return this;
+            super(commands, RedisSupport.DEFAULT_TIMEOUT);
         }
 
         /** @throws IllegalArgumentException for a bad prefix or timeout */
         public RedisBlockList build() {
-            RedisSupport.checkKeyPrefix(keyPrefix);
-            RedisSupport.checkTimeout(commandTimeout);
+            checkShared();
             return new RedisBlockList(this);
         }
     }

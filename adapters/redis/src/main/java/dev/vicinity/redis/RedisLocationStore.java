@@ -188,20 +188,11 @@ public final class RedisLocationStore implements LocationStore {
     }
 
     /** Options for {@link RedisLocationStore}. Not thread-safe. */
-    public static final class Builder {
-        private final Commands commands;
-        private String keyPrefix = "vicinity";
+    public static final class Builder extends RedisStoreBuilder<Builder> {
         private int stripes = 16;
-        private Duration commandTimeout = Duration.ofSeconds(5);
 
         private Builder(Commands commands) {
-            this.commands = commands;
-        }
-
-        /** Prefix of every key (default {@code vicinity}). */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
-            return this;
+            super(commands, Duration.ofSeconds(5));
         }
 
         /**
@@ -213,17 +204,10 @@ public final class RedisLocationStore implements LocationStore {
             return this;
         }
 
-        /** How long the pipelined reads of {@link #observedBefore} wait for Redis (default 5 s). */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = timeout;
-            return this;
-        }
-
         /** @throws IllegalArgumentException for a bad prefix, stripe count or timeout */
         public RedisLocationStore build() {
-            RedisSupport.checkKeyPrefix(keyPrefix);
+            checkShared();
             RedisSupport.checkSlots("stripes", stripes);
-            RedisSupport.checkTimeout(commandTimeout);
             return new RedisLocationStore(this);
         }
     }

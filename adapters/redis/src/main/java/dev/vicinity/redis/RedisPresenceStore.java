@@ -24,7 +24,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -200,36 +199,15 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /** Options for {@link RedisPresenceStore}. Not thread-safe. */
-    public static final class Builder {
-        private final Commands commands;
-        private String keyPrefix = "vicinity";
-        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
+    public static final class Builder extends RedisStoreBuilder<Builder> {
 
         private Builder(Commands commands) {
-            this.commands = commands;
-        }
-
-        /** Prefix of every key (default {@code vicinity}); lets several deployments share a server. */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
-            return this;
-        }
-
-        /**
-         * The longest wait for Redis per command (default 2 s), whatever the connection's own timeout
-         * (Lettuce's default is 60 s): a stalled or unreachable server fails the operation with the
-         * retryable {@link BackendUnavailableException} after this long instead of holding the
-         * caller's thread.
-         */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = timeout;
-            return this;
+            super(commands, RedisSupport.DEFAULT_TIMEOUT);
         }
 
         /** @throws IllegalArgumentException if the prefix is blank or contains braces or whitespace, or the timeout is not positive */
         public RedisPresenceStore build() {
-            RedisSupport.checkKeyPrefix(keyPrefix);
-            RedisSupport.checkTimeout(commandTimeout);
+            checkShared();
             return new RedisPresenceStore(commands, keyPrefix, commandTimeout);
         }
     }

@@ -399,21 +399,12 @@ public final class RedisProximityIndex implements ProximityIndex {
     private record Hit(UserId user, GeoPoint point, Instant observedAt, double distance) {}
 
     /** Options for {@link RedisProximityIndex}. Not thread-safe. */
-    public static final class Builder {
-        private final Commands commands;
-        private String keyPrefix = "vicinity";
+    public static final class Builder extends RedisStoreBuilder<Builder> {
         private int shards = 16;
         private double initialRadiusMeters = 1_000;
-        private Duration commandTimeout = Duration.ofSeconds(5);
 
         private Builder(Commands commands) {
-            this.commands = commands;
-        }
-
-        /** Prefix of every key (default {@code vicinity}). */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
-            return this;
+            super(commands, Duration.ofSeconds(5));
         }
 
         /**
@@ -434,21 +425,14 @@ public final class RedisProximityIndex implements ProximityIndex {
             return this;
         }
 
-        /** How long one query waits for Redis (default 5 s). */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = timeout;
-            return this;
-        }
-
         /**
          * @throws IllegalArgumentException for a bad prefix, shard count, radius or timeout
          * @throws IllegalStateException if the prefix holds an index with another shard count
          */
         public RedisProximityIndex build() {
-            RedisSupport.checkKeyPrefix(keyPrefix);
+            checkShared();
             RedisSupport.checkSlots("shards", shards);
             Checks.between("initialRadiusMeters", initialRadiusMeters, 1, Double.MAX_VALUE);
-            RedisSupport.checkTimeout(commandTimeout);
             return new RedisProximityIndex(this);
         }
     }

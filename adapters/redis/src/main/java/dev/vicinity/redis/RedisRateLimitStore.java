@@ -69,34 +69,15 @@ public final class RedisRateLimitStore implements RateLimitStore {
     }
 
     /** Options for {@link RedisRateLimitStore}. Not thread-safe. */
-    public static final class Builder {
-        private final Commands commands;
-        private String keyPrefix = "vicinity";
-        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
+    public static final class Builder extends RedisStoreBuilder<Builder> {
 
         private Builder(Commands commands) {
-            this.commands = commands;
-        }
-
-        /** Prefix of every key (default {@code vicinity}); every node of one application uses the same. */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
-            return this;
-        }
-
-        /**
-         * How long one call waits for Redis, whatever the connection's own timeout (default 2 s); then
-         * it fails with {@code BackendUnavailableException}.
-         */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = timeout;
-            return this;
+            super(commands, RedisSupport.DEFAULT_TIMEOUT);
         }
 
         /** @throws IllegalArgumentException for a bad prefix or timeout */
         public RedisRateLimitStore build() {
-            RedisSupport.checkKeyPrefix(keyPrefix);
-            RedisSupport.checkTimeout(commandTimeout);
+            checkShared();
             return new RedisRateLimitStore(this);
         }
     }

@@ -383,20 +383,11 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
     }
 
     /** Options for {@link RedisRatingStore}. Not thread-safe. */
-    public static final class Builder {
-        private final Commands commands;
-        private String keyPrefix = "vicinity";
+    public static final class Builder extends RedisStoreBuilder<Builder> {
         private int stripes = 16;
-        private Duration commandTimeout = RedisSupport.DEFAULT_TIMEOUT;
 
         private Builder(Commands commands) {
-            this.commands = commands;
-        }
-
-        /** Prefix of every key (default {@code vicinity}). */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
-            return this;
+            super(commands, RedisSupport.DEFAULT_TIMEOUT);
         }
 
         /**
@@ -408,17 +399,10 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
             return this;
         }
 
-        /** How long multi-stripe reads wait for Redis (default 2 s). */
-        public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = timeout;
-            return this;
-        }
-
         /** @throws IllegalArgumentException for a bad prefix, stripe count or timeout */
         public RedisRatingStore build() {
-            RedisSupport.checkKeyPrefix(keyPrefix);
+            checkShared();
             RedisSupport.checkSlots("stripes", stripes);
-            RedisSupport.checkTimeout(commandTimeout);
             return new RedisRatingStore(this);
         }
     }

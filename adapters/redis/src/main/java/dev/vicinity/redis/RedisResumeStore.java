@@ -15,7 +15,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -55,16 +54,35 @@ public final class RedisResumeStore implements ResumeStore {
      */
     public static RedisResumeStore create(StatefulRedisConnection<String, String> connection, String keyPrefix,
                                           Duration commandTimeout) {
-        Objects.requireNonNull(connection, "connection");
-        RedisSupport.checkKeyPrefix(keyPrefix);
-        return new RedisResumeStore(Commands.of(connection), keyPrefix, commandTimeout);
+        return builder(connection).keyPrefix(keyPrefix).commandTimeout(commandTimeout).build();
     }
 
     /** A store on the host's Redis Cluster connection with the given key prefix. */
     public static RedisResumeStore create(StatefulRedisClusterConnection<String, String> connection, String keyPrefix) {
-        Objects.requireNonNull(connection, "connection");
-        RedisSupport.checkKeyPrefix(keyPrefix);
-        return new RedisResumeStore(Commands.of(connection), keyPrefix, RedisSupport.DEFAULT_TIMEOUT);
+        return builder(connection).keyPrefix(keyPrefix).build();
+    }
+
+    /** Options for a store on the host's standalone (or sentinel/replica) connection. */
+    public static Builder builder(StatefulRedisConnection<String, String> connection) {
+        return new Builder(Commands.of(connection));
+    }
+
+    /** Options for a store on the host's Redis Cluster connection. */
+    public static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
+        return new Builder(Commands.of(connection));
+    }
+
+    /** Options for {@link RedisResumeStore}: key prefix and command timeout (default 2 s). Not thread-safe. */
+    public static final class Builder extends RedisStoreBuilder<Builder> {
+        private Builder(Commands commands) {
+            super(commands, RedisSupport.DEFAULT_TIMEOUT);
+        }
+
+        /** @throws IllegalArgumentException for a bad prefix or timeout */
+        public RedisResumeStore build() {
+            checkShared();
+            return new RedisResumeStore(commands, keyPrefix, commandTimeout);
+        }
     }
 
     @Override
