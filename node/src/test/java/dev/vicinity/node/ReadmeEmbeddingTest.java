@@ -5,23 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vicinity.core.MutableClock;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * whole {@link EmbeddingFlow} on the in-memory backend with a {@link MutableClock}.
  */
 class ReadmeEmbeddingTest {
-    private static final Pattern BLOCK = Pattern.compile("<!-- embedding:(\\w+)[^>]*-->\\s*```java\\n(.*?)```",
-            Pattern.DOTALL);
-
     @TempDir
     Path classes;
 
@@ -44,7 +31,7 @@ class ReadmeEmbeddingTest {
         List<String> transport = blocks("transport");
         assertThat(build).as("one build block in README.md").hasSize(1);
         assertThat(transport).as("one transport block in README.md").hasSize(1);
-        assertThat(lines(build.get(0)) + lines(transport.get(0))).as("README embedding lines of Java").isLessThanOrEqualTo(15);
+        assertThat(DocSnippets.lines(build.get(0)) + DocSnippets.lines(transport.get(0))).as("README embedding lines of Java").isLessThanOrEqualTo(15);
 
         String source = """
                 package readme;
@@ -73,7 +60,7 @@ class ReadmeEmbeddingTest {
                     }
                 }
                 """.formatted(build.get(0), transport.get(0));
-        Class<?> compiled = compile("readme.ReadmeEmbedding", source);
+        Class<?> compiled = DocSnippets.compile(classes, "readme.ReadmeEmbedding", source);
         Method buildMethod = compiled.getMethod("build", Clock.class, BiFunction.class);
 
         MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
@@ -86,7 +73,7 @@ class ReadmeEmbeddingTest {
 
     @Test
     void the_quickstart_is_the_readme_code() throws IOException {
-        Path quickstart = readme().resolveSibling("examples/quickstart/src/main/java/dev/vicinity/examples/quickstart/Quickstart.java");
+        Path quickstart = DocSnippets.repoFile("examples/quickstart/src/main/java/dev/vicinity/examples/quickstart/Quickstart.java");
         List<String> code = Files.readAllLines(quickstart, StandardCharsets.UTF_8).stream().map(String::strip).toList();
         List<String> readmeLines = blocks("build").get(0).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         int at = code.indexOf(readmeLines.get(0));
@@ -95,47 +82,8 @@ class ReadmeEmbeddingTest {
                 .isEqualTo(readmeLines);
     }
 
-    private static int lines(String block) {
-        return (int) block.lines().filter(l -> !l.isBlank()).count();
-    }
-
     /** The Java blocks of README.md marked {@code <!-- embedding:<name> -->}, verbatim. */
     static List<String> blocks(String name) throws IOException {
-        String readme = Files.readString(readme(), StandardCharsets.UTF_8);
-        List<String> found = new ArrayList<>();
-        Matcher m = BLOCK.matcher(readme);
-        while (m.find()) {
-            if (m.group(1).equals(name)) {
-                found.add(m.group(2));
-            }
-        }
-        return found;
-    }
-
-    private static Path readme() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("node"))) {
-                return dir.resolve("README.md");
-            }
-        }
-        throw new AssertionError("README.md of the repository not found above " + Path.of("").toAbsolutePath());
-    }
-
-    private Class<?> compile(String className, String source) throws Exception {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac).as("a JDK (javax.tools) is needed to compile the README").isNotNull();
-        Path file = classes.resolve("src").resolve(className.replace('.', '/') + ".java");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, source, StandardCharsets.UTF_8);
-        Path out = Files.createDirectories(classes.resolve("out"));
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            boolean ok = javac.getTask(null, files, diagnostics,
-                    List.of("-classpath", System.getProperty("java.class.path"), "-d", out.toString(), "-Xlint:none"),
-                    null, files.getJavaFileObjects(file)).call();
-            assertThat(ok).as("the README's code compiles:\n%s\n%s", diagnostics.getDiagnostics(), source).isTrue();
-        }
-        URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader());
-        return loader.loadClass(className);
+        return DocSnippets.blocks("README.md", "embedding", name);
     }
 }

@@ -9,6 +9,8 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.gateway.Authenticator;
 import dev.vicinity.gateway.FrameHandler;
 import dev.vicinity.gateway.FrameModule;
+import dev.vicinity.node.testing.HarnessClient;
+import dev.vicinity.node.testing.VicinityHarness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -84,9 +86,9 @@ class VicinityTest {
         InMemoryBackend backend = new InMemoryBackend();
         try (Vicinity v = Vicinity.builder(backend).node(NodeId.of("n")).authenticator(EmbeddingFlow::verify)
                 .clock(clock).build()) {
-            TestClient alice = new TestClient(v, "alice");
-            alice.hello();
-            alice.request("geo.location", "lat", 52.52, "lon", 13.405, "accuracy", 10);
+            HarnessClient alice = VicinityHarness.attach(v, clock).client("alice");
+            alice.hello("token-alice");
+            alice.callOk("geo.location", "lat", 52.52, "lon", 13.405, "accuracy", 10);
             assertThat(backend.locationStore().get(UserId.of("alice"))).isPresent();
             clock.advance(Duration.ofHours(3)); // past the default max age of 2 h
             v.tick();
@@ -98,7 +100,7 @@ class VicinityTest {
     void a_host_module_gets_the_node_and_reaches_its_services() {
         FrameModule[] made = new FrameModule[1];
         try (Vicinity v = Vicinity.builder(new InMemoryBackend()).node(NodeId.of("n")).authenticator(EmbeddingFlow::verify)
-                .module(node -> made[0] = new FrameModule() {
+                .clock(clock).module(node -> made[0] = new FrameModule() {
                     @Override
                     public String name() {
                         return "demo";
@@ -111,10 +113,10 @@ class VicinityTest {
                                 .put("chat", node.chat() != null)));
                     }
                 }).build()) {
-            TestClient c = new TestClient(v, "alice");
-            c.hello();
-            assertThat(c.request("demo.online").path("online").asBoolean()).isTrue();
-            assertThat(c.request("demo.online").path("chat").asBoolean()).isTrue();
+            HarnessClient c = VicinityHarness.attach(v, clock).client("alice");
+            c.hello("token-alice");
+            assertThat(c.call("demo.online").path("online").asBoolean()).isTrue();
+            assertThat(c.call("demo.online").path("chat").asBoolean()).isTrue();
         }
     }
 }
