@@ -122,6 +122,7 @@ public final class ConnectionRegistry implements AutoCloseable {
         }
         ConnectionId previous;
         Transition t;
+        Lease orphan = null;
         List<ConnectionId> replaced = lockForLeaseCall(e);
         try {
             t = ConnectionStateMachine.transition(e.state, event);
@@ -129,16 +130,29 @@ public final class ConnectionRegistry implements AutoCloseable {
                 return report.rejected(e, t);
             }
             Acquired acquired = presence.connect(user, device, id);
+            Instant authDeadline = e.deadline;
             e.user = user;
             e.device = device;
             e.lease = acquired.lease();
             e.lastSeen = clock.instant();
             e.deadline = null;
-            issueToken(e);
+            try {
+                issueToken(e);
+            } catch (RuntimeException ex) {
+                // Leave the connection as it was (CONNECTING, no lease): the client may retry.
+                orphan = e.lease;
+                e.user = null;
+                e.device = null;
+                e.lease = null;
+                e.token = null;
+                e.deadline = authDeadline;
+                throw ex;
+            }
             previous = byDevice.put(deviceKey(user, device), id);
             report.moved(e, m);
         } finally {
             unlockClosingReplaced(e, replaced);
+            releaseQuietly(id, orphan);
         }
         if (previous != null && !previous.equals(id) && !replaced.contains(previous)) {
             close(previous, CloseCode.REPLACED);
@@ -249,10 +263,15 @@ public final class ConnectionRegistry implements AutoCloseable {
         }
         ConnectionEntry e = entries.get(ticket.get().connection());
         if (e == null) {
+            if (tokens.closedHere(ticket.get().connection())) {
+                // Closed here while this resume was taking the token: the close stands.
+                return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "connection closed");
+            }
             return resumeFromElsewhere(ticket.get(), handle);
         }
         ConnectionHandle fenced = null;
         boolean replaced = false;
+        boolean spent = false;
         ResumeResult result;
         List<ConnectionId> others = lockForLeaseCall(e);
         try {
@@ -260,10 +279,12 @@ public final class ConnectionRegistry implements AutoCloseable {
                 return new ResumeResult.Refused(UNKNOWN_RESUME_TOKEN, "resume token already rotated");
             }
             e.token = null;
+            spent = true;
             if (e.state == ConnectionState.OPEN) {
                 // The old transport is dead but the server has not noticed: fence it first.
                 fenced = e.handle;
                 e.handle = null;
+                e.deadline = clock.instant().plus(resumeWindow); // as detach: a DETACHED entry has one
                 report.moved(e, (Transition.Moved) ConnectionStateMachine.transition(e.state,
                         new Detached(CloseCode.TRANSPORT_LOST)));
             }
@@ -286,8 +307,12 @@ public final class ConnectionRegistry implements AutoCloseable {
             }
         } finally {
             unlockClosingReplaced(e, others);
+            if (spent) {
+                // A detach or heartbeat between our take and our lock may have stored the token again.
+                tokens.remove(token);
+            }
+            report.closeHandle(e.id, fenced, CloseCode.TRANSPORT_LOST);
         }
-        report.closeHandle(e.id, fenced, CloseCode.TRANSPORT_LOST);
         if (replaced) {
             close(e.id, CloseCode.REPLACED);
         }
@@ -326,44 +351,14 @@ public final class ConnectionRegistry implements AutoCloseable {
      */
     public void tick() {
         Instant now = clock.instant();
-        List<ConnectionId> authExpired = new ArrayList<>();
-        List<ConnectionId> silent = new ArrayList<>();
-        List<ConnectionId> resumeExpired = new ArrayList<>();
-        List<ConnectionEntry> renew = new ArrayList<>();
-        Instant renewBefore = now.plus(presence.leaseTtl().multipliedBy(2).dividedBy(3));
-        for (ConnectionEntry e : entries.values()) {
-            e.lock.lock();
-            try {
-                if ((e.state == ConnectionState.OPEN || e.state == ConnectionState.DETACHED) && e.lease != null
-                        && e.lease.expiresAt().isBefore(renewBefore)) {
-                    renew.add(e);
-                }
-                switch (e.state) {
-                    case CONNECTING -> {
-                        if (!now.isBefore(e.deadline)) {
-                            authExpired.add(e.id);
-                        }
-                    }
-                    case OPEN -> {
-                        if (!now.isBefore(e.lastSeen.plus(heartbeatTimeout))) {
-                            silent.add(e.id);
-                        }
-                    }
-                    case DETACHED -> {
-                        if (!now.isBefore(e.deadline)) {
-                            resumeExpired.add(e.id);
-                        }
-                    }
-                    default -> { }
-                }
-            } finally {
-                e.lock.unlock();
-            }
-        }
-        authExpired.forEach(id -> finish(id, new AuthTimedOut()));
-        silent.forEach(id -> detach(id, CloseCode.HEARTBEAT_TIMEOUT));
-        resumeExpired.forEach(id -> finish(id, new ResumeExpired()));
-        renew.forEach(this::renewHeld);
+        DueConnections due = DueConnections.scan(entries.values(), now,
+                now.plus(presence.leaseTtl().multipliedBy(2).dividedBy(3)), heartbeatTimeout);
+        // Each action on its own: one connection's failure never stops the node's maintenance.
+        due.authExpired.forEach(id -> isolated(id, () -> finish(id, new AuthTimedOut())));
+        due.silent.forEach(id -> isolated(id, () -> detach(id, CloseCode.HEARTBEAT_TIMEOUT)));
+        due.resumeExpired.forEach(id -> isolated(id, () -> finish(id, new ResumeExpired())));
+        due.renew.forEach(e -> isolated(e.id, () -> renewHeld(e)));
+        tokens.purgeClosed(now);
         presence.tick();
     }
 
@@ -479,17 +474,29 @@ public final class ConnectionRegistry implements AutoCloseable {
         if (token != null) {
             tokens.remove(token);
         }
+        tokens.closed(e.id, clock.instant().plus(heartbeatTimeout).plus(resumeWindow));
         entries.remove(e.id, e);
+        releaseQuietly(id, lease); // if it fails, the lease expires by TTL; the connection is closed regardless
+        report.closeHandle(id, handle, ((Transition.Moved) t).code());
+        return t;
+    }
+
+    private static void isolated(ConnectionId id, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException ex) {
+            LOG.warn("maintenance of connection {} failed; retrying next tick", id, ex);
+        }
+    }
+
+    private void releaseQuietly(ConnectionId id, Lease lease) {
         if (lease != null) {
             try {
                 presence.disconnect(lease);
             } catch (RuntimeException ex) {
-                // The lease will expire by TTL; the connection is closed regardless.
                 LOG.warn("could not release lease of connection {}; it will expire", id, ex);
             }
         }
-        report.closeHandle(id, handle, ((Transition.Moved) t).code());
-        return t;
     }
 
     private void onLeaseReplaced(ConnectionId id) {

@@ -4,7 +4,9 @@ import dev.vicinity.core.spi.ResumeStore;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,8 @@ final class ResumeTokens {
     private final ResumeStore store;
     private final NodeId node;
     private final SecureRandom random = new SecureRandom();
+    /** Connections closed on this node, until their last token could have expired (see {@link #closedHere}). */
+    private final Map<ConnectionId, Instant> closed = new ConcurrentHashMap<>();
 
     ResumeTokens(ResumeStore store, NodeId node) {
         this.store = store;
@@ -53,5 +57,23 @@ final class ResumeTokens {
             // A stale token can only be refused: its connection is gone.
             LOG.warn("could not remove a resume token; it will expire", ex);
         }
+    }
+
+    /** Remembers that {@code id} was closed for good on this node, until {@code until}. */
+    void closed(ConnectionId id, Instant until) {
+        closed.put(id, until);
+    }
+
+    /**
+     * Whether {@code id} was closed for good on this node (and its tokens could still be live): a resume
+     * that took such a token in a race with the close must be refused, never re-opened "from elsewhere".
+     */
+    boolean closedHere(ConnectionId id) {
+        return closed.containsKey(id);
+    }
+
+    /** Forgets closes whose tokens have all expired by {@code now}. */
+    void purgeClosed(Instant now) {
+        closed.values().removeIf(until -> !now.isBefore(until));
     }
 }

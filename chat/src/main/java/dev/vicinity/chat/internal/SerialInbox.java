@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Drains are serialised by a {@link ReentrantLock} (not a monitor: a task doing I/O must not pin
  * a virtual thread). A task that submits to its own inbox runs that task before returning, as a
- * reentrant monitor would. A task that throws is logged and the next one runs. Thread-safe.
+ * reentrant monitor would. A queued task that throws (anything but a {@link VirtualMachineError}) is
+ * logged and the next one runs; a {@link #runNow} task's failure is rethrown to its caller. Thread-safe.
  */
 public final class SerialInbox {
     private static final Logger LOG = LoggerFactory.getLogger(SerialInbox.class);
@@ -56,26 +57,35 @@ public final class SerialInbox {
      * this throws the same exception.
      */
     public void runNow(Runnable task) {
-        RuntimeException[] failure = new RuntimeException[1];
+        Throwable[] failure = new Throwable[1];
         queue.add(() -> {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failure[0] = e;
             }
         });
         drain();
-        if (failure[0] != null) {
-            throw failure[0];
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
         }
     }
 
     private void drainScheduled() {
         int missed = 1;
-        do {
-            drain();
-            missed = pending.addAndGet(-missed);
-        } while (missed != 0);
+        try {
+            do {
+                drain();
+                missed = pending.addAndGet(-missed);
+            } while (missed != 0);
+        } catch (VirtualMachineError e) {
+            // Never leave the inbox marked busy: the next submit schedules a drain of what is left.
+            pending.set(0);
+            throw e;
+        }
     }
 
     private void drain() {
@@ -84,7 +94,10 @@ public final class SerialInbox {
             for (Runnable r; (r = queue.poll()) != null; ) {
                 try {
                     r.run();
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    // Any other failure (an Error from host code included) must not stall the session.
                     LOG.warn("chat: a delivery task failed; continuing with the next", e);
                 }
             }
