@@ -80,7 +80,7 @@ final class FrameDispatcher implements FrameCodec.Inbound {
             out.strike(c, id, GatewayErrorCodes.UNKNOWN_TYPE, "unknown frame type");
             return;
         }
-        if (!c.isAttached()) {
+        if (!c.acceptsRequests()) {
             out.strike(c, id, GatewayErrorCodes.NOT_AUTHENTICATED, "send hello or resume first");
             return;
         }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * node, calls {@link #open} for every new socket and hands it every text frame ({@link #onText}), the
  * close ({@link #onClosed}) and transport errors ({@link #onTransportError}); it calls {@link #tick()}
  * once per second. The gateway does the rest: the {@code hello} handshake through the host's
- * {@link Authenticator} (before a deadline), the connection state machine and presence through its
+ * {@link Authenticator} or {@link ContextAuthenticator} (before a deadline; the answer may come
+ * asynchronously), the connection state machine and presence through its
  * {@link ConnectionRegistry}, heartbeats, resume on any node, limits, routing request frames to the
  * {@link FrameModule}s of geo, chat and rating, and error replies.
  *
@@ -82,9 +83,20 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Starts a builder. {@code presence} is this node's presence service, {@code resumeStore} is shared
-     * by all nodes (so resume works on any of them), {@code authenticator} is the host's callback.
+     * by all nodes (so resume works on any of them), {@code authenticator} is the host's callback in its
+     * simple {@code (token, device)} form ({@link ContextAuthenticator#of}).
      */
     public static Builder builder(PresenceService presence, ResumeStore resumeStore, Authenticator authenticator) {
+        return new Builder(presence, resumeStore,
+                ContextAuthenticator.of(Checks.notNull("authenticator", authenticator)));
+    }
+
+    /**
+     * Starts a builder with an authenticator that sees the upgrade request (headers, cookies, remote
+     * address, the host's principal) and may answer asynchronously or with a refusal reason.
+     */
+    public static Builder builder(PresenceService presence, ResumeStore resumeStore,
+            ContextAuthenticator authenticator) {
         return new Builder(presence, resumeStore, authenticator);
     }
 
@@ -125,10 +137,24 @@ public final class Gateway implements AutoCloseable {
 
     // ------------------------------------------------------------------ host callbacks
 
-    /** A new WebSocket was accepted. The client must send {@code hello} or {@code resume} before the auth deadline. */
+    /**
+     * A new WebSocket was accepted, with no upgrade context ({@link UpgradeRequest#empty()}). The
+     * client must send {@code hello} or {@code resume} before the auth deadline.
+     */
     public GatewayConnection open(Transport transport) {
+        return open(transport, UpgradeRequest.empty());
+    }
+
+    /**
+     * A new WebSocket was accepted after the HTTP upgrade {@code upgrade} (its headers, cookies, the
+     * client's address, the host's principal), which the {@link ContextAuthenticator} receives with
+     * the client's {@code hello}. The client must send {@code hello} or {@code resume} before the auth
+     * deadline. The gateway keeps {@code upgrade} as long as the connection.
+     */
+    public GatewayConnection open(Transport transport, UpgradeRequest upgrade) {
         Objects.requireNonNull(transport, "transport");
-        GatewayConnection c = new GatewayConnection(out, transport, budget.newConnectionBucket());
+        Objects.requireNonNull(upgrade, "upgrade");
+        GatewayConnection c = new GatewayConnection(out, transport, budget.newConnectionBucket(), upgrade);
         local.open(c);
         return c;
     }
@@ -217,7 +243,7 @@ public final class Gateway implements AutoCloseable {
     public static final class Builder {
         private final PresenceService presence;
         private final ResumeStore resumeStore;
-        private final Authenticator authenticator;
+        private final ContextAuthenticator authenticator;
         private final List<FrameModule> modules = new ArrayList<>();
         private GatewayLimits limits = GatewayLimits.defaults();
         private Clock clock;
@@ -229,7 +255,7 @@ public final class Gateway implements AutoCloseable {
         private RateLimit connectRate = RateLimit.perMinute(30, 10);
         private int maxConnectionsPerAddress;
 
-        private Builder(PresenceService presence, ResumeStore resumeStore, Authenticator authenticator) {
+        private Builder(PresenceService presence, ResumeStore resumeStore, ContextAuthenticator authenticator) {
             this.presence = Checks.notNull("presence", presence);
             this.resumeStore = Checks.notNull("resumeStore", resumeStore);
             this.authenticator = Checks.notNull("authenticator", authenticator);

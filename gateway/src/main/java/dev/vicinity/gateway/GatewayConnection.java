@@ -1,6 +1,7 @@
 package dev.vicinity.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vicinity.core.CloseCode;
 import dev.vicinity.core.ConnectionId;
 import dev.vicinity.core.DeviceId;
 import dev.vicinity.core.UserId;
@@ -21,12 +22,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * once closed nothing is held and every push is dropped; the held pushes (those produced while the
  * {@code welcome}/{@code resumed} reply is being prepared) are read and changed only under the
  * connection's monitor, which is never held across a call out; the connection answers to exactly one
- * registry handle at a time, and a replaced handle is retired so it can no longer close it.
+ * registry handle at a time, and a replaced handle is retired so it can no longer close it; the
+ * principal is set only while the connection is open; at most one {@code hello} is being authenticated
+ * at a time; the modules are told the connection left exactly once, and only after they were told it
+ * attached, whichever of attach and close comes first.
  */
 public final class GatewayConnection implements ClientContext {
     private final Outbound out;
     private final Transport transport;
     private final TokenBucket preAuthFrames;
+    private final UpgradeRequest upgrade;
+    /** True while a {@code hello} waits for the authenticator's answer or that answer is being applied. */
+    private final AtomicBoolean authPending = new AtomicBoolean();
+    /** Set once the modules were told the connection attached (or resumed). */
+    private final AtomicBoolean modulesAttached = new AtomicBoolean();
+    /** Set once the modules were told the connection left. */
+    private final AtomicBoolean modulesLeft = new AtomicBoolean();
+    /** Consecutive bad frames; the authenticator's answer may count one on another thread. */
+    private final AtomicInteger strikes = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong inFlightBytes = new AtomicLong();
     private final AtomicBoolean addressReleased = new AtomicBoolean();
@@ -38,15 +51,16 @@ public final class GatewayConnection implements ClientContext {
     private volatile RegistryHandle handle;
     private volatile Principal principal;
     private volatile boolean closed;
+    /** Why the registry closed or detached it; set once closed (a moment after {@code closed}). */
+    private volatile CloseCode closeCode;
     /** Guarded by {@code lock}: pushes held until the handshake reply is sent, or null when not holding. */
     private List<ObjectNode> held;
-    /** Consecutive bad frames; touched only by the thread delivering this connection's frames. */
-    private int strikes;
 
-    GatewayConnection(Outbound out, Transport transport, TokenBucket preAuthFrames) {
+    GatewayConnection(Outbound out, Transport transport, TokenBucket preAuthFrames, UpgradeRequest upgrade) {
         this.out = out;
         this.transport = transport;
         this.preAuthFrames = preAuthFrames;
+        this.upgrade = upgrade;
     }
 
     /** The current connection id. */
@@ -110,6 +124,16 @@ public final class GatewayConnection implements ClientContext {
         return principal;
     }
 
+    /** The upgrade request the host passed to {@link Gateway#open(Transport, UpgradeRequest)}. */
+    UpgradeRequest upgrade() {
+        return upgrade;
+    }
+
+    /** True when module requests are served: authenticated, not closed, and no handshake reply pending. */
+    boolean acceptsRequests() {
+        return isAttached() && !authPending.get();
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -145,6 +169,61 @@ public final class GatewayConnection implements ClientContext {
     /** Authenticated as {@code principal} (by {@code hello} or {@code resume}). */
     void authenticated(Principal principal) {
         this.principal = principal;
+    }
+
+    /**
+     * Authenticated as {@code principal}, unless the connection closed meanwhile (an asynchronous
+     * answer racing a close): decided under the monitor {@link #markClosed} takes, so a close either
+     * sees the principal or the principal is never set.
+     *
+     * @return false if the connection is closed (nothing changed)
+     */
+    boolean authenticatedUnlessClosed(Principal principal) {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            this.principal = principal;
+            return true;
+        }
+    }
+
+    /** A {@code hello} starts authenticating; false if one already is. */
+    boolean beginAuth() {
+        return authPending.compareAndSet(false, true);
+    }
+
+    /** The pending {@code hello} was answered. */
+    void endAuth() {
+        authPending.set(false);
+    }
+
+    /** True while a {@code hello} is being authenticated. */
+    boolean authPending() {
+        return authPending.get();
+    }
+
+    /**
+     * The modules were told the connection attached (or resumed).
+     *
+     * @return the close code if the connection closed meanwhile and the modules must now be told it
+     *     left (exactly one caller of this and {@link #leavingModules} gets non-null), else null
+     */
+    CloseCode modulesAttached() {
+        modulesAttached.set(true);
+        CloseCode code = closeCode;
+        return code != null && modulesLeft.compareAndSet(false, true) ? code : null;
+    }
+
+    /**
+     * The registry closed the connection with {@code code}.
+     *
+     * @return true if the modules must be told it left now (they were told it attached, and nobody has
+     *     told them it left)
+     */
+    boolean leavingModules(CloseCode code) {
+        closeCode = code;
+        return modulesAttached.get() && modulesLeft.compareAndSet(false, true);
     }
 
     /**
@@ -199,16 +278,16 @@ public final class GatewayConnection implements ClientContext {
 
     /** Counts one bad frame; returns the consecutive count. */
     int strike() {
-        return ++strikes;
+        return strikes.incrementAndGet();
     }
 
     int strikes() {
-        return strikes;
+        return strikes.get();
     }
 
     /** A good frame: the consecutive count starts again. */
     void clearStrikes() {
-        strikes = 0;
+        strikes.set(0);
     }
 
     // ------------------------------------------------------------------ outbound accounting

@@ -18,7 +18,12 @@ public final class GatewayErrorCodes {
     public static final String NOT_AUTHENTICATED = "not_authenticated";
     /** A second {@code hello}/{@code resume} on an authenticated connection. */
     public static final String ALREADY_AUTHENTICATED = "already_authenticated";
-    /** The credential was refused; the connection is closed. */
+    /**
+     * A {@code hello} or {@code resume} while an earlier {@code hello} of the connection is still being
+     * authenticated (the host answers asynchronously); wait for its answer.
+     */
+    public static final String AUTH_PENDING = "auth_pending";
+    /** The credential was refused (the message carries the host's reason); the connection is closed. */
     public static final String AUTH_FAILED = "auth_failed";
     /**
      * The resume token is unknown, spent or expired (the server cannot tell these apart once the

@@ -19,7 +19,9 @@ import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.spi.RateLimitStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,15 @@ import org.slf4j.LoggerFactory;
  * was: unauthenticated, same id and handle, nothing held; the client is answered
  * ({@code backend_unavailable} is retryable) and may try again on the same socket.
  *
- * <p>Thread-safe; runs on the thread delivering the connection's frames.
+ * <p>{@code hello} asks the host's {@link ContextAuthenticator}, which may answer later: the answer is
+ * applied on the thread completing its stage. Meanwhile the connection is marked pending (another
+ * {@code hello}/{@code resume} is refused with {@code auth_pending}, module requests with
+ * {@code not_authenticated}); an answer finding the connection closed is dropped, and the registry's
+ * {@code authenticate} is atomic against its close (auth deadline, {@code bye}, socket gone), so a
+ * late answer never takes a lease. A failed stage is answered like a backend failure.
+ *
+ * <p>Thread-safe; runs on the thread delivering the connection's frames, and the answer of an
+ * asynchronous authenticator on the thread completing it.
  */
 final class Handshake {
     /** Logs under the facade's name, as before the gateway was split: hosts configure one logger. */
@@ -42,7 +52,7 @@ final class Handshake {
 
     private final ConnectionRegistry registry;
     private final PresenceService presence;
-    private final Authenticator authenticator;
+    private final ContextAuthenticator authenticator;
     private final GatewayLimits limits;
     private final RateLimitStore connectLimits;
     private final RateLimit connectRate;
@@ -55,7 +65,7 @@ final class Handshake {
     private final Duration resumeWindow;
     private final Duration heartbeatInterval;
 
-    Handshake(ConnectionRegistry registry, PresenceService presence, Authenticator authenticator, GatewayLimits limits,
+    Handshake(ConnectionRegistry registry, PresenceService presence, ContextAuthenticator authenticator, GatewayLimits limits,
             RateLimitStore connectLimits, RateLimit connectRate, Clock clock, FrameBudget budget, FrameModules modules,
             LocalConnections local, Outbound out, Duration authTimeout, Duration resumeWindow,
             Duration heartbeatInterval) {
@@ -114,26 +124,73 @@ final class Handshake {
             out.strike(c, id, GatewayErrorCodes.INVALID_FIELD, "hello needs string token and device");
             return;
         }
-        String device;
+        DeviceId device;
         try {
-            device = DeviceId.of(deviceNode.asText()).value();
+            device = DeviceId.of(deviceNode.asText());
         } catch (InvalidInputException e) {
             out.strike(c, id, ErrorCodes.INVALID_ID, "device: " + e.getMessage());
             return;
         }
-        Optional<Principal> principal;
-        try {
-            principal = authenticator.authenticate(token.asText(), device);
-        } catch (RuntimeException e) {
-            LOG.warn("authenticator threw for {}", c, e);
-            principal = Optional.empty();
-        }
-        if (principal.isEmpty()) {
-            out.error(c, id, GatewayErrorCodes.AUTH_FAILED, "authentication failed");
-            registry.close(c.connection(), CloseCode.AUTH_FAILED);
+        if (!c.beginAuth()) {
+            out.strike(c, id, GatewayErrorCodes.AUTH_PENDING, "an earlier hello is still being authenticated");
             return;
         }
-        Principal p = principal.get();
+        AuthContext context = new AuthContext(token.asText(), device, c.connection(),
+                String.valueOf(c.transport().remoteAddress()), c.upgrade());
+        CompletionStage<AuthResult> answer;
+        try {
+            answer = authenticator.authenticate(context);
+            if (answer == null) {
+                throw new NullPointerException("the authenticator returned no CompletionStage");
+            }
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        // Already complete (the simple form): applied here, before onText returns, as always. Otherwise
+        // on the thread completing the stage, concurrently with this connection's later frames.
+        answer.whenComplete((result, error) -> answered(c, id, result, error));
+    }
+
+    /**
+     * The authenticator's answer to a pending {@code hello}. The pending mark is cleared just before the
+     * reply is sent, so a client answering the reply at once is never refused as still pending.
+     */
+    private void answered(GatewayConnection c, String id, AuthResult result, Throwable error) {
+        try {
+            if (c.isClosed()) {
+                // Closed meanwhile (auth deadline, bye, socket gone, node shutdown): nothing to answer.
+                LOG.debug("dropping the authenticator's answer for closed {}", c);
+                return;
+            }
+            if (error != null || result == null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                LOG.warn("authenticator failed for {}; answered backend_unavailable", c, cause);
+                c.endAuth();
+                out.error(c, id, ErrorCodes.BACKEND_UNAVAILABLE, "temporarily unavailable; retry");
+                return;
+            }
+            if (result instanceof AuthResult.Refused refused) {
+                c.endAuth();
+                out.error(c, id, GatewayErrorCodes.AUTH_FAILED, refused.reason());
+                registry.close(c.connection(), CloseCode.AUTH_FAILED);
+                return;
+            }
+            attach(c, id, ((AuthResult.Accepted) result).principal());
+        } catch (VicinityException e) {
+            c.endAuth();
+            refuse(c, id, e);
+        } catch (RuntimeException e) {
+            LOG.error("applying the authenticator's answer failed for {}", c, e);
+            c.endAuth();
+            out.error(c, id, GatewayErrorCodes.INTERNAL_ERROR, "internal error");
+        } finally {
+            c.endAuth();
+        }
+    }
+
+    /** An accepted {@code hello}: limits, then the registry, then the reply. */
+    private void attach(GatewayConnection c, String id, Principal p) {
         long wait = budget.take(p.user());
         if (wait == 0) {
             wait = connectWait(p.user());
@@ -141,32 +198,51 @@ final class Handshake {
         if (wait != 0) {
             // The user's frame budget outlives connections: a reconnect loop spends it like any frame,
             // and connects are limited per user on the (possibly cluster-wide) rate-limit store.
+            c.endAuth();
             out.error(c, id, GatewayErrorCodes.RATE_LIMITED, "too many frames; slow down", FrameBudget.retryAfterMs(wait));
             out.countStrike(c);
             return;
         }
         if (overConnectionCap(p)) {
+            c.endAuth();
             out.error(c, id, GatewayErrorCodes.TOO_MANY_CONNECTIONS,
                     "at most " + limits.maxConnectionsPerUser() + " connections per user");
             registry.close(c.connection(), CloseCode.POLICY_VIOLATION);
             return;
         }
+        // Atomic against the registry closing the connection (auth deadline, bye, socket closed): a
+        // connection closed before this takes no lease.
         Transition t = registry.authenticate(c.connection(), p.user(), p.device());
         if (!t.moved()) {
+            c.endAuth();
             out.error(c, id, GatewayErrorCodes.NOT_AUTHENTICATED, "connection is no longer open");
             return;
         }
         // Authenticated in the registry: from here on nothing fails before the reply.
         c.hold();
         try {
-            c.authenticated(p);
+            if (!c.authenticatedUnlessClosed(p)) {
+                // Closed between the registry call and here (an asynchronous answer racing the socket's
+                // close): the close released the lease; nothing was attached.
+                return;
+            }
             local.attach(c);
             ObjectNode welcome = connectionInfo(c, p, registry.resumeToken(c.connection()).orElse(""));
             modules.attached(c, welcome);
+            leftMeanwhile(c);
             c.clearStrikes();
+            c.endAuth();
             out.sendThenRelease(c, "welcome", id, welcome);
         } finally {
             c.release(); // a no-op after sendThenRelease; never left holding if something threw
+        }
+    }
+
+    /** The modules were told the connection attached; if it closed meanwhile, they are told it left. */
+    private void leftMeanwhile(GatewayConnection c) {
+        CloseCode code = c.modulesAttached();
+        if (code != null) {
+            modules.left(c, code.resumable());
         }
     }
 
@@ -211,6 +287,7 @@ final class Handshake {
             local.attach(c);
             ObjectNode resumed = connectionInfo(c, p, ok.resumeToken());
             modules.resumed(c, frame, resumed);
+            leftMeanwhile(c);
             c.clearStrikes();
             out.sendThenRelease(c, "resumed", id, resumed);
         } finally {
@@ -222,6 +299,10 @@ final class Handshake {
     private boolean acceptable(GatewayConnection c, String id, JsonNode frame) {
         if (c.principal() != null) {
             out.strike(c, id, GatewayErrorCodes.ALREADY_AUTHENTICATED, "already authenticated");
+            return false;
+        }
+        if (c.authPending()) {
+            out.strike(c, id, GatewayErrorCodes.AUTH_PENDING, "an earlier hello is still being authenticated");
             return false;
         }
         JsonNode v = frame.get("v");

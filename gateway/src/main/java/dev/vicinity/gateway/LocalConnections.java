@@ -105,6 +105,8 @@ final class LocalConnections {
         Principal p = c.principal();
         if (p != null) {
             unlinkUser(c, p);
+        }
+        if (c.leavingModules(code)) {
             modules.left(c, code.resumable());
         }
         try {

@@ -137,6 +137,8 @@ final class GatewayHarness {
     }
 
     GatewayLimits limits = GatewayLimits.defaults();
+    /** When set before {@link #node}, that node authenticates with it instead of the {@code valid:} tokens. */
+    ContextAuthenticator authenticator;
     int maxConnectionsPerAddress;
     final java.util.List<dev.vicinity.gateway.FrameModule> extraModules = new java.util.ArrayList<>();
 
@@ -156,9 +158,10 @@ final class GatewayHarness {
                     .unlimitedMessageRate().build());
             ratings = RatingService.builder(ratingStore, session -> chatSessions.find(session).flatMap(GatewayHarness::ratable))
                     .blockCheck((a, b) -> blocks.blocking(a).contains(b)).clock(clock).build();
-            Gateway.Builder gb = Gateway.builder(presence, new FaultyResumeStore(), (token, device) -> token.startsWith("valid:")
+            Gateway.Builder gb = (authenticator != null ? Gateway.builder(presence, new FaultyResumeStore(), authenticator)
+                    : Gateway.builder(presence, new FaultyResumeStore(), (token, device) -> token.startsWith("valid:")
                             ? Optional.of(new Principal(UserId.of(token.substring(6)), DeviceId.of(device)))
-                            : Optional.empty())
+                            : Optional.empty()))
                     .clock(clock).limits(limits).maxConnectionsPerAddress(maxConnectionsPerAddress)
                     .module(new GeoFrames(locations, matcher, blocks).onBlock((a, b) -> chat.service().onBlocked(a, b)))
                     .module(chat)
@@ -171,6 +174,12 @@ final class GatewayHarness {
         Client connect(String name) {
             ScriptedTransport t = new ScriptedTransport(name);
             return new Client(this, t, gateway.open(t));
+        }
+
+        /** A socket opened after the HTTP upgrade {@code upgrade}. */
+        Client connect(String name, UpgradeRequest upgrade) {
+            ScriptedTransport t = new ScriptedTransport(name);
+            return new Client(this, t, gateway.open(t, upgrade));
         }
 
         void tick() {
@@ -193,13 +202,18 @@ final class GatewayHarness {
 
         /** Sends a frame built from alternating key/value pairs and returns its reply. */
         JsonNode request(String type, Object... kv) {
+            return transport.reply(send(type, kv));
+        }
+
+        /** Sends a frame built from alternating key/value pairs and returns its id (the reply may come later). */
+        String send(String type, Object... kv) {
             String id = "r" + ids.incrementAndGet();
             ObjectNode f = JSON.createObjectNode().put("type", type).put("id", id);
             for (int i = 0; i < kv.length; i += 2) {
                 f.set((String) kv[i], JSON.valueToTree(kv[i + 1]));
             }
             node.gateway.onText(connection, f.toString());
-            return transport.reply(id);
+            return id;
         }
 
         JsonNode hello(String user, String device) {

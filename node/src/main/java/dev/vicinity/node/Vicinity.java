@@ -7,11 +7,13 @@ import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.internal.Checks;
 import dev.vicinity.core.spi.Subscription;
 import dev.vicinity.gateway.Authenticator;
+import dev.vicinity.gateway.ContextAuthenticator;
 import dev.vicinity.gateway.FrameModule;
 import dev.vicinity.gateway.Gateway;
 import dev.vicinity.gateway.GatewayConnection;
 import dev.vicinity.gateway.GatewayLimits;
 import dev.vicinity.gateway.Transport;
+import dev.vicinity.gateway.UpgradeRequest;
 import dev.vicinity.gateway.chat.ChatFrames;
 import dev.vicinity.gateway.geo.GeoFrames;
 import dev.vicinity.gateway.rating.RatingFrames;
@@ -248,11 +250,20 @@ public final class Vicinity implements AutoCloseable {
     // ------------------------------------------------------------------ transport callbacks
 
     /**
-     * A new WebSocket was accepted; the client must send {@code hello} or {@code resume} before the auth
-     * deadline. See {@link Gateway#open}.
+     * A new WebSocket was accepted, with no upgrade data; the client must send {@code hello} or
+     * {@code resume} before the auth deadline. See {@link Gateway#open(Transport)}.
      */
     public GatewayConnection open(Transport transport) {
         return gateway.open(transport);
+    }
+
+    /**
+     * A new WebSocket was accepted after the HTTP upgrade {@code upgrade} (headers, cookies, remote
+     * address, the host's principal), which a {@link ContextAuthenticator} receives with the
+     * {@code hello}. See {@link Gateway#open(Transport, UpgradeRequest)}.
+     */
+    public GatewayConnection open(Transport transport, UpgradeRequest upgrade) {
+        return gateway.open(transport, upgrade);
     }
 
     /** One inbound text frame; frames of one connection one at a time. Never throws. See {@link Gateway#onText}. */
@@ -341,7 +352,7 @@ public final class Vicinity implements AutoCloseable {
     public static final class Builder {
         private final VicinityBackend backend;
         private NodeId node;
-        private Authenticator authenticator;
+        private ContextAuthenticator authenticator;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
         private byte[] cursorSecret;
@@ -367,8 +378,22 @@ public final class Vicinity implements AutoCloseable {
             return this;
         }
 
-        /** The host's authentication of {@code hello} (required). */
+        /**
+         * The host's authentication of {@code hello} in its simple {@code (token, device)} form
+         * (required, or the {@link ContextAuthenticator} form); see {@link ContextAuthenticator#of}.
+         */
         public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = ContextAuthenticator.of(Checks.notNull("authenticator", authenticator));
+            return this;
+        }
+
+        /**
+         * The host's authentication of {@code hello} with the upgrade request's context (headers,
+         * cookies, remote address, the host's principal; pass it with {@link Vicinity#open(Transport,
+         * UpgradeRequest)}), answered asynchronously and possibly with a refusal reason (required, or
+         * the simple form). Replaces an authenticator set before.
+         */
+        public Builder authenticator(ContextAuthenticator authenticator) {
             this.authenticator = Checks.notNull("authenticator", authenticator);
             return this;
         }

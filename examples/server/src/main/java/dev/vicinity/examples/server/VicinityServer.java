@@ -5,12 +5,15 @@ import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.gateway.Gateway;
 import dev.vicinity.gateway.GatewayConnection;
 import dev.vicinity.gateway.Transport;
+import dev.vicinity.gateway.UpgradeRequest;
 import dev.vicinity.node.VicinityBackend;
 import dev.vicinity.core.spi.BusHealth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.websocket.WsContext;
+import java.net.HttpCookie;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -66,7 +69,7 @@ public final class VicinityServer implements AutoCloseable {
             c.routes.ws("/ws", ws -> {
                 ws.onConnect(ctx -> {
                     ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(2));
-                    sockets.put(ctx.sessionId(), node.gateway().open(new JettyTransport(ctx)));
+                    sockets.put(ctx.sessionId(), node.gateway().open(new JettyTransport(ctx), upgradeOf(ctx)));
                 });
                 ws.onMessage(ctx -> {
                     GatewayConnection gc = sockets.get(ctx.sessionId());
@@ -188,6 +191,31 @@ public final class VicinityServer implements AutoCloseable {
         app.stop();
         guard.close();
         backend.close();
+    }
+
+    /**
+     * What the authenticator may look at from the HTTP upgrade: every header (multi-valued), the
+     * cookies, the peer's IP address and Jetty's principal (none here; a host with HTTP authentication
+     * has one). Behind a trusted proxy a host would take the address from its forwarding header instead.
+     */
+    private static UpgradeRequest upgradeOf(WsContext ctx) {
+        try {
+            org.eclipse.jetty.websocket.api.UpgradeRequest http = ctx.session.getUpgradeRequest();
+            UpgradeRequest.Builder b = UpgradeRequest.builder().headers(http.getHeaders());
+            for (HttpCookie cookie : http.getCookies()) {
+                b.cookie(cookie.getName(), cookie.getValue());
+            }
+            if (ctx.session.getRemoteSocketAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
+                b.remoteAddress(remote.getAddress().getHostAddress());
+            }
+            if (http.getUserPrincipal() != null) {
+                b.hostPrincipal(http.getUserPrincipal());
+            }
+            return b.build();
+        } catch (RuntimeException e) {
+            LOG.debug("could not read the upgrade request of {}; authenticating without it", ctx.sessionId(), e);
+            return UpgradeRequest.empty();
+        }
     }
 
     /** Adapts a Javalin/Jetty WebSocket to the gateway's {@link Transport}: asynchronous, non-blocking sends. */
