@@ -94,7 +94,7 @@ final class LocalSession {
                 return;
             }
             if (snapshot == null) {
-                open(s);
+                open(s, false);
             } else if (s.version() > snapshot.version()) {
                 snapshot = s;
             }
@@ -128,19 +128,28 @@ final class LocalSession {
 
     // ------------------------------------------------------------------ inbox tasks
 
-    private void open(ChatSession s) {
+    /**
+     * Starts following the session: subscribes, then reads the store's top (everything above it arrives
+     * on the bus, or as a gap). {@code fromNotice}: the node learnt of the session from the bus (a new
+     * invite or an accept made on another node), so local members have seen none of its messages yet;
+     * those stored before the subscription (sent between the change and now; at most one replay page)
+     * are delivered from history at once instead of being taken as seen.
+     */
+    private void open(ChatSession s, boolean fromNotice) {
         Subscription sub = cfg.bus().subscribe(topic, (t, p) -> onEvent(p));
         if (!subscription.compareAndSet(null, sub)) {
             sub.close(); // released while subscribing
             return;
         }
-        // Read top after subscribing: everything above it arrives on the bus (or as a gap).
         long top = cfg.messages().bounds(id).top();
         ChatSession fresh = cfg.sessions().find(id).orElse(s);
-        cursor = new ReplayCursor(cfg.sessions(), cfg.messages(), cfg.listener(), id, null, top, top,
-                cfg.replayPageSize());
+        cursor = new ReplayCursor(cfg.sessions(), cfg.messages(), cfg.listener(), id, null,
+                fromNotice ? Math.max(0, top - cfg.replayPageSize()) : top, top, cfg.replayPageSize());
         snapshot = fresh.version() >= s.version() ? fresh : s;
         node.track(snapshot);
+        if (fromNotice && top > 0) {
+            catchUp(top);
+        }
     }
 
     private void handle(byte[] payload) {
@@ -170,7 +179,7 @@ final class LocalSession {
         if (previous == null) {
             // First news of this session on this node: follow it if someone here takes part.
             if (s != null && !s.state().isTerminal() && node.anyAttached(s)) {
-                open(s);
+                open(s, true);
             }
             if (s != null) {
                 node.deliverChange(null, s);

@@ -262,6 +262,26 @@ public final class GatewayConnection implements ClientContext {
         }
     }
 
+    /**
+     * The pushes held so far, leaving the connection holding (an empty list once nothing is held, and
+     * then it stops holding). Calling this until it returns empty sends the held pushes in order while
+     * a push racing the flush is held behind them, never overtaking them.
+     */
+    List<ObjectNode> nextHeldBatch() {
+        synchronized (lock) {
+            if (held == null) {
+                return List.of();
+            }
+            if (held.isEmpty()) {
+                held = null;
+                return List.of();
+            }
+            List<ObjectNode> batch = held;
+            held = new ArrayList<>();
+            return batch;
+        }
+    }
+
     /** True while pushes are being held. */
     boolean holdsPushes() {
         synchronized (lock) {

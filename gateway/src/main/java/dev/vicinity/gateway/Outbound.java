@@ -69,13 +69,17 @@ final class Outbound {
         }
     }
 
-    /** The handshake reply ({@code welcome}/{@code resumed}), then every push held while it was prepared, in order. */
+    /**
+     * The handshake reply ({@code welcome}/{@code resumed}), then every push held while it was prepared,
+     * in order. The connection keeps holding until the last held push is sent, so a push from another
+     * thread meanwhile goes out after them, never before the reply or an earlier push.
+     */
     void sendThenRelease(GatewayConnection c, String type, String re, ObjectNode body) {
-        ObjectNode frame = codec.reply(type, re, body);
-        List<ObjectNode> held = c.release();
-        send(c, frame);
-        for (ObjectNode h : held) {
-            send(c, h);
+        send(c, codec.reply(type, re, body));
+        for (List<ObjectNode> batch = c.nextHeldBatch(); !batch.isEmpty(); batch = c.nextHeldBatch()) {
+            for (ObjectNode h : batch) {
+                send(c, h);
+            }
         }
     }
 
