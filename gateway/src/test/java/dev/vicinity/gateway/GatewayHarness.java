@@ -212,6 +212,7 @@ final class GatewayHarness {
             for (int i = 0; i < kv.length; i += 2) {
                 f.set((String) kv[i], JSON.valueToTree(kv[i + 1]));
             }
+            transport.expectAnswer(f);
             node.gateway.onText(connection, f.toString());
             return id;
         }
@@ -220,6 +221,7 @@ final class GatewayHarness {
             return request("hello", "v", 1, "token", "valid:" + user, "device", device);
         }
 
+        /** Sends {@code text} as it is; not validated against the client schema (it may be deliberately bad). */
         void raw(String text) {
             node.gateway.onText(connection, text);
         }
