@@ -92,6 +92,7 @@ final class EmbeddingFlow {
         assertThat(vicinity.ratings().summary(UserId.of("alice")).count()).isEqualTo(1);
         alice2.close(1000);
         bob.close(1000);
+        ProtocolFrames.assertValid(alice, bob, alice2);
     }
 
     private static Optional<JsonNode> ended(HarnessClient c) {

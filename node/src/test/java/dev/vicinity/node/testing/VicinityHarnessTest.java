@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vicinity.core.DeviceId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.gateway.Principal;
+import dev.vicinity.node.ProtocolFrames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,7 @@ class VicinityHarnessTest {
     @AfterEach
     void close() {
         harness.close();
+        ProtocolFrames.assertValid(alice, bob);
     }
 
     /** Alice invites Bob, Bob accepts, Alice sends m1; returns the session id. */
