@@ -4,6 +4,7 @@ import dev.vicinity.chat.internal.BusCodec;
 import dev.vicinity.chat.internal.SerialInbox;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
+import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.spi.Subscription;
 import java.time.Instant;
 import java.util.HashMap;
@@ -248,10 +249,14 @@ final class LocalSession {
     private void deliver(ChatMessage m) {
         int n = node.toJoined(snapshot, null, new ChatEvent.NewMessage(m));
         cursor.advanceTo(m.sequence());
+        VicinityListener listener = cfg.listener();
+        if (listener == VicinityListener.NO_OP) {
+            return; // nothing listens: no clock read for the latency
+        }
         Instant now = cfg.clock().instant();
         long latency = Math.max(0, (now.getEpochSecond() - m.storedAt().getEpochSecond()) * 1_000_000_000L
                 + (now.getNano() - m.storedAt().getNano()));
-        cfg.listener().onMessageDelivered(id, m.sequence(), n, latency);
+        listener.onMessageDelivered(id, m.sequence(), n, latency);
     }
 
     private void onTyping(byte[] payload) {

@@ -27,6 +27,15 @@ public interface ClientContext {
      */
     boolean push(String type, ObjectNode body);
 
+    /**
+     * As {@link #push(String, ObjectNode)}, with the fields written straight to the frame by
+     * {@code fields} (no tree is built: the cheaper form for frequent pushes). The default
+     * implementation collects the fields into a tree and calls {@link #push(String, ObjectNode)}.
+     */
+    default boolean push(String type, FrameFields fields) {
+        return push(type, FrameFieldsTree.collect(newObject(), fields));
+    }
+
     /** A fresh empty JSON object to fill for {@link #push} or a reply. */
     ObjectNode newObject();
 }

@@ -1,18 +1,31 @@
 package dev.vicinity.gateway;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The wire format: reads an inbound text frame into a validated request (a JSON object of bounded
  * size and depth, with a string {@code type} and an {@code id} of 1..64 characters) and builds and
- * writes outbound frames ({@code ok}, {@code error}, pushes). Stateless apart from its mapper;
- * thread-safe.
+ * writes outbound frames ({@code ok}, {@code error}, pushes). Thread-safe.
+ *
+ * <p>Outbound frames are written with Jackson's streaming generator as UTF-8 into a buffer of the
+ * writing thread (one generator per thread, reused frame after frame), so the frame's exact UTF-8
+ * length comes for free with its text and no tree is built for the frame itself. Text is identical to
+ * what {@code writeValueAsString} of the same tree gave (surrogate pairs stay characters, not escapes).
  */
 final class FrameCodec {
     static final int MAX_ID_LENGTH = 64;
@@ -26,8 +39,15 @@ final class FrameCodec {
         void reject(GatewayConnection c, String re, String code, String message);
     }
 
+    /** An outbound frame: its JSON text and the exact length of that text in UTF-8. */
+    record Encoded(String text, int bytes) {}
+
     private final ObjectMapper mapper;
     private final int maxFrameBytes;
+    /** Writes outbound frames: UTF-8, surrogate pairs as characters (as the text writer did), no root separator. */
+    private final JsonFactory outFactory = new JsonFactoryBuilder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).rootValueSeparator((String) null).build();
+    private final ThreadLocal<FrameWriter> writers = new ThreadLocal<>();
 
     FrameCodec(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
@@ -54,7 +74,8 @@ final class FrameCodec {
             to.reject(c, null, GatewayErrorCodes.MALFORMED_FRAME, "empty frame");
             return;
         }
-        if (utf8Length(text) > maxFrameBytes) {
+        if (text.length() > maxFrameBytes || (text.length() > maxFrameBytes / 3 && utf8Length(text) > maxFrameBytes)) {
+            // At least one byte and at most three per UTF-16 unit: the exact count only near the bound.
             to.reject(c, null, GatewayErrorCodes.FRAME_TOO_LARGE, "frame exceeds " + maxFrameBytes + " bytes");
             return;
         }
@@ -87,47 +108,182 @@ final class FrameCodec {
     // ------------------------------------------------------------------ outbound
 
     /** {@code {type, re, ...body}}: a reply ({@code ok}, {@code welcome}, {@code resumed}, {@code pong}). */
-    ObjectNode reply(String type, String re, ObjectNode body) {
-        ObjectNode frame = mapper.createObjectNode();
-        frame.put("type", type);
-        frame.put("re", re);
-        if (body != null) {
-            frame.setAll(body);
+    Encoded reply(String type, String re, ObjectNode body) throws IOException {
+        FrameWriter w = writer();
+        try {
+            JsonGenerator g = w.begin();
+            if (shadows(body)) {
+                ObjectNode frame = mapper.createObjectNode().put("type", type).put("re", re);
+                writeFields(g, frame.setAll(body));
+            } else {
+                g.writeStringField("type", type);
+                g.writeStringField("re", re);
+                writeFields(g, body);
+            }
+            return w.end();
+        } finally {
+            w.done();
         }
-        return frame;
     }
 
     /** {@code {type, ...body}}: a server-initiated push. */
-    ObjectNode push(String type, ObjectNode body) {
-        ObjectNode frame = mapper.createObjectNode();
-        frame.put("type", type);
-        frame.setAll(body);
-        return frame;
+    Encoded push(String type, ObjectNode body) throws IOException {
+        FrameWriter w = writer();
+        try {
+            JsonGenerator g = w.begin();
+            if (shadows(body)) {
+                writeFields(g, mapper.createObjectNode().put("type", type).setAll(body));
+            } else {
+                g.writeStringField("type", type);
+                writeFields(g, body);
+            }
+            return w.end();
+        } finally {
+            w.done();
+        }
+    }
+
+    /** {@code {type, ...fields}}: a server-initiated push whose fields the caller writes. */
+    Encoded push(String type, FrameFields fields) throws IOException {
+        FrameWriter w = writer();
+        try {
+            JsonGenerator g = w.begin();
+            g.writeStringField("type", type);
+            fields.write(g);
+            return w.end();
+        } finally {
+            w.done();
+        }
     }
 
     /**
      * {@code {type: error, re, code, message}}; {@code re} null is written as JSON null;
      * {@code retryAfterMs >= 0} adds {@code retryAfterMs} (for {@code rate_limited}).
      */
-    ObjectNode error(String re, String code, String message, long retryAfterMs) {
-        ObjectNode frame = mapper.createObjectNode();
-        frame.put("type", "error");
-        if (re == null) {
-            frame.putNull("re");
-        } else {
-            frame.put("re", re);
+    Encoded error(String re, String code, String message, long retryAfterMs) throws IOException {
+        FrameWriter w = writer();
+        try {
+            JsonGenerator g = w.begin();
+            g.writeStringField("type", "error");
+            g.writeStringField("re", re);
+            g.writeStringField("code", code);
+            g.writeStringField("message", message);
+            if (retryAfterMs >= 0) {
+                g.writeNumberField("retryAfterMs", retryAfterMs);
+            }
+            return w.end();
+        } finally {
+            w.done();
         }
-        frame.put("code", code);
-        frame.put("message", message);
-        if (retryAfterMs >= 0) {
-            frame.put("retryAfterMs", retryAfterMs);
-        }
-        return frame;
     }
 
-    /** The frame as JSON text. */
-    String write(ObjectNode frame) throws JsonProcessingException {
-        return mapper.writeValueAsString(frame);
+    /**
+     * Whether {@code body} sets {@code type} or {@code re} itself: then its value wins in the gateway's
+     * place, as when the frame was a tree the body was merged into.
+     */
+    private static boolean shadows(ObjectNode body) {
+        return body != null && (body.has("type") || body.has("re"));
+    }
+
+    /** The fields of {@code body}, in order, as {@code writeValueAsString} of a tree holding them wrote them. */
+    private void writeFields(JsonGenerator g, ObjectNode body) throws IOException {
+        if (body == null) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : body.properties()) {
+            g.writeFieldName(e.getKey());
+            JsonNode v = e.getValue();
+            if (v instanceof ValueNode && !v.isPojo()) {
+                v.serialize(g, null); // scalars need no serializer provider
+            } else {
+                mapper.writeTree(g, v);
+            }
+        }
+    }
+
+    /** This thread's writer, or a fresh one if this thread is already writing a frame (a push from a field writer). */
+    private FrameWriter writer() throws IOException {
+        FrameWriter w = writers.get();
+        if (w == null || w.busy) {
+            FrameWriter fresh = new FrameWriter(outFactory);
+            if (w == null) {
+                writers.set(fresh);
+            }
+            w = fresh;
+        }
+        w.busy = true;
+        return w;
+    }
+
+    /**
+     * One thread's generator and the buffer it writes into, reused frame after frame: each frame is one
+     * root value, flushed and turned into a string. A frame that failed half-way discards the
+     * generator (its state is unknown); the next frame starts a new one.
+     */
+    private static final class FrameWriter {
+        /** A buffer grown past this is dropped after the frame, so a rare large frame does not pin memory per thread. */
+        private static final int KEEP_BYTES = 64 * 1024;
+        private final JsonFactory factory;
+        private final Sink sink = new Sink();
+        private JsonGenerator g;
+        boolean busy;
+        private boolean ended;
+
+        FrameWriter(JsonFactory factory) {
+            this.factory = factory;
+        }
+
+        JsonGenerator begin() throws IOException {
+            sink.length = 0;
+            ended = false;
+            if (g == null) {
+                g = factory.createGenerator(sink, JsonEncoding.UTF8);
+            }
+            g.writeStartObject();
+            return g;
+        }
+
+        Encoded end() throws IOException {
+            g.writeEndObject();
+            g.flush();
+            ended = true;
+            return new Encoded(new String(sink.bytes, 0, sink.length, StandardCharsets.UTF_8), sink.length);
+        }
+
+        void done() {
+            if (!ended) {
+                g = null; // failed half-way: the generator's context is mid-object
+            }
+            if (sink.bytes.length > KEEP_BYTES) {
+                sink.bytes = new byte[1024];
+            }
+            busy = false;
+        }
+    }
+
+    /** A growable byte buffer the generator flushes into. */
+    private static final class Sink extends OutputStream {
+        byte[] bytes = new byte[1024];
+        int length;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[length++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, length, len);
+            length += len;
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
     }
 
     /** UTF-8 length of {@code s} without encoding it; {@link Integer#MAX_VALUE} for anything over 4 Mi chars. */

@@ -71,7 +71,7 @@ final class FrameDispatcher implements FrameCodec.Inbound {
                 LOG.debug("lease renewal on ping of {} failed: {}", c, e.toString());
             }
         }
-        out.send(c, out.codec().reply("pong", id, null));
+        out.reply(c, "pong", id, null);
     }
 
     private void request(GatewayConnection c, String id, String type, JsonNode frame) {

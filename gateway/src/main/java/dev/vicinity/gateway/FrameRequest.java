@@ -69,6 +69,11 @@ final class FrameRequest implements Request {
     }
 
     @Override
+    public boolean push(String pushType, FrameFields fields) {
+        return c.push(pushType, fields);
+    }
+
+    @Override
     public ObjectNode newObject() {
         return out.codec().newObject();
     }

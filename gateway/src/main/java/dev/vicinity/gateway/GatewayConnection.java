@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket as the gateway tracks it. The host keeps this object with its socket and passes it
@@ -53,8 +54,8 @@ public final class GatewayConnection implements ClientContext {
     private volatile boolean closed;
     /** Why the registry closed or detached it; set once closed (a moment after {@code closed}). */
     private volatile CloseCode closeCode;
-    /** Guarded by {@code lock}: pushes held until the handshake reply is sent, or null when not holding. */
-    private List<ObjectNode> held;
+    /** Guarded by {@code lock}: pushes (written already) held until the handshake reply is sent, or null when not holding. */
+    private List<FrameCodec.Encoded> held;
 
     GatewayConnection(Outbound out, Transport transport, TokenBucket preAuthFrames, UpgradeRequest upgrade) {
         this.out = out;
@@ -95,7 +96,35 @@ public final class GatewayConnection implements ClientContext {
 
     @Override
     public boolean push(String type, ObjectNode body) {
-        ObjectNode frame = out.codec().push(type, body);
+        if (closed) {
+            return false;
+        }
+        FrameCodec.Encoded frame;
+        try {
+            frame = out.codec().push(type, body);
+        } catch (Exception e) {
+            LoggerFactory.getLogger(Gateway.class).error("could not serialise a frame for {}", this, e);
+            return false;
+        }
+        return pushWritten(frame);
+    }
+
+    @Override
+    public boolean push(String type, FrameFields fields) {
+        if (closed) {
+            return false;
+        }
+        FrameCodec.Encoded frame;
+        try {
+            frame = out.codec().push(type, fields);
+        } catch (Exception e) {
+            LoggerFactory.getLogger(Gateway.class).error("could not serialise a frame for {}", this, e);
+            return false;
+        }
+        return pushWritten(frame);
+    }
+
+    private boolean pushWritten(FrameCodec.Encoded frame) {
         synchronized (lock) {
             if (closed) {
                 return false;
@@ -254,9 +283,9 @@ public final class GatewayConnection implements ClientContext {
     }
 
     /** Stops holding and returns what was held, in order (empty if nothing or not holding). */
-    List<ObjectNode> release() {
+    List<FrameCodec.Encoded> release() {
         synchronized (lock) {
-            List<ObjectNode> h = held;
+            List<FrameCodec.Encoded> h = held;
             held = null;
             return h == null ? List.of() : h;
         }
@@ -267,7 +296,7 @@ public final class GatewayConnection implements ClientContext {
      * then it stops holding). Calling this until it returns empty sends the held pushes in order while
      * a push racing the flush is held behind them, never overtaking them.
      */
-    List<ObjectNode> nextHeldBatch() {
+    List<FrameCodec.Encoded> nextHeldBatch() {
         synchronized (lock) {
             if (held == null) {
                 return List.of();
@@ -276,7 +305,7 @@ public final class GatewayConnection implements ClientContext {
                 held = null;
                 return List.of();
             }
-            List<ObjectNode> batch = held;
+            List<FrameCodec.Encoded> batch = held;
             held = new ArrayList<>();
             return batch;
         }

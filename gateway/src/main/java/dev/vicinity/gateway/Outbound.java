@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.core.CloseCode;
 import dev.vicinity.core.ConnectionRegistry;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,16 +44,41 @@ final class Outbound {
 
     /** {@code ok} to request {@code re}, with the fields of {@code body}. */
     void reply(GatewayConnection c, String re, ObjectNode body) {
-        send(c, codec.reply("ok", re, body));
+        reply(c, "ok", re, body);
+    }
+
+    /** A reply of {@code type} ({@code ok}, {@code pong}...) to request {@code re}, with the fields of {@code body}. */
+    void reply(GatewayConnection c, String type, String re, ObjectNode body) {
+        if (c.isClosed()) {
+            return;
+        }
+        FrameCodec.Encoded frame;
+        try {
+            frame = codec.reply(type, re, body);
+        } catch (Exception e) {
+            LOG.error("could not serialise a frame for {}", c, e);
+            return;
+        }
+        send(c, frame);
     }
 
     void error(GatewayConnection c, String re, String code, String message) {
-        send(c, codec.error(re, code, message, -1));
+        error(c, re, code, message, -1);
     }
 
     /** An {@code error} frame; {@code retryAfterMs >= 0} adds {@code retryAfterMs} (for {@code rate_limited}). */
     void error(GatewayConnection c, String re, String code, String message, long retryAfterMs) {
-        send(c, codec.error(re, code, message, retryAfterMs));
+        if (c.isClosed()) {
+            return;
+        }
+        FrameCodec.Encoded frame;
+        try {
+            frame = codec.error(re, code, message, retryAfterMs);
+        } catch (Exception e) {
+            LOG.error("could not serialise a frame for {}", c, e);
+            return;
+        }
+        send(c, frame);
     }
 
     /** Answers a bad frame with an error and counts a strike. */
@@ -75,27 +102,20 @@ final class Outbound {
      * thread meanwhile goes out after them, never before the reply or an earlier push.
      */
     void sendThenRelease(GatewayConnection c, String type, String re, ObjectNode body) {
-        send(c, codec.reply(type, re, body));
-        for (List<ObjectNode> batch = c.nextHeldBatch(); !batch.isEmpty(); batch = c.nextHeldBatch()) {
-            for (ObjectNode h : batch) {
+        reply(c, type, re, body);
+        for (List<FrameCodec.Encoded> batch = c.nextHeldBatch(); !batch.isEmpty(); batch = c.nextHeldBatch()) {
+            for (FrameCodec.Encoded h : batch) {
                 send(c, h);
             }
         }
     }
 
-    /** Sends one frame, enforcing the outbound bounds; false if it was not handed to the transport. */
-    boolean send(GatewayConnection c, ObjectNode frame) {
+    /** Sends one written frame, enforcing the outbound bounds; false if it was not handed to the transport. */
+    boolean send(GatewayConnection c, FrameCodec.Encoded frame) {
         if (c.isClosed()) {
             return false;
         }
-        String text;
-        try {
-            text = codec.write(frame);
-        } catch (Exception e) {
-            LOG.error("could not serialise a frame for {}", c, e);
-            return false;
-        }
-        long bytes = FrameCodec.utf8Length(text);
+        long bytes = frame.bytes();
         if (!c.reserve(bytes, limits.maxOutboundInFlight(), limits.maxOutboundBytes())) {
             LOG.info("detaching slow consumer {} ({} frames, {} bytes unwritten)", c, c.framesInFlight(),
                     c.bytesInFlight());
@@ -110,19 +130,28 @@ final class Outbound {
             return false;
         }
         try {
-            c.transport().send(text).whenComplete((ok, error) -> {
-                c.unreserve(bytes);
-                nodeOutboundBytes.addAndGet(-bytes);
-                if (error != null) {
-                    LOG.debug("send failed on {}", c, error);
-                }
-            });
+            CompletionStage<?> written = c.transport().send(frame.text());
+            CompletableFuture<?> done = written instanceof CompletableFuture<?> f ? f : null;
+            if (done != null && done.isDone() && !done.isCompletedExceptionally()) {
+                // Written already (a synchronous transport): no callback to allocate.
+                written(c, bytes, null);
+            } else {
+                written.whenComplete((ok, error) -> written(c, bytes, error));
+            }
             return true;
         } catch (RuntimeException e) {
             c.unreserve(bytes);
             nodeOutboundBytes.addAndGet(-bytes);
             LOG.debug("transport send threw on {}", c, e);
             return false;
+        }
+    }
+
+    private void written(GatewayConnection c, long bytes, Throwable error) {
+        c.unreserve(bytes);
+        nodeOutboundBytes.addAndGet(-bytes);
+        if (error != null) {
+            LOG.debug("send failed on {}", c, error);
         }
     }
 }

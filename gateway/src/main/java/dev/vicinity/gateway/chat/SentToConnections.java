@@ -136,7 +136,7 @@ final class SentToConnections {
                 // First message of a session this connection learned of after attaching (a new
                 // session): anything earlier is in history and the client loads it on demand.
                 sent.sessions.put(m.session(), mark(c, m.session(), m.sequence(), 0));
-                c.push("chat.message", ChatFrames.messageJson(c, m, replayed));
+                c.push("chat.message", ChatFrames.messageFields(m, replayed));
                 return;
             }
             ReplayCursor cursor = mark.messages;
@@ -147,14 +147,14 @@ final class SentToConnections {
             if (offer == ReplayCursor.Offer.GAP) {
                 while (cursor.hasNext()) {
                     for (ChatMessage earlier : cursor.nextPage()) {
-                        c.push("chat.message", ChatFrames.messageJson(c, earlier, true));
+                        c.push("chat.message", ChatFrames.messageFields(earlier, true));
                     }
                 }
                 if (!cursor.complete()) {
                     c.push("chat.resync", c.newObject().put("session", m.session().value()).put("top", m.sequence()));
                 }
             }
-            c.push("chat.message", ChatFrames.messageJson(c, m, replayed));
+            c.push("chat.message", ChatFrames.messageFields(m, replayed));
             cursor.advanceTo(m.sequence());
         } finally {
             sent.lock.unlock();

@@ -1,0 +1,15 @@
+package dev.vicinity.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+
+/**
+ * The fields of an outbound frame, written straight to Jackson's streaming generator (no tree is
+ * built): {@link ClientContext#push(String, FrameFields)}. The gateway has already opened the frame's
+ * object and written {@code type}; the implementation writes its fields (names and values) and
+ * nothing else, and must not keep the generator. Called once, on the pushing thread.
+ */
+@FunctionalInterface
+public interface FrameFields {
+    void write(JsonGenerator fields) throws IOException;
+}
