@@ -155,7 +155,16 @@ class PrivacyAttackTest {
             }
             assertThat(refusal).isEqualTo("rate_limited");
             assertThat(allowed).isBetween(10, 70);
-            clock.advance(Duration.ofMinutes(1)); // let the bucket refill
+            // Let the bucket refill. In 10 s steps with a ping each: the server ticks on its own thread,
+            // and one jump past the heartbeat timeout would detach every client before its next ping.
+            for (int step = 0; step < 6; step++) {
+                clock.advance(Duration.ofSeconds(10));
+                a.ok(frame("ping"));
+                b.ok(frame("ping"));
+                for (WsClient c : attackers) {
+                    c.ok(frame("ping"));
+                }
+            }
 
             List<String> seenA = new ArrayList<>();
             List<String> seenB = new ArrayList<>();
