@@ -83,9 +83,9 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
     /**
      * Serializes this index's writes (upserts, batches, removals); reads are not affected. A liveness
      * workaround for H2 2.4.240, not a correctness device (atomicity still comes from H2 transactions).
-     * H2's R-tree ({@code MVRTreeMap}) tells its entries apart by row id alone
-     * ({@code SpatialDataType.equals}) but finds them by bounding box, so two transactions moving
-     * <em>different</em> rows interfere in the spatial index: (a) a {@code MERGE} fails inside
+     * Two H2 transactions moving <em>different</em> rows interfere in the spatial index (probably
+     * because H2's R-tree, {@code MVRTreeMap}, tells its entries apart by row id alone,
+     * {@code SpatialDataType.equals}, but finds them by bounding box; not proven): (a) a {@code MERGE} fails inside
      * {@code MVSpatialIndex.remove} with "Row not found when trying to delete from index" (90112), which
      * H2 retries in a busy loop for the whole {@code LOCK_TIMEOUT} (10 s) while the transaction keeps
      * the row locks of its batch; the other writer waits for one of those rows, so neither moves until
