@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * position; the answer comes from the last box query alone, deduplicated by user. {@link #upsert}
  * is one {@code MERGE} (atomic); {@link #upsertAll} writes a batch in one transaction. Positions and
  * observation times read back exactly. {@link #size} counts the table (O(n)). Thread-safe; the
- * density hint is a benign racy field of this instance.
+ * density hint is a benign racy field of this instance. Writes of one instance run one at a time
+ * (queries do not wait): H2 2.4.240's spatial index stalls or deadlocks concurrent transactions that
+ * move different rows (see {@code writes}).
  */
 public final class H2gisProximityIndex extends JdbcProximityIndex {
     private static final int SRID = 4326;
@@ -78,6 +80,25 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
     private final String dropSpatialIndex;
     private final String createSpatialIndex;
     private final Object rebuildLock = new Object();
+    /**
+     * Serializes this index's writes (upserts, batches, removals); reads are not affected. A liveness
+     * workaround for H2 2.4.240, not a correctness device (atomicity still comes from H2 transactions).
+     * Two H2 transactions moving <em>different</em> rows interfere in the spatial index (probably
+     * because H2's R-tree, {@code MVRTreeMap}, tells its entries apart by row id alone,
+     * {@code SpatialDataType.equals}, but finds them by bounding box; not proven): (a) a {@code MERGE} fails inside
+     * {@code MVSpatialIndex.remove} with "Row not found when trying to delete from index" (90112), which
+     * H2 retries in a busy loop for the whole {@code LOCK_TIMEOUT} (10 s) while the transaction keeps
+     * the row locks of its batch; the other writer waits for one of those rows, so neither moves until
+     * a lock timeout (an undetected cycle), and the template's conflict retries (up to 8) repeat it:
+     * writes stalled for 30 to 80 s; (b) H2 detects a deadlock between a primary-key row lock and a
+     * spatial-index entry ("Transaction 2 attempts to update map &lt;index.NN&gt; entry with key
+     * &lt;rowid: box&gt; modified by transaction 1"), and a batch can exhaust its retries with
+     * {@code backend_unavailable} (40001). Neither happens when one transaction at a time writes the
+     * table. Fair, so a stream of single upserts cannot starve a batch. Several adapters writing one
+     * database (e.g. AUTO_SERVER) are not covered by this lock; they keep H2's lock timeout, the
+     * retries and the spatial-index healing.
+     */
+    private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock(true);
     private final java.util.concurrent.atomic.AtomicInteger rebuilds = new java.util.concurrent.atomic.AtomicInteger();
     private final GeometryFactory geometries = new GeometryFactory(new PrecisionModel(), SRID);
     private final String upsert;
@@ -161,16 +182,21 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
      * again is safe. Without the rebuild every later write of that row fails the same way.
      */
     private <T> T healing(Supplier<T> write) {
+        writes.lock();
         try {
-            return write.get();
-        } catch (RuntimeException e) {
-            if (!spatialIndexLostARow(e)) {
-                throw e;
+            try {
+                return write.get();
+            } catch (RuntimeException e) {
+                if (!spatialIndexLostARow(e)) {
+                    throw e;
+                }
+                LOG.warn("H2's spatial index on the proximity table lost track of a row (H2 error {}); rebuilding it "
+                        + "and retrying the write once", H2_ROW_NOT_FOUND_WHEN_DELETING);
+                rebuildSpatialIndex();
+                return write.get();
             }
-            LOG.warn("H2's spatial index on the proximity table lost track of a row (H2 error {}); rebuilding it "
-                    + "and retrying the write once", H2_ROW_NOT_FOUND_WHEN_DELETING);
-            rebuildSpatialIndex();
-            return write.get();
+        } finally {
+            writes.unlock();
         }
     }
 
