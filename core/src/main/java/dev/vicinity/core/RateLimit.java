@@ -1,5 +1,6 @@
 package dev.vicinity.core;
 
+import dev.vicinity.core.internal.Checks;
 import java.time.Duration;
 
 /**
@@ -14,12 +15,8 @@ public record RateLimit(double perSecond, int burst) {
 
     /** @throws IllegalArgumentException if {@code perSecond} is not finite and positive or {@code burst < 1} */
     public RateLimit {
-        if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-            throw new IllegalArgumentException("perSecond must be finite and > 0, got " + perSecond);
-        }
-        if (burst < 1) {
-            throw new IllegalArgumentException("burst must be >= 1, got " + burst);
-        }
+        Checks.finitePositive("perSecond", perSecond);
+        Checks.atLeast("burst", burst, 1);
     }
 
     /** {@code perSecond} per second, bursts of {@code burst}. */
@@ -34,9 +31,7 @@ public record RateLimit(double perSecond, int burst) {
 
     /** {@code count} per {@code period}, bursts of {@code burst}. */
     public static RateLimit per(Duration period, double count, int burst) {
-        if (period == null || period.isZero() || period.isNegative()) {
-            throw new IllegalArgumentException("period must be positive, got " + period);
-        }
+        Checks.positive("period", period);
         return new RateLimit(count * 1e9 / period.toNanos(), burst);
     }
 

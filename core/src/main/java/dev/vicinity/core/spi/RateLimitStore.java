@@ -1,5 +1,6 @@
 package dev.vicinity.core.spi;
 
+import dev.vicinity.core.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -38,14 +39,8 @@ public interface RateLimitStore {
 
     /** Checks the arguments of {@link #tryAcquire}, for implementations. */
     static void checkArguments(String key, double permitsPerSecond, int burst) {
-        if (key == null || key.isEmpty()) {
-            throw new IllegalArgumentException("rate-limit key must be non-empty");
-        }
-        if (!(permitsPerSecond > 0) || Double.isInfinite(permitsPerSecond)) {
-            throw new IllegalArgumentException("permitsPerSecond must be finite and > 0, was " + permitsPerSecond);
-        }
-        if (burst < 1) {
-            throw new IllegalArgumentException("burst must be >= 1, was " + burst);
-        }
+        Checks.check(key != null && !key.isEmpty(), "rate-limit key must be non-empty");
+        Checks.finitePositive("permitsPerSecond", permitsPerSecond);
+        Checks.atLeast("burst", burst, 1);
     }
 }
