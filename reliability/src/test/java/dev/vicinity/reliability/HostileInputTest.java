@@ -201,6 +201,12 @@ class HostileInputTest {
             assertThat(close.reason()).isEqualTo("protocol_violation");
             List<JsonNode> replies = c.frames();
             assertThat(replies).anyMatch(f -> "rate_limited".equals(f.path("code").asText()));
+            // Every rate_limited answer says when to retry (docs/protocol.md); no other error does.
+            assertThat(replies).filteredOn(f -> "error".equals(f.path("type").asText())).allSatisfy(f ->
+                    assertThat(f.has("retryAfterMs")).as("retryAfterMs on %s", f)
+                            .isEqualTo("rate_limited".equals(f.path("code").asText())));
+            assertThat(replies).filteredOn(f -> "rate_limited".equals(f.path("code").asText()))
+                    .allSatisfy(f -> assertThat(f.path("retryAfterMs").asLong()).isPositive());
             long pongs = replies.stream().filter(f -> "pong".equals(f.path("type").asText())).count();
             assertThat(pongs).as("the burst is served").isBetween(20L, 120L);
         }

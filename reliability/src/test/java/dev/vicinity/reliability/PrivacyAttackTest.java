@@ -142,10 +142,12 @@ class PrivacyAttackTest {
             greedy.ok(frame("geo.location").put("source", "manual").put("lat", LAT0).put("lon", LON0));
             int allowed = 0;
             String refusal = null;
+            long retryAfterMs = -1;
             for (int q = 0; q < 100 && refusal == null; q++) {
                 JsonNode r = greedy.call(frame("geo.nearby").put("radius", 5000).put("limit", 100));
                 if ("error".equals(r.path("type").asText())) {
                     refusal = r.path("code").asText();
+                    retryAfterMs = r.path("retryAfterMs").asLong(-1);
                 } else {
                     allowed++;
                 }
@@ -154,6 +156,8 @@ class PrivacyAttackTest {
                 }
             }
             assertThat(refusal).isEqualTo("rate_limited");
+            // A refused nearby query says when the next is admitted: at most one token (1 s at 60/min).
+            assertThat(retryAfterMs).isBetween(1L, 1_000L);
             assertThat(allowed).isBetween(10, 70);
             // Let the bucket refill. In 10 s steps with a ping each: the server ticks on its own thread,
             // and one jump past the heartbeat timeout would detach every client before its next ping.
