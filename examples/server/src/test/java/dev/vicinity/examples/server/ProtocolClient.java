@@ -31,14 +31,20 @@ final class ProtocolClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    private ProtocolClient(String url) throws Exception {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(url), new Listener()).get(10, TimeUnit.SECONDS);
+    private ProtocolClient(String url, Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(URI.create(url), new Listener()).get(10, TimeUnit.SECONDS);
     }
 
     /** Opens a socket to {@code ws://localhost:<port>/ws}. */
     static ProtocolClient connect(int port) throws Exception {
-        return new ProtocolClient("ws://localhost:" + port + "/ws");
+        return connect(port, Map.of());
+    }
+
+    /** Opens a socket to {@code ws://localhost:<port>/ws} with extra upgrade-request headers (e.g. Cookie, Origin). */
+    static ProtocolClient connect(int port, Map<String, String> headers) throws Exception {
+        return new ProtocolClient("ws://localhost:" + port + "/ws", headers);
     }
 
     static ObjectNode frame(String type) {

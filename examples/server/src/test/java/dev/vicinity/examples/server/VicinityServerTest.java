@@ -84,4 +84,23 @@ class VicinityServerTest {
             assertThat(eve.closed().get(5, TimeUnit.SECONDS)).isEqualTo(4203);
         }
     }
+
+    /** docs/examples.md: an empty token signs in with the demo cookie, only from this server's own origin. */
+    @Test
+    void theDemoCookieSignsInOverARealSocketOnlyFromTheServersOwnOrigin() throws Exception {
+        String own = "http://localhost:" + server.port();
+        try (ProtocolClient viv = ProtocolClient.connect(server.port(),
+                Map.of("Cookie", DemoAuthenticator.COOKIE + "=Viv", "Origin", own))) {
+            JsonNode r = viv.call(frame("hello").put("v", 1).put("token", "").put("device", "web"));
+            assertThat(r.path("type").asText()).as("%s", r).isEqualTo("welcome");
+            assertThat(r.path("user").asText()).isNotEmpty();
+        }
+        try (ProtocolClient evil = ProtocolClient.connect(server.port(),
+                Map.of("Cookie", DemoAuthenticator.COOKIE + "=Viv", "Origin", "http://evil.example"))) {
+            JsonNode r = evil.call(frame("hello").put("v", 1).put("token", "").put("device", "web"));
+            assertThat(r.path("code").asText()).isEqualTo("auth_failed");
+            assertThat(r.path("message").asText()).contains("own pages").doesNotContain("Viv");
+            assertThat(evil.closed().get(5, TimeUnit.SECONDS)).isEqualTo(4203);
+        }
+    }
 }
