@@ -68,6 +68,15 @@ public interface VicinityListener {
      */
     default void onNearbyBatchCalls(UserId querier, int batchCalls) {}
 
+    /**
+     * A completed nearby query made {@code backendCalls} calls to backends and host callbacks in all:
+     * the rate-limit store (when a rate limit applies), the querier's location, the block list, each
+     * read of the proximity index (one, plus one per widening pass), and the batch calls of
+     * {@link #onNearbyBatchCalls}. On a remote backend each is typically one round trip. Reported just
+     * before {@link #onNearbyQuery}; it does not grow with the number of candidates.
+     */
+    default void onNearbyBackendCalls(UserId querier, int backendCalls) {}
+
     /** A nearby query was refused with a stable {@code code} (e.g. {@code location_required}). */
     default void onNearbyRejected(UserId querier, String code) {}
 

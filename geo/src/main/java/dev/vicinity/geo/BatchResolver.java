@@ -8,13 +8,17 @@ import java.util.Set;
 /**
  * The host's batch callbacks of one nearby query ({@link OnlineCheck#onlineAmong},
  * {@link ScoreProvider#scores}), asked once per distance bucket; counts the calls for
- * {@code VicinityListener.onNearbyBatchCalls}. One instance per query; not thread-safe. Not API.
+ * {@code VicinityListener.onNearbyBatchCalls}, and (with the store reads the matcher adds to
+ * {@link #storeCalls}) for {@code VicinityListener.onNearbyBackendCalls}. One instance per query; not
+ * thread-safe. Not API.
  */
 final class BatchResolver {
     private final OnlineCheck online;
     private final ScoreProvider scores;
     /** Batch calls made so far. */
     int calls;
+    /** Calls to the rate-limit store, location store, block list and proximity index made so far. */
+    int storeCalls;
 
     BatchResolver(OnlineCheck online, ScoreProvider scores) {
         this.online = online;

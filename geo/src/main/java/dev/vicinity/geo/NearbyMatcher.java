@@ -64,8 +64,11 @@ import org.slf4j.LoggerFactory;
  * distance bucket ranked ({@link OnlineCheck#onlineAmong}, {@link ScoreProvider#scores} with the
  * bucket's candidates, the scores for its online ones only), plus one online batch for the page when
  * offline users are included; a bucket re-read by a wider pass is not asked again. So a query costs at
- * most two backend calls per bucket whatever the number of candidates, reported to
- * {@link VicinityListener#onNearbyBatchCalls}. Pages are computed by offset: if locations change between two pages, a user may be
+ * most two host calls per bucket whatever the number of candidates, reported to
+ * {@link VicinityListener#onNearbyBatchCalls}. Every backend call of a query (the rate-limit store,
+ * the querier's location, the block list, each index read and those batch calls) is reported to
+ * {@link VicinityListener#onNearbyBackendCalls}: a constant handful, whatever the number of
+ * candidates. Pages are computed by offset: if locations change between two pages, a user may be
  * skipped or repeated.
  *
  * <p>Thread-safe.
@@ -154,6 +157,7 @@ public final class NearbyMatcher {
             BatchResolver resolver = new BatchResolver(online, scores);
             NearbyPage page = run(query, querier, resolver);
             listener.onNearbyBatchCalls(querier, resolver.calls);
+            listener.onNearbyBackendCalls(querier, resolver.calls + resolver.storeCalls);
             listener.onNearbyQuery(querier, page.matches().size(), System.nanoTime() - started);
             return page;
         } catch (VicinityException e) {
@@ -186,11 +190,13 @@ public final class NearbyMatcher {
             offset = decoded.getAsInt();
         }
         if (ratePermits > 0) {
+            resolver.storeCalls++;
             Duration wait = limits.tryAcquire("geo.nearby:" + querier.value(), ratePermitsPerSecond, ratePermits, now);
             if (!wait.isZero()) {
                 throw new RateLimitedException("too many nearby queries", wait);
             }
         }
+        resolver.storeCalls++;
         PublicLocation me = locations.publicLocation(querier).orElseThrow(() -> new LocationRequiredException(
                 "a fresh location (precise, approximate or a manually picked place) is required to search nearby users"));
 
@@ -234,6 +240,7 @@ public final class NearbyMatcher {
 
     private NearbyCandidates collect(NearbyQuery q, double radius, UserId querier, GeoPoint center, Instant staleBefore,
                              int needed, BatchResolver resolver) {
+        resolver.storeCalls += 2; // the block list, then the first index read
         Set<UserId> blocked = blocks.blockedEitherWay(querier);
         // Four times what the page needs, but never beyond maxBucketScan unless the page itself needs
         // more: an index read stays k-limited (PostgreSQL's index-ordered scan, for one, has a ceiling).
@@ -273,6 +280,7 @@ public final class NearbyMatcher {
             if (expected > cap) {
                 // Denser than the bucket scan may read (e.g. thousands of users on one cell): rank the
                 // nearest `cap` of the bucket only, a bounded read instead of the whole bucket.
+                resolver.storeCalls++;
                 List<Candidate> near = index.candidates(center, fetchRadius(edge), cap);
                 el = new NearbyCandidates(rules, near.size(), q, radius, querier, center, staleBefore, blocked, bucket);
                 for (Candidate c : near) {
@@ -287,6 +295,7 @@ public final class NearbyMatcher {
             } else {
                 el = new NearbyCandidates(rules, Math.max(4 * firstLimit, (int) expected), q, radius, querier, center, staleBefore,
                         blocked, bucket);
+                resolver.storeCalls++;
                 index.forEachWithin(center, fetchRadius(edge), el);
                 el.resolve(resolver, prev);
             }

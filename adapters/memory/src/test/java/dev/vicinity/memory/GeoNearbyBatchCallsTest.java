@@ -24,6 +24,13 @@ import dev.vicinity.geo.NearbyQuery;
 import dev.vicinity.geo.OnlineCheck;
 import dev.vicinity.geo.ScoreProvider;
 import dev.vicinity.core.MutableClock;
+import dev.vicinity.core.LocalRateLimitStore;
+import dev.vicinity.core.spi.RateLimitStore;
+import dev.vicinity.geo.spi.BlockList;
+import dev.vicinity.geo.spi.LocationStore;
+import dev.vicinity.geo.spi.ProximityIndex;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -99,9 +106,16 @@ class GeoNearbyBatchCallsTest {
         final MutableClock clock = new MutableClock();
         final CountingPresenceStore store = new CountingPresenceStore(new InMemoryPresenceStore());
         final PresenceService presence = PresenceService.builder(store, NodeId.of("n1")).clock(clock).build();
-        final LocationService locations = LocationService.builder(new InMemoryLocationStore(),
-                new InMemoryProximityIndex(250)).clock(clock).noUpdateRateLimit().build();
-        final InMemoryBlockList blocks = new InMemoryBlockList();
+        /** Every call a query makes to the location store, the index, the block list and the rate-limit store. */
+        final AtomicInteger storeCalls = new AtomicInteger();
+        final LocationService locations = LocationService.builder(
+                counting(LocationStore.class, new InMemoryLocationStore(), storeCalls),
+                counting(ProximityIndex.class, new InMemoryProximityIndex(250), storeCalls))
+                .clock(clock).noUpdateRateLimit().build();
+        final InMemoryBlockList blockTable = new InMemoryBlockList();
+        final BlockList blocks = counting(BlockList.class, blockTable, storeCalls);
+        final RateLimitStore limits = counting(RateLimitStore.class, new LocalRateLimitStore(), storeCalls);
+        final AtomicInteger reportedBackendCalls = new AtomicInteger(-1);
         final Map<UserId, Double> scoreTable = new java.util.HashMap<>();
         final AtomicInteger scoreBatches = new AtomicInteger();
         final AtomicInteger scored = new AtomicInteger();
@@ -120,6 +134,7 @@ class GeoNearbyBatchCallsTest {
             }
             store.batchReads.set(0);
             store.singleReads.set(0);
+            storeCalls.set(0);
         }
 
         ScoreProvider scores() {
@@ -139,16 +154,54 @@ class GeoNearbyBatchCallsTest {
                     .scoreProvider(scores)
                     .maxBucketScan(10_000) // rank whole buckets, so both worlds rank the same three
                     .cursorSecret(SECRET)
-                    .noRateLimit()
+                    .rateLimit(1_000, java.time.Duration.ofSeconds(1))
+                    .rateLimitStore(limits)
                     .listener(new VicinityListener() {
                         @Override
                         public void onNearbyBatchCalls(UserId q, int batchCalls) {
                             reportedCalls.set(batchCalls);
                         }
+
+                        @Override
+                        public void onNearbyBackendCalls(UserId q, int backendCalls) {
+                            reportedBackendCalls.set(backendCalls);
+                        }
                     })
                     .clock(clock)
                     .build();
         }
+    }
+
+    /** {@code delegate} behind a proxy that counts every call of an interface method (no Object method). */
+    static <T> T counting(Class<T> type, T delegate, AtomicInteger calls) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
+            if (m.getDeclaringClass() == Object.class) {
+                return m.invoke(delegate, args);
+            }
+            calls.incrementAndGet();
+            try {
+                return m.invoke(delegate, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }));
+    }
+
+    @ParameterizedTest(name = "{0} candidates")
+    @ValueSource(ints = {50, 2_000})
+    void everyBackendCallOfAQueryIsReportedAndTheirNumberDoesNotGrowWithTheCandidates(int candidates) {
+        World w = new World(candidates);
+        NearbyMatcher matcher = w.matcher(OnlineCheck.batch(w.presence::onlineAmong), w.scores());
+
+        matcher.nearby(NearbyQuery.of(w.querier, 5_000, 20));
+
+        int presence = w.store.batchReads.get() + w.store.singleReads.get();
+        // Rate limit, own location, block list, the first index read and at most one more per bucket edge
+        // within the radius (default buckets within 5 km: 500 m, 1, 2, 3, 5 km); then the batch calls.
+        assertThat(w.storeCalls.get()).as("store calls seen by the counting wrappers").isBetween(4, 4 + 5);
+        assertThat(w.reportedBackendCalls.get())
+                .isEqualTo(w.storeCalls.get() + presence + w.scoreBatches.get())
+                .isEqualTo(w.storeCalls.get() + w.reportedCalls.get());
     }
 
     @ParameterizedTest(name = "{0} candidates")
@@ -171,15 +224,20 @@ class GeoNearbyBatchCallsTest {
     @Test
     void sameCallCountsFor50And2000CandidatesInTheSameBuckets() {
         int[] calls = new int[2];
+        int[] backend = new int[2];
         int[] reads = new int[2];
         int[] sizes = {50, 2_000};
         for (int k = 0; k < 2; k++) {
             World w = new World(sizes[k]);
             w.matcher(OnlineCheck.batch(w.presence::onlineAmong), w.scores()).nearby(NearbyQuery.of(w.querier, 5_000, 20));
             calls[k] = w.reportedCalls.get();
+            backend[k] = w.reportedBackendCalls.get();
             reads[k] = w.store.batchReads.get() + w.store.singleReads.get();
         }
         assertThat(calls[1]).isEqualTo(calls[0]);
+        // 50 candidates fit the first index read; 2,000 need a read per bucket edge: bounded by the buckets.
+        assertThat(backend[0]).isEqualTo(4 + calls[0]);
+        assertThat(backend[1]).isLessThanOrEqualTo(4 + 5 + calls[1]);
         assertThat(reads[1]).isEqualTo(reads[0]).isEqualTo(3);
     }
 

@@ -55,6 +55,7 @@ public final class MicrometerListener implements VicinityListener {
     private final Counter replaced;
     private final Timer nearby;
     private final DistributionSummary nearbyCalls;
+    private final DistributionSummary nearbyBackendCalls;
     private final Timer delivered;
     private final Counter stored;
 
@@ -77,6 +78,10 @@ public final class MicrometerListener implements VicinityListener {
         this.nearby = Timer.builder("vicinity.geo.nearby").publishPercentiles(0.5, 0.99).register(registry);
         this.nearbyCalls = DistributionSummary.builder("vicinity.geo.nearby.batch.calls")
                 .description("batch callbacks (online check, score provider) per nearby query")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.nearbyBackendCalls = DistributionSummary.builder("vicinity.geo.nearby.backend.calls")
+                .description("calls to backends and host callbacks per nearby query (rate limit, location, blocks,"
+                        + " index reads, batch callbacks)")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.delivered = Timer.builder("vicinity.chat.messages.delivered").register(registry);
         this.stored = Counter.builder("vicinity.chat.messages.stored").register(registry);
@@ -155,6 +160,11 @@ public final class MicrometerListener implements VicinityListener {
     @Override
     public void onNearbyBatchCalls(UserId querier, int batchCalls) {
         nearbyCalls.record(batchCalls);
+    }
+
+    @Override
+    public void onNearbyBackendCalls(UserId querier, int backendCalls) {
+        nearbyBackendCalls.record(backendCalls);
     }
 
     @Override

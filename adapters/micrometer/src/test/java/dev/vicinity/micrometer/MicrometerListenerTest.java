@@ -51,6 +51,7 @@ class MicrometerListenerTest {
         metrics.onNearbyQuery(UserId.of("user-xyz-42"), 5, 120_000);
         metrics.onNearbyBatchCalls(UserId.of("user-xyz-42"), 4);
         metrics.onNearbyBatchCalls(UserId.of("user-xyz-42"), 6);
+        metrics.onNearbyBackendCalls(UserId.of("user-xyz-42"), 9);
         metrics.onNearbyRejected(UserId.of("user-xyz-42"), "location_required");
         metrics.onMessageStored(SessionId.of("sess-abc-17"), 1);
         metrics.onMessageDelivered(SessionId.of("sess-abc-17"), 1, 2, 50_000);
@@ -60,6 +61,8 @@ class MicrometerListenerTest {
         assertThat(registry.get("vicinity.geo.nearby.batch.calls").summary().count()).isEqualTo(2);
         assertThat(registry.get("vicinity.geo.nearby.batch.calls").summary().totalAmount()).isEqualTo(10);
         assertThat(registry.get("vicinity.geo.nearby.batch.calls").summary().max()).isEqualTo(6);
+        assertThat(registry.get("vicinity.geo.nearby.backend.calls").summary().count()).isEqualTo(1);
+        assertThat(registry.get("vicinity.geo.nearby.backend.calls").summary().totalAmount()).isEqualTo(9);
         assertThat(registry.get("vicinity.geo.nearby.rejected").tag("code", "location_required").counter().count())
                 .isEqualTo(1);
         assertThat(registry.get("vicinity.chat.messages.stored").counter().count()).isEqualTo(1);

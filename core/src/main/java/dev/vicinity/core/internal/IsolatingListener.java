@@ -98,6 +98,11 @@ public final class IsolatingListener implements VicinityListener {
     }
 
     @Override
+    public void onNearbyBackendCalls(UserId querier, int backendCalls) {
+        guard("onNearbyBackendCalls", () -> delegate.onNearbyBackendCalls(querier, backendCalls));
+    }
+
+    @Override
     public void onNearbyRejected(UserId querier, String code) {
         guard("onNearbyRejected", () -> delegate.onNearbyRejected(querier, code));
     }
