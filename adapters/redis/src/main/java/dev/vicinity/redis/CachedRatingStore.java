@@ -13,6 +13,8 @@ import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
 import dev.vicinity.redis.internal.LuaScript;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -20,8 +22,12 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * script touches one slot.
  *
  * <p>Costs: a hit is one {@code HMGET} (O(1), one round trip, no delegate call); a miss adds a
- * {@code GET}, one delegate read and one script. A write adds two scripts and, with
+ * {@code GET}, one delegate read and one script. {@link #aggregates} answers many users in at most
+ * three round trips (a pipeline of reads, one batch read of the delegate for the misses, a pipeline
+ * of puts). A write adds two scripts and, with
  * {@link Builder#refreshAfterWrite}, two delegate reads and two scripts. {@link #find},
  * {@link #sealedDueBy} and {@link #snapshot} go to the delegate unchanged.
  *
@@ -76,6 +84,8 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     private static final Logger LOG = LoggerFactory.getLogger(CachedRatingStore.class);
     private static final String[] FIELDS = {"v", "1", "2", "3", "4", "5"};
     private static final String PLATFORM = "{platform}";
+    /** How long a batch read ({@link #aggregates}) waits for Redis before reading the delegate instead. */
+    public static final long BATCH_WAIT_MILLIS = 2_000;
 
     private final LuaScript put = LuaScript.load(CachedRatingStore.class, "cache-put.lua");
     private final LuaScript bump = LuaScript.load(CachedRatingStore.class, "cache-bump.lua");
@@ -83,6 +93,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     private final RatingStore delegate;
     private final RatingAuditStore audit;
     private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final String prefix;
     private final String ttlMillis;
     private final boolean refreshAfterWrite;
@@ -96,6 +107,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
         this.delegate = b.delegate;
         this.audit = b.delegate instanceof RatingAuditStore a ? a : null;
         this.redis = b.commands.sync();
+        this.async = b.commands.async();
         this.prefix = b.keyPrefix + ":ragg:";
         this.ttlMillis = Long.toString(b.ttl.toMillis());
         this.refreshAfterWrite = b.refreshAfterWrite;
@@ -172,6 +184,89 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     public StarHistogram aggregate(UserId ratee) {
         Objects.requireNonNull(ratee, "ratee");
         return cached(userTag(ratee), () -> delegate.aggregate(ratee));
+    }
+
+    /**
+     * The histograms of {@code ratees} in three round trips at most, whatever their number: one pipeline
+     * of {@code HMGET} + {@code GET} per user (value and generation), one batch read of the delegate
+     * ({@link RatingStore#aggregates}) for the misses, and one pipeline of versioned puts that caches
+     * them under the same rule as {@link #aggregate} (a put that raced a write is refused). Users whose
+     * invalidation is pending on this node are read from the delegate. If Redis fails or does not answer
+     * within {@value #BATCH_WAIT_MILLIS} ms, every user is read from the delegate: Redis never makes a
+     * read fail.
+     */
+    @Override
+    public Map<UserId, StarHistogram> aggregates(Collection<UserId> ratees) {
+        Objects.requireNonNull(ratees, "ratees");
+        Map<UserId, StarHistogram> result = new HashMap<>(Math.max(4, ratees.size() * 2));
+        if (ratees.isEmpty()) {
+            return result;
+        }
+        List<UserId> asked = new ArrayList<>(ratees.size());
+        List<UserId> bypass = new ArrayList<>();
+        boolean pending = !pendingInvalidations.isEmpty() && !flushPending();
+        for (UserId u : ratees) {
+            (pending && pendingInvalidations.contains(userTag(u)) ? bypass : asked).add(Objects.requireNonNull(u, "ratee"));
+        }
+        List<UserId> missed = new ArrayList<>();
+        List<Long> missedAt = new ArrayList<>();
+        try {
+            List<RedisFuture<List<KeyValue<String, String>>>> values = new ArrayList<>(asked.size());
+            List<RedisFuture<String>> generations = new ArrayList<>(asked.size());
+            for (UserId u : asked) {
+                String tag = userTag(u);
+                values.add(async.hmget(valueKey(tag), FIELDS));
+                generations.add(async.get(generationKey(tag)));
+            }
+            for (int i = 0; i < asked.size(); i++) {
+                List<KeyValue<String, String>> value = RedisSupport.awaitRaw(values.get(i), BATCH_WAIT_MILLIS);
+                String generation = RedisSupport.awaitRaw(generations.get(i), BATCH_WAIT_MILLIS);
+                if (value.get(0).hasValue()) {
+                    result.put(asked.get(i), histogram(value));
+                } else {
+                    missed.add(asked.get(i));
+                    missedAt.add(generation == null ? 0L : Long.parseLong(generation));
+                }
+            }
+        } catch (RedisException | BackendUnavailableException e) {
+            LOG.warn("rating cache unavailable, reading the delegate: {}", e.toString());
+            misses.add(ratees.size());
+            result.clear();
+            result.putAll(delegate.aggregates(ratees));
+            return result;
+        }
+        hits.add(result.size());
+        misses.add(missed.size() + bypass.size());
+        if (!bypass.isEmpty()) {
+            result.putAll(delegate.aggregates(bypass));
+        }
+        if (!missed.isEmpty()) {
+            Map<UserId, StarHistogram> read = delegate.aggregates(missed);
+            result.putAll(read);
+            storeAll(missed, missedAt, read);
+        }
+        return result;
+    }
+
+    /** {@link #store} for many entries in one pipeline; never throws. */
+    private void storeAll(List<UserId> users, List<Long> generations, Map<UserId, StarHistogram> values) {
+        try {
+            String sha = put.ensureLoaded(redis);
+            List<RedisFuture<Long>> written = new ArrayList<>(users.size());
+            for (int i = 0; i < users.size(); i++) {
+                long[] n = values.get(users.get(i)).toArray();
+                written.add(async.evalsha(sha, ScriptOutputType.INTEGER, keys(userTag(users.get(i))),
+                        Long.toString(generations.get(i)), Long.toString(n[0]), Long.toString(n[1]),
+                        Long.toString(n[2]), Long.toString(n[3]), Long.toString(n[4]), ttlMillis));
+            }
+            for (RedisFuture<Long> f : written) {
+                if (RedisSupport.awaitRaw(f, BATCH_WAIT_MILLIS) == 0L) {
+                    rejectedPuts.increment();
+                }
+            }
+        } catch (RedisException | BackendUnavailableException e) {
+            LOG.warn("rating cache: could not store aggregates: {}", e.toString());
+        }
     }
 
     /** The platform histogram from Redis, read through from the delegate on a miss. O(1) on a hit. */

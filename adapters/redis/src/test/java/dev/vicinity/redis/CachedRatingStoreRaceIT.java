@@ -89,6 +89,59 @@ class CachedRatingStoreRaceIT {
     }
 
     @Test
+    void aBatchReadCachesItsMissesWithOneDelegateReadAndTheNextBatchIsServedFromRedis() {
+        GatedStore delegate = new GatedStore(new InMemoryRatingStore());
+        String prefix = prefix();
+        CachedRatingStore cache = CachedRatingStore.builder(RedisTestSupport.connection(), delegate)
+                .keyPrefix(prefix).refreshAfterWrite(false).build();
+        cache.insertIfAbsent(revealed(ALICE, BOB, 4));
+        List<UserId> bucket = new ArrayList<>(List.of(BOB, CAROL));
+        for (int i = 0; i < 200; i++) {
+            bucket.add(UserId.of("never-rated-" + i));
+        }
+
+        Map<UserId, StarHistogram> first = cache.aggregates(bucket);
+
+        assertThat(first).hasSize(202).containsEntry(BOB, StarHistogram.EMPTY.plus(4))
+                .containsEntry(CAROL, StarHistogram.EMPTY);
+        assertThat(delegate.batchReads.get()).as("the misses are read in one batch").isEqualTo(1);
+        assertThat(cache.misses()).isEqualTo(202);
+        assertThat(cachedFields(prefix, BOB)).containsEntry("v", "1").containsEntry("4", "1");
+
+        Map<UserId, StarHistogram> second = cache.aggregates(bucket);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(delegate.batchReads.get()).as("every entry is a hit now").isEqualTo(1);
+        assertThat(cache.hits()).isEqualTo(202);
+    }
+
+    @Test
+    void aStaleBatchReadThroughCannotOverwriteTheValueCachedByANewerWrite() throws Exception {
+        GatedStore delegate = new GatedStore(new InMemoryRatingStore());
+        String prefix = prefix();
+        CachedRatingStore cache = CachedRatingStore.builder(RedisTestSupport.connection(), delegate)
+                .keyPrefix(prefix).build();
+
+        // The batch reader misses BOB and CAROL, reads their generations (0) and stalls in the delegate.
+        CompletableFuture<Map<UserId, StarHistogram>> staleRead = new CompletableFuture<>();
+        Thread reader = new Thread(() -> staleRead.complete(cache.aggregates(List.of(BOB, CAROL))));
+        delegate.gate(reader.getId());
+        reader.start();
+        assertThat(delegate.reached.await(10, TimeUnit.SECONDS)).isTrue();
+
+        cache.insertIfAbsent(revealed(ALICE, BOB, 5)); // commits and caches BOB under generation 1
+
+        delegate.release.countDown();
+        Map<UserId, StarHistogram> read = staleRead.get(10, TimeUnit.SECONDS);
+        reader.join(10_000);
+
+        assertThat(cache.rejectedStalePuts()).as("the stale put of BOB is refused").isGreaterThanOrEqualTo(1);
+        assertThat(cachedFields(prefix, BOB)).containsEntry("v", "1").containsEntry("5", "1");
+        assertThat(cache.aggregate(BOB)).isEqualTo(StarHistogram.EMPTY.plus(5));
+        assertThat(read).containsKeys(BOB, CAROL);
+    }
+
+    @Test
     void aStaleReadThroughAfterAnInvalidationLeavesTheEntryEmptyAndTheNextReadIsFresh() throws Exception {
         GatedStore delegate = new GatedStore(new InMemoryRatingStore());
         String prefix = prefix();
@@ -224,6 +277,7 @@ class CachedRatingStoreRaceIT {
         final CountDownLatch reached = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger aggregateReads = new AtomicInteger();
+        final AtomicInteger batchReads = new AtomicInteger();
 
         GatedStore(RatingStore inner) {
             this.inner = inner;
@@ -246,6 +300,16 @@ class CachedRatingStoreRaceIT {
                 }
             }
             return value;
+        }
+
+        @Override
+        public Map<UserId, StarHistogram> aggregates(java.util.Collection<UserId> ratees) {
+            batchReads.incrementAndGet();
+            Map<UserId, StarHistogram> out = new java.util.HashMap<>();
+            for (UserId u : ratees) {
+                out.put(u, aggregate(u)); // gated like a single read
+            }
+            return out;
         }
 
         @Override
