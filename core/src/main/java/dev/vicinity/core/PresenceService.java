@@ -176,25 +176,15 @@ public final class PresenceService implements AutoCloseable {
 
     /**
      * Which of {@code users} have a live lease now, read in one batch
-     * ({@link PresenceStore#leasesOf(Collection)}: one round trip on a store that implements it
-     * natively). Suits {@code OnlineCheck.batch(presence::onlineAmong)} in the nearby matcher.
+     * ({@link PresenceStore#liveAmong}: one round trip on a store that implements it natively, e.g. one
+     * {@code HMGET} on Redis). Suits {@code OnlineCheck.batch(presence::onlineAmong)} in the nearby matcher.
      */
     public Set<UserId> onlineAmong(Collection<UserId> users) {
         Objects.requireNonNull(users, "users");
         if (users.isEmpty()) {
             return Set.of();
         }
-        Instant now = clock.instant();
-        Set<UserId> online = new HashSet<>();
-        for (Map.Entry<UserId, List<Lease>> e : store.leasesOf(users).entrySet()) {
-            for (Lease l : e.getValue()) {
-                if (l.isLiveAt(now)) {
-                    online.add(e.getKey());
-                    break;
-                }
-            }
-        }
-        return online;
+        return store.liveAmong(users, clock.instant());
     }
 
     /** Online state of each of {@code users}, in iteration order. */

@@ -10,6 +10,7 @@ import dev.vicinity.core.NodeId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.spi.PresenceStore;
 import dev.vicinity.redis.internal.LuaScript;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
@@ -22,9 +23,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link PresenceStore} in Redis: a hash of leases (connection → user, device, node, generation,
@@ -34,7 +37,13 @@ import java.util.Optional;
  * the server and each removal or offline is reported to exactly one caller, whatever number of nodes
  * sweep.
  *
- * <p>The store has a fixed set of seven keys, all with the hash tag {@code <prefix>:{presence}:…} (one
+ * <p>A hash {@code online} keeps, per user, the latest expiry among the user's stored leases; every
+ * script that writes a lease keeps it, so {@link #liveAmong} answers a batch with one {@code HMGET}
+ * (about a microsecond per user inside Redis, where the lease scripts walk a sorted set per user).
+ * After an upgrade from a version without it, a user's entry appears with the next acquire or renewal
+ * of one of their leases; until then {@link #liveAmong} counts them offline.
+ *
+ * <p>The store has a fixed set of eight keys, all with the hash tag {@code <prefix>:{presence}:…} (one
  * slot), and every script is given all of them, so it works on Redis Cluster (in one slot) and never
  * touches a key it did not declare. Times are the caller's instants at millisecond precision; the server clock is never
  * used, so the injected clock drives expiry. The host supplies and owns the connection (a
@@ -63,11 +72,12 @@ public final class RedisPresenceStore implements PresenceStore {
 
     /**
      * Every key of the store, in the order the scripts take them (see {@code presence-lib.lua}): leases,
-     * exp, byuser, bynode, nodes, pending, gen. All share the hash tag {@code {presence}}.
+     * exp, byuser, bynode, nodes, pending, gen, online. All share the hash tag {@code {presence}}.
      */
     static String[] keys(String keyPrefix) {
         String p = keyPrefix + ":{presence}:";
-        return new String[] {p + "leases", p + "exp", p + "byuser", p + "bynode", p + "nodes", p + "pending", p + "gen"};
+        return new String[] {p + "leases", p + "exp", p + "byuser", p + "bynode", p + "nodes", p + "pending", p + "gen",
+            p + "online"};
     }
 
     /** A store on {@code connection} with key prefix {@code vicinity}. */
@@ -157,6 +167,37 @@ public final class RedisPresenceStore implements PresenceStore {
             out.put(asked.get(i), leases);
         }
         return out;
+    }
+
+    /**
+     * One {@code HMGET} of the {@code online} hash for the whole batch (one round trip, one slot): the
+     * users whose latest stored lease expires after {@code now}.
+     */
+    @Override
+    public Set<UserId> liveAmong(Collection<UserId> users, Instant now) {
+        Set<UserId> live = new HashSet<>();
+        if (users.isEmpty()) {
+            return live;
+        }
+        List<UserId> asked = new ArrayList<>(users);
+        String[] fields = new String[asked.size()];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = asked.get(i).value();
+        }
+        List<KeyValue<String, String>> r;
+        try {
+            r = RedisSupport.awaitRaw(redis.hmget(keys[7], fields), timeoutMillis);
+        } catch (RedisException e) {
+            throw new BackendUnavailableException("Redis unavailable reading presence", e);
+        }
+        long nowMillis = now.toEpochMilli();
+        for (int i = 0; i < fields.length; i++) {
+            KeyValue<String, String> kv = r.get(i);
+            if (kv.hasValue() && Long.parseLong(kv.getValue()) > nowMillis) {
+                live.add(asked.get(i));
+            }
+        }
+        return live;
     }
 
     @Override

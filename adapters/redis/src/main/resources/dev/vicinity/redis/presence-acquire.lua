@@ -19,5 +19,6 @@ redis.call('HSET', K_LEASES, conn, user .. '|' .. device .. '|' .. node .. '|' .
 redis.call('ZADD', K_USER, 0, user .. '|' .. conn)
 redis.call('ZADD', K_NODE, 0, node .. '|' .. conn)
 redis.call('ZADD', K_EXP, exp, conn)
+refresh_online(user)
 local came = ((not had) and (not was_pending) and #replaced == 0) and '1' or '0'
 return {tostring(gen), came, replaced}

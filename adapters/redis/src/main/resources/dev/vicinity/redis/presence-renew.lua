@@ -6,4 +6,5 @@ if (not f[4]) or f[4] ~= gen then
 end
 redis.call('HSET', K_LEASES, conn, f[1] .. '|' .. f[2] .. '|' .. f[3] .. '|' .. f[4] .. '|' .. exp)
 redis.call('ZADD', K_EXP, exp, conn)
+refresh_online(f[1])
 return {conn, f[1], f[2], f[3], f[4], exp, '0'}

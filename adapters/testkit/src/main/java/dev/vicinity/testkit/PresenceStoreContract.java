@@ -136,6 +136,48 @@ public abstract class PresenceStoreContract {
         assertThat(store.leasesOf(List.of())).isEmpty();
     }
 
+    /** What {@link PresenceStore#liveAmong} must answer: the users with a stored lease expiring after now. */
+    private Set<UserId> liveByLeases(List<UserId> users) {
+        Set<UserId> live = new java.util.HashSet<>();
+        store.leasesOf(users).forEach((u, leases) -> {
+            if (leases.stream().anyMatch(l -> l.isLiveAt(clock.instant()))) {
+                live.add(u);
+            }
+        });
+        return live;
+    }
+
+    @Test
+    void live_among_agrees_with_the_stored_leases_through_acquire_replace_renew_release_and_sweep() {
+        List<UserId> users = List.of(user("a"), user("b"), user("c"), user("d"), user("never"));
+        Lease a1 = store.acquire(user("a"), device("phone"), conn("a1"), node("x"), in(30)).lease();
+        store.acquire(user("a"), device("laptop"), conn("a2"), node("x"), in(10));
+        Lease b1 = store.acquire(user("b"), device("phone"), conn("b1"), node("x"), in(10)).lease();
+        Lease c1 = store.acquire(user("c"), device("phone"), conn("c1"), node("y"), in(10)).lease();
+        store.acquire(user("c"), device("phone"), conn("c2"), node("y"), in(5)); // replaces c1, shorter
+        Lease d1 = store.acquire(user("d"), device("phone"), conn("d1"), node("x"), in(10)).lease();
+        assertThat(store.liveAmong(users, clock.instant())).isEqualTo(liveByLeases(users))
+                .containsExactlyInAnyOrder(user("a"), user("b"), user("c"), user("d"));
+
+        store.release(d1.connection(), d1.generation(), in(20));
+        assertThat(store.renew(b1.connection(), b1.generation(), in(40))).isPresent();
+        assertThat(store.renew(c1.connection(), c1.generation(), in(60))).as("replaced: no renewal").isEmpty();
+        clock.advance(Duration.ofSeconds(7)); // c2 expired (not swept); a2 still live, a1 too
+        assertThat(store.liveAmong(users, clock.instant())).isEqualTo(liveByLeases(users))
+                .containsExactlyInAnyOrder(user("a"), user("b"));
+
+        clock.advance(Duration.ofSeconds(5)); // a2 expired; a1 (30 s) keeps a live
+        store.sweep(clock.instant(), in(20), 100);
+        assertThat(store.liveAmong(users, clock.instant())).isEqualTo(liveByLeases(users))
+                .containsExactlyInAnyOrder(user("a"), user("b"));
+        store.release(a1.connection(), a1.generation(), in(20));
+        assertThat(store.liveAmong(users, clock.instant())).isEqualTo(liveByLeases(users))
+                .containsExactly(user("b"));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(store.liveAmong(users, clock.instant())).isEmpty();
+        assertThat(store.liveAmong(List.of(), clock.instant())).isEmpty();
+    }
+
     @Test
     void online_among_a_batch_counts_only_live_leases() {
         PresenceService presence = PresenceService.builder(store, node("x")).clock(clock)

@@ -8,8 +8,10 @@ import dev.vicinity.core.UserId;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -70,6 +72,25 @@ public interface PresenceStore {
             result.put(u, leasesOf(u));
         }
         return result;
+    }
+
+    /**
+     * Which of {@code users} hold a lease live at {@code now} (expiring after it), as one read: what
+     * {@code PresenceService.onlineAmong} asks for a nearby query's distance bucket. Answer it in one
+     * backend round trip where the backend allows; the default reads {@link #leasesOf(Collection)}.
+     * Need not be atomic across users.
+     */
+    default Set<UserId> liveAmong(Collection<UserId> users, Instant now) {
+        Set<UserId> live = new HashSet<>();
+        for (Map.Entry<UserId, List<Lease>> e : leasesOf(users).entrySet()) {
+            for (Lease l : e.getValue()) {
+                if (l.isLiveAt(now)) {
+                    live.add(e.getKey());
+                    break;
+                }
+            }
+        }
+        return live;
     }
 
     /** Records that {@code node} is alive until {@code expiresAt}. */
