@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,6 +137,26 @@ public final class InMemoryPresenceStore implements PresenceStore {
             }
         }
         return result;
+    }
+
+    /** One lock for the whole batch; nothing is allocated for users without a lease. */
+    @Override
+    public Set<UserId> liveAmong(Collection<UserId> users, Instant now) {
+        Set<UserId> live = new HashSet<>();
+        synchronized (lock) {
+            for (UserId u : users) {
+                Set<ConnectionId> mine = byUser.get(u);
+                if (mine != null) {
+                    for (ConnectionId c : mine) {
+                        if (byConnection.get(c).isLiveAt(now)) {
+                            live.add(u);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return live;
     }
 
     @Override
