@@ -6,6 +6,7 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import { VicinityClient } from '../../dist/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -172,10 +173,10 @@ export async function startProxy(targetPort) {
   };
 }
 
-/** A client of the tests: fast backoff, Node's WebSocket (node --experimental-websocket on Node 20). */
+/** A client of the tests: fast backoff, the ws package's WebSocket (Node 20 has no global one without a flag). */
 export function newClient(url, name, extra = {}) {
   return new VicinityClient({
-    url, token: `demo:${name}`, device: `dev-${name}`, WebSocket: globalThis.WebSocket,
+    url, token: `demo:${name}`, device: `dev-${name}`, WebSocket,
     reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 }, ...extra,
   });
 }
