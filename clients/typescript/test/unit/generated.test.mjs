@@ -28,3 +28,17 @@ test('every error code of the schema is exported', () => {
   const common = JSON.parse(readFileSync(join(root, 'protocol', 'schema', 'common.json'), 'utf8'));
   assert.deepEqual([...ERROR_CODES], common.$defs.errorCode.enum);
 });
+
+test('dist/ loads in a browser as is: ES modules importing only relative .js files, no Node built-ins', async () => {
+  const { readdirSync } = await import('node:fs');
+  const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+  const files = readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.js'));
+  assert.ok(files.length >= 5);
+  for (const f of files) {
+    const text = readFileSync(join(dist, String(f)), 'utf8');
+    for (const [, spec] of text.matchAll(/\b(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+      assert.match(spec, /^\.\.?\/.*\.js$/, `${f} imports ${spec}`);
+    }
+    assert.doesNotMatch(text, /\brequire\(|process\.|Buffer\b/, `${f} uses a Node-only global`);
+  }
+});

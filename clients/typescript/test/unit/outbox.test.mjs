@@ -143,3 +143,20 @@ test('close() keeps pending messages; connect() later sends them', async () => {
   assert.equal(handshake.type, 'hello', 'after bye no resume');
   assert.equal(sock2.lastSent('chat.send').clientId, sock.lastSent('chat.send').clientId);
 });
+
+test('discardMessage drops a failed or never-sent message, not one on the wire', async () => {
+  const { net, client } = setup();
+  const { clientId: queued } = client.sendMessage('S', 'never sent');
+  assert.equal(client.discardMessage(queued), true);
+  assert.deepEqual(client.outbox(), []);
+  client.connect();
+  const { sock } = await answerHandshake(net);
+  const { clientId } = client.sendMessage('S', 'x');
+  await flush();
+  assert.equal(client.discardMessage(clientId), false, 'sending: it may be stored already');
+  sock.receive({ type: 'error', re: sock.lastSent('chat.send').id, code: 'message_too_large', message: 'big' });
+  await flush();
+  assert.equal(client.discardMessage(clientId), true);
+  assert.deepEqual(client.outbox(), []);
+  assert.equal(sock.sentOfType('chat.send').length, 1);
+});
