@@ -817,15 +817,15 @@ export class VicinityClient {
           continue;
         }
         if (toTop) s.fillTarget = Math.max(s.fillTarget, page.top);
+        let skipped = false;
         if (!page.complete && page.oldestRetained !== undefined && page.oldestRetained > s.lastSeq + 1) {
           this.events.emit('gap', { session: s.id, from: s.lastSeq + 1, to: page.oldestRetained - 1 });
           s.lastSeq = page.oldestRetained - 1;
+          skipped = true;
         }
         if (page.messages.length === 0) {
-          if (page.top <= s.lastSeq) {
-            s.fillTarget = Math.min(s.fillTarget, page.top);
-            break;
-          }
+          // Nothing more to load now (or an empty page we cannot make progress on): stop, never spin.
+          if (!skipped) break;
           continue;
         }
         for (const m of page.messages) {

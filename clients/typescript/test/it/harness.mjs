@@ -177,7 +177,8 @@ export async function startProxy(targetPort) {
 export function newClient(url, name, extra = {}) {
   return new VicinityClient({
     url, token: `demo:${name}`, device: `dev-${name}`, WebSocket,
-    reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 }, ...extra,
+    // A 3 s pong timeout (the server pings every 1 s here): a loaded machine does not fake a dead socket.
+    reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 }, pongTimeoutMs: 3_000, ...extra,
   });
 }
 

@@ -122,3 +122,19 @@ test('pushes become typed events', async () => {
   assert.equal(log.rating[0].rater, 'bob');
   assert.equal(log.error.length, 0);
 });
+
+test('an empty history page ends the fill instead of asking again forever', async () => {
+  const { log, sock } = await connected();
+  sock.receive(message('S', 1));
+  sock.receive(message('S', 4));
+  await flush();
+  const req = sock.lastSent('chat.history');
+  sock.receive({ type: 'ok', re: req.id, messages: [], top: 4, complete: true });
+  await flush();
+  assert.equal(sock.sentOfType('chat.history').length, 1);
+  assert.deepEqual(log.message.map((m) => m.seq), [1]);
+  // the next live message after the gap asks again
+  sock.receive(message('S', 5));
+  await flush();
+  assert.equal(sock.sentOfType('chat.history').length, 2);
+});
