@@ -6,7 +6,7 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
+import { CheckedWebSocket, checked, violations } from './schema-check.mjs';
 import { VicinityClient } from '../../dist/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -173,10 +173,13 @@ export async function startProxy(targetPort) {
   };
 }
 
-/** A client of the tests: fast backoff, the ws package's WebSocket (Node 20 has no global one without a flag). */
+/**
+ * A client of the tests: fast backoff, the ws package's WebSocket (Node 20 has no global one without a flag),
+ * wrapped so that every frame both ways is checked against protocol/schema/.
+ */
 export function newClient(url, name, extra = {}) {
   return new VicinityClient({
-    url, token: `demo:${name}`, device: `dev-${name}`, WebSocket,
+    url, token: `demo:${name}`, device: `dev-${name}`, WebSocket: CheckedWebSocket,
     // A 3 s pong timeout (the server pings every 1 s here): a loaded machine does not fake a dead socket.
     reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 }, pongTimeoutMs: 3_000, ...extra,
   });
@@ -234,4 +237,12 @@ export async function startChat(alice, aliceT, bob, bobT) {
 export async function connected(client) {
   client.connect();
   await until(client, () => client.state.status === 'connected', 'connected');
+}
+
+/** The last test of each file: every frame its clients sent and received matched the schema. */
+export function schemaTest(test, assert, skip) {
+  test('every frame the clients sent and received matches protocol/schema/', { skip }, () => {
+    assert.ok(checked.client > 10 && checked.server > 10, `frames checked: ${JSON.stringify(checked)}`);
+    assert.deepEqual(violations, []);
+  });
 }

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VicinityError } from '../../dist/index.js';
-import { connected, jarProblem, missing, newClient, startChat, startProxy, startServer, track, until } from './harness.mjs';
+import { connected, jarProblem, missing, newClient, schemaTest, startChat, startProxy, startServer, track, until } from './harness.mjs';
 
 const skip = missing('integration tests against the example server', jarProblem()) ?? false;
 let server;
@@ -133,3 +133,5 @@ test('rating: both rate after the chat ends; sealed, then revealed to both', { s
   const mine = await alice.request('rating.session', { session: s });
   assert.deepEqual(mine.received.map((r) => [r.rater, r.stars, r.state]), [['rate-bob', 4, 'REVEALED']]);
 });
+
+schemaTest(test, assert, skip);

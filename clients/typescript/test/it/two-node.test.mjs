@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   cleanShared, connected, jarProblem, missing, newClient, runId, serversProblem, sharedBackendArgs, startChat,
-  startProxy, startServer, track, until,
+  schemaTest, startProxy, startServer, track, until,
 } from './harness.mjs';
 
 const skip = missing('two-node integration test', jarProblem() ?? (await serversProblem())) ?? false;
@@ -65,3 +65,5 @@ test('a client dropped from node A resumes on node B: messages both ways exactly
   const history = await bob.history(s, 0, 50);
   assert.deepEqual(history.messages.map((m) => m.text), bt.texts(s), 'stored once each');
 });
+
+schemaTest(test, assert, skip);
