@@ -231,7 +231,10 @@ export class VicinityClient {
       throw new TypeError('no WebSocket: pass options.WebSocket (Node 20: run with --experimental-websocket, or use the ws package)');
     }
     this.WS = ws;
-    this.events = new Emitter<ClientEvents>((e) => this.events.emit('error', e));
+    // A throwing listener is reported as an `error` event; one thrown by an `error` listener is dropped (no loop).
+    this.events = new Emitter<ClientEvents>((e, event) => {
+      if (event !== 'error') this.events.emit('error', e);
+    });
   }
 
   // ---------------------------------------------------------------- public API

@@ -2,7 +2,7 @@
 export class Emitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<(value: any) => void>>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {}
+  constructor(private readonly onListenerError: (error: unknown, event: keyof Events) => void) {}
 
   /** Adds a listener; returns the function that removes it. */
   on<K extends keyof Events>(event: K, listener: (value: Events[K]) => void): () => void {
@@ -24,7 +24,7 @@ export class Emitter<Events extends object> {
       try {
         l(value);
       } catch (e) {
-        this.onListenerError(e);
+        this.onListenerError(e, event);
       }
     }
   }

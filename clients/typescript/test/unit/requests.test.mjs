@@ -97,3 +97,12 @@ test('requests before connect() are refused with stopped', async () => {
   const client = new VicinityClient({ url: 'ws://x', token: 't', device: 'd', WebSocket: new FakeNetwork().WebSocket });
   await assert.rejects(client.request('rating.summary', { user: 'b' }), (e) => e.code === 'stopped');
 });
+
+test('a throwing error listener does not loop', async () => {
+  const { client, sock } = await connected();
+  let calls = 0;
+  client.on('error', () => { calls++; throw new Error('error listener bug'); });
+  client.on('typing', () => { throw new Error('ui bug'); });
+  sock.receive({ type: 'chat.typing', session: 'S', user: 'bob', until: 5 });
+  assert.equal(calls, 1);
+});
