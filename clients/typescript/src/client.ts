@@ -602,6 +602,7 @@ export class VicinityClient {
   private stop(reason: string, error?: VicinityError, closeCode?: number): void {
     const ws = this.ws;
     this.generation++;
+    this.resumeToken = null; // a stopped connection is over on the server too: a later connect() says hello
     this.ws = null;
     this.clearSocketTimers();
     this.clock.clearTimeout(this.reconnectTimer);

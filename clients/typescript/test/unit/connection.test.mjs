@@ -226,3 +226,19 @@ test('close() sends bye, closes with 1000 and fails open requests with stopped',
   assert.equal(client.state.reason, 'closed');
   await assert.rejects(p, (e) => e.code === 'stopped');
 });
+
+test('after a final close (replaced), connect() starts over with hello and reloads what was missed', async () => {
+  const { net, client, log } = setup();
+  client.connect();
+  await answerHandshake(net, { token: 'T1', chat: [{ ...session('S', 1), top: 2, lastRead: 2, unread: 0 }] });
+  net.last.drop(4200, 'replaced');
+  assert.equal(client.state.status, 'stopped');
+  client.connect();
+  const { sock, handshake } = await answerHandshake(net, { token: 'T2', chat: [{ ...session('S', 1), top: 3, lastRead: 2, unread: 1 }] });
+  assert.equal(handshake.type, 'hello');
+  const h = sock.lastSent('chat.history');
+  assert.equal(h.after, 2);
+  sock.receive({ type: 'ok', re: h.id, messages: [{ ...message('S', 3), type: undefined }], top: 3, complete: true });
+  await flush();
+  assert.deepEqual(log.message.map((m) => m.seq), [3]);
+});
