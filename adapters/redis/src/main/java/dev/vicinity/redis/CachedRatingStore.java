@@ -65,14 +65,16 @@ import org.slf4j.LoggerFactory;
  *       generations must survive a restart (a restart without it only empties the cache).</li>
  * </ul>
  *
- * <p>Keys: {@code <prefix>:ragg:{u:<user>}:g} and {@code …:h} (generation, histogram fields {@code v,1..5}),
- * {@code <prefix>:ragg:{platform}:g} and {@code …:h}. The two keys of an entry share a hash tag, so each
- * script touches one slot.
+ * <p>Keys: {@code <prefix>:ragg:{u:<user>}:g} and {@code …:s} (generation; cached value
+ * {@code "<generation>|n1|n2|n3|n4|n5"}), {@code <prefix>:ragg:{platform}:g} and {@code …:s}. The two keys
+ * of an entry share a hash tag, so each script touches one slot. A read takes a value only if it was
+ * cached at the entry's current generation, so a value left behind by an invalidation that never ran
+ * is never served.
  *
- * <p>Costs: a hit is one {@code HMGET} (O(1), one round trip, no delegate call); a miss adds a
- * {@code GET}, one delegate read and one script. {@link #aggregates} answers many users in at most
- * three round trips (a pipeline of reads, one batch read of the delegate for the misses, a pipeline
- * of puts). A write adds two scripts and, with
+ * <p>Costs: a hit is one {@code MGET} of value and generation (O(1), one round trip, no delegate
+ * call); a miss adds one delegate read and one script. {@link #aggregates} answers many users in at
+ * most three round trips (a pipeline of one {@code MGET} per user, one batch read of the delegate for
+ * the misses, a pipeline of puts). A write adds two scripts and, with
  * {@link Builder#refreshAfterWrite}, two delegate reads and two scripts. {@link #find},
  * {@link #sealedDueBy} and {@link #snapshot} go to the delegate unchanged.
  *
@@ -82,7 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     private static final Logger LOG = LoggerFactory.getLogger(CachedRatingStore.class);
-    private static final String[] FIELDS = {"v", "1", "2", "3", "4", "5"};
     private static final String PLATFORM = "{platform}";
     /** How long a batch read ({@link #aggregates}) waits for Redis before reading the delegate instead. */
     public static final long BATCH_WAIT_MILLIS = 2_000;
@@ -187,8 +188,8 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     }
 
     /**
-     * The histograms of {@code ratees} in three round trips at most, whatever their number: one pipeline
-     * of {@code HMGET} + {@code GET} per user (value and generation), one batch read of the delegate
+     * The histograms of {@code ratees} in three round trips at most, whatever their number: a pipeline
+     * of one {@code MGET} per user (value and generation, one slot), one batch read of the delegate
      * ({@link RatingStore#aggregates}) for the misses, and one pipeline of versioned puts that caches
      * them under the same rule as {@link #aggregate} (a put that raced a write is refused). Users whose
      * invalidation is pending on this node are read from the delegate. If Redis fails or does not answer
@@ -211,21 +212,21 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
         List<UserId> missed = new ArrayList<>();
         List<Long> missedAt = new ArrayList<>();
         try {
-            List<RedisFuture<List<KeyValue<String, String>>>> values = new ArrayList<>(asked.size());
-            List<RedisFuture<String>> generations = new ArrayList<>(asked.size());
+            // One pipeline of one MGET per entry (its value and generation share a slot).
+            List<RedisFuture<List<KeyValue<String, String>>>> reads = new ArrayList<>(asked.size());
             for (UserId u : asked) {
                 String tag = userTag(u);
-                values.add(async.hmget(valueKey(tag), FIELDS));
-                generations.add(async.get(generationKey(tag)));
+                reads.add(async.mget(valueKey(tag), generationKey(tag)));
             }
             for (int i = 0; i < asked.size(); i++) {
-                List<KeyValue<String, String>> value = RedisSupport.awaitRaw(values.get(i), BATCH_WAIT_MILLIS);
-                String generation = RedisSupport.awaitRaw(generations.get(i), BATCH_WAIT_MILLIS);
-                if (value.get(0).hasValue()) {
-                    result.put(asked.get(i), histogram(value));
+                List<KeyValue<String, String>> r = RedisSupport.awaitRaw(reads.get(i), BATCH_WAIT_MILLIS);
+                long generation = generation(r.get(1));
+                StarHistogram hit = valid(r.get(0), generation);
+                if (hit != null) {
+                    result.put(asked.get(i), hit);
                 } else {
                     missed.add(asked.get(i));
-                    missedAt.add(generation == null ? 0L : Long.parseLong(generation));
+                    missedAt.add(generation);
                 }
             }
         } catch (RedisException | BackendUnavailableException e) {
@@ -333,14 +334,15 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
                 return source.get();
             }
         }
-        String generation;
+        long generation;
         try {
-            List<KeyValue<String, String>> value = redis.hmget(valueKey(tag), FIELDS);
-            if (value.get(0).hasValue()) {
+            List<KeyValue<String, String>> r = redis.mget(valueKey(tag), generationKey(tag));
+            generation = generation(r.get(1));
+            StarHistogram hit = valid(r.get(0), generation);
+            if (hit != null) {
                 hits.increment();
-                return histogram(value);
+                return hit;
             }
-            generation = redis.get(generationKey(tag));
         } catch (RedisException e) {
             LOG.warn("rating cache unavailable, reading the delegate: {}", e.toString());
             misses.increment();
@@ -348,7 +350,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
         }
         misses.increment();
         StarHistogram read = source.get();
-        store(tag, generation == null ? 0 : Long.parseLong(generation), read);
+        store(tag, generation, read);
         return read;
     }
 
@@ -424,18 +426,32 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     }
 
     private String valueKey(String tag) {
-        return prefix + tag + ":h";
+        return prefix + tag + ":s";
     }
 
     private String[] keys(String tag) {
         return new String[] {generationKey(tag), valueKey(tag)};
     }
 
-    private static StarHistogram histogram(List<KeyValue<String, String>> value) {
+    private static long generation(KeyValue<String, String> kv) {
+        return kv.hasValue() ? Long.parseLong(kv.getValue()) : 0;
+    }
+
+    /**
+     * The histogram of a cached value {@code "generation|n1|…|n5"} if it was cached at the entry's
+     * current {@code generation}; null for none or an older one (a write committed since).
+     */
+    private static StarHistogram valid(KeyValue<String, String> kv, long generation) {
+        if (!kv.hasValue()) {
+            return null;
+        }
+        String[] parts = kv.getValue().split("\\|");
+        if (parts.length != 6 || Long.parseLong(parts[0]) != generation) {
+            return null;
+        }
         long[] c = new long[5];
         for (int i = 0; i < 5; i++) {
-            KeyValue<String, String> kv = value.get(i + 1);
-            c[i] = kv.hasValue() ? Long.parseLong(kv.getValue()) : 0;
+            c[i] = Long.parseLong(parts[i + 1]);
         }
         return StarHistogram.ofArray(c);
     }

@@ -59,7 +59,7 @@ import javax.sql.DataSource;
  * Nearby through the full stack: a {@link Vicinity} node on a real backend (in-memory, H2GIS in
  * memory, or PostgreSQL + Redis) with {@code users} users of the 1M-user city indexed (snapped to the
  * node's 250 m privacy cells, as {@code LocationService} stores them), one in ten online (presence
- * leases through {@code PresenceService}), the queriers' own locations submitted through
+ * leases through {@code PresenceService}; {@code onlineEvery}), the queriers' own locations submitted through
  * {@code LocationService}, and the node's rate limit on its backend's rate-limit store. Two matchers
  * share that node and its stores:
  * <ul>
@@ -76,8 +76,9 @@ import javax.sql.DataSource;
  *
  * <pre>
  * java -Xms6g -Xmx6g -cp bench/target/benchmarks.jar dev.vicinity.bench.geo.NearbyFullStack \
- *     backend=postgres-redis|h2gis|memory [users=1000000] [queries=1000] [radius=5000]
+ *     backend=postgres-redis|h2gis|memory [users=1000000] [queries=1000] [radius=5000] [onlineEvery=10]
  * </pre>
+ * {@code onlineEvery=1} with a tenth of the users models an index that holds online users only.
  * PostgreSQL: {@code VICINITY_PG_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test}, user
  * {@code postgres}), schema {@code vicinity_fullstack} (dropped and reloaded). Redis:
  * {@code VICINITY_REDIS_URI} (default {@code redis://127.0.0.1:6379}), a fresh key prefix, deleted at the end.
@@ -107,6 +108,7 @@ public final class NearbyFullStack {
         int users = Integer.parseInt(a.getOrDefault("users", "1000000"));
         int queries = Integer.parseInt(a.getOrDefault("queries", "1000"));
         double radius = Double.parseDouble(a.getOrDefault("radius", "5000"));
+        int onlineEvery = Integer.parseInt(a.getOrDefault("onlineEvery", "10"));
 
         HikariDataSource pool = null;
         String redisPrefix = null;
@@ -142,7 +144,7 @@ public final class NearbyFullStack {
             load(raw.proximityIndex(), data);
             System.out.printf(Locale.ROOT, "# %s: %,d users indexed in %.1f s%n", backendName, users,
                     (System.nanoTime() - t0) / 1e9);
-            online(node, data);
+            online(node, data, onlineEvery);
             int queriers = Math.min(1_000, users);
             int[] who = new int[queriers];
             for (int i = 0; i < queriers; i++) {
@@ -262,15 +264,15 @@ public final class NearbyFullStack {
         }
     }
 
-    /** One user in ten connected (a presence lease each), on 4 threads. */
-    private static void online(Vicinity node, GeoDataset data) throws Exception {
+    /** One user in {@code every} connected (a presence lease each), on 4 threads. */
+    private static void online(Vicinity node, GeoDataset data, int every) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                int first = t * 10;
+                int first = t * every;
                 done.add(pool.submit(() -> {
-                    for (int i = first; i < data.users.length; i += 40) {
+                    for (int i = first; i < data.users.length; i += 4 * every) {
                         node.presence().connect(data.users[i], DeviceId.of("d"), ConnectionId.of("c" + i));
                     }
                 }));
