@@ -327,7 +327,10 @@ class BrowserDemoIT {
 
         // Carol, on a phone (390 px wide) with a 31-character name, denies location, picks a place; Alice
         // invites her: the invitation is on screen without scrolling, and nothing scrolls sideways.
-        ChromeDriver carol = browser("390,844");
+        ChromeDriver carol = browser("500,844");
+        // Headless windows are at least 500 px wide: emulate the phone's 390 px viewport (as DevTools does).
+        carol.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
         geolocation(carol, false, 0, 0);
         String carolName = "Zoë Ünal-Carolina Longname Test";
         signIn(carol, carolName);
@@ -343,6 +346,7 @@ class BrowserDemoIT {
         assertThat(carol.findElement(By.id("who")).getAttribute("title")).isEqualTo(carolName);
         click(alice, By.cssSelector("#nearby-list li[data-user='" + carolId + "'] .invite"));
         until(carol, () -> !carol.findElements(By.cssSelector("#invites .invite-card .accept")).isEmpty());
+        assertThat(((Number) carol.executeScript("return window.innerWidth")).intValue()).isEqualTo(390);
         Number[] box = ((List<?>) carol.executeScript("const r = document.querySelector('#invites .invite-card .accept')"
                 + ".getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight,"
                 + " document.documentElement.scrollWidth, window.innerWidth];")).toArray(Number[]::new);
