@@ -116,6 +116,12 @@ export interface ClientOptions {
   token: string | (() => string | Promise<string>);
   /** This installation's device id (`[A-Za-z0-9._:@+=-]{1,128}`); keep it stable across page loads. */
   device: string;
+  /**
+   * A resume token kept from an earlier connection (`connectionInfo.resume`, e.g. in `sessionStorage` across a
+   * page reload): the first attempt sends `resume` with it instead of `hello`; when the server answers
+   * `resume_expired`, the client says `hello` as usual. Ignored after the first handshake.
+   */
+  resume?: string;
   /** The WebSocket constructor; defaults to `globalThis.WebSocket`. */
   WebSocket?: WebSocketConstructor;
   /** Time source; defaults to the platform's timers. */
@@ -231,6 +237,7 @@ export class VicinityClient {
       throw new TypeError('no WebSocket: pass options.WebSocket (Node 20: run with --experimental-websocket, or use the ws package)');
     }
     this.WS = ws;
+    this.resumeToken = options.resume ?? null;
     // A throwing listener is reported as an `error` event; one thrown by an `error` listener is dropped (no loop).
     this.events = new Emitter<ClientEvents>((e, event) => {
       if (event !== 'error') this.events.emit('error', e);

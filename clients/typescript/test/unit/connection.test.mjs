@@ -151,6 +151,22 @@ test('an abnormal close without a code from the table (1006) reconnects and resu
   assert.deepEqual(net.last.sent[0].resume, 'T9');
 });
 
+test('a resume token from an earlier page resumes first, and falls back to hello when it has expired', async () => {
+  const { clock, net, client } = setup({ resume: 'OLD' });
+  client.connect();
+  net.last.open();
+  await flush();
+  const first = net.last.sent[0];
+  assert.deepEqual({ type: first.type, resume: first.resume, chat: first.chat }, { type: 'resume', resume: 'OLD', chat: { sessions: {} } });
+  net.last.receive({ type: 'error', re: first.id, code: 'resume_expired', message: 'expired' });
+  await flush();
+  await clock.advance(0);
+  const { handshake } = await answerHandshake(net, { token: 'NEW' });
+  assert.equal(handshake.type, 'hello');
+  assert.equal(client.state.status, 'connected');
+  assert.equal(client.connectionInfo.resume, 'NEW');
+});
+
 test('resume_expired: an immediate hello, then the missed messages are loaded from history', async () => {
   const { clock, net, client, log } = setup();
   client.connect();

@@ -1,21 +1,95 @@
-// Vicinity demo client: a plain ES module speaking the protocol of docs/protocol.md over one WebSocket.
-// Everything the server knows about this tab (resume token, last sequence per chat) lives in `state`.
+// Vicinity demo page on @vicinity/client (clients/typescript). The client owns the protocol: reconnect and
+// resume, heartbeats and the pong timeout, the outbox (each message stored once), ordered delivery. This
+// file is the UI: what to show for each connection state, chat state and outbox entry.
+//
+// Kept across reloads: name, device id and location choice in localStorage; the resume token and unsent
+// messages in sessionStorage (this tab only); ended chats (so they can still be rated) in localStorage.
 
 const $ = (id) => document.getElementById(id);
-const STOP_CODES = new Set([1000, 4200, 4201, 4202, 4203, 4204]); // never reconnect after these
+const PREFS_KEY = 'vicinity.prefs';
+const RESUME_KEY = 'vicinity.resume';
+const OUTBOX_KEY = 'vicinity.outbox';
+const chatsKey = (user) => 'vicinity.chats.' + user;
 const NEARBY_RADIUS = 10000;
-const BUCKET_RING = [24, 46, 66, 86, 106]; // radar radius per distance bucket index
+// Distance buckets of geo.nearby (bucket index → outer edge); the radar draws one band per bucket.
+const BUCKET_EDGES = ['500 m', '1 km', '2 km', '3 km', '5 km', '10 km'];
+const BAND = 18;
+const ringRadius = (i) => 16 + BAND * (i + 1); // outer radius of bucket i's band; band i spans [ringRadius(i-1), ringRadius(i)]
+
+// Error codes in plain words (the code stays in the element's data-code for tests and the curious).
+const PLAIN = {
+  idempotency_key_reused: 'This chat was already rated from another tab or window.',
+  already_rated: 'You already rated this chat.',
+  window_closed: 'The time to rate this chat is over.',
+  session_not_ended: 'The chat has not ended yet.',
+  session_not_active: 'The chat has ended, so this was not sent. Your text is kept below.',
+  message_too_large: 'The message is too long.',
+  empty_message: 'The message is empty.',
+  user_blocked: 'You blocked this person.',
+  too_many_invites: 'This person has too many open invitations. Try again later.',
+  rate_limited: 'Too fast — please wait a moment and try again.',
+  not_joined: 'You are not in this chat any more.',
+  not_participant: 'You are not in this chat.',
+  unknown_session: 'This chat does not exist any more.',
+  backend_unavailable: 'The server is busy. Try again in a moment.',
+  timeout: 'The server did not answer in time. Try again.',
+  connection_lost: 'The connection dropped. Try again.',
+  stopped: 'You are not connected.',
+  location_required: 'Share a location first.',
+};
+const plain = (e) => PLAIN[e?.code] || e?.message || String(e?.code || e);
 
 const state = {
-  name: null, user: null, device: null, ws: null, resume: null, heartbeat: null, reconnectDelay: 500,
-  reqs: new Map(), nextId: 1, sessions: new Map(), active: null, nearby: [], profiles: new Map(),
-  located: false, lastTyping: 0, ratingStars: 0, stopped: false,
+  client: null, VicinityClient: null, prefs: loadJson(localStorage, PREFS_KEY) || {},
+  user: null, limit: null, sessions: new Map(), active: null, nearby: [], profiles: new Map(),
+  located: false, lostReason: null, lastTyping: 0, stars: 0, inviting: new Set(), readOnly: false, conn: { status: 'idle' },
 };
+
+function loadJson(storage, key) {
+  try { return JSON.parse(storage.getItem(key) || 'null'); } catch { return null; }
+}
+function saveJson(storage, key, value) {
+  try { storage.setItem(key, JSON.stringify(value)); } catch { /* storage full or disabled: keep going */ }
+}
+
+/** The display name a demo user id was made from (DemoAuthenticator: other characters become =XX per UTF-8 byte). */
+function displayName(id) {
+  if (!id || !id.includes('=')) return id || '';
+  const bytes = [];
+  for (let i = 0; i < id.length; i++) {
+    const hex = id.slice(i + 1, i + 3);
+    if (id[i] === '=' && /^[0-9A-F]{2}$/.test(hex)) { bytes.push(parseInt(hex, 16)); i += 2; } else bytes.push(id.charCodeAt(i));
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+const codePoints = (text) => [...text].length;
 
 // ------------------------------------------------------------------ connection
 
 function wsUrl() {
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+}
+
+function start() {
+  const { VicinityClient } = state;
+  const saved = loadJson(sessionStorage, RESUME_KEY);
+  const resume = saved && saved.name === state.prefs.name ? saved.token : undefined;
+  const client = new VicinityClient({
+    url: wsUrl, token: 'demo:' + state.prefs.name, device: state.prefs.device, resume,
+    reconnect: { initialDelayMs: 500, maxDelayMs: 5000 },
+  });
+  state.client = client;
+  client.on('state', onState);
+  client.on('message', (m) => { addMessage(m); render(); });
+  client.on('session', (e) => { if (e.gone) markGone(e.session, e.gone); else upsertSession(e); render(); });
+  client.on('typing', onTyping);
+  client.on('read', onRead);
+  client.on('outbox', () => { saveOutbox(); render(); });
+  client.on('rating', () => refreshNearby());
+  client.on('error', (e) => console.warn('vicinity', e));
+  setStatus('connecting', 'Connecting…');
+  client.connect();
+  window.vicinity.client = client;
 }
 
 function setStatus(kind, text) {
@@ -25,110 +99,112 @@ function setStatus(kind, text) {
   s.textContent = text;
 }
 
-function connect() {
-  const ws = new WebSocket(wsUrl());
-  state.ws = ws;
-  ws.onopen = () => {
-    if (state.resume) {
-      const sessions = {};
-      for (const [id, s] of state.sessions) sessions[id] = lastSeq(s);
-      request({ type: 'resume', v: 1, resume: state.resume, chat: { sessions } }, ws)
-        .then(onAttached)
-        .catch(() => hello(ws)); // token unknown or expired: start over with hello, then reload
+function onState(s) {
+  const first = state.conn.status !== 'connected' && s.status === 'connected';
+  state.conn = s;
+  const client = state.client;
+  if (s.status === 'connected') {
+    const info = client.connectionInfo;
+    saveJson(sessionStorage, RESUME_KEY, { name: state.prefs.name, token: info.resume });
+    state.user = s.user;
+    state.limit = info.limits?.maxMessageLength ?? null;
+    state.readOnly = false;
+    state.lostReason = null;
+    setStatus('online', 'Connected');
+    showApp();
+    if (first) onConnected(s.resumed);
+  } else if (s.status === 'connecting' || s.status === 'reconnecting') {
+    // What broke the connection stays on show through the attempts after it (which fail as connect_timeout).
+    if (s.status === 'reconnecting') state.lostReason = state.lostReason ?? s.reason;
+    if (!state.lostReason) {
+      setStatus('connecting', 'Connecting…');
     } else {
-      hello(ws);
+      const why = state.lostReason === 'pong_timeout' ? 'the connection froze' : 'the connection dropped';
+      setStatus('reconnecting', `Reconnecting… (${why})`);
     }
-  };
-  ws.onmessage = (e) => onFrame(JSON.parse(e.data));
-  ws.onclose = (e) => {
-    if (state.ws !== ws) return;
-    clearInterval(state.heartbeat);
-    for (const [, r] of state.reqs) r.reject({ code: 'disconnected' });
-    state.reqs.clear();
-    if (state.stopped || STOP_CODES.has(e.code)) {
-      setStatus('offline', e.code === 4200 ? 'Replaced by another tab' : 'Offline');
-      return;
-    }
-    setStatus('reconnecting', 'Reconnecting…');
-    setTimeout(connect, state.reconnectDelay);
-    state.reconnectDelay = Math.min(state.reconnectDelay * 2, 5000);
-  };
-}
-
-function hello(ws) {
-  request({ type: 'hello', v: 1, token: 'demo:' + state.name, device: state.device }, ws)
-    .then((w) => {
-      onAttached(w);
-      // A fresh connection replays nothing: fetch whatever each open chat has beyond what we hold.
-      for (const s of state.sessions.values()) loadHistory(s);
-      if (state.place) sendLocation(state.place);
-    })
-    .catch((e) => {
-      $('signin-error').textContent = 'Sign-in failed: ' + (e.message || e.code);
+  } else if (s.status === 'stopped') {
+    sessionStorage.removeItem(RESUME_KEY);
+    if (s.reason === 'replaced') {
+      state.readOnly = true;
+      setStatus('replaced', 'Open in another tab');
+    } else if (s.reason === 'closed') {
+      setStatus('idle', 'Signed out');
+    } else if (state.user) {
+      setStatus('offline', 'Disconnected (' + s.reason + ')');
+    } else {
+      setStatus('idle', 'Not signed in');
+      $('signin-error').textContent = 'Sign-in failed: ' + s.reason;
       $('signin-error').hidden = false;
-    });
+      $('signin-card').hidden = false;
+    }
+  }
+  $('replaced').hidden = !state.readOnly;
+  render();
 }
 
-function onAttached(w) {
-  state.resume = w.resume;
-  state.user = w.user;
-  state.reconnectDelay = 500;
-  setStatus('online', 'Connected');
-  $('who').textContent = 'Signed in as ' + w.user;
+function showApp() {
+  $('who').textContent = 'Signed in as ' + displayName(state.user);
+  $('who').title = displayName(state.user);
   $('who').hidden = false;
   $('signin-card').hidden = true;
   $('app').hidden = false;
-  clearInterval(state.heartbeat);
-  state.heartbeat = setInterval(() => request({ type: 'ping' }).catch(() => {}), (w.heartbeatSeconds || 15) * 1000);
-  for (const view of w.chat || []) upsertSession(view, view.top);
-  render();
+  $('sign-out').hidden = false;
+}
+
+/** After a handshake: restore what the page keeps (ended chats, unsent messages, location) and load history. */
+function onConnected(resumed) {
+  const chats = loadJson(localStorage, chatsKey(state.user)) || [];
+  for (const c of chats) {
+    const s = upsertSession(c.view);
+    s.rated = s.rated || c.rated;
+  }
+  for (const view of state.client.connectionInfo.chat || []) upsertSession(view);
+  for (const s of state.sessions.values()) loadHistory(s);
+  const unsent = loadJson(sessionStorage, OUTBOX_KEY) || [];
+  const queued = new Set(state.client.outbox().map((e) => e.clientId));
+  for (const e of unsent) {
+    // The same client id as before the reload: the server stores the message once even if it had it.
+    if (e.user === state.user && !queued.has(e.clientId)) state.client.sendMessage(e.session, e.text, { clientId: e.clientId });
+  }
+  const loc = state.prefs.location;
+  if (!resumed || !state.located) {
+    if (loc && loc.source === 'precise') shareLocation();
+    else if (loc) sendLocation(loc);
+  }
   refreshNearby();
 }
 
-function request(frame, ws = state.ws) {
-  const id = String(state.nextId++);
-  frame.id = id;
-  return new Promise((resolve, reject) => {
-    if (!ws || ws.readyState !== WebSocket.OPEN) { reject({ code: 'disconnected' }); return; }
-    state.reqs.set(id, { resolve, reject });
-    ws.send(JSON.stringify(frame));
-  });
+function saveOutbox() {
+  if (!state.client) return;
+  const unsent = state.client.outbox().filter((e) => e.state !== 'acked')
+    .map((e) => ({ user: state.user, session: e.session, clientId: e.clientId, text: e.text }));
+  saveJson(sessionStorage, OUTBOX_KEY, unsent);
 }
 
-function onFrame(f) {
-  if (f.re !== undefined && f.re !== null) {
-    const r = state.reqs.get(f.re);
-    if (!r) return;
-    state.reqs.delete(f.re);
-    if (f.type === 'error') r.reject(f); else r.resolve(f);
-    return;
-  }
-  switch (f.type) {
-    case 'chat.session': upsertSession(f); render(); break;
-    case 'chat.message': addMessage(f); render(); break;
-    case 'chat.typing': onTyping(f); break;
-    case 'chat.read': onRead(f); break;
-    case 'chat.resumed': if (f.state) upsertSession(f); if (!f.recovered) reloadSession(f.session); render(); break;
-    case 'chat.resync': reloadSession(f.session); break;
-    case 'error': console.warn('server error', f); break;
-    default: break;
-  }
+function signOut() {
+  state.client?.close();
+  state.prefs.name = null;
+  saveJson(localStorage, PREFS_KEY, state.prefs);
+  sessionStorage.removeItem(RESUME_KEY);
+  sessionStorage.removeItem(OUTBOX_KEY);
+  location.reload();
 }
 
 // ------------------------------------------------------------------ location
 
-function sendLocation(place) {
-  state.place = place;
-  return request({ type: 'geo.location', source: place.source, lat: place.lat, lon: place.lon,
-                   accuracy: place.accuracy || 0 })
-    .then((ok) => {
-      state.located = ok.discoverable;
-      $('location-status').textContent = place.source === 'manual'
-        ? `Using a place you picked (${place.label || 'custom'}). Others see only a distance bucket.`
-        : `Sharing your location (±${Math.round(place.accuracy || 0)} m). Others see only a distance bucket.`;
-      refreshNearby();
-    })
-    .catch((e) => { $('location-status').textContent = 'Location refused: ' + (e.message || e.code); });
+async function sendLocation(place) {
+  try {
+    const ok = await state.client.updateLocation({ source: place.source, lat: place.lat, lon: place.lon, accuracy: place.accuracy || 0 });
+    state.located = ok.discoverable;
+    state.prefs.location = place.source === 'precise' ? { source: 'precise' } : place;
+    saveJson(localStorage, PREFS_KEY, state.prefs);
+    $('location-status').textContent = place.source === 'manual'
+      ? `Using a place you picked (${place.label || 'custom'}). Others see only a distance bucket.`
+      : `Sharing your location (±${Math.round(place.accuracy || 0)} m). Others see only a distance bucket.`;
+    refreshNearby();
+  } catch (e) {
+    $('location-status').textContent = 'Location not accepted: ' + plain(e);
+  }
 }
 
 function shareLocation() {
@@ -143,7 +219,8 @@ function shareLocation() {
 
 function denied() {
   // Tell the server (the user stops being discoverable) and make the manual picker the way forward.
-  request({ type: 'geo.location', source: 'unknown' }).catch(() => {});
+  state.client.updateLocation({ source: 'unknown' }).catch(() => {});
+  state.located = false;
   $('denied').hidden = false;
   $('manual').classList.add('emphasis');
   $('location-status').textContent = 'Location permission denied.';
@@ -173,12 +250,12 @@ function usePlace() {
 // ------------------------------------------------------------------ nearby
 
 async function refreshNearby() {
-  if (!state.located || !state.ws || state.ws.readyState !== WebSocket.OPEN) { renderNearby(); return; }
+  if (!state.located || state.conn.status !== 'connected') { renderNearby(); return; }
   try {
-    const page = await request({ type: 'geo.nearby', radius: NEARBY_RADIUS, limit: 30, includeOffline: true });
+    const page = await state.client.nearby({ radius: NEARBY_RADIUS, limit: 30, includeOffline: true });
     state.nearby = page.users;
     if (page.users.length) {
-      const p = await request({ type: 'demo.profiles', users: page.users.map((u) => u.user) });
+      const p = await state.client.request('demo.profiles', { users: page.users.map((u) => u.user) });
       for (const prof of p.profiles) state.profiles.set(prof.user, prof);
     }
   } catch (e) {
@@ -193,191 +270,209 @@ function hue(s) {
   return h;
 }
 
+const online = (u) => { const p = state.profiles.get(u.user); return p ? p.online : u.online; };
+
+/** Reuses each child by key (no re-created buttons: focus and scroll stay where they are). */
+function reconcile(container, items, keyOf, create, update) {
+  const old = new Map([...container.children].map((el) => [el.dataset.key, el]));
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    let el = old.get(key);
+    if (el) old.delete(key); else { el = create(item); el.dataset.key = key; }
+    update(el, item);
+    if (container.children[i] !== el) container.insertBefore(el, container.children[i] || null);
+  });
+  for (const el of old.values()) el.remove();
+}
+
+function openSessionWith(user) {
+  for (const s of state.sessions.values()) {
+    if ((s.view.state === 'ACTIVE' || s.view.state === 'INVITED') && !s.gone && peers(s).includes(user) && isMember(s)) return s;
+  }
+  return null;
+}
+
+function personRow() {
+  const li = document.createElement('li');
+  li.innerHTML = '<div class="avatar" aria-hidden="true"><span class="initial"></span><span class="presence"></span></div>'
+    + '<div class="person"><div class="name truncate"></div><div class="meta"><span class="distance"></span> · '
+    + '<span class="online-state"></span> · <span class="rating"></span></div></div>'
+    + '<button type="button" class="invite">Invite</button>';
+  li.querySelector('.invite').onclick = () => invite(li.dataset.user);
+  return li;
+}
+
+function updatePersonRow(li, u) {
+  const prof = state.profiles.get(u.user) || {};
+  const name = displayName(u.user);
+  const on = online(u);
+  li.dataset.user = u.user;
+  const av = li.querySelector('.avatar');
+  av.style.background = `hsl(${hue(u.user) % 360} 45% 38%)`;
+  av.querySelector('.initial').textContent = [...name][0]?.toUpperCase() || '?';
+  av.querySelector('.presence').className = 'presence' + (on ? ' online' : '');
+  const n = li.querySelector('.name');
+  n.textContent = name;
+  n.title = name;
+  if (prof.simulated) {
+    const bot = document.createElement('span');
+    bot.className = 'bot'; bot.textContent = 'simulated';
+    n.append(' ', bot);
+  }
+  li.querySelector('.distance').textContent = u.distance;
+  li.querySelector('.online-state').textContent = on ? 'online' : 'offline';
+  li.querySelector('.rating').textContent = prof.shown && prof.score ? `★ ${prof.score.toFixed(1)} (${prof.ratings})`
+    : (prof.ratings ? `${prof.ratings} rating${prof.ratings > 1 ? 's' : ''}` : 'no ratings yet');
+  const btn = li.querySelector('.invite');
+  const open = openSessionWith(u.user);
+  const pending = state.inviting.has(u.user);
+  btn.disabled = !on || pending || !!open || state.readOnly;
+  btn.textContent = pending ? 'Inviting…' : open ? (open.view.state === 'ACTIVE' ? 'In chat' : 'Invited') : 'Invite';
+  btn.setAttribute('aria-label', `${btn.textContent} ${name}`);
+}
+
 function renderNearby() {
-  const list = $('nearby-list');
-  list.replaceChildren();
+  const on = state.nearby.filter(online);
+  const off = state.nearby.filter((u) => !online(u));
+  reconcile($('nearby-list'), on, (u) => u.user, personRow, updatePersonRow);
+  reconcile($('offline-list'), off, (u) => u.user, personRow, updatePersonRow);
+  $('offline-block').hidden = off.length === 0;
   $('nearby-empty').hidden = state.nearby.length > 0;
   $('nearby-empty').textContent = state.located ? 'Nobody around yet within 10 km.' : 'Share a location to see who is around.';
-  for (const u of state.nearby) {
-    const prof = state.profiles.get(u.user) || {};
-    const li = document.createElement('li');
-    li.dataset.user = u.user;
-    const av = document.createElement('div');
-    av.className = 'avatar';
-    av.style.background = `hsl(${hue(u.user) % 360} 60% 55%)`;
-    av.textContent = u.user.slice(0, 1).toUpperCase();
-    const dot = document.createElement('span');
-    dot.className = 'presence' + (prof.online ? ' online' : '');
-    av.append(dot);
-    const person = document.createElement('div');
-    person.className = 'person';
-    const name = document.createElement('div');
-    name.className = 'name';
-    name.textContent = u.user;
-    if (prof.simulated) {
-      const bot = document.createElement('span');
-      bot.className = 'bot'; bot.textContent = 'simulated';
-      name.append(' ', bot);
-    }
-    const meta = document.createElement('div');
-    meta.className = 'meta';
-    const score = prof.shown && prof.score ? `<span class="score">★ ${prof.score.toFixed(1)}</span> (${prof.ratings})`
-      : (prof.ratings ? `${prof.ratings} rating${prof.ratings > 1 ? 's' : ''}` : 'no ratings yet');
-    meta.innerHTML = `<span class="distance">${u.distance}</span> · <span class="online-state">${prof.online ? 'online' : 'offline'}</span> · ${score}`;
-    person.append(name, meta);
-    const btn = document.createElement('button');
-    btn.className = 'invite';
-    btn.textContent = 'Invite';
-    btn.disabled = !prof.online;
-    btn.onclick = () => invite(u.user);
-    li.append(av, person, btn);
-    list.append(li);
-  }
   renderRadar();
 }
 
 function renderRadar() {
   const svg = $('radar');
   const ns = 'http://www.w3.org/2000/svg';
-  svg.replaceChildren();
-  const labels = ['1 km', '2 km', '3 km', '5 km', '10 km'];
-  BUCKET_RING.forEach((r, i) => {
-    const c = document.createElementNS(ns, 'circle');
-    c.setAttribute('r', r + 11); c.setAttribute('class', 'ring');
-    svg.append(c);
-    const t = document.createElementNS(ns, 'text');
-    t.setAttribute('x', 2); t.setAttribute('y', -(r + 12)); t.setAttribute('class', 'ring-label');
-    t.textContent = labels[i];
-    svg.append(t);
+  const el = (tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const parts = [];
+  BUCKET_EDGES.forEach((label, i) => {
+    parts.push(el('circle', { r: ringRadius(i), class: 'ring', 'data-bucket': i }));
+    parts.push(el('text', { x: 2, y: -ringRadius(i) + 8, class: 'ring-label' }, label));
   });
-  const me = document.createElementNS(ns, 'circle');
-  me.setAttribute('r', 5); me.setAttribute('class', 'me');
-  svg.append(me);
+  parts.push(el('circle', { r: 5, class: 'me' }));
   for (const u of state.nearby) {
-    // Angle from a hash of the id: stable, and reveals nothing about the real bearing.
+    // Angle from a hash of the id: stable, and reveals nothing about the real bearing. The radius is
+    // inside the band of the user's bucket (between its inner and outer ring), spread by another hash.
+    const b = Math.min(Math.max(u.bucket, 0), BUCKET_EDGES.length - 1);
     const a = (hue(u.user) % 360) * Math.PI / 180;
-    // Spread dots across their ring's band (also hash-derived) so neighbours in one bucket overlap less.
-    const r = BUCKET_RING[Math.min(u.bucket, BUCKET_RING.length - 1)] + ((hue(u.user) >>> 9) % 17) - 8;
-    const prof = state.profiles.get(u.user) || {};
-    const c = document.createElementNS(ns, 'circle');
-    c.setAttribute('cx', Math.cos(a) * r); c.setAttribute('cy', Math.sin(a) * r); c.setAttribute('r', 5);
-    c.setAttribute('class', 'dot ' + (prof.online ? 'online' : 'offline'));
-    svg.append(c);
-    const t = document.createElementNS(ns, 'text');
-    t.setAttribute('x', Math.cos(a) * r + 7); t.setAttribute('y', Math.sin(a) * r + 3); t.setAttribute('class', 'name');
-    t.textContent = u.user;
-    svg.append(t);
+    const inner = b === 0 ? 8 : ringRadius(b - 1);
+    const r = inner + 3 + ((hue(u.user) >>> 9) % (BAND - 6));
+    const name = displayName(u.user);
+    const g = el('g', { class: 'user', 'data-user': u.user, 'data-bucket': b, 'data-r': r.toFixed(1) });
+    g.append(el('title', {}, `${name}, ${u.distance}`));
+    g.append(el('circle', { cx: Math.cos(a) * r, cy: Math.sin(a) * r, r: 4.5, class: 'dot ' + (online(u) ? 'online' : 'offline') }));
+    g.append(el('text', { x: Math.cos(a) * r + 6, y: Math.sin(a) * r + 3, class: 'name' },
+      [...name].length > 12 ? [...name].slice(0, 11).join('') + '…' : name));
+    parts.push(g);
   }
+  svg.replaceChildren(...parts);
 }
 
 // ------------------------------------------------------------------ chat
 
-function upsertSession(view, top) {
-  // Frames carry a session flattened, its id under "session"; keep it as view.id here.
-  if (view.id === undefined) view = { ...view, id: view.session };
-  let s = state.sessions.get(view.id);
+function upsertSession(view) {
+  let s = state.sessions.get(view.session);
   if (!s) {
-    s = { view, messages: new Map(), pending: new Map(), typing: new Map(), rated: false, top: 0 };
-    state.sessions.set(view.id, s);
-    if (!state.active || state.sessions.get(state.active)?.view.state !== 'ACTIVE') {
-      if (view.state === 'ACTIVE' || view.inviter === state.user) state.active = view.id;
+    s = { view, messages: new Map(), typing: new Map(), rated: false, gone: null, note: null };
+    state.sessions.set(view.session, s);
+    const cur = state.sessions.get(state.active);
+    if (!cur || cur.view.state !== 'ACTIVE') {
+      if (view.state === 'ACTIVE' || view.inviter === state.user) state.active = view.session;
     }
-  } else if (view.version <= s.view.version) {
-    return s; // announced more than once (locally and through the bus): keep the newest
-  } else {
+    if (state.conn.status === 'connected') loadHistory(s);
+  } else if (view.version > s.view.version) {
     s.view = view;
   }
-  if (top !== undefined) s.top = Math.max(s.top, top);
-  if (view.state === 'ACTIVE' && !state.sessions.get(state.active)) state.active = view.id;
+  if (s.view.state === 'ACTIVE' && !state.sessions.get(state.active)) state.active = s.view.session;
+  if (s.view.state === 'ENDED') saveEnded();
   return s;
 }
 
-function lastSeq(s) {
-  let n = 0;
-  while (s.messages.has(n + 1)) n++;
-  return n;
+function markGone(id, code) {
+  const s = state.sessions.get(id);
+  if (s) s.gone = code;
+}
+
+/** Ended chats, kept per user in localStorage so they can be rated after a reload (the server lists only open ones). */
+function saveEnded() {
+  if (!state.user) return;
+  const ended = [...state.sessions.values()].filter((s) => s.view.state === 'ENDED')
+    .map((s) => ({ view: s.view, rated: s.rated })).slice(-20);
+  saveJson(localStorage, chatsKey(state.user), ended);
 }
 
 function addMessage(m) {
   const s = state.sessions.get(m.session);
-  if (!s || s.messages.has(m.seq)) return; // duplicates are dropped by sequence number
+  if (!s || s.messages.has(m.seq)) return; // the client delivers each once; history loads may overlap
   s.messages.set(m.seq, m);
-  s.top = Math.max(s.top, m.seq);
-  if (m.from === state.user) s.pending.delete(m.clientId);
   s.typing.delete(m.from);
-  const expected = lastSeq(s);
-  if (m.seq > expected + 1) loadHistory(s); // a gap: fill it from history
 }
 
 async function loadHistory(s) {
-  if (!['ACTIVE', 'ENDED'].includes(s.view.state) || !isJoined(s)) return;
+  let after = 0;
   try {
-    let after = lastSeq(s);
     for (;;) {
-      const h = await request({ type: 'chat.history', session: s.view.id, after, limit: 100 });
-      for (const m of h.messages) addMessage({ ...m, session: s.view.id });
-      if (!h.messages.length || lastSeq(s) >= h.top) break;
-      after = lastSeq(s);
+      const h = await state.client.history(s.view.session, after, 100);
+      for (const m of h.messages) addMessage({ ...m, session: s.view.session });
+      if (!h.messages.length || h.messages[h.messages.length - 1].seq >= h.top) break;
+      after = h.messages[h.messages.length - 1].seq;
     }
-  } catch (e) { /* not joined any more, or offline: the next resume will catch up */ }
+  } catch { /* not joined (left, declined) or offline: what we have is all there is */ }
   render();
 }
 
-function reloadSession(id) {
-  const s = state.sessions.get(id);
-  if (s) { s.messages.clear(); loadHistory(s); }
-}
-
-function isJoined(s) {
-  return s.view.participants.some((p) => p.user === state.user && p.state === 'JOINED');
-}
-
-function peers(s) {
-  return s.view.participants.filter((p) => p.user !== state.user).map((p) => p.user);
-}
+const me = (s) => s.view.participants.find((p) => p.user === state.user);
+const isMember = (s) => ['JOINED', 'INVITED'].includes(me(s)?.state);
+const peers = (s) => s.view.participants.filter((p) => p.user !== state.user).map((p) => p.user);
+const peerNames = (s) => peers(s).map(displayName).join(', ');
 
 async function invite(user) {
+  if (state.inviting.has(user) || openSessionWith(user)) return; // one invite at a time per person
+  state.inviting.add(user);
+  renderNearby();
   try {
-    const ok = await request({ type: 'chat.invite', to: [user] });
+    const ok = await state.client.invite([user]);
     upsertSession(ok);
     state.active = ok.session;
+  } catch (e) {
+    toast('Could not invite ' + displayName(user) + ': ' + plain(e), e.code);
+  } finally {
+    state.inviting.delete(user);
     render();
-  } catch (e) { alert('Could not invite: ' + (e.message || e.code)); }
+  }
 }
 
-async function act(type, session, extra = {}) {
+async function act(action, session, extra) {
   try {
-    const ok = await request({ type, session, ...extra });
-    if (ok.state) upsertSession(ok);
-    if (type === 'chat.accept') { state.active = session; loadHistory(state.sessions.get(session)); }
-    render();
-  } catch (e) { console.warn(type, e); }
-}
-
-function send(text) {
-  const s = state.sessions.get(state.active);
-  if (!s || !text.trim()) return;
-  const clientId = 'c-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
-  s.pending.set(clientId, text);
+    const ok = await action();
+    if (ok && ok.state) upsertSession(ok);
+    if (extra) extra(ok);
+  } catch (e) {
+    toast(plain(e), e.code);
+  }
   render();
-  trySend(s, clientId, text);
 }
 
-function trySend(s, clientId, text) {
-  // Safe to retry with the same clientId: the server stores it once and answers the same seq.
-  request({ type: 'chat.send', session: s.view.id, clientId, text })
-    .then((ok) => {
-      if (!s.messages.has(ok.seq)) {
-        addMessage({ session: s.view.id, seq: ok.seq, from: state.user, clientId, text, at: Date.now() });
-      }
-      s.pending.delete(clientId);
-      render();
-    })
-    .catch((e) => {
-      if (e.code === 'disconnected') setTimeout(() => trySend(s, clientId, text), 1000);
-      else { s.pending.delete(clientId); render(); alert('Not sent: ' + (e.message || e.code)); }
-    });
+function send() {
+  const s = state.sessions.get(state.active);
+  const input = $('chat-input');
+  const text = input.value;
+  if (!s || !text.trim() || tooLong(text)) return;
+  state.client.sendMessage(s.view.session, text); // the outbox keeps it until the server has stored it
+  input.value = '';
+  saveOutbox();
+  renderCounter();
+  render(true);
 }
+
+const tooLong = (text) => state.limit !== null && codePoints(text) > state.limit;
 
 function onTyping(f) {
   const s = state.sessions.get(f.session);
@@ -391,126 +486,178 @@ function onRead(f) {
   const s = state.sessions.get(f.session);
   if (!s) return;
   const p = s.view.participants.find((x) => x.user === f.user);
-  if (p && f.seq > p.lastRead) p.lastRead = f.seq;
+  if (p && f.seq > (p.lastRead || 0)) p.lastRead = f.seq;
   render();
 }
 
 function markRead(s) {
-  const top = lastSeq(s);
-  const me = s.view.participants.find((p) => p.user === state.user);
-  if (!me || me.state !== 'JOINED' || s.view.state !== 'ACTIVE' || top <= (me.lastRead || 0)) return;
-  me.lastRead = top;
-  request({ type: 'chat.read', session: s.view.id, seq: top }).catch(() => {});
+  const top = Math.max(0, ...s.messages.keys());
+  const m = me(s);
+  if (!m || m.state !== 'JOINED' || s.view.state !== 'ACTIVE' || top <= (m.lastRead || 0)) return;
+  if (state.conn.status !== 'connected') return;
+  m.lastRead = top;
+  state.client.markRead(s.view.session, top).catch(() => {});
 }
 
 // ------------------------------------------------------------------ rendering
 
-function render() {
+function render(scrollToEnd = false) {
+  // Re-rendering never takes focus away: a replaced focused element's twin gets it back.
+  const focused = document.activeElement?.dataset?.focusKey;
   renderInvites();
   renderTabs();
-  renderChat();
+  renderChat(scrollToEnd);
+  renderNearby();
+  if (focused && !document.activeElement?.dataset?.focusKey) {
+    document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+  }
 }
 
 function renderInvites() {
-  const box = $('invites');
-  box.replaceChildren();
-  for (const s of state.sessions.values()) {
-    const me = s.view.participants.find((p) => p.user === state.user);
-    if (s.view.state !== 'INVITED' || !me || me.state !== 'INVITED') continue;
+  const invites = [...state.sessions.values()].filter((s) => s.view.state === 'INVITED' && me(s)?.state === 'INVITED' && !s.gone);
+  reconcile($('invites'), invites, (s) => s.view.session, (s) => {
     const card = document.createElement('div');
     card.className = 'invite-card';
-    card.dataset.session = s.view.id;
-    const text = document.createElement('span');
-    text.textContent = `${s.view.inviter} invites you to chat`;
-    const actions = document.createElement('div');
-    actions.className = 'actions';
-    const accept = document.createElement('button');
-    accept.className = 'accept'; accept.textContent = 'Accept';
-    accept.onclick = () => act('chat.accept', s.view.id);
-    const decline = document.createElement('button');
-    decline.className = 'decline secondary'; decline.textContent = 'Decline';
-    decline.onclick = () => act('chat.decline', s.view.id);
-    actions.append(accept, decline);
-    card.append(text, actions);
-    box.append(card);
-  }
+    card.innerHTML = '<span class="invite-text"></span><div class="actions">'
+      + '<button type="button" class="accept">Accept</button><button type="button" class="decline secondary">Decline</button></div>';
+    const id = s.view.session;
+    card.querySelector('.accept').onclick = () => act(() => state.client.accept(id), id, () => { state.active = id; loadHistory(state.sessions.get(id)); });
+    card.querySelector('.decline').onclick = () => act(() => state.client.decline(id), id);
+    card.querySelector('.accept').dataset.focusKey = 'accept-' + id;
+    card.querySelector('.decline').dataset.focusKey = 'decline-' + id;
+    return card;
+  }, (card, s) => {
+    card.dataset.session = s.view.session;
+    const t = card.querySelector('.invite-text');
+    t.textContent = `${displayName(s.view.inviter)} invites you to chat`;
+    t.title = t.textContent;
+    card.querySelectorAll('button').forEach((b) => { b.disabled = state.readOnly; });
+  });
 }
 
 function renderTabs() {
-  const tabs = $('session-tabs');
-  tabs.replaceChildren();
-  for (const s of state.sessions.values()) {
-    const me = s.view.participants.find((p) => p.user === state.user);
-    if (s.view.state === 'INVITED' && me?.state === 'INVITED') continue;
+  const list = [...state.sessions.values()].filter((s) => !(s.view.state === 'INVITED' && me(s)?.state === 'INVITED'));
+  reconcile($('session-tabs'), list, (s) => s.view.session, (s) => {
     const b = document.createElement('button');
-    b.className = 'tab' + (s.view.id === state.active ? ' active' : '');
-    b.textContent = peers(s).join(', ');
-    const unread = lastSeq(s) - (me?.lastRead || 0);
-    if (s.view.id !== state.active && unread > 0 && s.view.state === 'ACTIVE') {
+    b.type = 'button';
+    b.dataset.focusKey = 'tab-' + s.view.session;
+    b.onclick = () => { state.active = s.view.session; state.stars = 0; $('rating-result').hidden = true; render(true); };
+    return b;
+  }, (b, s) => {
+    const active = s.view.session === state.active;
+    b.className = 'tab' + (active ? ' active' : '');
+    b.setAttribute('aria-pressed', String(active));
+    const unread = Math.max(0, ...s.messages.keys()) - (me(s)?.lastRead || 0);
+    b.textContent = peerNames(s);
+    b.title = peerNames(s) + ' · ' + stateLabel(s);
+    if (!active && unread > 0 && s.view.state === 'ACTIVE') {
       const badge = document.createElement('span');
       badge.className = 'badge'; badge.textContent = unread;
+      badge.setAttribute('aria-label', unread + ' unread');
       b.append(badge);
     }
-    b.onclick = () => {
-      state.active = s.view.id; state.ratingStars = 0; $('rating-result-global').hidden = true; render();
-    };
-    tabs.append(b);
-  }
+  });
 }
 
-function stateLabel(v) {
-  if (v.state === 'ENDED') return 'ended · ' + (v.endReason || '').replace('_', ' ');
+function stateLabel(s) {
+  const v = s.view;
+  if (s.gone) return 'no longer available';
+  if (v.state === 'ENDED') return 'ended · ' + (v.endReason || '').replaceAll('_', ' ');
   return v.state.toLowerCase();
 }
 
-function renderChat() {
+function renderChat(scrollToEnd) {
   const s = state.sessions.get(state.active);
-  const me = s?.view.participants.find((p) => p.user === state.user);
-  const visible = s && !(s.view.state === 'INVITED' && me?.state === 'INVITED');
+  const visible = s && !(s.view.state === 'INVITED' && me(s)?.state === 'INVITED');
   $('chat').hidden = !visible;
   $('chat-empty').hidden = !!visible;
   if (!visible) return;
   const v = s.view;
-  $('chat-title').textContent = peers(s).join(', ');
-  $('chat-state').textContent = stateLabel(v);
-  $('chat-state').dataset.state = v.state;
-  const live = v.state === 'ACTIVE' && me?.state === 'JOINED';
-  const open = v.state === 'ACTIVE' || v.state === 'INVITED';
+  const offline = state.conn.status !== 'connected';
+  $('chat-title').textContent = peerNames(s);
+  $('chat-title').title = peerNames(s);
+  $('chat-state').textContent = stateLabel(s);
+  $('chat-state').dataset.state = s.gone ? 'GONE' : v.state;
+  const live = v.state === 'ACTIVE' && me(s)?.state === 'JOINED' && !s.gone;
+  const open = (v.state === 'ACTIVE' || v.state === 'INVITED') && !s.gone;
+  const canWrite = live && !state.readOnly;
   $('composer').hidden = !live;
-  $('leave').disabled = !open;
-  $('block').disabled = !open;
+  $('chat-input').disabled = !canWrite;
+  $('leave').disabled = !open || state.readOnly || offline;
+  $('block').disabled = !open || state.readOnly || offline;
   $('leave').textContent = v.state === 'INVITED' && v.inviter === state.user ? 'Cancel' : 'Leave';
+  const note = $('chat-note');
+  note.hidden = !(live && (offline || state.readOnly));
+  note.textContent = state.readOnly ? 'Read-only: this chat is open in another tab.'
+    : 'You are offline. What you send now waits and goes out once the connection is back.';
+  renderCounter();
 
   const list = $('messages');
-  list.replaceChildren();
-  if (v.state === 'INVITED') list.append(system(`Waiting for ${peers(s).join(', ')} to accept…`));
+  const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const keepTop = list.scrollTop;
+  const items = [];
+  if (v.state === 'INVITED') items.push(system(`Waiting for ${peerNames(s)} to accept…`));
   const othersRead = Math.max(0, ...v.participants.filter((p) => p.user !== state.user).map((p) => p.lastRead || 0));
   for (const m of [...s.messages.values()].sort((a, b) => a.seq - b.seq)) {
     const li = document.createElement('li');
     const mine = m.from === state.user;
     li.className = 'message' + (mine ? ' mine' : '');
     li.dataset.seq = m.seq;
-    li.textContent = m.text;
+    const body = document.createElement('span');
+    body.className = 'text';
+    body.textContent = m.text;
     const meta = document.createElement('span');
     meta.className = 'meta';
     const time = new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    meta.textContent = (mine ? '' : m.from + ' · ') + time + (mine && othersRead >= m.seq ? ' · ✓ read' : '');
-    li.append(meta);
-    list.append(li);
+    meta.textContent = (mine ? '' : displayName(m.from) + ' · ') + time + (mine && othersRead >= m.seq ? ' · ✓ read' : '');
+    li.append(body, meta);
+    items.push(li);
   }
-  for (const [, text] of s.pending) {
+  for (const e of state.client ? state.client.outbox().filter((x) => x.session === v.session && x.state !== 'acked') : []) {
     const li = document.createElement('li');
-    li.className = 'message mine pending';
-    li.textContent = text;
-    list.append(li);
+    li.className = 'message mine pending ' + e.state;
+    li.dataset.clientId = e.clientId;
+    const body = document.createElement('span');
+    body.className = 'text';
+    body.textContent = e.text;
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = e.state === 'failed' ? 'Not sent: ' + plain(e.error)
+      : offline ? 'Waiting for the connection…' : 'Sending…';
+    li.append(body, meta);
+    if (e.state === 'failed') {
+      if (live) {
+        const retry = document.createElement('button');
+        retry.type = 'button'; retry.className = 'link'; retry.textContent = 'Retry';
+        retry.dataset.focusKey = 'retry-' + e.clientId;
+        retry.onclick = () => { state.client.retryMessage(e.clientId); render(); };
+        li.append(retry);
+      }
+      const drop = document.createElement('button');
+      drop.type = 'button'; drop.className = 'link'; drop.textContent = 'Discard';
+      drop.dataset.focusKey = 'discard-' + e.clientId;
+      drop.onclick = () => { state.client.discardMessage(e.clientId); saveOutbox(); render(); };
+      li.append(' ', drop);
+    }
+    items.push(li);
   }
-  if (v.state === 'ENDED' || v.state === 'DECLINED' || v.state === 'CANCELLED' || v.state === 'EXPIRED') {
-    list.append(system('Chat ' + stateLabel(v)));
-  }
-  list.scrollTop = list.scrollHeight;
-  if (live && document.visibilityState !== 'hidden') markRead(s);
+  if (['ENDED', 'DECLINED', 'CANCELLED', 'EXPIRED'].includes(v.state) || s.gone) items.push(system('Chat ' + stateLabel(s)));
+  list.replaceChildren(...items);
+  list.scrollTop = scrollToEnd || atEnd ? list.scrollHeight : keepTop;
+  if (live && !offline && document.visibilityState !== 'hidden') markRead(s);
   renderTyping();
   renderRating(s);
+}
+
+function renderCounter() {
+  const text = $('chat-input').value;
+  const n = codePoints(text);
+  const c = $('counter');
+  const over = tooLong(text);
+  c.textContent = state.limit === null ? '' : over ? `${n} / ${state.limit} characters: ${n - state.limit} too many`
+    : n > 0 ? `${n} / ${state.limit} characters` : '';
+  c.classList.toggle('over', over);
+  $('chat-send').disabled = over || !text.trim() || $('chat-input').disabled;
 }
 
 function system(text) {
@@ -523,7 +670,7 @@ function system(text) {
 function renderTyping() {
   const s = state.sessions.get(state.active);
   const now = Date.now();
-  const who = s ? [...s.typing].filter(([, until]) => until > now).map(([u]) => u) : [];
+  const who = s ? [...s.typing].filter(([, until]) => until > now).map(([u]) => displayName(u)) : [];
   $('typing').textContent = who.length ? who.join(', ') + (who.length > 1 ? ' are' : ' is') + ' typing…' : '';
 }
 
@@ -532,31 +679,49 @@ function renderRating(s) {
   // ENDED is only reachable from ACTIVE, so every ended chat can be rated (once per peer).
   form.hidden = !(s.view.state === 'ENDED' && !s.rated);
   if (form.hidden) return;
-  $('rating-peer').textContent = peers(s).join(', ');
-  form.querySelectorAll('.star').forEach((b) => b.classList.toggle('on', Number(b.dataset.stars) <= state.ratingStars));
-  $('rating-submit').disabled = state.ratingStars === 0;
+  $('rating-peer').textContent = peerNames(s);
+  form.querySelectorAll('.star').forEach((b) => {
+    const on = Number(b.dataset.stars) <= state.stars;
+    b.classList.toggle('on', on);
+    b.setAttribute('aria-pressed', String(Number(b.dataset.stars) === state.stars));
+  });
+  $('rating-submit').disabled = state.stars === 0 || state.readOnly;
 }
 
 async function submitRating() {
   const s = state.sessions.get(state.active);
-  if (!s || !state.ratingStars) return;
+  if (!s || !state.stars) return;
   const results = [];
+  let code = '';
   for (const ratee of peers(s)) {
     try {
-      const ok = await request({ type: 'rating.submit', session: s.view.id, ratee, stars: state.ratingStars,
-                                 idempotencyKey: s.view.id + ':' + ratee });
-      results.push(ok.state === 'SEALED' ? `Thanks! Your rating of ${ratee} stays hidden until they rate too.`
-                                         : `Thanks! Ratings with ${ratee} are now revealed.`);
+      const ok = await state.client.submitRating({ session: s.view.session, ratee, stars: state.stars,
+                                                   idempotencyKey: s.view.session + ':' + ratee });
+      const name = displayName(ratee);
+      results.push(ok.state === 'SEALED' ? `Thanks! Your rating of ${name} stays hidden until they rate too.`
+                                         : `Thanks! Ratings with ${name} are now revealed.`);
     } catch (e) {
-      results.push(e.code === 'already_rated' ? `You already rated ${ratee}.` : 'Could not rate: ' + (e.message || e.code));
+      code = e.code;
+      results.push(plain(e));
     }
   }
   s.rated = true;
-  state.ratingStars = 0;
+  saveEnded();
+  state.stars = 0;
   render();
-  $('rating-result-global').textContent = results.join(' ');
-  $('rating-result-global').hidden = false;
+  $('rating-result').textContent = results.join(' ');
+  $('rating-result').dataset.code = code;
+  $('rating-result').hidden = false;
   refreshNearby();
+}
+
+function toast(text, code) {
+  const t = $('toast');
+  t.textContent = text;
+  t.dataset.code = code || '';
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { t.hidden = true; }, 6000);
 }
 
 // ------------------------------------------------------------------ wiring
@@ -565,56 +730,73 @@ function randomId() {
   return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function init() {
-  state.device = sessionStorage.getItem('vicinity.device') || ('web-' + randomId());
-  sessionStorage.setItem('vicinity.device', state.device);
-  const thanks = document.createElement('p');
-  thanks.id = 'rating-result-global'; thanks.className = 'muted center'; thanks.hidden = true;
-  $('chat-card').append(thanks);
-
+async function init() {
+  window.vicinity = state; // for the browser test and the curious
+  try {
+    state.VicinityClient = (await import('./vicinity-client/index.js')).VicinityClient;
+  } catch (e) {
+    $('missing-client').hidden = false;
+    $('signin').disabled = true;
+    console.warn('no @vicinity/client in this build', e);
+    return;
+  }
+  if (!state.prefs.device) {
+    state.prefs.device = 'web-' + randomId();
+    saveJson(localStorage, PREFS_KEY, state.prefs);
+  }
   $('signin-form').onsubmit = (e) => {
     e.preventDefault();
     const name = $('name').value.trim();
-    if (!name) return;
-    state.name = name;
-    state.stopped = false;
-    setStatus('reconnecting', 'Connecting…');
-    connect();
+    if (!name || state.client) return;
+    state.prefs.name = name;
+    saveJson(localStorage, PREFS_KEY, state.prefs);
+    start();
   };
   $('share-location').onclick = shareLocation;
   $('use-place').onclick = usePlace;
   $('place-select').onchange = () => { $('custom').hidden = $('place-select').value !== 'custom'; };
   $('refresh').onclick = refreshNearby;
-  $('composer').onsubmit = (e) => { e.preventDefault(); send($('chat-input').value); $('chat-input').value = ''; };
+  $('composer').onsubmit = (e) => { e.preventDefault(); send(); };
+  $('chat-input').onkeydown = (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+  };
   $('chat-input').oninput = () => {
+    renderCounter();
     const now = Date.now();
-    if (now - state.lastTyping > 2000 && state.active) {
+    if (now - state.lastTyping > 2000 && state.active && state.conn.status === 'connected') {
       state.lastTyping = now;
-      request({ type: 'chat.typing', session: state.active }).catch(() => {});
+      state.client.typing(state.active).catch(() => {});
     }
   };
   $('leave').onclick = () => {
     const s = state.sessions.get(state.active);
     if (!s) return;
+    const id = s.view.session;
     const cancel = s.view.state === 'INVITED' && s.view.inviter === state.user;
-    act(cancel ? 'chat.cancel' : 'chat.leave', s.view.id);
+    act(() => (cancel ? state.client.request('chat.cancel', { session: id }) : state.client.leave(id)), id);
   };
   $('block').onclick = () => {
     const s = state.sessions.get(state.active);
-    if (s && confirm('Block ' + peers(s).join(', ') + '? You will not see each other any more.')) {
-      act('chat.block', s.view.id, { user: peers(s)[0] }).then(refreshNearby);
+    if (s && confirm('Block ' + peerNames(s) + '? You will not see each other any more.')) {
+      const id = s.view.session;
+      act(() => state.client.request('chat.block', { session: id, user: peers(s)[0] }), id, refreshNearby);
     }
   };
   $('stars').onclick = (e) => {
     const b = e.target.closest('.star');
-    if (b) { state.ratingStars = Number(b.dataset.stars); render(); }
+    if (b) { state.stars = Number(b.dataset.stars); render(); }
   };
   $('rating-form').onsubmit = (e) => { e.preventDefault(); submitRating(); };
-  // For trying reconnect + resume by hand: 4000 is not a normal close, so the server keeps the session.
-  $('drop').onclick = () => state.ws && state.ws.close(4000, 'simulated drop');
+  $('take-over').onclick = () => { state.client.connect(); };
+  $('sign-out').onclick = signOut;
+  // For trying reconnect + resume by hand: 4000 is not a normal close, so the server keeps the connection resumable.
+  $('drop').onclick = () => state.client?.['ws']?.close(4000, 'simulated drop');
   setInterval(refreshNearby, 5000);
   setInterval(renderTyping, 1000);
-  window.vicinity = state; // for the browser test and the curious
+  if (state.prefs.name) {
+    $('name').value = state.prefs.name;
+    start(); // a reload: signed in again with the same name (and the same connection, if it can resume)
+  }
 }
 
 init();

@@ -7,14 +7,16 @@ import dev.vicinity.gateway.AuthResult;
 import dev.vicinity.gateway.ContextAuthenticator;
 import dev.vicinity.gateway.Principal;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 /**
- * DEMO ONLY: accepts the token {@code demo:<display name>} and makes the user id from the name, with
- * no password. Anyone can be anyone. A real host checks a signed credential (a JWT, a session
+ * DEMO ONLY: accepts the token {@code demo:<display name>} and makes the user id from the name
+ * (reversibly, see {@link #userIdFor}), with no password. Anyone can be anyone. A real host checks a signed credential (a JWT, a session
  * cookie) here and maps it to its own user id.
  *
  * <p>It uses the upgrade request the server passes to {@code open}: a {@code hello} with an empty token
@@ -29,22 +31,69 @@ public final class DemoAuthenticator implements ContextAuthenticator {
     public static final String PREFIX = "demo:";
     /** Cookie holding a display name, read when the token is empty. */
     public static final String COOKIE = "vicinity_demo";
-    private static final Pattern NOT_ALLOWED = Pattern.compile("[^A-Za-z0-9._:@+=-]+");
+    private static final Pattern KEPT = Pattern.compile("[A-Za-z0-9._:@+-]");
+    private static final int MAX_NAME = 32;
+    private static final int MAX_ID = 128;
 
     /**
-     * The user id for a display name: characters user ids cannot hold become {@code _}, length is
-     * capped at 32; empty when nothing usable remains. O(length).
+     * The user id for a display name, reversibly: the name is stripped and NFC-normalized, ASCII letters,
+     * digits and {@code . _ : @ + -} are kept and every other character becomes {@code =XX} per UTF-8 byte
+     * ({@code "Zoë Ünal"} → {@code Zo=C3=AB=20=C3=9Cnal}), so {@link #displayNameOf} gives the name back
+     * and two different names never share an id. At most 32 characters of the name and 128 of the id;
+     * empty when the name has no letter or digit. O(length).
      */
     public static Optional<UserId> userIdFor(String displayName) {
         if (displayName == null) {
             return Optional.empty();
         }
-        String id = NOT_ALLOWED.matcher(displayName.strip()).replaceAll("_");
-        id = id.replaceAll("^_+|_+$", "");
-        if (id.isEmpty()) {
+        String name = Normalizer.normalize(displayName.strip(), Normalizer.Form.NFC);
+        if (name.codePoints().noneMatch(Character::isLetterOrDigit)) {
             return Optional.empty();
         }
-        return Optional.of(UserId.of(id.length() > 32 ? id.substring(0, 32) : id));
+        StringBuilder id = new StringBuilder();
+        int[] cps = name.codePoints().limit(MAX_NAME).toArray();
+        for (int cp : cps) {
+            String part = KEPT.matcher(Character.toString(cp)).matches() ? Character.toString(cp) : escape(cp);
+            if (id.length() + part.length() > MAX_ID) {
+                break;
+            }
+            id.append(part);
+        }
+        return Optional.of(UserId.of(id.toString()));
+    }
+
+    /**
+     * The display name a {@link #userIdFor} id was made from; ids not made that way (e.g. the simulated
+     * users') are returned as they are. Never throws.
+     */
+    public static String displayNameOf(UserId user) {
+        String id = user.value();
+        if (id.indexOf('=') < 0) {
+            return id;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c == '=' && i + 2 < id.length() && isHex(id.charAt(i + 1)) && isHex(id.charAt(i + 2))) {
+                bytes.write(Integer.parseInt(id.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c); // ids are ASCII
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+    }
+
+    private static String escape(int cp) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : Character.toString(cp).getBytes(StandardCharsets.UTF_8)) {
+            out.append('=').append(String.format("%02X", b & 0xff));
+        }
+        return out.toString();
     }
 
     @Override

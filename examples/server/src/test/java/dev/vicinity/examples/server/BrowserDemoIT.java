@@ -44,6 +44,8 @@ class BrowserDemoIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static VicinityServer server;
+    private static CuttableProxy proxy;
+    private static final Path AXE = Path.of("../../clients/typescript/node_modules/axe-core/axe.min.js");
     private static final List<ChromeDriver> browsers = new ArrayList<>();
 
     private static String env(String name, String fallback) {
@@ -63,9 +65,13 @@ class BrowserDemoIT {
         }
         ServerConfig config = ServerConfig.parse(
                 new String[] {"--port", "0", "--host", "127.0.0.1", "--simulate", "5", "--center", "52.5200,13.4050",
+                    // Timings a fifth of the defaults (lease 30 s, heartbeat 10 s, grace 10 s) so that a drop of
+                    // twice the lease TTL plus the grace, 14 s here, is what 60 s and more are with the defaults.
+                    "--lease-ttl", "6", "--heartbeat", "2", "--offline-grace", "2", "--resume-window", "60s",
                     "--data-dir", Files.createTempDirectory("vicinity-browser-it").toString()},
                 Map.of());
         server = VicinityServer.start(config, Clock.systemUTC());
+        proxy = new CuttableProxy(server.port());
     }
 
     @AfterAll
@@ -77,17 +83,28 @@ class BrowserDemoIT {
                 // best effort
             }
         }
+        if (proxy != null) {
+            try {
+                proxy.close();
+            } catch (java.io.IOException ignored) {
+                // best effort
+            }
+        }
         if (server != null) {
             server.close();
         }
     }
 
     private static ChromeDriver browser() throws Exception {
+        return browser("1280,900");
+    }
+
+    private static ChromeDriver browser(String windowSize) throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         Path profile = Files.createTempDirectory("vicinity-chrome-");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--window-size=1280,900", "--user-data-dir=" + profile);
+                "--disable-background-networking", "--window-size=" + windowSize, "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
@@ -96,7 +113,11 @@ class BrowserDemoIT {
     }
 
     private static void geolocation(ChromeDriver b, boolean allowed, double lat, double lon) {
-        String origin = server.url().replaceAll("/$", "");
+        geolocation(b, server.url(), allowed, lat, lon);
+    }
+
+    private static void geolocation(ChromeDriver b, String url, boolean allowed, double lat, double lon) {
+        String origin = url.replaceAll("/$", "");
         if (allowed) {
             b.executeCdpCommand("Browser.grantPermissions", Map.of("origin", origin, "permissions", List.of("geolocation")));
             b.executeCdpCommand("Emulation.setGeolocationOverride",
@@ -108,7 +129,11 @@ class BrowserDemoIT {
     }
 
     private static void signIn(ChromeDriver b, String name) {
-        b.get(server.url());
+        signIn(b, server.url(), name);
+    }
+
+    private static void signIn(ChromeDriver b, String url, String name) {
+        b.get(url);
         b.findElement(By.id("name")).sendKeys(name);
         b.findElement(By.id("signin")).click();
         until(b, () -> "online".equals(b.findElement(By.id("status")).getAttribute("data-state")));
@@ -144,54 +169,126 @@ class BrowserDemoIT {
         return b.findElements(By.cssSelector("#messages .message")).stream().anyMatch(m -> m.getText().contains(text));
     }
 
+    private static String status(ChromeDriver b) {
+        return b.findElement(By.id("status")).getAttribute("data-state");
+    }
+
+    private static List<String> seqs(ChromeDriver b) {
+        return b.findElements(By.cssSelector("#messages .message[data-seq]")).stream()
+                .map(m -> m.getAttribute("data-seq")).toList();
+    }
+
+    private static long count(ChromeDriver b, String text) {
+        return b.findElements(By.cssSelector("#messages .message")).stream().filter(m -> m.getText().contains(text)).count();
+    }
+
+    private static void send(ChromeDriver b, String text) {
+        b.findElement(By.id("chat-input")).sendKeys(text);
+        b.findElement(By.id("chat-send")).click();
+    }
+
+    /** axe-core (clients/typescript's development dependency) on the page: no serious or critical violation. */
+    @SuppressWarnings("unchecked")
+    private static void accessible(ChromeDriver b, String what) throws java.io.IOException {
+        if (!Files.isReadable(AXE)) {
+            String msg = "accessibility check needs " + AXE.toAbsolutePath().normalize()
+                    + " (npm ci in clients/typescript; the Maven build runs it when npm is on the PATH)";
+            if (TestServers.inCi()) {
+                Assertions.fail(msg);
+            }
+            System.out.println("BrowserDemoIT: skipped the " + what + " accessibility check: " + msg);
+            return;
+        }
+        b.executeScript(Files.readString(AXE));
+        Object result = b.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })"
+                + ".then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                + ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))"
+                + ".catch(e => done(['axe failed: ' + e]));");
+        assertThat((List<String>) result).as("serious or critical axe-core violations on " + what).isEmpty();
+    }
+
     @Test
-    void twoNeighboursMeetChatLeaveAndRateAndADeniedUserPicksAPlace() throws Exception {
+    void neighboursChatThroughDropsFreezesAndReloadsRateBlockAndUseAPhone() throws Exception {
+        String viaProxy = "http://127.0.0.1:" + proxy.port() + "/";
         ChromeDriver alice = browser();
         ChromeDriver bob = browser();
-        geolocation(alice, true, 52.5200, 13.4050);
+        geolocation(alice, viaProxy, true, 52.5200, 13.4050);
         geolocation(bob, true, 52.5231, 13.4112);
-        signIn(alice, "Alice");
+        signIn(alice, viaProxy, "Alice"); // through the proxy the test cuts and freezes
         signIn(bob, "Bob");
         alice.findElement(By.id("share-location")).click();
         bob.findElement(By.id("share-location")).click();
         until(alice, () -> alice.findElement(By.id("location-status")).getText().contains("Sharing your location"));
 
-        // They see each other, with a distance bucket, never a position.
-        // About 540 m apart (cell centres 250 m apart on the privacy grid): one of the two nearest default buckets.
+        // They see each other, with a distance bucket, never a position; the radar puts Bob inside his bucket's band.
         assertThat(nearby(alice, "Bob").getText()).containsAnyOf("< 500 m", "500 m - 1 km").contains("online")
                 .doesNotContain("52.52");
         nearby(bob, "Alice");
+        WebElement dot = alice.findElement(By.cssSelector("#radar g.user[data-user='Bob']"));
+        int bucket = Integer.parseInt(dot.getAttribute("data-bucket"));
+        double r = Double.parseDouble(dot.getAttribute("data-r"));
+        double outer = Double.parseDouble(alice.findElement(By.cssSelector("#radar .ring[data-bucket='" + bucket + "']")).getAttribute("r"));
+        double inner = bucket == 0 ? 0 : Double.parseDouble(
+                alice.findElement(By.cssSelector("#radar .ring[data-bucket='" + (bucket - 1) + "']")).getAttribute("r"));
+        assertThat(r).isBetween(inner, outer);
+        assertThat(alice.findElements(By.cssSelector("#radar .ring"))).hasSize(6); // one ring per bucket up to 10 km
 
-        // Alice invites, Bob accepts.
-        click(alice, By.cssSelector("#nearby-list li[data-user='Bob'] .invite"));
+        // Alice invites (a double click sends one invite), Bob accepts.
+        alice.executeScript("const b = document.querySelector(\"#nearby-list li[data-user='Bob'] .invite\"); b.click(); b.click();");
         until(bob, () -> !bob.findElements(By.cssSelector("#invites .invite-card .accept")).isEmpty());
+        assertThat(bob.findElements(By.cssSelector("#invites .invite-card"))).hasSize(1);
         assertThat(bob.findElement(By.id("invites")).getText()).contains("Alice invites you");
         click(bob, By.cssSelector("#invites .invite-card .accept"));
         until(alice, () -> "ACTIVE".equals(alice.findElement(By.id("chat-state")).getAttribute("data-state")));
+        assertThat(alice.findElements(By.cssSelector("#session-tabs .tab"))).hasSize(1);
 
-        // Alice types (Bob sees the indicator), sends; Bob answers.
+        // Alice types (Bob sees the indicator), sends; Bob answers; the read marker shows.
         alice.findElement(By.id("chat-input")).sendKeys("Hi Bob, coffee at the corner?");
         until(bob, () -> bob.findElement(By.id("typing")).getText().contains("Alice is typing"));
         alice.findElement(By.id("chat-send")).click();
         until(bob, () -> hasMessage(bob, "Hi Bob, coffee at the corner?"));
-        bob.findElement(By.id("chat-input")).sendKeys("Sure, see you in 5!");
-        bob.findElement(By.id("chat-send")).click();
+        send(bob, "Sure, see you in 5!");
         until(alice, () -> hasMessage(alice, "Sure, see you in 5!"));
-        // Bob has read Alice's message: her bubble carries the read marker.
         until(alice, () -> alice.findElements(By.cssSelector("#messages .message.mine")).stream()
                 .anyMatch(m -> m.getText().contains("✓ read")));
-        assertThat(alice.findElements(By.cssSelector("#messages .message")).stream().map(m -> m.getAttribute("data-seq")))
-                .containsExactly("1", "2");
+        assertThat(seqs(alice)).containsExactly("1", "2");
 
-        // The network drops under Alice; Bob writes meanwhile; the page reconnects, resumes, and shows
-        // every message exactly once.
-        alice.findElement(By.id("drop")).click();
-        bob.findElement(By.id("chat-input")).sendKeys("Did you get this?");
-        bob.findElement(By.id("chat-send")).click();
-        until(alice, () -> "online".equals(alice.findElement(By.id("status")).getAttribute("data-state"))
-                && hasMessage(alice, "Did you get this?"));
-        assertThat(alice.findElements(By.cssSelector("#messages .message")).stream().map(m -> m.getAttribute("data-seq")))
-                .containsExactly("1", "2", "3");
+        // A silent freeze: nothing comes back, nothing is closed. The missing pong gives it away.
+        proxy.freeze();
+        until(alice, () -> "reconnecting".equals(status(alice)));
+        assertThat(alice.findElement(By.id("status")).getText()).contains("froze");
+        proxy.restore();
+        until(alice, () -> "online".equals(status(alice)));
+
+        // A long drop (twice the lease TTL plus the grace; still inside the resume window): Alice writes
+        // offline, Bob writes meanwhile; after it the chat is still active, Alice's text is sent once.
+        proxy.cut();
+        until(alice, () -> "reconnecting".equals(status(alice)));
+        send(alice, "Written while offline");
+        until(alice, () -> alice.findElement(By.cssSelector("#messages .message.pending")).getText().contains("Waiting for the connection"));
+        assertThat(alice.findElement(By.id("chat-note")).isDisplayed()).isTrue();
+        send(bob, "Did you get this?");
+        long cutAt = System.nanoTime();
+        // Waits on the wall clock on purpose: the drop must outlast the lease TTL and the offline grace.
+        until(alice, () -> System.nanoTime() - cutAt > Duration.ofSeconds(14).toNanos());
+        assertThat(status(alice)).isEqualTo("reconnecting");
+        proxy.restore();
+        until(alice, () -> "online".equals(status(alice)) && hasMessage(alice, "Did you get this?"));
+        until(bob, () -> hasMessage(bob, "Written while offline"));
+        until(alice, () -> alice.findElements(By.cssSelector("#messages .message.pending")).isEmpty());
+        assertThat(alice.findElement(By.id("chat-state")).getAttribute("data-state")).isEqualTo("ACTIVE");
+        assertThat(count(bob, "Written while offline")).isEqualTo(1);
+        assertThat(count(alice, "Written while offline")).isEqualTo(1);
+        assertThat(seqs(alice)).containsExactlyInAnyOrder("1", "2", "3", "4");
+
+        // A reload mid-chat: the name, the location and the chat come back (resumed with the kept token).
+        alice.navigate().refresh();
+        until(alice, () -> "online".equals(status(alice)) && seqs(alice).size() == 4);
+        assertThat(alice.findElement(By.id("chat-state")).getAttribute("data-state")).isEqualTo("ACTIVE");
+        assertThat(alice.findElement(By.id("who")).getText()).contains("Alice");
+        until(alice, () -> alice.findElement(By.id("location-status")).getText().contains("Sharing your location"));
+        accessible(alice, "Alice's page mid-chat");
 
         Path target = Path.of("target");
         Files.createDirectories(target);
@@ -199,34 +296,70 @@ class BrowserDemoIT {
         Files.copy(alice.getScreenshotAs(OutputType.FILE).toPath(), target.resolve("vicinity-demo.png"),
                 StandardCopyOption.REPLACE_EXISTING);
 
-        // Bob leaves; both get the rating form and rate.
+        // Bob leaves; Alice reloads: the ended chat and its rating form are back. Both rate.
         bob.findElement(By.id("leave")).click();
         until(alice, () -> "ENDED".equals(alice.findElement(By.id("chat-state")).getAttribute("data-state")));
-        until(bob, () -> bob.findElement(By.id("rating-form")).isDisplayed());
         until(alice, () -> alice.findElement(By.id("rating-form")).isDisplayed());
+        alice.navigate().refresh();
+        until(alice, () -> "online".equals(status(alice)) && alice.findElement(By.id("rating-form")).isDisplayed());
         assertThat(alice.findElement(By.id("composer")).isDisplayed()).isFalse();
+        until(bob, () -> bob.findElement(By.id("rating-form")).isDisplayed());
         alice.findElement(By.cssSelector("#stars .star[data-stars='5']")).click();
         alice.findElement(By.id("rating-submit")).click();
-        until(alice, () -> alice.findElement(By.id("rating-result-global")).getText().contains("stays hidden"));
+        until(alice, () -> alice.findElement(By.id("rating-result")).getText().contains("stays hidden"));
         bob.findElement(By.cssSelector("#stars .star[data-stars='4']")).click();
         bob.findElement(By.id("rating-submit")).click();
-        until(bob, () -> bob.findElement(By.id("rating-result-global")).getText().contains("now revealed"));
-        // Double-blind: both ratings count once both are in.
+        until(bob, () -> bob.findElement(By.id("rating-result")).getText().contains("now revealed"));
         assertThat(server.node().ratings().aggregate(UserId.of("Bob")).count()).isEqualTo(1);
         assertThat(server.node().ratings().aggregate(UserId.of("Alice")).count()).isEqualTo(1);
 
-        // Carol denies the permission, picks a place by hand and appears for Alice.
-        ChromeDriver carol = browser();
+        // A block: Bob invites Alice again, she accepts and blocks him. His next invite reaches her nowhere.
+        click(bob, By.cssSelector("#nearby-list li[data-user='Alice'] .invite"));
+        until(alice, () -> !alice.findElements(By.cssSelector("#invites .invite-card .accept")).isEmpty());
+        click(alice, By.cssSelector("#invites .invite-card .accept"));
+        until(alice, () -> "ACTIVE".equals(alice.findElement(By.id("chat-state")).getAttribute("data-state")));
+        alice.findElement(By.id("block")).click();
+        alice.switchTo().alert().accept();
+        until(alice, () -> "ENDED".equals(alice.findElement(By.id("chat-state")).getAttribute("data-state")));
+        Object blockedInvite = bob.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "window.vicinity.client.invite(['Alice']).then(ok => done(ok.state), e => done('refused: ' + e.code));");
+        assertThat(blockedInvite).isEqualTo("INVITED"); // answered like any invite: Bob does not learn of the block
+
+        // Carol, on a phone (390 px wide) with a 31-character name, denies location, picks a place; Alice
+        // invites her: the invitation is on screen without scrolling, and nothing scrolls sideways.
+        ChromeDriver carol = browser("500,844");
+        // Headless windows are at least 500 px wide: emulate the phone's 390 px viewport (as DevTools does).
+        carol.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
         geolocation(carol, false, 0, 0);
-        signIn(carol, "Carol");
+        String carolName = "Zoë Ünal-Carolina Longname Test";
+        signIn(carol, carolName);
         carol.findElement(By.id("share-location")).click();
         until(carol, () -> carol.findElement(By.id("denied")).isDisplayed());
         new Select(carol.findElement(By.id("place-select"))).selectByVisibleText("Berlin · Mitte");
         carol.findElement(By.id("use-place")).click();
         until(carol, () -> carol.findElement(By.id("location-status")).getText().contains("place you picked"));
-        assertThat(nearby(alice, "Carol").getText()).contains("< 500 m"); // the place is Alice's own cell
-        nearby(carol, "Alice");
-        Files.copy(carol.getScreenshotAs(OutputType.FILE).toPath(), target.resolve("vicinity-demo-manual-place.png"),
+        String carolId = DemoAuthenticator.userIdFor(carolName).orElseThrow().value();
+        WebElement carolRow = nearby(alice, carolId);
+        assertThat(carolRow.getText()).contains("< 500 m").contains(carolName); // shown as typed, not as the id
+        assertThat(carolRow.findElement(By.cssSelector(".name")).getAttribute("title")).isEqualTo(carolName);
+        assertThat(carol.findElement(By.id("who")).getAttribute("title")).isEqualTo(carolName);
+        click(alice, By.cssSelector("#nearby-list li[data-user='" + carolId + "'] .invite"));
+        until(carol, () -> !carol.findElements(By.cssSelector("#invites .invite-card .accept")).isEmpty());
+        assertThat(((Number) carol.executeScript("return window.innerWidth")).intValue()).isEqualTo(390);
+        Number[] box = ((List<?>) carol.executeScript("const r = document.querySelector('#invites .invite-card .accept')"
+                + ".getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight,"
+                + " document.documentElement.scrollWidth, window.innerWidth];")).toArray(Number[]::new);
+        assertThat(box[0].doubleValue()).isGreaterThanOrEqualTo(0);
+        assertThat(box[1].doubleValue()).isLessThanOrEqualTo(box[2].doubleValue());
+        assertThat(box[3].intValue()).as("no sideways scroll").isLessThanOrEqualTo(box[4].intValue());
+        // Bob's invite (sent before Alice's) never reached Alice: her only invitation-free state is kept.
+        assertThat(alice.findElements(By.cssSelector("#invites .invite-card"))).isEmpty();
+        assertThat(alice.getPageSource()).doesNotContain("Bob invites you");
+        click(carol, By.cssSelector("#invites .invite-card .accept"));
+        until(carol, () -> "ACTIVE".equals(carol.findElement(By.id("chat-state")).getAttribute("data-state")));
+        accessible(carol, "Carol's phone page in a chat");
+        Files.copy(carol.getScreenshotAs(OutputType.FILE).toPath(), target.resolve("vicinity-demo-phone.png"),
                 StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -16,9 +16,19 @@ class DemoAuthenticatorTest {
     @Test
     void displayNamesBecomeValidUserIds() {
         assertThat(DemoAuthenticator.userIdFor("Alice")).contains(UserId.of("Alice"));
-        assertThat(DemoAuthenticator.userIdFor("  Anna Lena Müller ")).contains(UserId.of("Anna_Lena_M_ller"));
+        assertThat(DemoAuthenticator.userIdFor("  Anna Lena Müller ")).contains(UserId.of("Anna=20Lena=20M=C3=BCller"));
         assertThat(DemoAuthenticator.userIdFor("!!!")).isEmpty();
         assertThat(DemoAuthenticator.userIdFor("x".repeat(100)).orElseThrow().value()).hasSize(32);
+        // Reversible: the display name comes back as typed (NFC), and different names never share an id.
+        UserId zoe = DemoAuthenticator.userIdFor("Zoë Ünal").orElseThrow();
+        assertThat(zoe.value()).isEqualTo("Zo=C3=AB=20=C3=9Cnal");
+        assertThat(DemoAuthenticator.displayNameOf(zoe)).isEqualTo("Zoë Ünal");
+        assertThat(DemoAuthenticator.userIdFor("Zo\u0308e")).isNotEqualTo(DemoAuthenticator.userIdFor("Zo_e"));
+        assertThat(DemoAuthenticator.userIdFor("a=b")).isNotEqualTo(DemoAuthenticator.userIdFor("a_b"));
+        assertThat(DemoAuthenticator.displayNameOf(DemoAuthenticator.userIdFor("a=b").orElseThrow())).isEqualTo("a=b");
+        assertThat(DemoAuthenticator.displayNameOf(UserId.of("sim-3"))).isEqualTo("sim-3");
+        // The id stays within 128 characters however wide the name's characters are.
+        assertThat(DemoAuthenticator.userIdFor("語".repeat(32)).orElseThrow().value()).hasSizeLessThanOrEqualTo(128);
     }
 
     @Test

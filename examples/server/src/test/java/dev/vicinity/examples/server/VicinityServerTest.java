@@ -41,7 +41,7 @@ class VicinityServerTest {
         HttpResponse<String> page = get("");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
-        assertThat(get("app.js").body()).contains("type: 'resume'");
+        assertThat(get("app.js").body()).contains("import('./vicinity-client/index.js')"); // the page runs on @vicinity/client
         HttpResponse<String> health = get("health");
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode h = ProtocolClient.JSON.readTree(health.body());
@@ -59,7 +59,7 @@ class VicinityServerTest {
              ProtocolClient ben = ProtocolClient.connect(server.port())) {
             JsonNode welcome = ann.ok(frame("hello").put("v", 1).put("token", "demo:Ann Lee").put("device", "t1"));
             assertThat(welcome.path("type").asText()).isEqualTo("welcome");
-            assertThat(welcome.path("user").asText()).isEqualTo("Ann_Lee");
+            assertThat(welcome.path("user").asText()).isEqualTo("Ann=20Lee"); // reversible: DemoAuthenticator.displayNameOf gives "Ann Lee"
             ben.ok(frame("hello").put("v", 1).put("token", "demo:Ben").put("device", "t2"));
             ann.ok(frame("geo.location").put("lat", 48.8566).put("lon", 2.3522).put("source", "manual"));
             ben.ok(frame("geo.location").put("lat", 48.8600).put("lon", 2.3500));
