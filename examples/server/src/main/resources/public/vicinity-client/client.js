@@ -1,0 +1,778 @@
+import { Emitter } from './emitter.js';
+import { VicinityError } from './errors.js';
+import { CLOSE_CODES, } from './generated/protocol.js';
+import { randomId, systemClock } from './transport.js';
+const OPEN = 1;
+const SESSION_KEYS = ['session', 'state', 'endReason', 'inviter', 'version', 'participants', 'timeoutAt'];
+const SENDABLE_RETRY = new Set(['rate_limited', 'backend_unavailable', 'internal_error', 'timeout', 'connection_lost']);
+const HANDSHAKE_RETRY = new Set(['backend_unavailable', 'rate_limited', 'auth_pending']);
+/**
+ * A client of the Vicinity WebSocket protocol (docs/protocol.md, docs/clients.md).
+ *
+ * It keeps one logical connection alive across sockets: `hello`, then on every drop a reconnect with
+ * exponential backoff and jitter and a `resume` with the last sequence of every session (a fresh
+ * `hello` after `resume_expired`, with the missed range loaded from history); it stops on the
+ * protocol's final close codes. It pings at the interval `welcome` announces and treats a missing
+ * `pong` as a dropped socket. Messages go through an outbox: each gets a client id once, is retried
+ * with that id across reconnects (the server stores a client id once) and ends `acked` with its
+ * sequence or `failed`. Each session's messages reach the `message` listeners once and in order (by
+ * sequence, gaps filled from history); `session` listeners see each session version once.
+ *
+ * Not thread-safe in any sense that matters to JavaScript: use it from one event loop.
+ */
+export class VicinityClient {
+    opts;
+    clock;
+    random;
+    newId;
+    WS;
+    events;
+    current = { status: 'idle', attempt: 0 };
+    ws = null;
+    generation = 0;
+    resumeToken = null;
+    hadConnection = false;
+    attempt = 0;
+    requestCounter = 0;
+    handshakeId = null;
+    info = null;
+    heartbeatMs = 10_000;
+    pending = new Map();
+    sessionStates = new Map();
+    outgoing = [];
+    reconnectTimer = null;
+    connectTimer = null;
+    heartbeatTimer = null;
+    pongTimer = null;
+    pumpTimer = null;
+    pumpAt = Infinity;
+    constructor(options) {
+        this.opts = options;
+        this.clock = options.clock ?? systemClock;
+        this.random = options.random ?? Math.random;
+        this.newId = options.newId ?? randomId;
+        const ws = options.WebSocket ?? globalThis.WebSocket;
+        if (!ws) {
+            throw new TypeError('no WebSocket: pass options.WebSocket (Node 20: run with --experimental-websocket, or use the ws package)');
+        }
+        this.WS = ws;
+        this.resumeToken = options.resume ?? null;
+        // A throwing listener is reported as an `error` event; one thrown by an `error` listener is dropped (no loop).
+        this.events = new Emitter((e, event) => {
+            if (event !== 'error')
+                this.events.emit('error', e);
+        });
+    }
+    // ---------------------------------------------------------------- public API
+    /** Adds a listener; returns the function that removes it. */
+    on(event, listener) {
+        return this.events.on(event, listener);
+    }
+    /** The current connection state. */
+    get state() {
+        return this.current;
+    }
+    /** The last `welcome` or `resumed` (limits, user, heartbeat), or null before the first handshake. */
+    get connectionInfo() {
+        return this.info;
+    }
+    /** Starts connecting (no-op unless idle or stopped). */
+    connect() {
+        if (this.current.status !== 'idle' && this.current.status !== 'stopped')
+            return;
+        this.attempt = 0;
+        this.openSocket();
+    }
+    /**
+     * Closes for good: sends `bye` when connected, closes the socket with 1000 and stops. Requests not yet
+     * answered fail with `stopped`; the outbox keeps its pending messages (a later {@link connect} sends them).
+     */
+    close() {
+        if (this.current.status === 'stopped' || this.current.status === 'idle') {
+            this.setState({ status: 'stopped', reason: 'closed', attempt: 0 });
+            return;
+        }
+        const ws = this.ws;
+        if (ws && this.current.status === 'connected') {
+            try {
+                ws.send(JSON.stringify({ type: 'bye', id: this.nextRequestId() }));
+            }
+            catch {
+                // the socket is going away anyway
+            }
+        }
+        this.resumeToken = null;
+        this.stop('closed', undefined, 1000);
+    }
+    /**
+     * Sends a request and resolves with its `ok` answer; rejects with a {@link VicinityError} carrying the
+     * protocol code (and `retryAfterMs` on `rate_limited`). While not connected, the request waits for the
+     * connection (within its timeout). A request already on the wire when the socket drops fails with
+     * `connection_lost`: it may or may not have been processed.
+     */
+    request(type, fields, options) {
+        return new Promise((resolve, reject) => {
+            if (this.current.status === 'stopped' || this.current.status === 'idle') {
+                reject(new VicinityError('stopped', 'the client is not connecting (call connect())', undefined, type));
+                return;
+            }
+            const id = this.nextRequestId();
+            const frame = { ...fields, type, id };
+            const p = { id, type, frame, resolve, reject, timer: null, sent: false };
+            p.timer = this.clock.setTimeout(() => {
+                if (this.pending.get(id) === p) {
+                    this.pending.delete(id);
+                    reject(new VicinityError('timeout', `no answer to ${type} within the timeout`, undefined, type));
+                }
+            }, options?.timeoutMs ?? this.opts.requestTimeoutMs ?? 15_000);
+            this.pending.set(id, p);
+            if (this.current.status === 'connected')
+                this.transmit(p);
+        });
+    }
+    /**
+     * Queues a chat message in the outbox and returns its client id at once (render it as pending) and a
+     * promise of its sequence. It is sent when connected, in order per session, and retried with the same
+     * client id after drops, timeouts, rate limits and outages, so it is stored exactly once.
+     */
+    sendMessage(session, text, options) {
+        const clientId = options?.clientId ?? this.newId();
+        let settle;
+        const result = new Promise((resolve, reject) => {
+            settle = { resolve, reject };
+        });
+        result.catch(() => undefined); // a failure is also reported through the outbox event
+        const entry = { clientId, session, text, state: 'pending', attempts: 0, failures: 0, notBefore: 0, settle };
+        this.outgoing.push(entry);
+        this.emitOutbox(entry);
+        this.pump();
+        return { clientId, result };
+    }
+    /** Puts a `failed` message back in the queue with the same client id. Returns false if unknown or not failed. */
+    retryMessage(clientId) {
+        const e = this.outgoing.find((o) => o.clientId === clientId);
+        if (!e || e.state !== 'failed')
+            return false;
+        e.state = 'pending';
+        e.failures = 0;
+        e.notBefore = 0;
+        delete e.error;
+        this.emitOutbox(e);
+        this.pump();
+        return true;
+    }
+    /** Removes a `failed` or `pending` (never sent) message from the outbox. */
+    discardMessage(clientId) {
+        const i = this.outgoing.findIndex((o) => o.clientId === clientId && (o.state === 'failed' || (o.state === 'pending' && o.attempts === 0)));
+        if (i < 0)
+            return false;
+        this.outgoing.splice(i, 1);
+        return true;
+    }
+    /** The messages not yet acked (pending, sending, failed), oldest first. */
+    outbox() {
+        return this.outgoing.map((o) => this.snapshot(o));
+    }
+    /** What the client knows of a session: the last sequence delivered and the latest shape. */
+    sessionState(session) {
+        const s = this.sessionStates.get(session);
+        return s && { lastSeq: s.lastSeq, session: s.shape };
+    }
+    /** Reports where the user is (`geo.location`). */
+    updateLocation(fields) {
+        return this.request('geo.location', fields);
+    }
+    /** One page of nearby users (`geo.nearby`). */
+    nearby(fields) {
+        return this.request('geo.nearby', fields);
+    }
+    /** Invites users to a new chat; resolves with the session shape. */
+    invite(to) {
+        return this.request('chat.invite', { to });
+    }
+    accept(session) {
+        return this.request('chat.accept', { session });
+    }
+    decline(session) {
+        return this.request('chat.decline', { session });
+    }
+    leave(session) {
+        return this.request('chat.leave', { session });
+    }
+    /** Marks the session read up to `seq`. */
+    markRead(session, seq) {
+        return this.request('chat.read', { session, seq });
+    }
+    /** Tells the others this user is typing (throttled by the server: `sent: false`). */
+    typing(session) {
+        return this.request('chat.typing', { session });
+    }
+    /** One page of a session's history (it does not go through the `message` event). */
+    history(session, after, limit = 50) {
+        return this.request('chat.history', { session, after, limit });
+    }
+    /**
+     * Rates a participant of an ended session. The submit carries an idempotency key (given, or made
+     * once here) and is retried with it after lost connections, timeouts and rate limits, so it counts
+     * once; the answer says `replayed: true` when an earlier attempt had already been stored.
+     */
+    async submitRating(fields, maxAttempts = 5) {
+        const body = { ...fields, idempotencyKey: fields.idempotencyKey ?? this.newId() };
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.request('rating.submit', body);
+            }
+            catch (e) {
+                if (!(e instanceof VicinityError) || !e.retryable || attempt >= maxAttempts)
+                    throw e;
+                await this.sleep(e.retryAfterMs ?? this.backoffDelay(attempt));
+            }
+        }
+    }
+    // ---------------------------------------------------------------- connection
+    nextRequestId() {
+        return 'c' + (++this.requestCounter).toString(36);
+    }
+    setState(state) {
+        this.current = state;
+        this.events.emit('state', state);
+    }
+    url() {
+        return typeof this.opts.url === 'function' ? this.opts.url() : this.opts.url;
+    }
+    openSocket() {
+        const gen = ++this.generation;
+        this.setState({ status: 'connecting', attempt: this.attempt });
+        let ws;
+        try {
+            ws = new this.WS(this.url());
+        }
+        catch (e) {
+            this.events.emit('error', e);
+            this.dropped(gen, 'connect_failed', undefined);
+            return;
+        }
+        this.ws = ws;
+        ws.onopen = () => {
+            if (gen === this.generation)
+                void this.handshake(gen);
+        };
+        ws.onmessage = (ev) => {
+            if (gen === this.generation)
+                this.onFrame(ev.data);
+        };
+        ws.onclose = (ev) => {
+            if (gen === this.generation)
+                this.dropped(gen, ev.reason || CLOSE_CODES[ev.code ?? 0]?.reason || 'closed', ev.code);
+        };
+        ws.onerror = () => {
+            // onclose follows; nothing to do here
+        };
+        this.armConnectTimer(gen);
+    }
+    /** Opening the socket, and each handshake attempt, must be answered within connectTimeoutMs. */
+    armConnectTimer(gen) {
+        this.clock.clearTimeout(this.connectTimer);
+        this.connectTimer = this.clock.setTimeout(() => {
+            if (gen === this.generation && this.current.status === 'connecting')
+                this.abandon(gen, 'connect_timeout');
+        }, this.opts.connectTimeoutMs ?? 10_000);
+    }
+    async handshake(gen) {
+        const id = this.nextRequestId();
+        let frame;
+        if (this.resumeToken !== null) {
+            const sessions = {};
+            const states = [...this.sessionStates.values()].sort((a, b) => rank(a) - rank(b)).slice(0, 100);
+            for (const s of states)
+                sessions[s.id] = s.lastSeq;
+            frame = { type: 'resume', id, v: 1, resume: this.resumeToken, chat: { sessions } };
+        }
+        else {
+            let token;
+            try {
+                token = typeof this.opts.token === 'function' ? await this.opts.token() : this.opts.token;
+            }
+            catch (e) {
+                if (gen !== this.generation)
+                    return;
+                this.events.emit('error', e);
+                this.abandon(gen, 'token_unavailable');
+                return;
+            }
+            if (gen !== this.generation)
+                return;
+            frame = { type: 'hello', id, v: 1, token, device: this.opts.device };
+        }
+        this.handshakeId = id;
+        this.armConnectTimer(gen);
+        this.rawSend(frame);
+    }
+    onHandshakeAnswer(frame) {
+        const gen = this.generation;
+        this.handshakeId = null;
+        if (frame.type === 'error') {
+            const code = frame.code;
+            if (code === 'resume_expired') {
+                // The server closes with 4101 next; do not wait for it: a fresh hello, then reload from history.
+                this.resumeToken = null;
+                this.abandon(gen, 'resume_expired', 4101, true);
+            }
+            else if (HANDSHAKE_RETRY.has(code)) {
+                const delay = frame.retryAfterMs ?? this.backoffDelay(Math.max(1, this.attempt));
+                this.clock.clearTimeout(this.connectTimer); // re-armed when the handshake is sent again
+                this.clock.setTimeout(() => {
+                    if (gen === this.generation && this.current.status === 'connecting')
+                        void this.handshake(gen);
+                }, delay);
+            }
+            else {
+                this.stop(code, VicinityError.fromFrame(frame, 'handshake'));
+            }
+            return;
+        }
+        this.clock.clearTimeout(this.connectTimer);
+        const resumed = frame.type === 'resumed';
+        const freshAfterLoss = !resumed && this.hadConnection;
+        this.info = frame;
+        this.resumeToken = frame.resume;
+        this.hadConnection = true;
+        this.attempt = 0;
+        this.heartbeatMs = Math.max(1, frame.heartbeatSeconds) * 1000;
+        this.setState({ status: 'connected', attempt: 0, resumed, user: frame.user });
+        this.scheduleHeartbeat(gen);
+        const listed = new Set();
+        for (const view of frame.chat ?? []) {
+            listed.add(view.session);
+            this.applyView(view);
+        }
+        if (freshAfterLoss) {
+            // A new connection after a lost one (resume refused): load what was missed in the sessions we
+            // know but the welcome did not list (ended meanwhile); listed ones were filled by applyView.
+            for (const s of this.sessionStates.values()) {
+                if (!listed.has(s.id))
+                    void this.fill(s, s.lastSeq + 1, true);
+            }
+        }
+        for (const p of this.pending.values()) {
+            if (!p.sent)
+                this.transmit(p);
+        }
+        this.pump();
+    }
+    scheduleHeartbeat(gen) {
+        this.clock.clearTimeout(this.heartbeatTimer);
+        this.heartbeatTimer = this.clock.setTimeout(() => {
+            if (gen !== this.generation || this.current.status !== 'connected')
+                return;
+            this.rawSend({ type: 'ping', id: this.nextRequestId() });
+            if (this.pongTimer === null) {
+                this.pongTimer = this.clock.setTimeout(() => {
+                    this.pongTimer = null;
+                    if (gen === this.generation)
+                        this.abandon(gen, 'pong_timeout');
+                }, this.opts.pongTimeoutMs ?? this.heartbeatMs);
+            }
+            this.scheduleHeartbeat(gen);
+        }, this.heartbeatMs);
+    }
+    /** Gives up the current socket without waiting for its close (it may be frozen), then reconnects. */
+    abandon(gen, reason, closeCode, immediately = false) {
+        const ws = this.ws;
+        this.generation++; // events of the abandoned socket are ignored from now on
+        if (ws) {
+            try {
+                ws.close(4000, 'transport_lost'); // not 1000: the server keeps the connection resumable
+            }
+            catch {
+                // already closing
+            }
+        }
+        this.dropped(gen, reason, closeCode, immediately);
+    }
+    dropped(gen, reason, closeCode, immediately = false) {
+        this.clearSocketTimers();
+        this.ws = null;
+        this.handshakeId = null;
+        if (gen === this.generation)
+            this.generation++;
+        this.failInFlight();
+        const action = closeCode === undefined ? 'resume' : CLOSE_CODES[closeCode]?.action ?? 'resume';
+        if (action === 'stop') {
+            this.stop(reason, undefined, closeCode);
+            return;
+        }
+        if (action === 'hello')
+            this.resumeToken = null;
+        this.attempt++;
+        const delay = immediately ? 0 : this.backoffDelay(this.attempt);
+        this.setState({ status: 'reconnecting', reason, closeCode, attempt: this.attempt, retryInMs: delay });
+        this.reconnectTimer = this.clock.setTimeout(() => {
+            this.reconnectTimer = null;
+            if (this.current.status === 'reconnecting')
+                this.openSocket();
+        }, delay);
+    }
+    backoffDelay(attempt) {
+        const initial = this.opts.reconnect?.initialDelayMs ?? 500;
+        const max = this.opts.reconnect?.maxDelayMs ?? 30_000;
+        const cap = Math.min(max, initial * 2 ** Math.min(30, attempt - 1));
+        return Math.round(cap / 2 + this.random() * (cap / 2));
+    }
+    stop(reason, error, closeCode) {
+        const ws = this.ws;
+        this.generation++;
+        this.resumeToken = null; // a stopped connection is over on the server too: a later connect() says hello
+        this.ws = null;
+        this.clearSocketTimers();
+        this.clock.clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = null;
+        if (ws) {
+            try {
+                ws.close(1000, 'normal');
+            }
+            catch {
+                // already closed
+            }
+        }
+        if (error)
+            this.events.emit('error', error);
+        for (const p of [...this.pending.values()]) {
+            this.pending.delete(p.id);
+            this.clock.clearTimeout(p.timer);
+            p.reject(new VicinityError('stopped', `stopped (${reason}) before ${p.type} was answered`, undefined, p.type));
+        }
+        for (const o of this.outgoing) {
+            if (o.state === 'sending')
+                o.state = 'pending';
+        }
+        this.setState({ status: 'stopped', reason, closeCode, attempt: this.attempt });
+    }
+    clearSocketTimers() {
+        for (const t of [this.connectTimer, this.heartbeatTimer, this.pongTimer])
+            this.clock.clearTimeout(t);
+        this.connectTimer = this.heartbeatTimer = this.pongTimer = null;
+    }
+    /** Requests on the wire of a lost socket: fail them (the outbox's own are requeued by their handlers). */
+    failInFlight() {
+        for (const p of [...this.pending.values()]) {
+            if (!p.sent)
+                continue;
+            this.pending.delete(p.id);
+            this.clock.clearTimeout(p.timer);
+            p.reject(new VicinityError('connection_lost', `the connection dropped before ${p.type} was answered`, undefined, p.type));
+        }
+    }
+    rawSend(frame) {
+        const ws = this.ws;
+        if (!ws || ws.readyState !== OPEN)
+            return false;
+        try {
+            ws.send(JSON.stringify(frame));
+            return true;
+        }
+        catch (e) {
+            this.events.emit('error', e);
+            return false;
+        }
+    }
+    transmit(p) {
+        if (this.rawSend(p.frame))
+            p.sent = true;
+    }
+    sleep(ms) {
+        return new Promise((resolve) => this.clock.setTimeout(resolve, ms));
+    }
+    // ---------------------------------------------------------------- inbound frames
+    onFrame(data) {
+        let frame;
+        try {
+            frame = JSON.parse(String(data));
+        }
+        catch {
+            this.events.emit('error', new VicinityError('malformed_frame', 'the server sent a frame that is not JSON'));
+            return;
+        }
+        if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string')
+            return;
+        const re = frame.re;
+        if (typeof re === 'string') {
+            this.onAnswer(re, frame);
+            return;
+        }
+        switch (frame.type) {
+            case 'error':
+                this.events.emit('error', VicinityError.fromFrame(frame));
+                return;
+            case 'chat.message':
+                this.onMessage(frame);
+                return;
+            case 'chat.session':
+                this.applySession(frame);
+                return;
+            case 'chat.resumed':
+                this.onChatResumed(frame);
+                return;
+            case 'chat.resync': {
+                const s = this.ensure(frame.session, 0);
+                void this.fill(s, frame.top, true);
+                return;
+            }
+            case 'chat.typing':
+                this.events.emit('typing', frame);
+                return;
+            case 'chat.read':
+                this.events.emit('read', frame);
+                return;
+            case 'chat.presence':
+                this.events.emit('presence', frame);
+                return;
+            case 'rating.revealed':
+                this.events.emit('rating', frame);
+                return;
+            default:
+                return; // unknown pushes are ignored (forward compatibility)
+        }
+    }
+    onAnswer(re, frame) {
+        if (re === this.handshakeId && (frame.type === 'welcome' || frame.type === 'resumed' || frame.type === 'error')) {
+            this.onHandshakeAnswer(frame);
+            return;
+        }
+        if (frame.type === 'pong') {
+            this.clock.clearTimeout(this.pongTimer);
+            this.pongTimer = null;
+            return;
+        }
+        const p = this.pending.get(re);
+        if (!p)
+            return; // answer to a request that timed out or to bye
+        this.pending.delete(re);
+        this.clock.clearTimeout(p.timer);
+        if (frame.type === 'error') {
+            p.reject(VicinityError.fromFrame(frame, p.type));
+            return;
+        }
+        if (p.type.startsWith('chat.') && isSessionShape(frame))
+            this.applySession(frame);
+        p.resolve(frame);
+    }
+    // ---------------------------------------------------------------- sessions and messages
+    ensure(id, baseline) {
+        let s = this.sessionStates.get(id);
+        if (!s) {
+            s = { id, lastSeq: baseline, version: 0, shape: undefined, buffer: new Map(), filling: false, fillTarget: 0 };
+            this.sessionStates.set(id, s);
+        }
+        return s;
+    }
+    applySession(frame) {
+        const shape = pickSession(frame);
+        const s = this.ensure(shape.session, 0);
+        if (shape.version <= s.version)
+            return; // seen this version already
+        s.version = shape.version;
+        s.shape = shape;
+        this.events.emit('session', shape);
+    }
+    /** A session listed by welcome/resumed: new ones start at their top (older messages: history()). */
+    applyView(view) {
+        const known = this.sessionStates.has(view.session);
+        const s = this.ensure(view.session, view.top);
+        this.applySession(view);
+        if (known && view.top > s.lastSeq)
+            void this.fill(s, view.top, true);
+    }
+    onChatResumed(frame) {
+        if (frame.code) {
+            this.sessionStates.delete(frame.session);
+            this.events.emit('session', { session: frame.session, gone: frame.code });
+            return;
+        }
+        if (isSessionShape(frame))
+            this.applySession(frame);
+        const s = this.ensure(frame.session, 0);
+        if (!frame.recovered && frame.top !== undefined && frame.top > s.lastSeq)
+            void this.fill(s, frame.top, true);
+    }
+    onMessage(m) {
+        const s = this.ensure(m.session, 0);
+        if (m.seq <= s.lastSeq || s.buffer.has(m.seq))
+            return; // already delivered or waiting
+        if (m.seq === s.lastSeq + 1 && !s.filling) {
+            this.deliver(s, m, m.replayed === true);
+            this.drain(s);
+            return;
+        }
+        s.buffer.set(m.seq, m);
+        if (m.seq !== s.lastSeq + 1)
+            void this.fill(s, m.seq - 1, false);
+        else
+            this.drain(s);
+    }
+    deliver(s, m, replayed) {
+        s.lastSeq = m.seq;
+        s.buffer.delete(m.seq);
+        const { session, seq, from, clientId, text, at } = m;
+        this.events.emit('message', { session, seq, from, clientId, text, at, replayed });
+    }
+    drain(s) {
+        if (s.filling)
+            return;
+        for (let next = s.buffer.get(s.lastSeq + 1); next; next = s.buffer.get(s.lastSeq + 1)) {
+            this.deliver(s, next, next.replayed === true);
+        }
+    }
+    /**
+     * Loads history after the session's last sequence up to `target` (or to the current top when
+     * `toTop`), delivering in order; one fill per session at a time (a later target extends it).
+     */
+    async fill(s, target, toTop) {
+        s.fillTarget = Math.max(s.fillTarget, target);
+        if (s.filling)
+            return;
+        s.filling = true;
+        try {
+            const max = Math.min(this.opts.historyPageSize ?? 200, this.info?.limits.maxHistoryPage ?? 200);
+            while (s.lastSeq < s.fillTarget && this.sessionStates.get(s.id) === s) {
+                let page;
+                try {
+                    page = await this.request('chat.history', { session: s.id, after: s.lastSeq, limit: max });
+                }
+                catch (e) {
+                    // Not joined any more, unknown, or the connection dropped: a resume or the next welcome brings the rest.
+                    if (!(e instanceof VicinityError) || !e.retryable || e.code === 'connection_lost')
+                        break;
+                    await this.sleep(e.retryAfterMs ?? this.backoffDelay(1));
+                    continue;
+                }
+                if (toTop)
+                    s.fillTarget = Math.max(s.fillTarget, page.top);
+                let skipped = false;
+                if (!page.complete && page.oldestRetained !== undefined && page.oldestRetained > s.lastSeq + 1) {
+                    this.events.emit('gap', { session: s.id, from: s.lastSeq + 1, to: page.oldestRetained - 1 });
+                    s.lastSeq = page.oldestRetained - 1;
+                    skipped = true;
+                }
+                if (page.messages.length === 0) {
+                    // Nothing more to load now (or an empty page we cannot make progress on): stop, never spin.
+                    if (!skipped)
+                        break;
+                    continue;
+                }
+                for (const m of page.messages) {
+                    if (m.seq <= s.lastSeq)
+                        continue;
+                    if (m.seq > s.lastSeq + 1)
+                        this.events.emit('gap', { session: s.id, from: s.lastSeq + 1, to: m.seq - 1 });
+                    this.deliver(s, m, true);
+                }
+                // Messages that arrived live meanwhile and are now contiguous.
+                for (let next = s.buffer.get(s.lastSeq + 1); next; next = s.buffer.get(s.lastSeq + 1)) {
+                    this.deliver(s, next, next.replayed === true);
+                }
+            }
+        }
+        finally {
+            s.filling = false;
+        }
+        this.drain(s);
+        // A message beyond a gap that is still buffered (the fill stopped early) is retried on the next push/resume.
+    }
+    // ---------------------------------------------------------------- outbox
+    snapshot(o) {
+        const e = {
+            clientId: o.clientId, session: o.session, text: o.text, state: o.state, attempts: o.attempts,
+        };
+        if (o.seq !== undefined)
+            e.seq = o.seq;
+        if (o.duplicate !== undefined)
+            e.duplicate = o.duplicate;
+        if (o.error !== undefined)
+            e.error = o.error;
+        return e;
+    }
+    emitOutbox(o) {
+        this.events.emit('outbox', this.snapshot(o));
+    }
+    /** Sends the next message of each session (one in flight per session, so the server stores them in order). */
+    pump() {
+        if (this.current.status !== 'connected')
+            return;
+        const now = this.clock.now();
+        const busy = new Set();
+        let wakeAt = Infinity;
+        for (const o of this.outgoing) {
+            if (o.state === 'failed' || o.state === 'acked' || busy.has(o.session))
+                continue;
+            busy.add(o.session);
+            if (o.state === 'sending')
+                continue;
+            if (o.notBefore > now) {
+                wakeAt = Math.min(wakeAt, o.notBefore);
+                continue;
+            }
+            this.sendOne(o);
+        }
+        if (wakeAt < Infinity && wakeAt < this.pumpAt) {
+            this.clock.clearTimeout(this.pumpTimer);
+            this.pumpAt = wakeAt;
+            this.pumpTimer = this.clock.setTimeout(() => {
+                this.pumpAt = Infinity;
+                this.pumpTimer = null;
+                this.pump();
+            }, wakeAt - now);
+        }
+    }
+    sendOne(o) {
+        o.state = 'sending';
+        o.attempts++;
+        this.emitOutbox(o);
+        this.request('chat.send', { session: o.session, clientId: o.clientId, text: o.text }).then((ok) => {
+            o.state = 'acked';
+            o.seq = ok.seq;
+            o.duplicate = ok.duplicate;
+            const i = this.outgoing.indexOf(o);
+            if (i >= 0)
+                this.outgoing.splice(i, 1);
+            this.emitOutbox(o);
+            o.settle.resolve({ seq: ok.seq, duplicate: ok.duplicate });
+            this.pump();
+        }, (e) => {
+            if (o.state !== 'sending')
+                return;
+            if (e.code === 'connection_lost' || e.code === 'stopped') {
+                o.state = 'pending'; // sent again with the same client id once connected; not a failure
+            }
+            else if (SENDABLE_RETRY.has(e.code) && ++o.failures < (this.opts.maxSendAttempts ?? 8)) {
+                o.state = 'pending';
+                o.notBefore = this.clock.now() + (e.retryAfterMs ?? this.backoffDelay(o.failures));
+            }
+            else {
+                o.state = 'failed';
+                o.error = e;
+                o.settle.reject(e);
+            }
+            this.emitOutbox(o);
+            this.pump();
+        });
+    }
+}
+/** Sessions that can still change first (they matter most for a resume capped at 100 entries). */
+function rank(s) {
+    const st = s.shape?.state;
+    return st === 'ACTIVE' ? 0 : st === 'INVITED' || st === undefined ? 1 : 2;
+}
+function isSessionShape(frame) {
+    const f = frame;
+    return typeof f.session === 'string' && typeof f.state === 'string' && typeof f.version === 'number' && Array.isArray(f.participants);
+}
+function pickSession(frame) {
+    const out = {};
+    for (const k of SESSION_KEYS) {
+        const v = frame[k];
+        if (v !== undefined)
+            out[k] = v;
+    }
+    return out;
+}
