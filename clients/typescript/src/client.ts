@@ -181,7 +181,7 @@ interface Outgoing {
 const OPEN = 1;
 const SESSION_KEYS = ['session', 'state', 'endReason', 'inviter', 'version', 'participants', 'timeoutAt'] as const;
 const SENDABLE_RETRY = new Set(['rate_limited', 'backend_unavailable', 'internal_error', 'timeout', 'connection_lost']);
-const HANDSHAKE_RETRY = new Set(['backend_unavailable', 'rate_limited', 'auth_pending']);
+const HANDSHAKE_RETRY = new Set(['backend_unavailable', 'rate_limited', 'auth_pending', 'internal_error']);
 
 /**
  * A client of the Vicinity WebSocket protocol (docs/protocol.md, docs/clients.md).
@@ -213,6 +213,8 @@ export class VicinityClient {
   private attempt = 0;
   private requestCounter = 0;
   private handshakeId: string | null = null;
+  /** Sessions named in the last resume frame: the server replays them (chat.resumed), so no history fill. */
+  private namedInResume = new Set<string>();
   private info: WelcomeFrame | ResumedFrame | null = null;
   private heartbeatMs = 10_000;
 
@@ -482,6 +484,7 @@ export class VicinityClient {
       const sessions: Record<string, number> = {};
       const states = [...this.sessionStates.values()].sort((a, b) => rank(a) - rank(b)).slice(0, 100);
       for (const s of states) sessions[s.id] = s.lastSeq;
+      this.namedInResume = new Set(Object.keys(sessions));
       frame = { type: 'resume', id, v: 1, resume: this.resumeToken, chat: { sessions } };
     } else {
       let token: string;
@@ -534,7 +537,7 @@ export class VicinityClient {
     const listed = new Set<string>();
     for (const view of frame.chat ?? []) {
       listed.add(view.session);
-      this.applyView(view);
+      this.applyView(view, resumed && this.namedInResume.has(view.session));
     }
     if (freshAfterLoss) {
       // A new connection after a lost one (resume refused): load what was missed in the sessions we
@@ -679,6 +682,9 @@ export class VicinityClient {
       return;
     }
     if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string') return;
+    // Any frame proves the socket alive (a pong may queue behind a replay, or a ping be refused as rate_limited).
+    this.clock.clearTimeout(this.pongTimer);
+    this.pongTimer = null;
     const re = (frame as { re?: unknown }).re;
     if (typeof re === 'string') {
       this.onAnswer(re, frame);
@@ -762,14 +768,20 @@ export class VicinityClient {
   }
 
   /** A session listed by welcome/resumed: new ones start at their top (older messages: history()). */
-  private applyView(view: SessionView): void {
+  private applyView(view: SessionView, replayedByServer = false): void {
     const known = this.sessionStates.has(view.session);
     const s = this.ensure(view.session, view.top);
     this.applySession(view);
-    if (known && view.top > s.lastSeq) void this.fill(s, view.top, true);
+    // A session named in the resume is replayed by the server (chat.resumed tells if it could not be).
+    if (known && !replayedByServer && view.top > s.lastSeq) void this.fill(s, view.top, true);
   }
 
   private onChatResumed(frame: ChatResumedPush): void {
+    if (frame.code === 'not_joined' && isSessionShape(frame)) {
+      // Still a participant (e.g. invited, or left an ended chat): not replayed, but not gone either.
+      this.applySession(frame);
+      return;
+    }
     if (frame.code) {
       this.sessionStates.delete(frame.session);
       this.events.emit('session', { session: frame.session, gone: frame.code });
@@ -797,7 +809,25 @@ export class VicinityClient {
     s.lastSeq = m.seq;
     s.buffer.delete(m.seq);
     const { session, seq, from, clientId, text, at } = m;
+    if (clientId !== undefined && clientId !== null && from === this.info?.user) this.storedOwn(session, clientId, seq);
     this.events.emit('message', { session, seq, from, clientId, text, at, replayed });
+  }
+
+  /**
+   * One of our messages is stored (seen in the session's stream): its outbox entry is acked whatever
+   * became of its request (an ok lost with a dropped socket, a retry refused because the chat ended).
+   */
+  private storedOwn(session: string, clientId: string, seq: number): void {
+    const o = this.outgoing.find((x) => x.session === session && x.clientId === clientId);
+    if (!o) return;
+    const i = this.outgoing.indexOf(o);
+    this.outgoing.splice(i, 1);
+    o.state = 'acked';
+    o.seq = seq;
+    delete o.error;
+    this.emitOutbox(o);
+    o.settle.resolve({ seq, duplicate: false });
+    this.pump();
   }
 
   private drain(s: SessionState): void {

@@ -258,3 +258,37 @@ test('after a final close (replaced), connect() starts over with hello and reloa
   await flush();
   assert.deepEqual(log.message.map((m) => m.seq), [3]);
 });
+
+test('any frame proves the socket alive: a ping refused as rate_limited or a pong late behind pushes does not drop it', async () => {
+  const { clock, net, client } = setup();
+  client.connect();
+  const { sock } = await answerHandshake(net, { heartbeatSeconds: 5 });
+  await clock.advance(5_000);
+  const ping = sock.lastSent('ping');
+  sock.receive({ type: 'error', re: ping.id, code: 'rate_limited', message: 'slow down', retryAfterMs: 50 });
+  await clock.advance(5_000); // the refused ping's pong timeout (10 s) passes; the next ping goes out
+  assert.equal(client.state.status, 'connected');
+  const ping2 = sock.lastSent('ping');
+  assert.notEqual(ping2.id, ping.id);
+  sock.receive(message('S', 1)); // a replayed push arrives before the pong
+  await clock.advance(5_001); // past the second ping's pong timeout (15 s)
+  assert.equal(client.state.status, 'connected');
+  assert.equal(net.sockets.length, 1);
+});
+
+test('internal_error answering the handshake is retried on the same socket, not a stop', async () => {
+  const { clock, net, client } = setup();
+  client.connect();
+  const sock = net.last;
+  sock.open();
+  await flush();
+  const hello = sock.lastSent('hello');
+  sock.receive({ type: 'error', re: hello.id, code: 'internal_error', message: 'oops' });
+  await flush();
+  assert.equal(client.state.status, 'connecting');
+  await clock.advance(1_000);
+  assert.equal(sock.sentOfType('hello').length, 2);
+  const { sock: same } = await answerHandshake(net);
+  assert.equal(same, sock);
+  assert.equal(client.state.status, 'connected');
+});

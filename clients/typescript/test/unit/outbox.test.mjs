@@ -160,3 +160,25 @@ test('discardMessage drops a failed or never-sent message, not one on the wire',
   assert.deepEqual(client.outbox(), []);
   assert.equal(sock.sentOfType('chat.send').length, 1);
 });
+
+test('our own message seen in the stream acks its outbox entry, even when the retry was refused because the chat ended', async () => {
+  const { clock, net, client, log } = setup();
+  client.connect();
+  const { sock } = await answerHandshake(net, { token: 'T1' });
+  const { clientId, result } = client.sendMessage('S', 'bye');
+  await flush();
+  sock.drop(1006); // stored by the server, but the ok was lost with the socket
+  await clock.advance(client.state.retryInMs);
+  const { sock: s2 } = await answerHandshake(net, { token: 'T2' });
+  const retry = s2.lastSent('chat.send');
+  assert.equal(retry.clientId, clientId);
+  s2.receive({ type: 'error', re: retry.id, code: 'session_not_active', message: 'ended' });
+  await flush();
+  assert.equal(client.outbox()[0]?.state, 'failed');
+  s2.receive({ type: 'chat.message', session: 'S', seq: 1, from: 'alice', clientId, text: 'bye', at: 1, replayed: true });
+  await flush();
+  assert.deepEqual(client.outbox(), [], 'acked: it was stored');
+  assert.equal(log.outbox.at(-1).state, 'acked');
+  assert.equal(log.outbox.at(-1).seq, 1);
+  await assert.rejects(result, (e) => e.code === 'session_not_active', 'the promise had already settled as failed');
+});

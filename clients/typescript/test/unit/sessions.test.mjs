@@ -138,3 +138,31 @@ test('an empty history page ends the fill instead of asking again forever', asyn
   await flush();
   assert.equal(sock.sentOfType('chat.history').length, 2);
 });
+
+test('chat.resumed not_joined with a session shape (an invitee) updates the session instead of removing it', async () => {
+  const invited = session('S', 1, 'INVITED', {
+    participants: [{ user: 'alice', state: 'INVITED', lastRead: 0 }, { user: 'bob', state: 'JOINED', lastRead: 0 }],
+  });
+  const { clock, net, client, log, sock } = await connected({}, { chat: [{ ...invited, top: 0, lastRead: 0, unread: 0 }] });
+  sock.drop(1006);
+  await clock.advance(client.state.retryInMs);
+  const { sock: s2 } = await answerHandshake(net, { token: 'T2' });
+  s2.receive({ type: 'chat.resumed', ...session('S', 2, 'INVITED', { participants: invited.participants }), recovered: false, code: 'not_joined' });
+  await flush();
+  assert.equal(log.session.filter((s) => s.gone).length, 0, 'the invite is not gone');
+  assert.equal(log.session.at(-1).version, 2);
+  assert.notEqual(client.sessionState('S'), undefined);
+});
+
+test('a resumed session named in the resume is replayed by the server: no history fill from the resumed answer', async () => {
+  const { clock, net, client, sock } = await connected({}, { chat: [{ ...session('S', 1), top: 2, lastRead: 2, unread: 0 }] });
+  sock.drop(1006);
+  await clock.advance(client.state.retryInMs);
+  const { sock: s2 } = await answerHandshake(net, { token: 'T2', chat: [{ ...session('S', 1), top: 5, lastRead: 2, unread: 3 }] });
+  await flush();
+  assert.equal(s2.sentOfType('chat.history').length, 0, 'the replay brings 3..5');
+  s2.receive(message('S', 3, 'bob', { replayed: true }));
+  s2.receive(message('S', 4, 'bob', { replayed: true }));
+  s2.receive(message('S', 5, 'bob', { replayed: true }));
+  assert.equal(client.sessionState('S').lastSeq, 5);
+});

@@ -5,7 +5,7 @@ import { randomId, systemClock } from './transport.js';
 const OPEN = 1;
 const SESSION_KEYS = ['session', 'state', 'endReason', 'inviter', 'version', 'participants', 'timeoutAt'];
 const SENDABLE_RETRY = new Set(['rate_limited', 'backend_unavailable', 'internal_error', 'timeout', 'connection_lost']);
-const HANDSHAKE_RETRY = new Set(['backend_unavailable', 'rate_limited', 'auth_pending']);
+const HANDSHAKE_RETRY = new Set(['backend_unavailable', 'rate_limited', 'auth_pending', 'internal_error']);
 /**
  * A client of the Vicinity WebSocket protocol (docs/protocol.md, docs/clients.md).
  *
@@ -35,6 +35,8 @@ export class VicinityClient {
     attempt = 0;
     requestCounter = 0;
     handshakeId = null;
+    /** Sessions named in the last resume frame: the server replays them (chat.resumed), so no history fill. */
+    namedInResume = new Set();
     info = null;
     heartbeatMs = 10_000;
     pending = new Map();
@@ -286,6 +288,7 @@ export class VicinityClient {
             const states = [...this.sessionStates.values()].sort((a, b) => rank(a) - rank(b)).slice(0, 100);
             for (const s of states)
                 sessions[s.id] = s.lastSeq;
+            this.namedInResume = new Set(Object.keys(sessions));
             frame = { type: 'resume', id, v: 1, resume: this.resumeToken, chat: { sessions } };
         }
         else {
@@ -344,7 +347,7 @@ export class VicinityClient {
         const listed = new Set();
         for (const view of frame.chat ?? []) {
             listed.add(view.session);
-            this.applyView(view);
+            this.applyView(view, resumed && this.namedInResume.has(view.session));
         }
         if (freshAfterLoss) {
             // A new connection after a lost one (resume refused): load what was missed in the sessions we
@@ -495,6 +498,9 @@ export class VicinityClient {
         }
         if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string')
             return;
+        // Any frame proves the socket alive (a pong may queue behind a replay, or a ping be refused as rate_limited).
+        this.clock.clearTimeout(this.pongTimer);
+        this.pongTimer = null;
         const re = frame.re;
         if (typeof re === 'string') {
             this.onAnswer(re, frame);
@@ -576,14 +582,20 @@ export class VicinityClient {
         this.events.emit('session', shape);
     }
     /** A session listed by welcome/resumed: new ones start at their top (older messages: history()). */
-    applyView(view) {
+    applyView(view, replayedByServer = false) {
         const known = this.sessionStates.has(view.session);
         const s = this.ensure(view.session, view.top);
         this.applySession(view);
-        if (known && view.top > s.lastSeq)
+        // A session named in the resume is replayed by the server (chat.resumed tells if it could not be).
+        if (known && !replayedByServer && view.top > s.lastSeq)
             void this.fill(s, view.top, true);
     }
     onChatResumed(frame) {
+        if (frame.code === 'not_joined' && isSessionShape(frame)) {
+            // Still a participant (e.g. invited, or left an ended chat): not replayed, but not gone either.
+            this.applySession(frame);
+            return;
+        }
         if (frame.code) {
             this.sessionStates.delete(frame.session);
             this.events.emit('session', { session: frame.session, gone: frame.code });
@@ -614,7 +626,26 @@ export class VicinityClient {
         s.lastSeq = m.seq;
         s.buffer.delete(m.seq);
         const { session, seq, from, clientId, text, at } = m;
+        if (clientId !== undefined && clientId !== null && from === this.info?.user)
+            this.storedOwn(session, clientId, seq);
         this.events.emit('message', { session, seq, from, clientId, text, at, replayed });
+    }
+    /**
+     * One of our messages is stored (seen in the session's stream): its outbox entry is acked whatever
+     * became of its request (an ok lost with a dropped socket, a retry refused because the chat ended).
+     */
+    storedOwn(session, clientId, seq) {
+        const o = this.outgoing.find((x) => x.session === session && x.clientId === clientId);
+        if (!o)
+            return;
+        const i = this.outgoing.indexOf(o);
+        this.outgoing.splice(i, 1);
+        o.state = 'acked';
+        o.seq = seq;
+        delete o.error;
+        this.emitOutbox(o);
+        o.settle.resolve({ seq, duplicate: false });
+        this.pump();
     }
     drain(s) {
         if (s.filling)
