@@ -73,7 +73,10 @@ public interface VicinityListener {
      * the rate-limit store (when a rate limit applies), the querier's location, the block list, each
      * read of the proximity index (one, plus one per widening pass), and the batch calls of
      * {@link #onNearbyBatchCalls}. On a remote backend each is typically one round trip. Reported just
-     * before {@link #onNearbyQuery}; it does not grow with the number of candidates.
+     * before {@link #onNearbyQuery}; it does not grow with the number of candidates. What it cannot see:
+     * a host callback wired in its single-user form (e.g. {@code presence::isOnline}) answers each batch
+     * with one backend call per user, yet counts as one call here; and the host's
+     * {@code CandidateFilter}, asked per candidate, is not counted.
      */
     default void onNearbyBackendCalls(UserId querier, int backendCalls) {}
 

@@ -90,6 +90,8 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
 
     private final LuaScript put = LuaScript.load(CachedRatingStore.class, "cache-put.lua");
     private final LuaScript bump = LuaScript.load(CachedRatingStore.class, "cache-bump.lua");
+    /** SHA1 of the put script once loaded for pipelined batch puts; null until then or after a NOSCRIPT. */
+    private volatile String putSha;
 
     private final RatingStore delegate;
     private final RatingAuditStore audit;
@@ -206,7 +208,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
         List<UserId> asked = new ArrayList<>(ratees.size());
         List<UserId> bypass = new ArrayList<>();
         boolean pending = !pendingInvalidations.isEmpty() && !flushPending();
-        for (UserId u : ratees) {
+        for (UserId u : new java.util.LinkedHashSet<>(ratees)) { // each user once
             (pending && pendingInvalidations.contains(userTag(u)) ? bypass : asked).add(Objects.requireNonNull(u, "ratee"));
         }
         List<UserId> missed = new ArrayList<>();
@@ -252,7 +254,11 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     /** {@link #store} for many entries in one pipeline; never throws. */
     private void storeAll(List<UserId> users, List<Long> generations, Map<UserId, StarHistogram> values) {
         try {
-            String sha = put.ensureLoaded(redis);
+            String sha = putSha;
+            if (sha == null) {
+                sha = put.ensureLoaded(redis); // once; again after a NOSCRIPT (a restarted Redis)
+                putSha = sha;
+            }
             List<RedisFuture<Long>> written = new ArrayList<>(users.size());
             for (int i = 0; i < users.size(); i++) {
                 long[] n = values.get(users.get(i)).toArray();
@@ -265,6 +271,9 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
                     rejectedPuts.increment();
                 }
             }
+        } catch (io.lettuce.core.RedisNoScriptException e) {
+            putSha = null; // these puts are lost (a cache fill only); the next batch loads the script again
+            LOG.warn("rating cache: the put script was not loaded (Redis restarted?): {}", e.toString());
         } catch (RedisException | BackendUnavailableException e) {
             LOG.warn("rating cache: could not store aggregates: {}", e.toString());
         }

@@ -41,7 +41,10 @@ import java.util.Set;
  * script that writes a lease keeps it, so {@link #liveAmong} answers a batch with one {@code HMGET}
  * (about a microsecond per user inside Redis, where the lease scripts walk a sorted set per user).
  * After an upgrade from a version without it, a user's entry appears with the next acquire or renewal
- * of one of their leases; until then {@link #liveAmong} counts them offline.
+ * of one of their leases; until then {@link #liveAmong} counts them offline. Upgrade every node before
+ * relying on it: while nodes of the older version still run, the users connected to them count as
+ * offline for nearby queries, and a lease such a node releases leaves a stale entry (the user may count
+ * as online until that lease's expiry).
  *
  * <p>The store has a fixed set of eight keys, all with the hash tag {@code <prefix>:{presence}:…} (one
  * slot), and every script is given all of them, so it works on Redis Cluster (in one slot) and never
