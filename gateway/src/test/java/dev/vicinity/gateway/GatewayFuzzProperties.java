@@ -18,6 +18,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * escapes {@code onText}, and a bystander connection keeps working throughout.
  */
 class GatewayFuzzProperties {
+    /** The protocol's error codes ({@code errorCode} in protocol/schema/common.json). */
+    private static final java.util.Set<String> DOCUMENTED_CODES = documentedCodes();
+
+    private static java.util.Set<String> documentedCodes() {
+        try {
+            java.util.Set<String> codes = new java.util.TreeSet<>();
+            GatewayHarness.JSON.readTree(ProtocolSchemaTest.schemaDir().resolve("common.json").toFile())
+                    .path("$defs").path("errorCode").path("enum").forEach(v -> codes.add(v.asText()));
+            if (codes.isEmpty()) {
+                throw new IllegalStateException("no errorCode enum in protocol/schema/common.json");
+            }
+            return codes;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static final List<String> TYPES = List.of("hello", "resume", "ping", "bye", "geo.location", "geo.nearby",
             "geo.block", "geo.unblock", "chat.invite", "chat.accept", "chat.decline", "chat.cancel", "chat.leave",
@@ -175,6 +191,11 @@ class GatewayFuzzProperties {
                     .isTrue();
         }
         assertThat(fuzzer.transport.received).allSatisfy(f -> assertThat(f.path("type").asText()).isNotBlank());
+        // Hostile input is refused with a documented code, never answered as a server fault.
+        List<String> codes = fuzzer.transport.received.stream().filter(f -> "error".equals(f.path("type").asText()))
+                .map(f -> f.path("code").asText()).toList();
+        assertThat(codes).as("error codes answering fuzzed frames").doesNotContain(GatewayErrorCodes.INTERNAL_ERROR)
+                .allSatisfy(c -> assertThat(DOCUMENTED_CODES).contains(c));
         assertThat(bystander.request("ping").get("type").asText()).isEqualTo("pong");
         assertThat(bystander.request("geo.location", "lat", 52.5, "lon", 13.4).get("type").asText()).isEqualTo("ok");
     }
