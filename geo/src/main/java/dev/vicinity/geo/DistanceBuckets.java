@@ -11,7 +11,7 @@ import java.util.Locale;
  * strictly increasing upper edges. Default: 500 m, 1, 2, 3, 5, 10, 20, 50, 100 km, labelled
  * {@code "< 500 m"}, {@code "500 m - 1 km"}, {@code "1-2 km"}, ..., {@code "50-100 km"}.
  *
- * <p>Immutable and thread-safe; {@link #bucketOf} is O(number of buckets).
+ * <p>Immutable and thread-safe; {@link #indexOf} is O(number of buckets).
  */
 public final class DistanceBuckets {
     private final double[] edges;
