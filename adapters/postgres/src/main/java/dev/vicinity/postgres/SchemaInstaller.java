@@ -33,7 +33,12 @@ import org.slf4j.LoggerFactory;
  * create extensions); otherwise its absence fails with {@code postgis_missing}.
  *
  * <p>Thread-safe (stateless apart from its configuration). Hosts that run DDL through their own
- * migration tool can take the text of each version from {@link #script(int)} instead.
+ * migration tool can take the text of each version from {@link #script(int)} instead, or run the
+ * resources {@code dev/vicinity/postgres/V<n>__*.sql} with Flyway (placeholders {@code schema} and
+ * {@code postgis} set to the quoted schema names, Flyway's {@code schemas} set to the Vicinity schema so
+ * that its {@code flyway_schema_history} lives there): the installer counts the versions Flyway applied
+ * there ({@link #installedVersion()}), and {@link #install()} records them in its own history and
+ * applies only what is missing.
  */
 public final class SchemaInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInstaller.class);
@@ -77,7 +82,12 @@ public final class SchemaInstaller {
                         + " description text NOT NULL, checksum text NOT NULL,"
                         + " installed_at timestamptz NOT NULL DEFAULT now())");
             }
-            Map<Integer, String> installed = SCRIPTS.installed(c, history());
+            Map<Integer, String> installed = new java.util.HashMap<>(SCRIPTS.installed(c, history()));
+            List<Integer> adopted = adoptFlywayVersions(c, installed);
+            if (!adopted.isEmpty()) {
+                LOG.info("Vicinity schema {}: versions {} were applied by Flyway; recorded them in {}", schema,
+                        adopted, history());
+            }
             SCRIPTS.verify(schema, installed);
             List<Integer> applied = new ArrayList<>();
             for (Script s : SCRIPTS.scripts()) {
@@ -111,15 +121,74 @@ public final class SchemaInstaller {
         return jdbc.autoCommit("schema version", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)")) {
                 ps.setString(1, history());
+                boolean ourHistory;
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getString(1) == null) {
-                        return 0;
-                    }
+                    ourHistory = rs.getString(1) != null;
+                }
+                int ours = !ourHistory ? 0
+                        : SCRIPTS.installed(c, history()).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+                return Math.max(ours, flywayVersions(c).stream().mapToInt(Integer::intValue).max().orElse(0));
+            }
+        });
+    }
+
+    /**
+     * Versions of this release's scripts that Flyway applied successfully in this schema (its
+     * {@code flyway_schema_history} table in the Vicinity schema, rows whose script is our resource file
+     * name); empty without such a table.
+     */
+    private List<Integer> flywayVersions(Connection c) throws SQLException {
+        String table = PostgresVicinity.quote(schema) + ".flyway_schema_history";
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                    return List.of();
                 }
             }
-            return SCRIPTS.installed(c, history()).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-        });
+        }
+        Map<String, Integer> byFile = new java.util.HashMap<>();
+        for (Script s : SCRIPTS.scripts()) {
+            byFile.put(s.resource(), s.version());
+        }
+        List<Integer> versions = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, script FROM " + table + " WHERE success")) {
+            while (rs.next()) {
+                Integer v = byFile.get(rs.getString(2));
+                if (v != null && String.valueOf(v).equals(rs.getString(1))) {
+                    versions.add(v);
+                }
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * Records in our history the versions Flyway applied that it does not list yet (so that
+     * {@link #install()} neither re-runs them nor fails on their tables), adding them to {@code installed}.
+     */
+    private List<Integer> adoptFlywayVersions(Connection c, Map<Integer, String> installed) throws SQLException {
+        List<Integer> adopted = new ArrayList<>();
+        List<Integer> byFlyway = flywayVersions(c);
+        for (Script s : SCRIPTS.scripts()) {
+            if (installed.containsKey(s.version()) || !byFlyway.contains(s.version())) {
+                continue;
+            }
+            String checksum = SCRIPTS.checksum(s);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO " + history() + " (version, description, checksum) VALUES (?, ?, ?)")) {
+                ps.setInt(1, s.version());
+                ps.setString(2, s.description() + " (applied by Flyway)");
+                ps.setString(3, checksum);
+                ps.executeUpdate();
+            }
+            installed.put(s.version(), checksum);
+            adopted.add(s.version());
+        }
+        return adopted;
     }
 
     /**
