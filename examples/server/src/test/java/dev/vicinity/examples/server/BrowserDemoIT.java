@@ -373,6 +373,8 @@ class BrowserDemoIT {
         assertThat(alice.getPageSource()).doesNotContain("Bob invites you");
         click(carol, By.cssSelector("#invites .invite-card .accept"));
         until(carol, () -> "ACTIVE".equals(carol.findElement(By.id("chat-state")).getAttribute("data-state")));
+        send(alice, "Hi! Coffee at the corner?");
+        until(carol, () -> hasMessage(carol, "Coffee at the corner"));
         accessible(carol, "Carol's phone page in a chat");
         Files.copy(carol.getScreenshotAs(OutputType.FILE).toPath(), target.resolve("vicinity-demo-phone.png"),
                 StandardCopyOption.REPLACE_EXISTING);
