@@ -15,6 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
@@ -442,11 +447,55 @@ class BrowserDemoIT {
                 + " document.getElementById('offline-block').getBoundingClientRect().top]")).toArray(Number[]::new);
         assertThat(ys[1].doubleValue()).as("offline list below the online one").isGreaterThanOrEqualTo(ys[0].doubleValue());
 
-        // Keyboard focus survives the refresh: Erin's Invite button keeps it, and Enter then invites her.
+        // Keyboard focus survives the refresh, also when the focused row moves up: Gus (Dave's place) and Hana
+        // (about 750 m, so listed after him) are online; Dave's focus is on Hana's Invite; Gus signs out.
+        String hanaInvite = "return document.activeElement === document.querySelector(\"#nearby-list li[data-user='Hana'] .invite\")";
+        ExecutorService wire = Executors.newSingleThreadExecutor(); // one sender per socket at a time
+        try (ProtocolClient gus = ProtocolClient.connect(server.port());
+                ProtocolClient hana = ProtocolClient.connect(server.port())) {
+            gus.ok(frame("hello").put("v", 1).put("token", "demo:Gus").put("device", "t"));
+            gus.ok(frame("geo.location").put("lat", 52.4986).put("lon", 13.4030).put("source", "manual"));
+            hana.ok(frame("hello").put("v", 1).put("token", "demo:Hana").put("device", "t"));
+            hana.ok(frame("geo.location").put("lat", 52.5053).put("lon", 13.4030).put("source", "manual"));
+            AtomicBoolean gusHere = new AtomicBoolean(true);
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+            heartbeat.scheduleAtFixedRate(() -> wire.submit(() -> { // both stay online (heartbeat 2 s) until they sign out
+                try {
+                    if (gusHere.get()) {
+                        gus.ok(frame("ping"));
+                    }
+                    hana.ok(frame("ping"));
+                } catch (Exception ignored) {
+                    // the next ping tries again
+                }
+            }), 0, 1, TimeUnit.SECONDS);
+            try {
+                nearby(dave, "Gus");
+                nearby(dave, "Hana");
+                assertThat((Boolean) dave.executeScript("const l = [...document.querySelectorAll('#nearby-list li')]"
+                        + ".map(li => li.dataset.user); return l.indexOf('Gus') >= 0 && l.indexOf('Gus') < l.indexOf('Hana')"))
+                        .as("Gus listed above Hana").isTrue();
+                dave.executeScript("document.querySelector(\"#nearby-list li[data-user='Hana'] .invite\").focus()");
+                wire.submit(() -> {
+                    gusHere.set(false);
+                    gus.signOut();
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+                until(dave, () -> !dave.findElements(By.cssSelector("#offline-list li[data-user='Gus']")).isEmpty());
+                // The refresh that found Gus offline moved Hana's row up a place.
+                assertThat((Boolean) dave.executeScript(hanaInvite)).as("focus kept when the row moved").isTrue();
+            } finally {
+                heartbeat.shutdownNow();
+            }
+            wire.submit(() -> {
+                hana.signOut();
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+        } finally {
+            wire.shutdownNow();
+        }
+        // Enter on a focused Invite button invites.
         dave.executeScript("document.querySelector(\"#nearby-list li[data-user='Erin'] .invite\").focus()");
-        awaitNearbyRefresh(dave);
-        assertThat((Boolean) dave.executeScript("return document.activeElement"
-                + " === document.querySelector(\"#nearby-list li[data-user='Erin'] .invite\")")).isTrue();
         dave.switchTo().activeElement().sendKeys(Keys.ENTER);
         until(erin, () -> !erin.findElements(By.cssSelector("#invites .invite-card .accept")).isEmpty());
         click(erin, By.cssSelector("#invites .invite-card .accept"));
