@@ -274,6 +274,8 @@ const online = (u) => { const p = state.profiles.get(u.user); return p ? p.onlin
 
 /** Reuses each child by key (no re-created buttons: focus and scroll stay where they are). */
 function reconcile(container, items, keyOf, create, update) {
+  // Moving a row (someone above it left) re-inserts it, which blurs a focused button in it: it gets the focus back.
+  const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const old = new Map([...container.children].map((el) => [el.dataset.key, el]));
   items.forEach((item, i) => {
     const key = keyOf(item);
@@ -283,6 +285,7 @@ function reconcile(container, items, keyOf, create, update) {
     if (container.children[i] !== el) container.insertBefore(el, container.children[i] || null);
   });
   for (const el of old.values()) el.remove();
+  if (focused && focused.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
 }
 
 function openSessionWith(user) {

@@ -1,7 +1,9 @@
 package dev.vicinity.examples.server;
 
+import static dev.vicinity.examples.server.ProtocolClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vicinity.core.UserId;
 import dev.vicinity.testkit.TestServers;
 import java.io.File;
@@ -13,14 +15,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -74,8 +84,9 @@ class BrowserDemoIT {
         proxy = new CuttableProxy(server.port());
     }
 
-    @AfterAll
-    static void stop() {
+    /** Each test starts its own browsers (the server is shared): quits them, so at most three run at a time. */
+    @AfterEach
+    void quitBrowsers() {
         for (ChromeDriver b : browsers) {
             try {
                 b.quit();
@@ -83,6 +94,11 @@ class BrowserDemoIT {
                 // best effort
             }
         }
+        browsers.clear();
+    }
+
+    @AfterAll
+    static void stop() {
         if (proxy != null) {
             try {
                 proxy.close();
@@ -324,6 +340,10 @@ class BrowserDemoIT {
         Object blockedInvite = bob.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + "window.vicinity.client.invite(['Alice']).then(ok => done(ok.state), e => done('refused: ' + e.code));");
         assertThat(blockedInvite).isEqualTo("INVITED"); // answered like any invite: Bob does not learn of the block
+        // What the block does show: each is gone from the other's nearby list and radar (geo.nearby leaves out
+        // blocks either way), Alice's at once (the page refreshes after blocking), Bob's at his next refresh.
+        until(alice, () -> alice.findElements(By.cssSelector("li[data-user='Bob'], #radar g.user[data-user='Bob']")).isEmpty());
+        until(bob, () -> bob.findElements(By.cssSelector("li[data-user='Alice'], #radar g.user[data-user='Alice']")).isEmpty());
 
         // Carol, on a phone (390 px wide) with a 31-character name, denies location, picks a place; Alice
         // invites her: the invitation is on screen without scrolling, and nothing scrolls sideways.
@@ -358,8 +378,209 @@ class BrowserDemoIT {
         assertThat(alice.getPageSource()).doesNotContain("Bob invites you");
         click(carol, By.cssSelector("#invites .invite-card .accept"));
         until(carol, () -> "ACTIVE".equals(carol.findElement(By.id("chat-state")).getAttribute("data-state")));
+        send(alice, "Hi! Coffee at the corner?");
+        until(carol, () -> hasMessage(carol, "Coffee at the corner"));
         accessible(carol, "Carol's phone page in a chat");
         Files.copy(carol.getScreenshotAs(OutputType.FILE).toPath(), target.resolve("vicinity-demo-phone.png"),
                 StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Resolves when the page's nearby list was next re-rendered from a fresh {@code geo.nearby} answer (the 5 s refresh). */
+    private static void awaitNearbyRefresh(ChromeDriver b) {
+        b.executeScript("const before = window.vicinity.nearby; window.__refreshed = false;"
+                + "new MutationObserver((_, o) => { if (window.vicinity.nearby !== before) { window.__refreshed = true; o.disconnect(); } })"
+                + ".observe(document.getElementById('radar'), { childList: true });");
+        until(b, () -> Boolean.TRUE.equals(b.executeScript("return window.__refreshed")));
+    }
+
+    private static String activeId(ChromeDriver b) {
+        return (String) b.executeScript("return document.activeElement && document.activeElement.id");
+    }
+
+    private static void setComposer(ChromeDriver b, String text) {
+        b.executeScript("const i = document.getElementById('chat-input'); i.focus(); i.value = arguments[0];"
+                + "i.dispatchEvent(new Event('input', { bubbles: true }));", text);
+    }
+
+    private static String chatState(ChromeDriver b) {
+        return b.findElement(By.id("chat-state")).getAttribute("data-state");
+    }
+
+    /**
+     * The page's smaller promises (docs/examples.md, section 6), with Dave and Erin on the server the first
+     * test used: offline people listed apart after the online ones, keyboard focus and the composer's text
+     * kept across the 5 s nearby refresh, the code-point counter with the server's limit, unsent text kept
+     * across a reload, a replaced tab read-only with a working take-over, and a rating error in plain words.
+     */
+    @Test
+    void focusCounterOfflineListUnsentReloadReplacedTabAndPlainErrors() throws Exception {
+        String url = server.url();
+        // Frank (a protocol client) was here and left: he is listed offline for 30 minutes.
+        int limit;
+        try (ProtocolClient frank = ProtocolClient.connect(server.port())) {
+            JsonNode welcome = frank.ok(frame("hello").put("v", 1).put("token", "demo:Frank").put("device", "t"));
+            limit = welcome.path("limits").path("maxMessageLength").asInt();
+            frank.ok(frame("geo.location").put("lat", 52.4990).put("lon", 13.4035).put("source", "manual"));
+            frank.signOut();
+        }
+        assertThat(limit).isPositive();
+        ChromeDriver dave = browser();
+        ChromeDriver erin = browser();
+        for (ChromeDriver b : List.of(dave, erin)) {
+            signIn(b, b == dave ? "Dave" : "Erin");
+            new Select(b.findElement(By.id("place-select"))).selectByVisibleText("Berlin · Kreuzberg");
+            b.findElement(By.id("use-place")).click();
+            until(b, () -> b.findElement(By.id("location-status")).getText().contains("place you picked"));
+        }
+
+        // Offline people come after the online ones, in their own list that says why they cannot be invited.
+        nearby(dave, "Erin");
+        By frankRow = By.cssSelector("#offline-list li[data-user='Frank']");
+        until(dave, () -> !dave.findElements(frankRow).isEmpty());
+        assertThat(dave.findElements(By.cssSelector("#nearby-list li[data-user='Frank']"))).isEmpty();
+        assertThat(dave.findElements(By.cssSelector("#nearby-list li"))).allMatch(li -> li.getText().contains("online"));
+        assertThat(dave.findElements(By.cssSelector("#offline-list li"))).allMatch(li -> li.getText().contains("offline"));
+        assertThat(dave.findElement(frankRow).findElement(By.cssSelector(".invite")).isEnabled()).isFalse();
+        assertThat(dave.findElement(By.id("offline-block")).getText()).contains("Offline")
+                .contains("You can invite them when they are back online");
+        Number[] ys = ((List<?>) dave.executeScript("return [document.getElementById('nearby-list').getBoundingClientRect().bottom,"
+                + " document.getElementById('offline-block').getBoundingClientRect().top]")).toArray(Number[]::new);
+        assertThat(ys[1].doubleValue()).as("offline list below the online one").isGreaterThanOrEqualTo(ys[0].doubleValue());
+
+        // Keyboard focus survives the refresh, also when the focused row moves up: Gus (Dave's place) and Hana
+        // (about 750 m, so listed after him) are online; Dave's focus is on Hana's Invite; Gus signs out.
+        String hanaInvite = "return document.activeElement === document.querySelector(\"#nearby-list li[data-user='Hana'] .invite\")";
+        ExecutorService wire = Executors.newSingleThreadExecutor(); // one sender per socket at a time
+        try (ProtocolClient gus = ProtocolClient.connect(server.port());
+                ProtocolClient hana = ProtocolClient.connect(server.port())) {
+            gus.ok(frame("hello").put("v", 1).put("token", "demo:Gus").put("device", "t"));
+            gus.ok(frame("geo.location").put("lat", 52.4986).put("lon", 13.4030).put("source", "manual"));
+            hana.ok(frame("hello").put("v", 1).put("token", "demo:Hana").put("device", "t"));
+            hana.ok(frame("geo.location").put("lat", 52.5053).put("lon", 13.4030).put("source", "manual"));
+            AtomicBoolean gusHere = new AtomicBoolean(true);
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+            heartbeat.scheduleAtFixedRate(() -> wire.submit(() -> { // both stay online (heartbeat 2 s) until they sign out
+                try {
+                    if (gusHere.get()) {
+                        gus.ok(frame("ping"));
+                    }
+                    hana.ok(frame("ping"));
+                } catch (Exception ignored) {
+                    // the next ping tries again
+                }
+            }), 0, 1, TimeUnit.SECONDS);
+            try {
+                nearby(dave, "Gus");
+                nearby(dave, "Hana");
+                assertThat((Boolean) dave.executeScript("const l = [...document.querySelectorAll('#nearby-list li')]"
+                        + ".map(li => li.dataset.user); return l.indexOf('Gus') >= 0 && l.indexOf('Gus') < l.indexOf('Hana')"))
+                        .as("Gus listed above Hana").isTrue();
+                dave.executeScript("document.querySelector(\"#nearby-list li[data-user='Hana'] .invite\").focus()");
+                wire.submit(() -> {
+                    gusHere.set(false);
+                    gus.signOut();
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+                until(dave, () -> !dave.findElements(By.cssSelector("#offline-list li[data-user='Gus']")).isEmpty());
+                // The refresh that found Gus offline moved Hana's row up a place.
+                assertThat((Boolean) dave.executeScript(hanaInvite)).as("focus kept when the row moved").isTrue();
+            } finally {
+                heartbeat.shutdownNow();
+            }
+            wire.submit(() -> {
+                hana.signOut();
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+        } finally {
+            wire.shutdownNow();
+        }
+        // Enter on a focused Invite button invites.
+        dave.executeScript("document.querySelector(\"#nearby-list li[data-user='Erin'] .invite\").focus()");
+        dave.switchTo().activeElement().sendKeys(Keys.ENTER);
+        until(erin, () -> !erin.findElements(By.cssSelector("#invites .invite-card .accept")).isEmpty());
+        click(erin, By.cssSelector("#invites .invite-card .accept"));
+        until(dave, () -> "ACTIVE".equals(chatState(dave)));
+
+        // The counter counts code points (an emoji is one) against the server's limit, and the composer keeps
+        // its focus and text through a refresh.
+        dave.findElement(By.id("chat-input")).sendKeys("Draft ");
+        setComposer(dave, "Draft \uD83D\uDE00"); // "Draft 😀": 7 code points, 8 UTF-16 units
+        assertThat(dave.findElement(By.id("counter")).getText()).isEqualTo("7 / " + limit + " characters");
+        awaitNearbyRefresh(dave);
+        assertThat(activeId(dave)).isEqualTo("chat-input");
+        assertThat(dave.findElement(By.id("chat-input")).getAttribute("value")).isEqualTo("Draft \uD83D\uDE00");
+        // Exactly the limit in emoji (twice as many UTF-16 units) goes out whole; one more cannot be sent.
+        String full = "\uD83D\uDE00".repeat(limit);
+        setComposer(dave, full);
+        assertThat(dave.findElement(By.id("counter")).getText()).isEqualTo(limit + " / " + limit + " characters");
+        assertThat(dave.findElement(By.id("chat-send")).isEnabled()).isTrue();
+        dave.findElement(By.id("chat-send")).click();
+        until(erin, () -> Long.valueOf(limit).equals(erin.executeScript("return Math.max(0, ...[...document.querySelectorAll("
+                + "'#messages .message .text')].map(t => [...t.textContent].length))")));
+        until(dave, () -> dave.findElements(By.cssSelector("#messages .message.pending")).isEmpty());
+        setComposer(dave, full + "!");
+        assertThat(dave.findElement(By.id("counter")).getText()).contains((limit + 1) + " / " + limit).contains("1 too many");
+        assertThat(dave.findElement(By.id("chat-send")).isEnabled()).isFalse();
+        dave.findElement(By.id("chat-input")).sendKeys(Keys.ENTER);
+        assertThat(dave.findElements(By.cssSelector("#messages .message.pending"))).isEmpty();
+        assertThat(dave.findElement(By.id("chat-input")).getAttribute("value")).isEqualTo(full + "!"); // not cut, not sent
+        setComposer(dave, "");
+
+        // Unsent text survives a reload: the socket is made unreachable (the client's WebSocket constructor
+        // pointed at a closed port) and dropped; the message waits; after a reload it is sent once.
+        dave.executeScript("const c = window.vicinity.client; c.WS = function () { return new WebSocket('ws://127.0.0.1:9/'); };"
+                + "c.ws.close(4000, 'test drop');");
+        until(dave, () -> "reconnecting".equals(status(dave)));
+        send(dave, "Written before a reload");
+        until(dave, () -> hasMessage(dave, "Written before a reload")
+                && !dave.findElements(By.cssSelector("#messages .message.pending")).isEmpty());
+        dave.navigate().refresh();
+        until(erin, () -> hasMessage(erin, "Written before a reload"));
+        until(dave, () -> "online".equals(status(dave)) && hasMessage(dave, "Written before a reload")
+                && dave.findElements(By.cssSelector("#messages .message.pending")).isEmpty());
+        assertThat(count(erin, "Written before a reload")).isEqualTo(1);
+        assertThat(count(dave, "Written before a reload")).isEqualTo(1);
+
+        // A second tab of the same browser (same device) takes the connection: the first is read-only with a
+        // "Use it here" button that works.
+        String first = dave.getWindowHandle();
+        dave.switchTo().newWindow(WindowType.TAB);
+        String second = dave.getWindowHandle();
+        dave.get(url);
+        until(dave, () -> "online".equals(status(dave)) && "ACTIVE".equals(chatState(dave)));
+        dave.switchTo().window(first);
+        until(dave, () -> "replaced".equals(status(dave)));
+        assertThat(dave.findElement(By.id("replaced")).isDisplayed()).isTrue();
+        assertThat(dave.findElement(By.id("chat-note")).getText()).contains("Read-only");
+        assertThat(dave.findElement(By.id("chat-input")).isEnabled()).isFalse();
+        assertThat(dave.findElement(By.id("chat-send")).isEnabled()).isFalse();
+        assertThat(dave.findElement(By.id("leave")).isEnabled()).isFalse();
+        assertThat(dave.findElement(By.id("block")).isEnabled()).isFalse();
+        dave.findElement(By.id("take-over")).click();
+        until(dave, () -> "online".equals(status(dave)) && dave.findElement(By.id("chat-input")).isEnabled());
+        assertThat(dave.findElement(By.id("replaced")).isDisplayed()).isFalse();
+        send(dave, "Back in the first tab");
+        until(erin, () -> hasMessage(erin, "Back in the first tab"));
+        dave.switchTo().window(second);
+        until(dave, () -> "replaced".equals(status(dave)));
+        dave.close();
+        dave.switchTo().window(first);
+
+        // Erin leaves. Dave already rated her from another device with the page's key; the page says so in words.
+        erin.findElement(By.id("leave")).click();
+        until(dave, () -> "ENDED".equals(chatState(dave)) && dave.findElement(By.id("rating-form")).isDisplayed());
+        String session = (String) dave.executeScript("return window.vicinity.active");
+        try (ProtocolClient otherDevice = ProtocolClient.connect(server.port())) {
+            otherDevice.ok(frame("hello").put("v", 1).put("token", "demo:Dave").put("device", "other"));
+            otherDevice.ok(frame("rating.submit").put("session", session).put("ratee", "Erin").put("stars", 2)
+                    .put("idempotencyKey", session + ":Erin"));
+            otherDevice.signOut();
+        }
+        dave.findElement(By.cssSelector("#stars .star[data-stars='5']")).click();
+        dave.findElement(By.id("rating-submit")).click();
+        WebElement result = dave.findElement(By.id("rating-result"));
+        until(dave, () -> result.isDisplayed() && !result.getText().isBlank());
+        assertThat(result.getAttribute("data-code")).isEqualTo("idempotency_key_reused");
+        assertThat(result.getText()).isEqualTo("This chat was already rated from another tab or window.");
     }
 }

@@ -107,6 +107,13 @@ final class ProtocolClient implements AutoCloseable {
         return closed;
     }
 
+    /** Closes with 1000 (a sign-out: nothing to resume) and waits for the server's close. */
+    void signOut() throws Exception {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops the socket without a close frame (a resumable drop for the server). */
     @Override
     public void close() {
         socket.abort();
