@@ -271,10 +271,10 @@ final class ProximityQuery {
                 long xy = d[j];
                 double dx = (int) (xy >> 32) - qx;
                 double dy = (int) xy - qy;
-                double dz = d[j + 1] - qz;
+                double dz = (int) (d[j + 1] >> 32) - qz;
                 double d2 = dx * dx + dy * dy + dz * dz;
                 if (d2 <= lim) {
-                    offer(d2, cell, i, j);
+                    offer(d2, cell, i);
                     lim = n == limit ? hd[0] : limit2;
                 }
             }
@@ -282,16 +282,15 @@ final class ProximityQuery {
     }
 
     /** Adds slot {@code s} of {@code cell} (whose monitor the caller holds) to the bounded max-heap. */
-    private void offer(double d2, ProximityCell cell, int s, int j) {
+    private void offer(double d2, ProximityCell cell, int s) {
         if (pn == pid.length) {
             grow();
         }
         int p = pn++;
-        long[] d = cell.data;
         pid[p] = cell.ids[s];
-        plat[p] = Double.longBitsToDouble(d[j + 2]);
-        plon[p] = Double.longBitsToDouble(d[j + 3]);
-        pobs[p] = d[j + 4];
+        plat[p] = cell.lat(s);
+        plon[p] = cell.lon(s);
+        pobs[p] = cell.millis(s);
         int i;
         if (n < limit) {
             if (n == hd.length) {
@@ -351,16 +350,16 @@ final class ProximityQuery {
                 long xy = d[j];
                 double dx = (int) (xy >> 32) - qx;
                 double dy = (int) xy - qy;
-                double dz = d[j + 1] - qz;
+                double dz = (int) (d[j + 1] >> 32) - qz;
                 if (dx * dx + dy * dy + dz * dz <= limit2) {
                     if (pn == pid.length) {
                         grow();
                     }
                     int p = pn++;
                     pid[p] = cell.ids[i];
-                    plat[p] = Double.longBitsToDouble(d[j + 2]);
-                    plon[p] = Double.longBitsToDouble(d[j + 3]);
-                    pobs[p] = d[j + 4];
+                    plat[p] = cell.lat(i);
+                    plon[p] = cell.lon(i);
+                    pobs[p] = cell.millis(i);
                 }
             }
         }
