@@ -55,6 +55,9 @@ final class ProximityQuery {
     double[] hd;
     int[] hp;
     int n;
+    /** {@link #kthMeters()} and the squared chord it was computed for. */
+    private double kth;
+    private double kthFor = Double.NaN;
     /** Every offered candidate, appended once (so heap moves copy no references). */
     UserId[] pid;
     double[] plat;
@@ -250,8 +253,13 @@ final class ProximityQuery {
 
     /** The great-circle distance (metres) of the farthest candidate kept; the heap is full. */
     private double kthMeters() {
-        double c = Math.sqrt(hd[0]) / SCALE;
-        return 2.0 * R * Math.asin(Math.min(1.0, c / 2.0));
+        double top = hd[0];
+        if (top != kthFor) { // asin is slow: only when the farthest kept changed
+            double c = Math.sqrt(top) / SCALE;
+            kthFor = top;
+            kth = 2.0 * R * Math.asin(Math.min(1.0, c / 2.0));
+        }
+        return kth;
     }
 
     void scanAll() {
