@@ -86,21 +86,33 @@ public final class InMemoryProximityIndex implements ProximityIndex {
         int lonQ = ProximityCell.lonFixed(lon);
         long millis = observedAt.toEpochMilli();
         long key = grid.cellKey(lat, lon);
+        // The target cell does not depend on the user: look it up (and touch its slot array) before the
+        // user's entry, so that the two chains of cache misses overlap. For a move within the cell (the
+        // common case) it is the entry's own cell. The touch reads a field without the monitor.
+        ProximityCell hint = cells.get(key);
+        if (hint != null && hint.data.length == 0) { // never true (a slot array is never empty): keeps the load
+            hint = null;
+        }
         while (true) {
             ProximityCell.Entry e = users.getOrAdd(user);
             synchronized (e) {
                 if (e.removed()) {
                     continue; // removed concurrently: start over with a new entry
                 }
-                if (place(e, key, xy, z, latQ, lonQ, millis)) {
+                if (place(e, key, hint, xy, z, latQ, lonQ, millis)) {
                     return;
                 }
+                hint = null; // it was dead
             }
         }
     }
 
-    /** Puts {@code e} (whose monitor is held) into cell {@code key}; false if a dead cell was hit (retry). */
-    private boolean place(ProximityCell.Entry e, long key, long xy, int z, int lat, int lon, long millis) {
+    /**
+     * Puts {@code e} (whose monitor is held) into cell {@code key} ({@code hint}, if not null, is the
+     * cell found under that key a moment ago); false if a dead cell was hit (retry).
+     */
+    private boolean place(ProximityCell.Entry e, long key, ProximityCell hint, long xy, int z, int lat, int lon,
+                          long millis) {
         ProximityCell old = e.cell;
         if (old != null && old.key == key) {
             // Same cell (the common small move): no map lookup. The user is in it, so it is not dead.
@@ -109,7 +121,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
                 return true;
             }
         }
-        ProximityCell target = cells.computeIfAbsent(key, ProximityCell::new);
+        ProximityCell target = hint != null ? hint : cells.computeIfAbsent(key, ProximityCell::new);
         if (old == target) {
             synchronized (target) {
                 target.set(e.slot, xy, z, lat, lon, millis);
