@@ -28,6 +28,35 @@ final class BatchResolver {
     /** Resolves the entries {@code idx[from..to)} (one bucket): sets keep and score of each. */
     void resolve(UserId[] users, int[] idx, int from, int to, boolean includeOffline, boolean[] keep,
                  double[] score) {
+        boolean checkOnline = !includeOffline && online != OnlineCheck.ALWAYS;
+        if ((!checkOnline || online instanceof UserSideTable) && (scores == ScoreProvider.NONE
+                || (scores instanceof UserSideTable && (!checkOnline || scores == online)))) {
+            // The host's table (or nothing) answers both: read it in place, one probe per entry, no
+            // collection per bucket. Counted as the generic path would be, so the figure does not
+            // depend on the wiring.
+            boolean readScore = scores != ScoreProvider.NONE;
+            if (checkOnline || readScore) {
+                UserSideTable table = (UserSideTable) (checkOnline ? online : scores);
+                table.resolve(users, idx, from, to, checkOnline, readScore, keep, score);
+            } else {
+                for (int k = from; k < to; k++) {
+                    keep[idx[k]] = true;
+                    score[idx[k]] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            if (checkOnline) {
+                calls++;
+            }
+            if (readScore) {
+                for (int k = from; k < to; k++) {
+                    if (keep[idx[k]]) {
+                        calls++;
+                        break;
+                    }
+                }
+            }
+            return;
+        }
         int n = to - from;
         List<UserId> ask = new ArrayList<>(n);
         for (int k = from; k < to; k++) {

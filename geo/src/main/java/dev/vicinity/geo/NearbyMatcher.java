@@ -259,8 +259,18 @@ public final class NearbyMatcher {
         // The index stopped at the limit: only buckets below the farthest one returned are complete.
         int farthest = 0;
         double reach = 0;
+        // Candidates come nearest first and share cell centres: measure each distinct position once.
+        double lastLat = Double.NaN;
+        double lastLon = Double.NaN;
+        double d = 0;
         for (Candidate c : first) {
-            double d = rules.publicDistance(center.lat(), center.lon(), c.point().lat(), c.point().lon());
+            double lat = c.point().lat();
+            double lon = c.point().lon();
+            if (lat != lastLat || lon != lastLon) {
+                d = rules.publicDistance(center.lat(), center.lon(), lat, lon);
+                lastLat = lat;
+                lastLon = lon;
+            }
             reach = Math.max(reach, d);
             if (d <= radius) {
                 farthest = Math.max(farthest, buckets.indexOf(d));

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Per-query CPU time (not wall time) of the {@link NearbyMatcherBenchmark} queries, for a machine
  * shared with other work: a query's thread CPU time does not count the time it waited for a core,
  * so its percentiles stay comparable between runs under different load. Run:
- * {@code java -Xmx4g -cp bench/target/benchmarks.jar dev.vicinity.bench.geo.NearbyCpuTime [queries]}.
+ * {@code java -Xmx4g -cp bench/target/benchmarks.jar dev.vicinity.bench.geo.NearbyCpuTime [queries [firstBucketMeters [lambda|table]]]}.
  * Prints p50/p90/p99 in microseconds and the bytes allocated per query, after a warm-up of the same
  * number of queries.
  */
@@ -20,6 +20,8 @@ public final class NearbyCpuTime {
         int queries = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         NearbyMatcherBenchmark b = new NearbyMatcherBenchmark();
         b.users = 1_000_000;
+        b.firstBucketMeters = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        b.callbacks = args.length > 2 ? args[2] : "lambda";
         b.setUp();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) mx;

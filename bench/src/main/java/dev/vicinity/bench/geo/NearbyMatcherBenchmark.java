@@ -7,6 +7,9 @@ import dev.vicinity.geo.LocationService;
 import dev.vicinity.geo.NearbyMatcher;
 import dev.vicinity.geo.NearbyPage;
 import dev.vicinity.geo.NearbyQuery;
+import dev.vicinity.geo.OnlineCheck;
+import dev.vicinity.geo.ScoreProvider;
+import dev.vicinity.geo.UserSideTable;
 import dev.vicinity.geo.memory.InMemoryBlockList;
 import dev.vicinity.geo.memory.InMemoryLocationStore;
 import dev.vicinity.geo.memory.InMemoryProximityIndex;
@@ -31,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The full matcher on the 1M-user city: every user went through {@link LocationService} (snapped to
  * 250 m cells), 10 % are offline, one in 1,000 is blocked by the querier, a host score ranks inside
  * a bucket and a host predicate drops 5 %. Query: 50 nearest within 1 km / 5 km of a random user,
- * first page. Rate limit off (it would refuse a benchmark). SampleTime gives p50/p99.
+ * first page. Rate limit off (it would refuse a benchmark). SampleTime gives p50/p99. The online
+ * state and scores come from host lambdas or from a {@link UserSideTable} ({@code callbacks}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -46,6 +50,14 @@ public class NearbyMatcherBenchmark {
     /** First distance bucket edge in metres ({@code DistanceBuckets.defaults()} when it matches). */
     @Param({"500", "1000"})
     public int firstBucketMeters;
+
+    /**
+     * How online state and scores reach the matcher: {@code lambda}, single-user host callbacks (the
+     * batch forms are the looping defaults); {@code table}, a {@link UserSideTable} holding the same
+     * flags and scores, read in place per bucket.
+     */
+    @Param({"lambda", "table"})
+    public String callbacks;
 
     private NearbyMatcher matcher;
     private UserId[] ids;
@@ -66,8 +78,18 @@ public class NearbyMatcherBenchmark {
         for (int i = 0; i < users; i += 1000) {
             blocks.block(ids[i], ids[(i + 7) % users]);
         }
-        matcher = NearbyMatcher.builder(locations, blocks, u -> (u.hashCode() % 10) != 0)
-                .scoreProvider(u -> (u.hashCode() & 0xFFFF) / 65536.0 * 5)
+        OnlineCheck online = u -> (u.hashCode() % 10) != 0;
+        ScoreProvider score = u -> (u.hashCode() & 0xFFFF) / 65536.0 * 5;
+        if ("table".equals(callbacks)) {
+            UserSideTable table = new UserSideTable();
+            for (UserId u : ids) {
+                table.put(u, online.isOnline(u), score.score(u));
+            }
+            online = table;
+            score = table;
+        }
+        matcher = NearbyMatcher.builder(locations, blocks, online)
+                .scoreProvider(score)
                 .filter((q, c) -> (c.hashCode() % 20) != 3)
                 .buckets(firstBucketMeters == 1000 ? DistanceBuckets.ofUpperEdgesMeters(
                         1_000, 2_000, 3_000, 5_000, 10_000, 20_000, 50_000, 100_000)

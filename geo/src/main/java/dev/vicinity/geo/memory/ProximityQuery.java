@@ -51,10 +51,17 @@ final class ProximityQuery {
     long[] ringKeys = new long[16];
     double[] ringBounds = new double[16];
     int ringSize;
+    /** The ring's cells, looked up before any is scanned (see {@link #scanRing}). */
+    ProximityCell[] ringCells = new ProximityCell[16];
+    /** Sum of values read only to bring lines into the cache (kept so the reads are not dropped). */
+    int touchSink;
     /** Max-heap (root = worst kept) of squared chords and pool indices. */
     double[] hd;
     int[] hp;
     int n;
+    /** {@link #kthMeters()} and the squared chord it was computed for. */
+    private double kth;
+    private double kthFor = Double.NaN;
     /** Every offered candidate, appended once (so heap moves copy no references). */
     UserId[] pid;
     double[] plat;
@@ -233,25 +240,59 @@ final class ProximityQuery {
                 ringBounds[j + 1] = b;
             }
         }
+        // Look the ring's cells up first and touch each one's slot array: these loads do not depend on
+        // one another, so their cache misses overlap instead of each waiting behind the previous cell's
+        // scan (in a heap of gigabytes, a miss costs a few hundred cycles). The touch reads a field
+        // without the monitor; its value is not used.
+        if (ringCells.length < m) {
+            ringCells = new ProximityCell[ringKeys.length];
+        }
+        int touched = 0;
+        int reach = 0;
         for (int i = 0; i < m; i++) {
             double b = ringBounds[i];
             if (b > radius || (n == limit && b > kthMeters())) {
+                ringCells[i] = null;
                 if (sorted) {
-                    return;
+                    break;
                 }
                 continue;
             }
             ProximityCell cell = cells.get(ringKeys[i]);
+            ringCells[i] = cell;
+            reach = i + 1;
             if (cell != null) {
-                scanCell(cell);
+                touched += cell.data.length;
             }
+        }
+        touchSink += touched;
+        for (int i = 0; i < reach; i++) {
+            ProximityCell cell = ringCells[i];
+            if (cell == null) {
+                continue;
+            }
+            ringCells[i] = null;
+            double b = ringBounds[i];
+            if (n == limit && b > kthMeters()) {
+                if (sorted) {
+                    Arrays.fill(ringCells, i, reach, null);
+                    return;
+                }
+                continue;
+            }
+            scanCell(cell);
         }
     }
 
     /** The great-circle distance (metres) of the farthest candidate kept; the heap is full. */
     private double kthMeters() {
-        double c = Math.sqrt(hd[0]) / SCALE;
-        return 2.0 * R * Math.asin(Math.min(1.0, c / 2.0));
+        double top = hd[0];
+        if (top != kthFor) { // asin is slow: only when the farthest kept changed
+            double c = Math.sqrt(top) / SCALE;
+            kthFor = top;
+            kth = 2.0 * R * Math.asin(Math.min(1.0, c / 2.0));
+        }
+        return kth;
     }
 
     void scanAll() {
@@ -271,10 +312,10 @@ final class ProximityQuery {
                 long xy = d[j];
                 double dx = (int) (xy >> 32) - qx;
                 double dy = (int) xy - qy;
-                double dz = d[j + 1] - qz;
+                double dz = (int) (d[j + 1] >> 32) - qz;
                 double d2 = dx * dx + dy * dy + dz * dz;
                 if (d2 <= lim) {
-                    offer(d2, cell, i, j);
+                    offer(d2, cell, i);
                     lim = n == limit ? hd[0] : limit2;
                 }
             }
@@ -282,16 +323,15 @@ final class ProximityQuery {
     }
 
     /** Adds slot {@code s} of {@code cell} (whose monitor the caller holds) to the bounded max-heap. */
-    private void offer(double d2, ProximityCell cell, int s, int j) {
+    private void offer(double d2, ProximityCell cell, int s) {
         if (pn == pid.length) {
             grow();
         }
         int p = pn++;
-        long[] d = cell.data;
         pid[p] = cell.ids[s];
-        plat[p] = Double.longBitsToDouble(d[j + 2]);
-        plon[p] = Double.longBitsToDouble(d[j + 3]);
-        pobs[p] = d[j + 4];
+        plat[p] = cell.lat(s);
+        plon[p] = cell.lon(s);
+        pobs[p] = cell.millis(s);
         int i;
         if (n < limit) {
             if (n == hd.length) {
@@ -351,22 +391,29 @@ final class ProximityQuery {
                 long xy = d[j];
                 double dx = (int) (xy >> 32) - qx;
                 double dy = (int) xy - qy;
-                double dz = d[j + 1] - qz;
+                double dz = (int) (d[j + 1] >> 32) - qz;
                 if (dx * dx + dy * dy + dz * dz <= limit2) {
                     if (pn == pid.length) {
                         grow();
                     }
                     int p = pn++;
                     pid[p] = cell.ids[i];
-                    plat[p] = Double.longBitsToDouble(d[j + 2]);
-                    plon[p] = Double.longBitsToDouble(d[j + 3]);
-                    pobs[p] = d[j + 4];
+                    plat[p] = cell.lat(i);
+                    plon[p] = cell.lon(i);
+                    pobs[p] = cell.millis(i);
                 }
             }
         }
         if (pn == 0) {
             return;
         }
+        // The visitor will likely hash or compare each id: touch them all first, so that their cache
+        // misses (the id and its string) overlap instead of coming one visit at a time.
+        int touched = 0;
+        for (int p = 0; p < pn; p++) {
+            touched += pid[p].hashCode();
+        }
+        touchSink += touched;
         // A user seen in an earlier cell can be here too only if it entered this cell since the
         // scan started; the increment happened under this cell's monitor, so it is visible now.
         if (seen == null && cellEntries.sum() != entriesBefore) {
