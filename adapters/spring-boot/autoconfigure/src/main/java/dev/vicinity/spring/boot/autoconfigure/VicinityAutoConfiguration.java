@@ -16,6 +16,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Builds one {@link Vicinity} node from {@code vicinity.*} ({@link VicinityProperties}): the backend bundle
@@ -35,11 +36,11 @@ public class VicinityAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public VicinityBackend vicinityBackend(VicinityProperties properties, ObjectProvider<DataSource> dataSource,
-            Environment environment) {
+            Environment environment, ResourceLoader resourceLoader) {
         boolean needsDataSource = properties.getBackend() == VicinityProperties.Backend.POSTGRES
                 || properties.getBackend() == VicinityProperties.Backend.POSTGRES_REDIS;
         return BackendFactory.open(properties, needsDataSource ? dataSource.getIfUnique() : null,
-                environment.getProperty("spring.data.redis.url"), VicinityAutoConfiguration.class.getClassLoader());
+                environment.getProperty("spring.data.redis.url"), resourceLoader.getClassLoader());
     }
 
     /** The node; built here, started and closed by {@link #vicinityLifecycle}. */
