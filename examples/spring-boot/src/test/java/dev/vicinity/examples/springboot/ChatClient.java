@@ -47,6 +47,11 @@ final class ChatClient implements AutoCloseable {
         return r;
     }
 
+    /** Sends {@code text} as one frame, as is. */
+    void sendRaw(String text) throws Exception {
+        socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+    }
+
     /** Every push received so far, in arrival order. */
     List<JsonNode> pushes() {
         synchronized (pushes) {

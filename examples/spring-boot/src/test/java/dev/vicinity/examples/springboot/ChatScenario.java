@@ -57,6 +57,10 @@ final class ChatScenario {
             JsonNode welcome = ann.ok(frame("hello").put("v", 1).put("token", "demo:" + annName).put("device", "a1"));
             assertThat(welcome.path("type").asText()).isEqualTo("welcome");
             ben.ok(frame("hello").put("v", 1).put("token", "demo:" + benName).put("device", "b1"));
+            // Over maxFrameBytes (16 KiB) and over Tomcat's default 8 KiB buffer: the gateway answers, the socket stays.
+            ann.sendRaw("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(20_000) + "\"}");
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> ann.pushes().stream().anyMatch(n ->
+                    n.path("type").asText().equals("error") && n.path("code").asText().equals("frame_too_large")));
             String session = ann.ok(frame("chat.invite").set("to", ChatClient.JSON.createArrayNode().add(benName)))
                     .path("session").asText();
             assertThat(session).isNotEmpty();
