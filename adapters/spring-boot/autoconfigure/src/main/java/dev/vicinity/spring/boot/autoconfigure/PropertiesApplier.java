@@ -38,7 +38,7 @@ final class PropertiesApplier {
         set("vicinity.locations.sweep-interval", p.getLocations().getSweepInterval(), b::locationSweepInterval);
         b.gatewayLimits(limits(p.getGateway()));
 
-        VicinityProperties.Gateway g = p.getGateway();
+        VicinityGatewayProperties g = p.getGateway();
         b.gateway(gb -> {
             set("vicinity.gateway.auth-timeout", g.getAuthTimeout(), gb::authTimeout);
             set("vicinity.gateway.resume-window", g.getResumeWindow(), gb::resumeWindow);
@@ -94,7 +94,7 @@ final class PropertiesApplier {
         });
     }
 
-    static GatewayLimits limits(VicinityProperties.Gateway g) {
+    static GatewayLimits limits(VicinityGatewayProperties g) {
         GatewayLimits.Builder lb = GatewayLimits.builder();
         set("vicinity.gateway.max-frame-bytes", g.getMaxFrameBytes(), lb::maxFrameBytes);
         if (pair("vicinity.gateway.frames-per-second", g.getFramesPerSecond(), "vicinity.gateway.frame-burst",

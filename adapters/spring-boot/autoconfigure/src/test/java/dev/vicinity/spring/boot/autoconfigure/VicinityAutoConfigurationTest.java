@@ -234,6 +234,25 @@ class VicinityAutoConfigurationTest {
     }
 
     @Test
+    void healthIndicatorsAndLifecycleBackOffByName() {
+        HealthIndicator own = () -> org.springframework.boot.health.contributor.Health.unknown().build();
+        SmartLifecycle ownLifecycle = new SmartLifecycle() {
+            private boolean running;
+            @Override public void start() { running = true; }
+            @Override public void stop() { running = false; }
+            @Override public boolean isRunning() { return running; }
+        };
+        runner.withBean("vicinityStoreHealthIndicator", HealthIndicator.class, () -> own)
+                .withBean("vicinityLifecycle", SmartLifecycle.class, () -> ownLifecycle)
+                .run(context -> {
+                    assertThat(context.getBean("vicinityStoreHealthIndicator")).isSameAs(own);
+                    assertThat(context.getBean("vicinityLifecycle")).isSameAs(ownLifecycle);
+                    // the node was not started by the auto-configuration: start() succeeds here
+                    context.getBean(Vicinity.class).start();
+                });
+    }
+
+    @Test
     void micrometerListenerOnTheApplicationsRegistryUnlessTheApplicationHasAListener() {
         runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
             assertThat(context).hasSingleBean(MicrometerListener.class);
