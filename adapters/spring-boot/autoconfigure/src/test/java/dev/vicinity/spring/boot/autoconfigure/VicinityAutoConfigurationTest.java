@@ -126,6 +126,12 @@ class VicinityAutoConfigurationTest {
                     assertThat(bound.getBackend()).isEqualTo(VicinityProperties.Backend.POSTGRES_REDIS);
                     assertThat(BackendFactory.redisUri(bound, "redis://ignored")).isEqualTo("redis://10.0.0.1:6380");
                 });
+        for (String spelling : new String[] {"POSTGRES_REDIS", "postgres-redis"}) {
+            runner.withPropertyValues("vicinity.backend=" + spelling)
+                    .withBean(VicinityBackend.class, Backends::inMemory)
+                    .run(context -> assertThat(context.getBean(VicinityProperties.class).getBackend())
+                            .isEqualTo(VicinityProperties.Backend.POSTGRES_REDIS));
+        }
         assertThat(BackendFactory.redisUri(p, "redis://spring:6379")).isEqualTo("redis://spring:6379");
         assertThat(BackendFactory.redisUri(p, null)).isEqualTo("redis://127.0.0.1:6379");
     }
