@@ -9,11 +9,13 @@ import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,12 @@ class SchemaInstallerIT {
     @AfterEach
     void dropSchemas() {
         created.forEach(PgTestDatabase::drop);
+    }
+
+    private PostgresVicinity adapter(String schema) {
+        PostgresVicinity pg = PostgresVicinity.builder(PgTestDatabase.dataSource()).schema(schema).build();
+        created.add(pg);
+        return pg;
     }
 
     private PostgresVicinity adapter() {
@@ -129,5 +137,46 @@ class SchemaInstallerIT {
                 .isInstanceOf(VicinityException.class)
                 .hasFieldOrPropertyWithValue("code", PostgresErrorCodes.SCHEMA_NOT_INSTALLED)
                 .satisfies(e -> assertThat(((VicinityException) e).retryable()).isFalse());
+    }
+
+    // ---- the scripts run by Flyway, as a host with its own migrations would (placeholders schema and
+    // postgis, Flyway's history in the Vicinity schema): the installer reports the right version and
+    // install() neither re-runs a script nor fails on its tables.
+
+    private static Flyway flyway(String schema, String target) {
+        return Flyway.configure()
+                .dataSource(PgTestDatabase.dataSource())
+                .schemas(schema)
+                .createSchemas(true)
+                .locations("classpath:dev/vicinity/postgres")
+                .placeholders(Map.of("schema", PostgresVicinity.quote(schema), "postgis", PostgresVicinity.quote("public")))
+                .target(target)
+                .load();
+    }
+
+    @Test
+    void aSchemaMigratedByFlywayIsRecognisedAndInstallChangesNothing() {
+        String schema = PgTestDatabase.randomSchema();
+        PostgresVicinity pg = adapter(schema);
+
+        flyway(schema, "latest").migrate();
+
+        assertThat(pg.schemaInstaller().installedVersion()).isEqualTo(SchemaInstaller.LATEST_VERSION);
+        assertThat(pg.schemaInstaller().install()).isEmpty();
+        assertThat(pg.schemaInstaller().install()).isEmpty();
+        assertThat(pg.schemaInstaller().installedVersion()).isEqualTo(SchemaInstaller.LATEST_VERSION);
+        assertThat(pg.ratingStore().find(RatingKey.of(SessionId.of("s"), UserId.of("a"), UserId.of("b")))).isEmpty();
+    }
+
+    @Test
+    void theInstallerAppliesOnlyTheVersionsFlywayHasNotApplied() {
+        String schema = PgTestDatabase.randomSchema();
+        PostgresVicinity pg = adapter(schema);
+
+        flyway(schema, "2").migrate();
+
+        assertThat(pg.schemaInstaller().installedVersion()).isEqualTo(2);
+        assertThat(pg.schemaInstaller().install()).containsExactly(3);
+        assertThat(pg.schemaInstaller().installedVersion()).isEqualTo(SchemaInstaller.LATEST_VERSION);
     }
 }
