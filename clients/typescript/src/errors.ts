@@ -7,7 +7,7 @@ import type { ErrorCode, ErrorFrame } from './generated/protocol.js';
  *   been processed; retry only what is idempotent, as the outbox and `submitRating` do);
  * - `stopped`: the client was closed, or stopped on a final close code, before the request was answered.
  */
-export type ClientErrorCode = 'timeout' | 'connection_lost' | 'stopped';
+export type ClientErrorCode = 'timeout' | 'connection_lost' | 'stopped' | 'discarded';
 
 /** Codes after which the same request may succeed later. */
 const RETRYABLE: ReadonlySet<string> = new Set(['rate_limited', 'backend_unavailable', 'timeout', 'connection_lost']);

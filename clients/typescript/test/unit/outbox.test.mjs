@@ -182,3 +182,28 @@ test('our own message seen in the stream acks its outbox entry, even when the re
   assert.equal(log.outbox.at(-1).seq, 1);
   await assert.rejects(result, (e) => e.code === 'session_not_active', 'the promise had already settled as failed');
 });
+
+test('a message whose frame is larger than the server allows fails at once with frame_too_large, nothing sent', async () => {
+  const { net, client } = setup();
+  client.connect();
+  const { sock } = await answerHandshake(net);
+  const { result } = client.sendMessage('S', 'x'.repeat(20_000)); // LIMITS.maxFrameBytes is 16,384
+  await assert.rejects(result, (e) => e.code === 'frame_too_large');
+  assert.equal(sock.sentOfType('chat.send').length, 0);
+  assert.equal(client.outbox()[0].state, 'failed');
+  // Bytes are counted in UTF-8: 4,096 emoji are 16,384 bytes of text alone; 1,000 fit.
+  const big = client.sendMessage('T', '😀'.repeat(4_096));
+  await assert.rejects(big.result, (e) => e.code === 'frame_too_large');
+  client.sendMessage('U', '😀'.repeat(1_000));
+  await flush();
+  assert.equal(sock.sentOfType('chat.send').length, 1);
+});
+
+test('discarding a message settles its promise', async () => {
+  const { client } = setup();
+  client.connect();
+  const { clientId, result } = client.sendMessage('S', 'never mind');
+  assert.equal(client.discardMessage(clientId), true);
+  await assert.rejects(result, (e) => e.code === 'discarded');
+  assert.deepEqual(client.outbox(), []);
+});

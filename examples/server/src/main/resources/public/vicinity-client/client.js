@@ -168,7 +168,8 @@ export class VicinityClient {
         const i = this.outgoing.findIndex((o) => o.clientId === clientId && (o.state === 'failed' || (o.state === 'pending' && o.attempts === 0)));
         if (i < 0)
             return false;
-        this.outgoing.splice(i, 1);
+        const [o] = this.outgoing.splice(i, 1);
+        o.settle.reject(new VicinityError('discarded', 'the message was discarded before it was sent', undefined, 'chat.send'));
         return true;
     }
     /** The messages not yet acked (pending, sending, failed), oldest first. */
@@ -480,6 +481,14 @@ export class VicinityClient {
         }
     }
     transmit(p) {
+        const max = this.info?.limits.maxFrameBytes;
+        if (max !== undefined && utf8Length(JSON.stringify(p.frame)) > max) {
+            // The server would answer frame_too_large without saying which request it was: refuse it here.
+            this.pending.delete(p.id);
+            this.clock.clearTimeout(p.timer);
+            p.reject(new VicinityError('frame_too_large', `the ${p.type} frame is larger than the server's ${max} bytes`, undefined, p.type));
+            return;
+        }
         if (this.rawSend(p.frame))
             p.sent = true;
     }
@@ -788,6 +797,24 @@ export class VicinityClient {
             this.pump();
         });
     }
+}
+/** The length of `s` in UTF-8 bytes (what the server's frame limit counts). */
+function utf8Length(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x80)
+            n += 1;
+        else if (c < 0x800)
+            n += 2;
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            n += 4;
+            i++;
+        }
+        else
+            n += 3;
+    }
+    return n;
 }
 /** Sessions that can still change first (they matter most for a resume capped at 100 entries). */
 function rank(s) {
