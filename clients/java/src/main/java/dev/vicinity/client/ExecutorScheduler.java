@@ -1,0 +1,48 @@
+package dev.vicinity.client;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The default {@link Scheduler}: one daemon thread of a {@link ScheduledExecutorService} and
+ * {@link System#nanoTime()}. Thread-safe. {@link #shutdown()} stops the thread.
+ */
+public final class ExecutorScheduler implements Scheduler {
+    private final ScheduledExecutorService executor;
+
+    public ExecutorScheduler(String threadName) {
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public long nowMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (!executor.isShutdown()) {
+            executor.execute(task);
+        }
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delayMillis) {
+        if (executor.isShutdown()) {
+            return () -> {};
+        }
+        ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        return () -> f.cancel(false);
+    }
+
+    /** Stops the thread; queued tasks are dropped. */
+    public void shutdown() {
+        executor.shutdownNow();
+    }
+}

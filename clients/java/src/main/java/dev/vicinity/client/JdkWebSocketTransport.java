@@ -1,0 +1,105 @@
+package dev.vicinity.client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link ClientTransport} on {@code java.net.http.WebSocket}. Outgoing frames are chained so that
+ * at most one send is outstanding (the JDK API requires it). Thread-safe.
+ */
+public final class JdkWebSocketTransport implements ClientTransport {
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final Listener listener;
+    private volatile WebSocket socket;
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+
+    private JdkWebSocketTransport(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** A factory over one shared {@link HttpClient}. */
+    public static Factory factory(HttpClient http, Duration connectTimeout) {
+        return (uri, listener) -> open(http, connectTimeout, uri, listener);
+    }
+
+    /** A factory over a new default {@link HttpClient}. */
+    public static Factory factory() {
+        return factory(HttpClient.newHttpClient(), Duration.ofSeconds(10));
+    }
+
+    private static ClientTransport open(HttpClient http, Duration timeout, URI uri, Listener listener) {
+        JdkWebSocketTransport t = new JdkWebSocketTransport(listener);
+        http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, t.new Adapter()).whenComplete((ws, e) -> {
+            if (e != null) {
+                t.end(() -> listener.onError(e));
+            } else {
+                t.socket = ws;
+                listener.onOpen();
+            }
+        });
+        return t;
+    }
+
+    @Override
+    public synchronized boolean send(String text) {
+        WebSocket ws = socket;
+        if (ws == null || ws.isOutputClosed() || ended.get()) {
+            return false;
+        }
+        tail = tail.handle((r, e) -> null).thenCompose(x -> ws.sendText(text, true));
+        return true;
+    }
+
+    @Override
+    public synchronized void close(int code, String reason) {
+        WebSocket ws = socket;
+        if (ws == null) {
+            end(() -> listener.onClose(code, reason));
+            return;
+        }
+        tail = tail.handle((r, e) -> null).thenCompose(x -> ws.sendClose(code, reason));
+        // Do not wait for the peer's close (the network may be gone): end the socket now.
+        tail.orTimeout(1, java.util.concurrent.TimeUnit.SECONDS).whenComplete((r, e) -> ws.abort());
+        end(() -> listener.onClose(code, reason));
+    }
+
+    private void end(Runnable report) {
+        if (ended.compareAndSet(false, true)) {
+            report.run();
+        }
+    }
+
+    private final class Adapter implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                if (!ended.get()) {
+                    listener.onText(text);
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            end(() -> listener.onClose(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            end(() -> listener.onError(error));
+        }
+    }
+}

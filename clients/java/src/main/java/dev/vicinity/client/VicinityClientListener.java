@@ -1,0 +1,37 @@
+package dev.vicinity.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a {@link VicinityClient} reports. Every method has an empty default. Called on the client's
+ * scheduler thread, one call at a time; a listener that throws is logged and reported to
+ * {@link #onError} (an exception from {@code onError} itself is only logged) and never breaks the client.
+ * Do not block in a listener (it holds up the client).
+ */
+public interface VicinityClientListener {
+    VicinityClientListener NO_OP = new VicinityClientListener() {};
+
+    default void onState(ConnectionState state) {}
+
+    /** A chat message, once and in order per session. */
+    default void onMessage(ChatMessage message) {}
+
+    /**
+     * A session's newer shape (the session fields of a {@code chat.session} push or answer), each
+     * version once; or, when {@code gone} is not null, the session cannot be resumed by this user
+     * ({@code unknown_session}, {@code not_participant}, {@code not_joined}).
+     */
+    default void onSession(String session, JsonNode shape, String gone) {}
+
+    /** A {@code chat.typing}, {@code chat.read}, {@code chat.presence} or {@code rating.revealed} push. */
+    default void onPush(String type, JsonNode frame) {}
+
+    /** A change of an outbox entry. */
+    default void onOutbox(OutboxEntry entry) {}
+
+    /** Messages that history no longer holds. */
+    default void onGap(GapEvent gap) {}
+
+    /** Errors that belong to no request: an {@code error} frame without {@code re}, an unreadable frame, a throwing listener. */
+    default void onError(Throwable error) {}
+}
