@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class VicinityClientTest {
     static final String LIMITS = "{\"maxFrameBytes\":16384,\"framesPerSecond\":20.0,\"frameBurst\":40,\"maxConnectionsPerUser\":5,"
@@ -298,5 +301,111 @@ class VicinityClientTest {
         assertThat(s.closedWith).isEqualTo(1000);
         VicinityClientException e = (VicinityClientException) early.toCompletableFuture().handle((v, t) -> t).join();
         assertThat(e.code()).isEqualTo("stopped");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1000,normal,stop", "4200,replaced,stop", "4201,kicked,stop", "4202,protocol_violation,stop",
+            "4203,auth_failed,stop", "4204,policy_violation,stop", "1001,server_shutdown,resume", "4000,transport_lost,resume",
+            "4001,heartbeat_timeout,resume", "4002,slow_consumer,resume", "4100,auth_timeout,hello", "4101,resume_expired,hello"})
+    void everyCloseCodeOfTheTableHasItsAction(int code, String reason, String action) {
+        FakeTransport.Socket s = connect("tok1", 0);
+        s.serverClose(code, reason);
+        clock.runDue();
+        if (action.equals("stop")) {
+            assertThat(client.state().status()).isEqualTo(ConnectionState.Status.STOPPED);
+            assertThat(client.state().closeCode()).isEqualTo(code);
+            clock.advance(60_000);
+            assertThat(transport.sockets).hasSize(1);
+            return;
+        }
+        assertThat(client.state().status()).isEqualTo(ConnectionState.Status.RECONNECTING);
+        clock.advance(500);
+        transport.last().accept();
+        clock.runDue();
+        assertThat(transport.last().lastSent().path("type").asText()).isEqualTo(action);
+    }
+
+    @Test
+    void aMessageFailsAfterMaxSendAttemptsAndRetryMessageSendsItAgainWithTheSameId() {
+        client = VicinityClient.builder(() -> URI.create("ws://test/ws"), () -> "demo:alice", "phone")
+                .transport(transport).scheduler(clock).random(() -> 1.0).newId(() -> "m" + ids.incrementAndGet())
+                .maxSendAttempts(2).build();
+        FakeTransport.Socket s = connect("tok1", 0);
+        VicinityClient.Send send = client.sendMessage(S, "hi");
+        clock.runDue();
+        for (int i = 0; i < 2; i++) {
+            List<JsonNode> sends = s.sentOfType("chat.send");
+            s.push("{\"type\":\"error\",\"re\":\"" + sends.get(sends.size() - 1).path("id").asText()
+                    + "\",\"code\":\"backend_unavailable\",\"message\":\"down\"}");
+            clock.advance(500); // the backoff before the second attempt (random 1.0: the cap)
+        }
+        assertThat(s.sentOfType("chat.send")).hasSize(2);
+        VicinityClientException e = (VicinityClientException) send.result().toCompletableFuture().handle((v, t) -> t).join();
+        assertThat(e.code()).isEqualTo("backend_unavailable");
+        client.retryMessage(send.clientId());
+        clock.runDue();
+        assertThat(s.sentOfType("chat.send")).hasSize(3);
+        assertThat(s.sentOfType("chat.send")).extracting(f -> f.path("clientId").asText()).containsOnly(send.clientId());
+    }
+
+    @Test
+    void discardingANeverSentMessageFailsItsStageWithDiscarded() {
+        VicinityClient.Send send = client.sendMessage(S, "never");
+        clock.runDue();
+        client.discardMessage(send.clientId());
+        clock.runDue();
+        VicinityClientException e = (VicinityClientException) send.result().toCompletableFuture().handle((v, t) -> t).join();
+        assertThat(e.code()).isEqualTo("discarded");
+        FakeTransport.Socket s = connect("tok1", 0);
+        assertThat(s.sentOfType("chat.send")).isEmpty();
+    }
+
+    @Test
+    void submitRatingRetriesALostAnswerWithTheSameIdempotencyKey() {
+        FakeTransport.Socket s = connect("tok1", 0);
+        CompletionStage<JsonNode> r = client.submitRating(Map.of("session", S, "ratee", "bob", "stars", 5), 3);
+        clock.runDue();
+        JsonNode first = s.sentOfType("rating.submit").get(0);
+        s.push("{\"type\":\"error\",\"re\":\"" + first.path("id").asText() + "\",\"code\":\"rate_limited\",\"message\":\"x\",\"retryAfterMs\":100}");
+        clock.advance(100);
+        JsonNode second = s.sentOfType("rating.submit").get(1);
+        assertThat(second.path("idempotencyKey").asText()).isEqualTo(first.path("idempotencyKey").asText()).isNotEmpty();
+        assertThat(r.toCompletableFuture()).isNotDone();
+    }
+
+    @Test
+    void aFrameOverMaxFrameBytesIsRefusedLocally() {
+        FakeTransport.Socket s = connect("tok1", 0);
+        CompletionStage<JsonNode> r = client.request("chat.typing", Map.of("session", "x".repeat(17_000)));
+        clock.runDue();
+        VicinityClientException e = (VicinityClientException) r.toCompletableFuture().handle((v, t) -> t).join();
+        assertThat(e.code()).isEqualTo("frame_too_large");
+        assertThat(s.sentOfType("chat.typing")).isEmpty();
+    }
+
+    @Test
+    void anUnansweredRequestTimesOutAndAThrowingListenerIsReportedNotFatal() {
+        List<Throwable> errors = new ArrayList<>();
+        client.addListener(new VicinityClientListener() {
+            @Override
+            public void onMessage(ChatMessage m) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void onError(Throwable e) {
+                errors.add(e);
+            }
+        });
+        FakeTransport.Socket s = connect("tok1", 0);
+        CompletionStage<JsonNode> r = client.leave(S);
+        clock.advance(15_000);
+        VicinityClientException e = (VicinityClientException) r.toCompletableFuture().handle((v, t) -> t).join();
+        assertThat(e.code()).isEqualTo("timeout");
+        s.push(message(1, "bob", "b1"));
+        s.push(message(2, "bob", "b2"));
+        clock.runDue();
+        assertThat(messages).hasSize(2);
+        assertThat(errors).hasSize(2).allMatch(t -> t instanceof IllegalStateException);
     }
 }
