@@ -48,10 +48,10 @@ public final class VicinityClient implements AutoCloseable {
     final ListenerSet listeners = new ListenerSet();
 
     // Everything below is touched on the scheduler thread only.
-    private ConnectionState current = new ConnectionState(ConnectionState.Status.IDLE, null, null, 0, null, false, null);
+    private volatile ConnectionState current = new ConnectionState(ConnectionState.Status.IDLE, null, null, 0, null, false, null);
     ClientTransport socket;
     private int generation;
-    private String resumeToken;
+    private volatile String resumeToken;
     private boolean hadConnection;
     private int attempt;
     private String handshakeId;
