@@ -179,6 +179,15 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
+    void live_among_follows_a_renewal_to_an_earlier_expiry() {
+        List<UserId> users = List.of(user("e"));
+        Lease e = store.acquire(user("e"), device("phone"), conn("e1"), node("x"), in(30)).lease();
+        assertThat(store.renew(e.connection(), e.generation(), in(5))).isPresent();
+        clock.advance(Duration.ofSeconds(7));
+        assertThat(store.liveAmong(users, clock.instant())).isEqualTo(liveByLeases(users)).isEmpty();
+    }
+
+    @Test
     void online_among_a_batch_counts_only_live_leases() {
         PresenceService presence = PresenceService.builder(store, node("x")).clock(clock)
                 .leaseTtl(Duration.ofSeconds(30)).build();
