@@ -40,6 +40,16 @@ import java.util.concurrent.atomic.LongAdder;
  *     --url ws://127.0.0.1:8080/ws --connections 10000 --rate 10000 --seconds 30 [--server-pid PID]
  * </pre>
  *
+ * <p>Before measuring, it sends at the same rate for {@code --warmup} seconds (default 15) so the
+ * server's JIT has compiled the hot path; counters start after that.
+ *
+ * <p>{@code --client raw} (the default) drives the sockets with {@link RawWebSockets}, a minimal NIO
+ * client on {@code --loops} selector threads (default 1), and reads the hot frame (a peer's
+ * {@code chat.message}) by position, so the driver's own CPU stays small beside the server's on a
+ * shared machine; {@code --client jdk} uses {@code java.net.http.WebSocket} as earlier runs did. The
+ * report gives the server's CPU (from {@code /proc/PID/stat}) and the driver's own CPU, each per
+ * delivered message.
+ *
  * <p>With {@code --idle true --server-pid PID} it only opens and signs in the connections and reports
  * the server's heap per idle connection: used heap after a full GC ({@code jcmd PID GC.run}, then
  * {@code GC.heap_info}) with the connections open, minus the same before they were opened.
@@ -52,7 +62,10 @@ public final class WebSocketLoadDriver {
     private final int rate;
     private final int seconds;
     private final String tokenPrefix;
-    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+    private final boolean raw;
+    private final int warmupSeconds;
+    private final HttpClient http;
+    private final RawWebSockets rawSockets;
     private final List<Client> clients = new ArrayList<>();
     private final ConcurrentLinkedQueue<long[]> latencyChunks = new ConcurrentLinkedQueue<>();
     private final AtomicLong sent = new AtomicLong();
@@ -63,19 +76,38 @@ public final class WebSocketLoadDriver {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicBoolean measuring = new AtomicBoolean();
 
-    private WebSocketLoadDriver(URI uri, int connections, int rate, int seconds, String tokenPrefix) {
+    private WebSocketLoadDriver(URI uri, int connections, int rate, int seconds, String tokenPrefix, String client,
+            int loops, int warmupSeconds) {
         this.uri = uri;
+        this.warmupSeconds = warmupSeconds;
         this.connections = connections;
         this.rate = rate;
         this.seconds = seconds;
         this.tokenPrefix = tokenPrefix;
+        switch (client) {
+            case "raw" -> {
+                raw = true;
+                http = null;
+                rawSockets = new RawWebSockets(loops);
+            }
+            case "jdk" -> {
+                raw = false;
+                http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+                rawSockets = null;
+            }
+            default -> throw new IllegalArgumentException("--client is raw or jdk, not " + client);
+        }
     }
 
     /** One client connection. */
-    private final class Client implements WebSocket.Listener {
+    private final class Client implements WebSocket.Listener, RawWebSockets.Handler {
         final int index;
         final String user;
+        /** {@code "from":"<user>"}, to skip our own copy of a message cheaply. */
+        final String fromSelf;
         volatile WebSocket ws;
+        volatile RawWebSockets.Socket socket;
+        volatile boolean failed;
         volatile String session;
         volatile Client peer;
         final CountDownLatch welcomed = new CountDownLatch(1);
@@ -89,6 +121,53 @@ public final class WebSocketLoadDriver {
         Client(int index) {
             this.index = index;
             this.user = "load" + index;
+            this.fromSelf = "\"from\":\"" + user + "\"";
+        }
+
+        @Override
+        public void onOpen(RawWebSockets.Socket s) {
+            socket = s;
+            hello();
+        }
+
+        @Override
+        public void onText(RawWebSockets.Socket s, String text) {
+            frame(text);
+        }
+
+        @Override
+        public void onClosed(RawWebSockets.Socket s, String why) {
+            failed = true;
+            errors.incrementAndGet();
+            errorCodes.computeIfAbsent("socket closed: " + why, k -> new LongAdder()).increment();
+        }
+
+        void hello() {
+            send("{\"type\":\"hello\",\"id\":\"h\",\"v\":1,\"token\":\"" + tokenPrefix + user + "\",\"device\":\"d\"}");
+        }
+
+        /**
+         * One received frame. The hot one, a peer's {@code chat.message}, is read by position (no
+         * JSON tree), so the driver's CPU per message stays small; the rest are parsed.
+         */
+        void frame(String text) {
+            if (text.contains("\"type\":\"chat.message\"")) {
+                if (!text.contains(fromSelf)) {
+                    int t = text.indexOf("\"text\":\"t:");
+                    if (t >= 0 && measuring.get()) {
+                        int from = t + 10;
+                        int to = text.indexOf('"', from);
+                        record(System.nanoTime() - Long.parseLong(text, from, to, 10));
+                    }
+                    received.incrementAndGet();
+                }
+                return;
+            }
+            try {
+                handle(JSON.readTree(text));
+            } catch (Exception e) {
+                errors.incrementAndGet();
+            }
         }
 
         @Override
@@ -102,11 +181,7 @@ public final class WebSocketLoadDriver {
             if (last) {
                 String text = partial.toString();
                 partial.setLength(0);
-                try {
-                    handle(JSON.readTree(text));
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                }
+                frame(text);
             }
             webSocket.request(1);
             return null;
@@ -135,16 +210,6 @@ public final class WebSocketLoadDriver {
                         joined.countDown();
                     }
                 }
-                case "chat.message" -> {
-                    if (!user.equals(f.path("from").asText())) {
-                        String text = f.path("text").asText();
-                        if (text.startsWith("t:") && measuring.get()) {
-                            long latency = System.nanoTime() - Long.parseLong(text.substring(2));
-                            record(latency);
-                        }
-                        received.incrementAndGet();
-                    }
-                }
                 default -> { }
             }
         }
@@ -163,6 +228,14 @@ public final class WebSocketLoadDriver {
         }
 
         boolean send(String text) {
+            if (raw) {
+                RawWebSockets.Socket s = socket;
+                if (s == null || !s.send(text)) {
+                    errors.incrementAndGet();
+                    return false;
+                }
+                return true;
+            }
             WebSocket w = ws;
             if (w == null) {
                 return false;
@@ -199,6 +272,16 @@ public final class WebSocketLoadDriver {
         for (int i = 0; i < connections; i++) {
             Client c = new Client(i);
             clients.add(c);
+            if (raw) {
+                rawSockets.open(uri, c);
+                if (i % 256 == 255) {
+                    // pace the handshakes as the JDK path does with its 256 permits
+                    while (settledSoFar() < i - 512) {
+                        Thread.sleep(1);
+                    }
+                }
+                continue;
+            }
             handshakes.acquire();
             opening.add(http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).buildAsync(uri, c)
                     .whenComplete((ws, e) -> {
@@ -207,15 +290,14 @@ public final class WebSocketLoadDriver {
                             errors.incrementAndGet();
                         } else {
                             c.ws = ws;
-                            c.send("{\"type\":\"hello\",\"id\":\"h\",\"v\":1,\"token\":\"" + tokenPrefix + c.user
-                                    + "\",\"device\":\"d\"}");
+                            c.hello();
                         }
                     }));
         }
         CompletableFuture.allOf(opening.toArray(new CompletableFuture[0])).exceptionally(e -> null).join();
         int welcomed = 0;
         for (Client c : clients) {
-            if (c.welcomed.await(30, TimeUnit.SECONDS)) {
+            if (!c.failed && c.welcomed.await(30, TimeUnit.SECONDS)) {
                 welcomed++;
             }
         }
@@ -242,6 +324,10 @@ public final class WebSocketLoadDriver {
                 if (w != null) {
                     w.sendClose(1000, "done");
                 }
+                RawWebSockets.Socket s = c.socket;
+                if (s != null) {
+                    s.close(1000);
+                }
             }
             heartbeats.shutdownNow();
             return;
@@ -252,7 +338,7 @@ public final class WebSocketLoadDriver {
             Client b = clients.get(i + 1);
             a.peer = b;
             b.peer = a;
-            while (a.sending.get()) {
+            while (!raw && a.sending.get()) {
                 Thread.onSpinWait();
             }
             a.send("{\"type\":\"chat.invite\",\"id\":\"i\",\"to\":[\"" + b.user + "\"]}");
@@ -262,15 +348,12 @@ public final class WebSocketLoadDriver {
         }
         int paired = 0;
         for (Client c : clients) {
-            if (c.joined.await(30, TimeUnit.SECONDS)) {
+            if (!c.failed && c.joined.await(30, TimeUnit.SECONDS)) {
                 paired++;
             }
         }
         System.out.printf(Locale.ROOT, "in active chats: %d%n", paired);
 
-        long cpuBefore = cpuTicks(serverPid);
-        long wallBefore = System.nanoTime();
-        measuring.set(true);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         int perTick = Math.max(1, rate / 100);
         AtomicInteger cursor = new AtomicInteger();
@@ -279,12 +362,28 @@ public final class WebSocketLoadDriver {
                 clients.get(Math.floorMod(cursor.getAndIncrement(), clients.size())).sendChat();
             }
         }, 0, 10, TimeUnit.MILLISECONDS);
+        if (warmupSeconds > 0) {
+            // the same load, not measured: the server's JIT compiles the hot path first (a cold server
+            // spends a third of its CPU compiling in the first half minute)
+            Thread.sleep(warmupSeconds * 1000L);
+            System.out.printf(Locale.ROOT, "warmed up for %d s%n", warmupSeconds);
+        }
+        sent.set(0);
+        received.set(0);
+        errors.set(0);
+        errorCodes.clear();
+        skipped.set(0);
+        long cpuBefore = cpuTicks(serverPid);
+        long ownCpuBefore = ownCpuNanos();
+        long wallBefore = System.nanoTime();
+        measuring.set(true);
         Thread.sleep(seconds * 1000L);
         ticker.shutdownNow();
         Thread.sleep(1000); // let in-flight deliveries land
         measuring.set(false);
         long wall = System.nanoTime() - wallBefore;
         long cpuAfter = cpuTicks(serverPid);
+        long ownCpu = ownCpuNanos() - ownCpuBefore;
         heartbeats.shutdownNow();
         clients.forEach(Client::flush);
         for (Client c : clients) {
@@ -292,11 +391,32 @@ public final class WebSocketLoadDriver {
             if (w != null) {
                 w.sendClose(1000, "done");
             }
+            RawWebSockets.Socket s = c.socket;
+            if (s != null) {
+                s.close(1000);
+            }
         }
-        report(welcomed, paired, wall, cpuBefore, cpuAfter);
+        report(welcomed, paired, wall, cpuBefore, cpuAfter, ownCpu);
     }
 
-    private void report(int welcomed, int paired, long wallNanos, long cpuBefore, long cpuAfter) {
+    /** Connections that were welcomed or failed. */
+    private long settledSoFar() {
+        long n = 0;
+        for (Client c : clients) {
+            if (c.welcomed.getCount() == 0 || c.failed) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** CPU time of this process (the driver), nanoseconds. */
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private void report(int welcomed, int paired, long wallNanos, long cpuBefore, long cpuAfter, long ownCpu) {
         int n = 0;
         for (long[] chunk : latencyChunks) {
             n += chunk.length;
@@ -309,13 +429,20 @@ public final class WebSocketLoadDriver {
         }
         Arrays.sort(all);
         double secs = wallNanos / 1e9;
-        String cpu = cpuBefore < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%",
-                100.0 * (cpuAfter - cpuBefore) / 100.0 / secs);
-        System.out.printf(Locale.ROOT, "%n| connections | in chats | sent msg/s | delivered msg/s | p50 ms | p99 ms | p999 ms | max ms | errors | skipped sends | server CPU |%n");
-        System.out.printf(Locale.ROOT, "|---|---|---|---|---|---|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %d | %d | %s |%n",
-                welcomed, paired, sent.get() / secs, received.get() / secs, pct(all, 0.50), pct(all, 0.99),
-                pct(all, 0.999), all.length == 0 ? 0 : all[all.length - 1] / 1e6, errors.get(), skipped.get(), cpu);
+        // server CPU from /proc (clock ticks of 10 ms) over the sending window, as a share of one core and
+        // per delivered message; the driver's own CPU likewise (its process CPU time)
+        double serverCpuSeconds = cpuBefore < 0 ? Double.NaN : (cpuAfter - cpuBefore) / 100.0;
+        long delivered = received.get();
+        String cpu = cpuBefore < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * serverCpuSeconds / secs);
+        String perMsg = cpuBefore < 0 || delivered == 0 ? "n/a"
+                : String.format(Locale.ROOT, "%.1f", serverCpuSeconds * 1e6 / delivered);
+        String driverPerMsg = delivered == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", ownCpu / 1e3 / delivered);
+        System.out.printf(Locale.ROOT, "%n| client | connections | in chats | sent msg/s | delivered msg/s | p50 ms | p99 ms | p999 ms | max ms | errors | skipped sends | server CPU | server µs/msg | driver CPU | driver µs/msg |%n");
+        System.out.printf(Locale.ROOT, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %d | %d | %s | %s | %.0f%% | %s |%n",
+                raw ? "raw" : "jdk", welcomed, paired, sent.get() / secs, delivered / secs, pct(all, 0.50), pct(all, 0.99),
+                pct(all, 0.999), all.length == 0 ? 0 : all[all.length - 1] / 1e6, errors.get(), skipped.get(), cpu,
+                perMsg, 100.0 * ownCpu / wallNanos, driverPerMsg);
         if (!errorCodes.isEmpty()) {
             StringBuilder codes = new StringBuilder("error frames by code:");
             errorCodes.forEach((code, count) -> codes.append(' ').append(code).append('=').append(count.sum()));
@@ -378,7 +505,8 @@ public final class WebSocketLoadDriver {
         }
         WebSocketLoadDriver d = new WebSocketLoadDriver(uri, Integer.parseInt(a.getOrDefault("connections", "10000")),
                 Integer.parseInt(a.getOrDefault("rate", "10000")), Integer.parseInt(a.getOrDefault("seconds", "30")),
-                a.getOrDefault("token-prefix", "demo:"));
+                a.getOrDefault("token-prefix", "demo:"), a.getOrDefault("client", "raw"),
+                Integer.parseInt(a.getOrDefault("loops", "1")), Integer.parseInt(a.getOrDefault("warmup", "15")));
         d.run(Long.parseLong(a.getOrDefault("server-pid", "0")), Boolean.parseBoolean(a.getOrDefault("idle", "false")));
         System.exit(0);
     }

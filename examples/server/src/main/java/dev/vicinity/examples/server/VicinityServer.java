@@ -1,13 +1,11 @@
 package dev.vicinity.examples.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.gateway.Gateway;
 import dev.vicinity.gateway.GatewayConnection;
 import dev.vicinity.gateway.Transport;
 import dev.vicinity.gateway.UpgradeRequest;
 import dev.vicinity.node.VicinityBackend;
-import dev.vicinity.core.spi.BusHealth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -140,21 +138,8 @@ public final class VicinityServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        // Reads the background probes' last results: never waits for a backend.
-        String storeProblem = node.storeProblem();
-        String presenceProblem = node.presenceProblem();
-        BusHealth bus = node.busHealth();
-        boolean ok = storeProblem == null && presenceProblem == null && bus.healthy();
-        ObjectNode body = node.gateway().mapper().createObjectNode();
-        body.put("status", ok ? "UP" : "DOWN").put("node", config.node().value()).put("backend", node.backendName());
-        body.putObject("store").put("healthy", storeProblem == null)
-                .put("detail", storeProblem == null ? "ok" : storeProblem);
-        body.putObject("presence").put("healthy", presenceProblem == null)
-                .put("detail", presenceProblem == null ? "ok" : presenceProblem);
-        body.putObject("bus").put("healthy", bus.healthy()).put("detail", bus.detail())
-                .put("since", bus.since().toEpochMilli());
-        body.put("sockets", sockets.size());
-        ctx.status(ok ? 200 : 503).contentType("application/json").result(body.toString());
+        HealthReport h = HealthReport.of(node, config, sockets.size());
+        ctx.status(h.up() ? 200 : 503).contentType("application/json").result(h.json());
     }
 
     /**
