@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CloseCodeTest {
 
     @Test
-    void wire_names_and_websocket_statuses_are_unique_and_in_range() {
+    void wireNamesAndWebsocketStatusesAreUniqueAndInRange() {
         assertThat(Arrays.stream(CloseCode.values()).map(CloseCode::wireName)).doesNotHaveDuplicates()
                 .allMatch(n -> n.matches("[a-z_]+"));
         assertThat(Arrays.stream(CloseCode.values()).map(CloseCode::websocketStatus)).doesNotHaveDuplicates()
@@ -17,7 +17,7 @@ class CloseCodeTest {
     }
 
     @Test
-    void codes_split_into_resumable_reconnect_and_terminal() {
+    void codesSplitIntoResumableReconnectAndTerminal() {
         EnumSet<CloseCode> resumable = EnumSet.noneOf(CloseCode.class);
         for (CloseCode c : CloseCode.values()) {
             if (c.resumable()) {

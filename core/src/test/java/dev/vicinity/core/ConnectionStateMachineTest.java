@@ -35,7 +35,7 @@ class ConnectionStateMachineTest {
     }
 
     @Test
-    void every_state_and_event_pair_moves_or_is_rejected_as_specified() {
+    void everyStateAndEventPairMovesOrIsRejectedAsSpecified() {
         int checked = 0;
         for (ConnectionState state : ConnectionState.values()) {
             for (EventKind kind : EventKind.values()) {
@@ -58,7 +58,7 @@ class ConnectionStateMachineTest {
     }
 
     @Test
-    void closing_and_detaching_moves_carry_their_code_and_others_carry_none() {
+    void closingAndDetachingMovesCarryTheirCodeAndOthersCarryNone() {
         assertThat(move(ConnectionState.CONNECTING, new ConnectionEvent.Authenticated()).code()).isNull();
         assertThat(move(ConnectionState.DETACHED, new ConnectionEvent.Resumed()).code()).isNull();
         assertThat(move(ConnectionState.CONNECTING, new ConnectionEvent.AuthTimedOut()).code())
@@ -72,7 +72,7 @@ class ConnectionStateMachineTest {
     }
 
     @Test
-    void a_clean_close_is_never_resumable_and_detach_refuses_terminal_codes() {
+    void aCleanCloseIsNeverResumableAndDetachRefusesTerminalCodes() {
         for (CloseCode code : CloseCode.values()) {
             if (code.resumable()) {
                 assertThat(new ConnectionEvent.Detached(code).code()).isEqualTo(code);
@@ -86,14 +86,14 @@ class ConnectionStateMachineTest {
     }
 
     @Test
-    void the_legal_table_is_unmodifiable_and_closed_is_final() {
+    void theLegalTableIsUnmodifiableAndClosedIsFinal() {
         assertThatThrownBy(() -> ConnectionStateMachine.LEGAL_TRANSITIONS.get(ConnectionState.CLOSED)
                 .put(EventKind.RESUMED, ConnectionState.OPEN)).isInstanceOf(UnsupportedOperationException.class);
         assertThat(ConnectionStateMachine.legalEvents(ConnectionState.CLOSED)).isEmpty();
     }
 
     @Test
-    void the_function_is_pure() {
+    void theFunctionIsPure() {
         Map<ConnectionState, Transition> first = new EnumMap<>(ConnectionState.class);
         for (ConnectionState s : ConnectionState.values()) {
             first.put(s, ConnectionStateMachine.transition(s, new ConnectionEvent.Closed(CloseCode.NORMAL)));

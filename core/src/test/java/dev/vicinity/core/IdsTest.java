@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IdsTest {
 
     @Test
-    void valid_ids_round_trip_through_their_compact_form() {
+    void validIdsRoundTripThroughTheirCompactForm() {
         UserId u = UserId.of("alice@example.com");
         assertThat(u.value()).isEqualTo("alice@example.com");
         assertThat(u.toString()).isEqualTo("alice@example.com");
@@ -27,13 +27,13 @@ class IdsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "a b", "a|b", "ä", "a/b", "a\nb", "a\"b"})
-    void invalid_ids_are_rejected_with_a_stable_code(String bad) {
+    void invalidIdsAreRejectedWithAStableCode(String bad) {
         assertThatThrownBy(() -> UserId.of(bad)).isInstanceOfSatisfying(InvalidInputException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCodes.INVALID_ID));
     }
 
     @Test
-    void null_and_overlong_ids_are_rejected() {
+    void nullAndOverlongIdsAreRejected() {
         assertThatThrownBy(() -> DeviceId.of(null)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("deviceId");
         assertThatThrownBy(() -> NodeId.of("x".repeat(129))).isInstanceOf(InvalidInputException.class)
@@ -41,7 +41,7 @@ class IdsTest {
     }
 
     @Test
-    void generated_ids_are_uuid_v7_unique_and_ordered_by_time() {
+    void generatedIdsAreUuidV7UniqueAndOrderedByTime() {
         Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
         IdGenerator early = new IdGenerator(Clock.fixed(t0, ZoneOffset.UTC));
         IdGenerator late = new IdGenerator(Clock.fixed(t0.plusMillis(1), ZoneOffset.UTC));

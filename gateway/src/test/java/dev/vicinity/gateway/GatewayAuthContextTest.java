@@ -69,7 +69,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void an_asynchronous_answer_welcomes_the_client_when_it_comes() throws Exception {
+    void anAsynchronousAnswerWelcomesTheClientWhenItComes() throws Exception {
         Node a = h.node("A");
         Client alice = a.connect("alice");
         String id = hello(alice);
@@ -88,7 +88,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void a_refusal_sends_its_reason_in_auth_failed_and_closes_with_4203() throws Exception {
+    void aRefusalSendsItsReasonInAuthFailedAndClosesWith4203() throws Exception {
         Node a = h.node("A");
         Client eve = a.connect("eve");
         String id = hello(eve);
@@ -104,7 +104,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void a_refusal_without_a_reason_says_authentication_failed() throws Exception {
+    void aRefusalWithoutAReasonSaysAuthenticationFailed() throws Exception {
         Node a = h.node("A");
         Client eve = a.connect("eve");
         String id = hello(eve);
@@ -114,7 +114,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void while_pending_requests_are_not_authenticated_strikes_and_another_hello_or_resume_is_refused()
+    void whilePendingRequestsAreNotAuthenticatedStrikesAndAnotherHelloOrResumeIsRefused()
             throws Exception {
         h.limits = GatewayLimits.builder().maxStrikes(5).build();
         Node a = h.node("A");
@@ -139,7 +139,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void bad_frames_while_pending_count_towards_the_strike_limit() throws Exception {
+    void badFramesWhilePendingCountTowardsTheStrikeLimit() throws Exception {
         h.limits = GatewayLimits.builder().maxStrikes(3).build();
         Node a = h.node("A");
         Client alice = a.connect("alice");
@@ -156,7 +156,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void an_answer_after_the_auth_deadline_is_ignored_and_takes_no_lease() throws Exception {
+    void anAnswerAfterTheAuthDeadlineIsIgnoredAndTakesNoLease() throws Exception {
         Node a = h.node("A");
         Client slow = a.connect("slow");
         String id = hello(slow);
@@ -175,7 +175,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void a_failed_answer_is_backend_unavailable_and_the_same_socket_may_retry() throws Exception {
+    void aFailedAnswerIsBackendUnavailableAndTheSameSocketMayRetry() throws Exception {
         Node a = h.node("A");
         Client alice = a.connect("alice");
         String first = hello(alice);
@@ -196,7 +196,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void an_authenticator_that_throws_or_returns_null_is_a_backend_failure() {
+    void anAuthenticatorThatThrowsOrReturnsNullIsABackendFailure() {
         AtomicInteger calls = new AtomicInteger();
         h.authenticator = context -> switch (calls.incrementAndGet()) {
             case 1 -> throw new IllegalStateException("bug in the host (test)");
@@ -214,7 +214,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void the_authenticator_sees_headers_cookies_address_and_the_hosts_principal() throws Exception {
+    void theAuthenticatorSeesHeadersCookiesAddressAndTheHostsPrincipal() throws Exception {
         Principal springUser = () -> "alice@example.org";
         UpgradeRequest upgrade = UpgradeRequest.builder()
                 .headers(Map.of("Authorization", List.of("Bearer abc")))
@@ -245,7 +245,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void a_socket_opened_without_upgrade_data_has_an_empty_context() throws Exception {
+    void aSocketOpenedWithoutUpgradeDataHasAnEmptyContext() throws Exception {
         Node a = h.node("A");
         Client alice = a.connect("alice");
         hello(alice);
@@ -258,7 +258,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void the_simple_form_is_unchanged_and_a_throw_is_still_a_refusal() {
+    void theSimpleFormIsUnchangedAndAThrowIsStillARefusal() {
         h.authenticator = ContextAuthenticator.of((token, device) -> {
             if (token.equals("boom")) {
                 throw new IllegalStateException("host bug (test)");
@@ -277,7 +277,7 @@ class GatewayAuthContextTest {
     }
 
     @Test
-    void refusal_reasons_are_short_single_line_text() {
+    void refusalReasonsAreShortSingleLineText() {
         assertThat(((AuthResult.Refused) AuthResult.refuse("unknown user")).reason()).isEqualTo("unknown user");
         assertThatThrownBy(() -> AuthResult.refuse(" ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reason");
@@ -293,7 +293,7 @@ class GatewayAuthContextTest {
      * told the connection attached is told it left, exactly once.
      */
     @Test
-    void an_answer_racing_the_close_leaves_nothing_behind() throws Exception {
+    void anAnswerRacingTheCloseLeavesNothingBehind() throws Exception {
         AtomicInteger attached = new AtomicInteger();
         AtomicInteger left = new AtomicInteger();
         h.extraModules.add(new FrameModule() {

@@ -21,7 +21,7 @@ class GatewayBuilderChecksTest {
     }
 
     @Test
-    void limits_default_to_the_documented_values() {
+    void limitsDefaultToTheDocumentedValues() {
         GatewayLimits d = GatewayLimits.defaults();
         assertThat(d.maxFrameBytes()).isEqualTo(16 * 1024);
         assertThat(d.frameRate()).isEqualTo(RateLimit.perSecond(20, 40));
@@ -36,7 +36,7 @@ class GatewayBuilderChecksTest {
     }
 
     @Test
-    void limits_builder_sets_each_value_and_the_with_conveniences_agree() {
+    void limitsBuilderSetsEachValueAndTheWithConveniencesAgree() {
         GatewayLimits built = GatewayLimits.builder().maxFrameBytes(4096).frameRate(RateLimit.perSecond(5, 10))
                 .maxConnectionsPerUser(2).maxOutboundInFlight(8).maxStrikes(3).maxOutboundBytes(128 * 1024)
                 .maxNodeOutboundBytes(512 * 1024).build();
@@ -55,7 +55,7 @@ class GatewayBuilderChecksTest {
     }
 
     @Test
-    void limits_out_of_range_are_refused_naming_the_setting_and_the_value() {
+    void limitsOutOfRangeAreRefusedNamingTheSettingAndTheValue() {
         assertThatThrownBy(() -> GatewayLimits.builder().maxFrameBytes(255))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFrameBytes").hasMessageContaining("255");
         assertThatThrownBy(() -> GatewayLimits.builder().maxConnectionsPerUser(0))
@@ -75,7 +75,7 @@ class GatewayBuilderChecksTest {
     }
 
     @Test
-    void gateway_builder_refuses_bad_settings_with_illegal_argument_naming_them() {
+    void gatewayBuilderRefusesBadSettingsWithIllegalArgumentNamingThem() {
         assertThatThrownBy(() -> gateway().connectRate(0, 10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perMinute");
         assertThatThrownBy(() -> gateway().connectRate(30, 0))

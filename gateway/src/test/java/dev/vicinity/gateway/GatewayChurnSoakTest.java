@@ -31,7 +31,7 @@ class GatewayChurnSoakTest {
     }
 
     @Test
-    void one_hundred_thousand_cycles_leave_no_ghosts_and_no_heap_growth() {
+    void oneHundredThousandCyclesLeaveNoGhostsAndNoHeapGrowth() {
         GatewayHarness h = new GatewayHarness();
         h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(1e9, 1_000_000_000)).build();
         Node node = h.node("A");

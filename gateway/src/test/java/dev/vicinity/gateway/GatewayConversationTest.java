@@ -22,7 +22,7 @@ class GatewayConversationTest {
     }
 
     @Test
-    void two_users_find_each_other_chat_leave_and_rate() {
+    void twoUsersFindEachOtherChatLeaveAndRate() {
         Node a = h.node("A");
         Node b = h.node("B");
         Client alice = a.connect("alice");
@@ -100,7 +100,7 @@ class GatewayConversationTest {
     }
 
     @Test
-    void a_user_outside_a_session_can_neither_send_read_mark_nor_rate_it() {
+    void aUserOutsideASessionCanNeitherSendReadMarkNorRateIt() {
         Node a = h.node("A");
         Client alice = a.connect("alice");
         Client bob = a.connect("bob");
@@ -133,7 +133,7 @@ class GatewayConversationTest {
     }
 
     @Test
-    void nothing_but_hello_resume_and_ping_is_accepted_before_authentication() {
+    void nothingButHelloResumeAndPingIsAcceptedBeforeAuthentication() {
         Node a = h.node("A");
         Client anon = a.connect("anon");
         assertThat(anon.request("chat.send", "session", "s", "clientId", "c", "text", "x").get("code").asText())
@@ -147,7 +147,7 @@ class GatewayConversationTest {
     }
 
     @Test
-    void an_unauthenticated_connection_is_closed_at_the_deadline() {
+    void anUnauthenticatedConnectionIsClosedAtTheDeadline() {
         Node a = h.node("A");
         Client idle = a.connect("idle");
         h.advance(Duration.ofSeconds(11), a);
@@ -156,7 +156,7 @@ class GatewayConversationTest {
     }
 
     @Test
-    void welcome_lists_open_sessions_with_their_top_sequence() {
+    void welcomeListsOpenSessionsWithTheirTopSequence() {
         Node a = h.node("A");
         Client alice = a.connect("alice");
         Client bob = a.connect("bob");

@@ -168,7 +168,7 @@ class GatewayFuzzProperties {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
-    void every_frame_is_answered_and_nothing_escapes(long seed) {
+    void everyFrameIsAnsweredAndNothingEscapes(long seed) {
         Random rnd = new Random(seed);
         List<String> frames = frames(rnd);
         boolean authenticateFirst = rnd.nextBoolean();

@@ -40,7 +40,7 @@ class GatewayHandshakeFailureTest {
     }
 
     @Test
-    void a_resume_on_another_node_failing_in_the_presence_store_leaves_nothing_that_closes_the_connection_later() {
+    void aResumeOnAnotherNodeFailingInThePresenceStoreLeavesNothingThatClosesTheConnectionLater() {
         Node a = h.node("A");
         Node b = h.node("B");
         String token = lostConnection(a);
@@ -66,7 +66,7 @@ class GatewayHandshakeFailureTest {
     }
 
     @Test
-    void a_resume_retried_after_a_failure_that_spent_the_token_is_answered_resume_expired() {
+    void aResumeRetriedAfterAFailureThatSpentTheTokenIsAnsweredResumeExpired() {
         Node a = h.node("A");
         Node b = h.node("B");
         String token = lostConnection(a);
@@ -78,7 +78,7 @@ class GatewayHandshakeFailureTest {
     }
 
     @Test
-    void a_resume_whose_store_throws_unexpectedly_can_be_retried_on_the_same_socket() {
+    void aResumeWhoseStoreThrowsUnexpectedlyCanBeRetriedOnTheSameSocket() {
         Node a = h.node("A");
         String token = lostConnection(a);
         Client again = a.connect("alice-2");
@@ -99,7 +99,7 @@ class GatewayHandshakeFailureTest {
     }
 
     @Test
-    void a_hello_whose_presence_store_throws_leaves_the_connection_unchanged_and_a_retry_succeeds() {
+    void aHelloWhosePresenceStoreThrowsLeavesTheConnectionUnchangedAndARetrySucceeds() {
         Node a = h.node("A");
         Client alice = a.connect("alice");
         var placeholder = alice.connection.connection();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayHeldPushOrderTest {
     @Test
-    void a_push_racing_the_welcome_goes_out_after_it_and_after_the_held_pushes() {
+    void aPushRacingTheWelcomeGoesOutAfterItAndAfterTheHeldPushes() {
         GatewayHarness h = new GatewayHarness();
         h.extraModules.add(new FrameModule() {
             @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayHelloCloseRaceTest {
     @Test
-    void a_connection_closed_during_its_hello_is_not_left_attached_to_chat() {
+    void aConnectionClosedDuringItsHelloIsNotLeftAttachedToChat() {
         GatewayHarness h = new GatewayHarness();
         AtomicReference<ConnectionId> kick = new AtomicReference<>();
         AtomicReference<GatewayHarness.Node> node = new AtomicReference<>();

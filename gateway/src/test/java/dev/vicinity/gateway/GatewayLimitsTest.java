@@ -30,7 +30,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void malformed_oversized_untyped_and_unknown_frames_get_errors_and_the_connection_survives() {
+    void malformedOversizedUntypedAndUnknownFramesGetErrorsAndTheConnectionSurvives() {
         Node a = h.node("A");
         Client c = authenticated(a, "alice");
         c.raw("{not json");
@@ -66,7 +66,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void consecutive_bad_frames_close_the_connection_with_protocol_violation() {
+    void consecutiveBadFramesCloseTheConnectionWithProtocolViolation() {
         Node a = h.node("A");
         Client c = authenticated(a, "alice");
         for (int i = 0; i < 19; i++) {
@@ -79,7 +79,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void a_frame_flood_is_rate_limited_per_user() {
+    void aFrameFloodIsRateLimitedPerUser() {
         h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(5, 10)).maxStrikes(1000).build();
         Node a = h.node("A");
         Client c = authenticated(a, "alice");
@@ -96,7 +96,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void a_rate_limited_answer_says_when_to_retry() {
+    void aRateLimitedAnswerSaysWhenToRetry() {
         h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(5, 10)).maxStrikes(1000).build();
         Node a = h.node("A");
         Client c = authenticated(a, "alice");
@@ -126,7 +126,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void a_slow_consumer_is_detached_with_a_resumable_code_instead_of_buffering() {
+    void aSlowConsumerIsDetachedWithAResumableCodeInsteadOfBuffering() {
         h.limits = GatewayLimits.builder().maxOutboundInFlight(8).frameRate(RateLimit.perSecond(1000, 1000))
                 .build();
         Node a = h.node("A");
@@ -144,7 +144,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void a_device_that_stops_reading_while_asking_for_large_history_pages_is_detached_by_bytes_not_frames() {
+    void aDeviceThatStopsReadingWhileAskingForLargeHistoryPagesIsDetachedByBytesNotFrames() {
         h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(1000, 1000)).build();
         Node a = h.node("A");
         Client alice = authenticated(a, "alice");
@@ -177,7 +177,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void reconnecting_in_a_loop_does_not_refill_the_per_user_frame_budget() {
+    void reconnectingInALoopDoesNotRefillThePerUserFrameBudget() {
         Node a = h.node("A");
         int accepted = 0;
         for (int loop = 0; loop < 100; loop++) {
@@ -201,7 +201,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void invites_are_limited_per_inviter_and_per_invitee_and_welcome_stays_bounded() {
+    void invitesAreLimitedPerInviterAndPerInviteeAndWelcomeStaysBounded() {
         Node a = h.node("A");
         Client victim = authenticated(a, "victim");
         Client spammer = authenticated(a, "spammer");
@@ -243,7 +243,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void a_per_address_cap_refuses_the_socket_beyond_it_and_frees_slots_when_sockets_close() {
+    void aPerAddressCapRefusesTheSocketBeyondItAndFreesSlotsWhenSocketsClose() {
         h.maxConnectionsPerAddress = 3;
         Node a = h.node("A");
         List<Client> same = new java.util.ArrayList<>();
@@ -262,7 +262,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void the_connection_cap_counts_live_connections_of_other_devices_across_nodes() {
+    void theConnectionCapCountsLiveConnectionsOfOtherDevicesAcrossNodes() {
         h.limits = GatewayLimits.builder().maxConnectionsPerUser(2).build();
         Node a = h.node("A");
         Node b = h.node("B");
@@ -278,7 +278,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void a_failing_handler_answers_internal_error_and_never_reaches_the_host() {
+    void aFailingHandlerAnswersInternalErrorAndNeverReachesTheHost() {
         h.extraModules.add(new FrameModule() {
             @Override
             public String name() {
@@ -303,7 +303,7 @@ class GatewayLimitsTest {
     }
 
     @Test
-    void module_frame_types_must_carry_the_module_prefix() {
+    void moduleFrameTypesMustCarryTheModulePrefix() {
         h.extraModules.add(new FrameModule() {
             @Override
             public String name() {

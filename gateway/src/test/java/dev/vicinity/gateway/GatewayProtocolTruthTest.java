@@ -70,7 +70,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void a_sixty_second_drop_inside_the_resume_window_keeps_presence_and_the_chat_and_the_peer_sees_away_then_back() {
+    void aSixtySecondDropInsideTheResumeWindowKeepsPresenceAndTheChatAndThePeerSeesAwayThenBack() {
         Node a = h.node("A");
         Node b = h.node("B");
         Chatting chat = chatting(a, b);
@@ -110,7 +110,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void when_the_window_ends_the_user_goes_offline_the_chat_ends_and_a_late_resume_is_told_4101() {
+    void whenTheWindowEndsTheUserGoesOfflineTheChatEndsAndALateResumeIsTold4101() {
         Node a = h.node("A");
         Chatting chat = chatting(a, a);
         Client alice = chat.alice();
@@ -138,7 +138,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void a_resume_reports_the_current_state_of_a_chat_that_ended_meanwhile() {
+    void aResumeReportsTheCurrentStateOfAChatThatEndedMeanwhile() {
         Node a = h.node("A");
         Chatting chat = chatting(a, a);
         Client alice = chat.alice();
@@ -159,7 +159,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void the_advertised_heartbeat_follows_the_lease_ttl_and_a_slower_one_is_refused_at_build_time() {
+    void theAdvertisedHeartbeatFollowsTheLeaseTtlAndASlowerOneIsRefusedAtBuildTime() {
         PresenceService shortLease = PresenceService.builder(new InMemoryPresenceStore(), NodeId.of("n"))
                 .clock(h.clock).leaseTtl(Duration.ofSeconds(3)).build();
         Gateway derived = Gateway.builder(shortLease, new InMemoryResumeStore(),
@@ -185,7 +185,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void a_blocked_user_cannot_reach_the_blocker_through_invites_and_never_learns_of_the_block() {
+    void aBlockedUserCannotReachTheBlockerThroughInvitesAndNeverLearnsOfTheBlock() {
         Node a = h.node("A");
         Client alice = signedIn(a, "alice");
         Client bob = signedIn(a, "bob");
@@ -230,7 +230,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void codes_match_the_protocol_document() {
+    void codesMatchTheProtocolDocument() {
         Node a = h.node("A");
         Client alice = signedIn(a, "alice");
         Client bob = signedIn(a, "bob");
@@ -257,7 +257,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void a_ping_resets_the_strike_count() {
+    void aPingResetsTheStrikeCount() {
         Node a = h.node("A");
         Client alice = signedIn(a, "alice");
         for (int round = 0; round < 3; round++) {
@@ -270,7 +270,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void message_length_is_counted_in_code_points() {
+    void messageLengthIsCountedInCodePoints() {
         Node a = h.node("A");
         Client alice = signedIn(a, "alice");
         Client bob = signedIn(a, "bob");
@@ -284,7 +284,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void a_connection_never_gets_the_same_session_version_twice_and_read_markers_are_pushed_only_when_they_advance() {
+    void aConnectionNeverGetsTheSameSessionVersionTwiceAndReadMarkersArePushedOnlyWhenTheyAdvance() {
         Node a = h.node("A");
         Node b = h.node("B");
         Client alice = signedIn(a, "alice");
@@ -306,7 +306,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void revealed_ratings_are_pushed_and_a_participant_reads_what_they_received() {
+    void revealedRatingsArePushedAndAParticipantReadsWhatTheyReceived() {
         Node a = h.node("A");
         Node b = h.node("B");
         Client alice = signedIn(a, "alice");
@@ -331,7 +331,7 @@ class GatewayProtocolTruthTest {
     }
 
     @Test
-    void a_presence_outage_answers_the_handshake_backend_unavailable_and_pings_still_pong() {
+    void aPresenceOutageAnswersTheHandshakeBackendUnavailableAndPingsStillPong() {
         Node a = h.node("A");
         Client alice = signedIn(a, "alice");
         h.presenceDown = true;

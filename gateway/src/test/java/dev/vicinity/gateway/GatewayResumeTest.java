@@ -27,7 +27,7 @@ class GatewayResumeTest {
     }
 
     @Test
-    void resume_on_another_node_reattaches_with_one_lease_and_replays_exactly_the_missed_messages() {
+    void resumeOnAnotherNodeReattachesWithOneLeaseAndReplaysExactlyTheMissedMessages() {
         Node a = h.node("A");
         Node b = h.node("B");
         Client alice = a.connect("alice");
@@ -79,7 +79,7 @@ class GatewayResumeTest {
     }
 
     @Test
-    void resume_after_the_old_node_crashed_fences_nothing_twice_and_keeps_one_lease() {
+    void resumeAfterTheOldNodeCrashedFencesNothingTwiceAndKeepsOneLease() {
         Node a = h.node("A");
         Node b = h.node("B");
         Client alice = a.connect("alice");
@@ -105,7 +105,7 @@ class GatewayResumeTest {
     }
 
     @Test
-    void resume_on_the_same_node_fences_the_old_transport_and_keeps_the_connection() {
+    void resumeOnTheSameNodeFencesTheOldTransportAndKeepsTheConnection() {
         Node a = h.node("A");
         Client alice = a.connect("alice");
         JsonNode welcome = alice.hello("alice", "phone");
@@ -120,7 +120,7 @@ class GatewayResumeTest {
     }
 
     @Test
-    void three_disconnect_cycles_without_traffic_replay_nothing_and_leave_one_lease() {
+    void threeDisconnectCyclesWithoutTrafficReplayNothingAndLeaveOneLease() {
         Node a = h.node("A");
         Client bob = a.connect("bob");
         bob.hello("bob", "phone");
@@ -143,7 +143,7 @@ class GatewayResumeTest {
     }
 
     @Test
-    void a_large_backlog_is_not_pushed_on_resume_but_reloaded_with_history_pages() {
+    void aLargeBacklogIsNotPushedOnResumeButReloadedWithHistoryPages() {
         h.limits = GatewayLimits.builder().frameRate(RateLimit.perSecond(1e6, 1_000_000)).build();
         Node a = h.node("A");
         Client alice = a.connect("alice");

@@ -19,7 +19,7 @@ class GatewaySchemaCoverageTest {
     private final GatewayHarness h = new GatewayHarness();
 
     @Test
-    void decline_block_unblock_and_bye_answer_in_their_documented_shapes() {
+    void declineBlockUnblockAndByeAnswerInTheirDocumentedShapes() {
         Node n = h.node("A");
         Client alice = n.connect("alice");
         Client bob = n.connect("bob");
@@ -46,7 +46,7 @@ class GatewaySchemaCoverageTest {
     }
 
     @Test
-    void a_denied_location_and_a_superseded_fix_answer_in_their_documented_shapes() {
+    void aDeniedLocationAndASupersededFixAnswerInTheirDocumentedShapes() {
         Node n = h.node("A");
         Client alice = n.connect("alice");
         alice.hello("alice", "phone");
@@ -62,7 +62,7 @@ class GatewaySchemaCoverageTest {
     }
 
     @Test
-    void a_resume_naming_sessions_it_cannot_resume_gets_chat_resumed_with_a_code() {
+    void aResumeNamingSessionsItCannotResumeGetsChatResumedWithACode() {
         Node n = h.node("A");
         Client alice = n.connect("alice");
         Client bob = n.connect("bob");

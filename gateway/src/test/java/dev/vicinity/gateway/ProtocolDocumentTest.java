@@ -95,7 +95,7 @@ class ProtocolDocumentTest {
     }
 
     @Test
-    void every_error_code_the_server_sends_is_documented_as_one_and_nothing_else_is() throws Exception {
+    void everyErrorCodeTheServerSendsIsDocumentedAsOneAndNothingElseIs() throws Exception {
         String doc = document();
         Set<String> emitted = emittedErrorCodes();
         Set<String> documented = documentedErrorCodes(doc);
@@ -105,7 +105,7 @@ class ProtocolDocumentTest {
     }
 
     @Test
-    void the_close_code_table_is_exactly_the_close_codes_of_the_server() throws Exception {
+    void theCloseCodeTableIsExactlyTheCloseCodesOfTheServer() throws Exception {
         String doc = document();
         String section = doc.substring(doc.indexOf("### Close codes"));
         section = section.substring(0, section.indexOf("\n\n", section.indexOf("|---")));
@@ -122,7 +122,7 @@ class ProtocolDocumentTest {
     }
 
     @Test
-    void the_extraction_itself_can_fail() {
+    void theExtractionItselfCanFail() {
         // Guards against a parser that finds nothing: a made-up document yields exactly its codes.
         String doc = "x. Errors: `alpha`, `beta_gamma` (then `delta`). Not `epsilon`.\n\n"
                 + "## Errors raised by the gateway itself\n| code | when |\n|---|---|\n| `zeta` | z |\n\nafter `eta`";

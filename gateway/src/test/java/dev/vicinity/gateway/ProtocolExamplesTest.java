@@ -190,7 +190,7 @@ class ProtocolExamplesTest {
     }
 
     @Test
-    void every_frame_example_of_the_protocol_document_validates_against_the_schema() throws Exception {
+    void everyFrameExampleOfTheProtocolDocumentValidatesAgainstTheSchema() throws Exception {
         List<Example> examples = examples(document());
         List<String> violations = new ArrayList<>();
         examples.forEach(e -> violations.addAll(violations(e)));
@@ -205,7 +205,7 @@ class ProtocolExamplesTest {
     }
 
     @Test
-    void the_extraction_finds_blocks_session_lines_and_inline_examples_and_catches_a_wrong_one() throws Exception {
+    void theExtractionFindsBlocksSessionLinesAndInlineExamplesAndCatchesAWrongOne() throws Exception {
         String doc = "## Conventions\n```json\n{\"type\":\"error\",\"re\":\"1\",\"code\":\"no_such_code\",\"message\":\"m\"}\n```\n"
                 + "### `chat.send`\nAnswer: `{\"type\":\"ok\",\"re\":\"5\",\"seq\":1,\"duplicate\":\"no\"}`.\n"
                 + "## Example session\n```\n\u2192 {\"type\":\"ping\",\"id\":\"9\"}\n"

@@ -63,7 +63,7 @@ class ProtocolSchemaTest {
     }
 
     @Test
-    void every_file_is_a_draft_2020_12_schema_with_its_own_id_and_loads() throws Exception {
+    void everyFileIsADraft202012SchemaWithItsOwnIdAndLoads() throws Exception {
         var meta = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                 .getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
         List<String> files = files();
@@ -78,7 +78,7 @@ class ProtocolSchemaTest {
     }
 
     @Test
-    void the_indexes_name_every_frame_file_and_the_ok_answers_name_client_requests() throws Exception {
+    void theIndexesNameEveryFrameFileAndTheOkAnswersNameClientRequests() throws Exception {
         for (String side : List.of("client", "server")) {
             JsonNode index = file(side + "-frame.json");
             Set<String> listed = new TreeSet<>();
@@ -113,7 +113,7 @@ class ProtocolSchemaTest {
     }
 
     @Test
-    void the_enums_are_exactly_the_codes_and_states_of_the_code() throws Exception {
+    void theEnumsAreExactlyTheCodesAndStatesOfTheCode() throws Exception {
         assertThat(enumOf("errorCode")).isEqualTo(ProtocolDocumentTest.emittedErrorCodes());
         Set<String> states = new TreeSet<>();
         for (ChatSessionState s : ChatSessionState.values()) {
@@ -210,7 +210,7 @@ class ProtocolSchemaTest {
     }
 
     @Test
-    void an_ok_is_checked_against_the_answer_schema_of_its_request() {
+    void anOkIsCheckedAgainstTheAnswerSchemaOfItsRequest() {
         JsonNode ok = json("{\"type\":\"ok\",\"re\":\"5\",\"seq\":0}");
         assertThat(FrameSchemas.serverFrameErrors(ok)).isEmpty();
         assertThat(FrameSchemas.answerErrors("chat.send", ok)).isNotEmpty();
@@ -221,7 +221,7 @@ class ProtocolSchemaTest {
     }
 
     @Test
-    void the_scripted_transport_records_a_violation_instead_of_throwing_into_the_gateway() {
+    void theScriptedTransportRecordsAViolationInsteadOfThrowingIntoTheGateway() {
         ScriptedTransport t = new ScriptedTransport("t");
         t.expectAnswer(json("{\"type\":\"chat.send\",\"id\":\"r1\",\"session\":\"S\",\"clientId\":\"m\",\"text\":\"\"}"));
         t.send("{\"type\":\"ok\",\"re\":\"r1\",\"seq\":1,\"duplicate\":false}");

@@ -17,7 +17,7 @@ class H2gisEmbeddingTest {
     Path dir;
 
     @Test
-    void the_whole_flow_runs_on_an_in_memory_h2gis_database() {
+    void theWholeFlowRunsOnAnInMemoryH2gisDatabase() {
         MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
         H2gisBackend backend = H2gisBackend.inMemory("flow_" + UUID.randomUUID().toString().replace("-", ""));
         try (Vicinity vicinity = Vicinity.builder(backend).node(NodeId.of("node-1"))
@@ -28,7 +28,7 @@ class H2gisEmbeddingTest {
     }
 
     @Test
-    void a_file_database_keeps_the_ratings_across_a_restart_and_close_shuts_it_down() {
+    void aFileDatabaseKeepsTheRatingsAcrossARestartAndCloseShutsItDown() {
         MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
         Path file = dir.resolve("data").resolve("vicinity");
         try (Vicinity vicinity = Vicinity.builder(Backends.h2gis(file)).node(NodeId.of("node-1"))

@@ -18,7 +18,7 @@ class HarnessExampleTest {
     Path classes;
 
     @Test
-    void the_documented_harness_test_compiles_verbatim_and_passes() throws Exception {
+    void theDocumentedHarnessTestCompilesVerbatimAndPasses() throws Exception {
         List<String> blocks = DocSnippets.blocks("docs/examples.md", "harness", "test");
         assertThat(blocks).as("one harness:test block in docs/examples.md").hasSize(1);
         String test = blocks.get(0);

@@ -49,7 +49,7 @@ class PostgresRedisEmbeddingIT {
     }
 
     @Test
-    void the_whole_flow_runs_on_postgres_and_redis() {
+    void theWholeFlowRunsOnPostgresAndRedis() {
         MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
         VicinityBackend backend = PostgresBackend.builder(dataSource).schema(schema)
                 .redis(RedisBundle.builder(TestServers.redisUri()).keyPrefix(prefix).clock(clock).build()).build();
@@ -63,7 +63,7 @@ class PostgresRedisEmbeddingIT {
     }
 
     @Test
-    void the_one_call_bundle_is_distributed_and_a_node_without_a_cursor_secret_is_refused() {
+    void theOneCallBundleIsDistributedAndANodeWithoutACursorSecretIsRefused() {
         try (VicinityBackend backend = Backends.postgresAndRedis(dataSource, TestServers.redisUri(), prefix)) {
             assertThat(backend.distributed()).isTrue();
             assertThat(backend.busHealth()).isNotNull();

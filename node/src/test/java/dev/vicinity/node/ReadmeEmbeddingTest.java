@@ -26,7 +26,7 @@ class ReadmeEmbeddingTest {
     Path classes;
 
     @Test
-    void the_readme_embedding_code_compiles_verbatim_and_runs_the_whole_flow() throws Exception {
+    void theReadmeEmbeddingCodeCompilesVerbatimAndRunsTheWholeFlow() throws Exception {
         List<String> build = blocks("build");
         List<String> transport = blocks("transport");
         assertThat(build).as("one build block in README.md").hasSize(1);
@@ -72,7 +72,7 @@ class ReadmeEmbeddingTest {
     }
 
     @Test
-    void the_quickstart_is_the_readme_code() throws IOException {
+    void theQuickstartIsTheReadmeCode() throws IOException {
         Path quickstart = DocSnippets.repoFile("examples/quickstart/src/main/java/dev/vicinity/examples/quickstart/Quickstart.java");
         List<String> code = Files.readAllLines(quickstart, StandardCharsets.UTF_8).stream().map(String::strip).toList();
         List<String> readmeLines = blocks("build").get(0).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();

@@ -19,7 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class StartupErrorsTest {
 
     @Test
-    void redis_down_at_build_is_backend_unreachable_naming_the_address_and_what_to_start() {
+    void redisDownAtBuildIsBackendUnreachableNamingTheAddressAndWhatToStart() {
         assertThatThrownBy(() -> RedisBundle.builder("redis://127.0.0.1:1").build())
                 .isInstanceOfSatisfying(VicinityException.class, e -> {
                     assertThat(e.code()).isEqualTo(NodeErrorCodes.BACKEND_UNREACHABLE);
@@ -29,7 +29,7 @@ class StartupErrorsTest {
     }
 
     @Test
-    void postgres_down_at_build_is_backend_unreachable_saying_what_to_start() {
+    void postgresDownAtBuildIsBackendUnreachableSayingWhatToStart() {
         PGSimpleDataSource down = new PGSimpleDataSource();
         down.setURL("jdbc:postgresql://127.0.0.1:1/test");
         down.setUser("postgres");
@@ -42,7 +42,7 @@ class StartupErrorsTest {
     }
 
     @Test
-    void an_h2_file_held_open_by_another_process_is_database_locked(@TempDir Path dir) throws Exception {
+    void anH2FileHeldOpenByAnotherProcessIsDatabaseLocked(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("vicinity");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -64,7 +64,7 @@ class StartupErrorsTest {
     }
 
     @Test
-    void an_h2_file_open_in_another_process_is_database_locked_naming_the_file() {
+    void anH2FileOpenInAnotherProcessIsDatabaseLockedNamingTheFile() {
         RuntimeException h2 = new BackendUnavailableException("H2GIS: could not open the database",
                 new SQLException("Database may be already in use", "90020", 90020));
         RuntimeException classified = H2gisBackend.classify(h2, "jdbc:h2:file:/srv/data/vicinity;DB_CLOSE_ON_EXIT=FALSE");

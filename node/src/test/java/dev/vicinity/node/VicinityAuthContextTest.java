@@ -68,7 +68,7 @@ class VicinityAuthContextTest {
     }
 
     @Test
-    void a_session_cookie_is_checked_asynchronously_through_the_node() {
+    void aSessionCookieIsCheckedAsynchronouslyThroughTheNode() {
         Map<String, String> sessions = Map.of("s-alice", "alice");
         try (Vicinity v = Vicinity.builder(new InMemoryBackend()).node(NodeId.of("n"))
                 .authenticator(context -> CompletableFuture.supplyAsync(() -> context.cookie("SESSION")

@@ -26,7 +26,7 @@ class VicinityTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
 
     @Test
-    void node_and_authenticator_are_required_and_named() {
+    void nodeAndAuthenticatorAreRequiredAndNamed() {
         assertThatThrownBy(() -> Vicinity.builder(new InMemoryBackend()).authenticator(NOBODY).build())
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("node");
         assertThatThrownBy(() -> Vicinity.builder(new InMemoryBackend()).node(NodeId.of("n")).build())
@@ -36,7 +36,7 @@ class VicinityTest {
     }
 
     @Test
-    void a_distributed_backend_without_a_shared_cursor_secret_is_refused_and_with_one_builds() {
+    void aDistributedBackendWithoutASharedCursorSecretIsRefusedAndWithOneBuilds() {
         VicinityBackend distributed = new ForwardingBackend(true);
         assertThatThrownBy(() -> Vicinity.builder(distributed).node(NodeId.of("n")).authenticator(NOBODY).build())
                 .isInstanceOf(IllegalStateException.class)
@@ -48,7 +48,7 @@ class VicinityTest {
     }
 
     @Test
-    void customizers_reach_the_module_builders_and_close_is_ordered_idempotent_and_closes_the_backend() {
+    void customizersReachTheModuleBuildersAndCloseIsOrderedIdempotentAndClosesTheBackend() {
         ForwardingBackend backend = new ForwardingBackend(false);
         AtomicInteger backendCloses = backend.closes;
         Vicinity v = Vicinity.builder(backend).node(NodeId.of("n")).authenticator(NOBODY).clock(clock)
@@ -66,7 +66,7 @@ class VicinityTest {
     }
 
     @Test
-    void a_host_scheduler_is_used_and_not_shut_down_and_the_backend_can_stay_open() throws Exception {
+    void aHostSchedulerIsUsedAndNotShutDownAndTheBackendCanStayOpen() throws Exception {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
         ForwardingBackend backend = new ForwardingBackend(false);
         AtomicInteger backendCloses = backend.closes;
@@ -82,7 +82,7 @@ class VicinityTest {
     }
 
     @Test
-    void tick_runs_every_duty_once_including_the_stale_location_sweep() {
+    void tickRunsEveryDutyOnceIncludingTheStaleLocationSweep() {
         InMemoryBackend backend = new InMemoryBackend();
         try (Vicinity v = Vicinity.builder(backend).node(NodeId.of("n")).authenticator(EmbeddingFlow::verify)
                 .clock(clock).build()) {
@@ -97,7 +97,7 @@ class VicinityTest {
     }
 
     @Test
-    void a_host_module_gets_the_node_and_reaches_its_services() {
+    void aHostModuleGetsTheNodeAndReachesItsServices() {
         FrameModule[] made = new FrameModule[1];
         try (Vicinity v = Vicinity.builder(new InMemoryBackend()).node(NodeId.of("n")).authenticator(EmbeddingFlow::verify)
                 .clock(clock).module(node -> made[0] = new FrameModule() {

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.h2gis.functions.factory.H2GISFunctions;
@@ -36,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * seconds the first time and is persisted in the database). The adapter's own statements do not
  * need them (it binds JTS geometries directly); they are there for the host's spatial SQL and GIS
  * tools. Thread-safe.
+ *
+ * <p>Hosts that run DDL through their own migration tool can take the text of each version from
+ * {@link #script(int)}, or run the resources {@code dev/vicinity/h2gis/V<n>__*.sql} with Flyway
+ * (placeholder {@code schema} set to the quoted schema name, Flyway's {@code schemas} set to the Vicinity
+ * schema so that its {@code flyway_schema_history} lives there): the installer counts the versions Flyway
+ * applied there ({@link #installedVersion()}), and {@link #install()} records them in its own history and
+ * applies only what is missing.
  */
 public final class H2gisSchemaInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(H2gisSchemaInstaller.class);
@@ -74,7 +82,12 @@ public final class H2gisSchemaInstaller {
                         + " description VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
                         + " installed_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
             }
-            Map<Integer, String> installed = SCRIPTS.installed(c, history());
+            Map<Integer, String> installed = new HashMap<>(SCRIPTS.installed(c, history()));
+            List<Integer> adopted = adoptFlywayVersions(c, installed);
+            if (!adopted.isEmpty()) {
+                LOG.info("Vicinity schema {}: versions {} were applied by Flyway; recorded them in {}", schema,
+                        adopted, history());
+            }
             SCRIPTS.verify(schema, installed);
             if (loadH2gis && !h2gisLoaded(c)) {
                 long t0 = System.nanoTime();
@@ -123,21 +136,81 @@ public final class H2gisSchemaInstaller {
         }
     }
 
-    /** The highest installed version, or 0 if the schema or its history table does not exist. */
+    /**
+     * The highest installed version (by this installer, or by Flyway running the same scripts), or 0 if
+     * the schema or its history tables do not exist.
+     */
     public int installedVersion() {
         return jdbc.autoCommit("schema version", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
-                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'VICINITY_SCHEMA_HISTORY'")) {
-                ps.setString(1, schema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return 0;
-                    }
+            int ours = tableName(c, "VICINITY_SCHEMA_HISTORY") == null ? 0
+                    : SCRIPTS.installed(c, history()).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+            return Math.max(ours, flywayVersions(c).stream().mapToInt(Integer::intValue).max().orElse(0));
+        });
+    }
+
+    /** The name, as stored, of the table {@code upperCaseName} (any case) in this schema, or null. */
+    private String tableName(Connection c, String upperCaseName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, upperCaseName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /**
+     * Versions of this release's scripts that Flyway applied successfully in this schema (its
+     * {@code flyway_schema_history} table in the Vicinity schema, rows whose script is our resource file
+     * name); empty without such a table.
+     */
+    private List<Integer> flywayVersions(Connection c) throws SQLException {
+        String table = tableName(c, "FLYWAY_SCHEMA_HISTORY");
+        if (table == null) {
+            return List.of();
+        }
+        Map<String, Integer> byFile = new HashMap<>();
+        for (Script s : SCRIPTS.scripts()) {
+            byFile.put(s.resource(), s.version());
+        }
+        List<Integer> versions = new ArrayList<>();
+        // Flyway quotes its column names (lower case on H2); JDBC finds labels in any case.
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + quoted() + "." + jdbc.dialect().quote(table))) {
+            while (rs.next()) {
+                Integer v = byFile.get(rs.getString("script"));
+                if (v != null && rs.getBoolean("success") && String.valueOf(v).equals(rs.getString("version"))) {
+                    versions.add(v);
                 }
             }
-            return SCRIPTS.installed(c, history()).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-        });
+        }
+        return versions;
+    }
+
+    /**
+     * Records in our history the versions Flyway applied that it does not list yet (so that
+     * {@link #install()} neither re-runs them nor fails on their tables), adding them to {@code installed}.
+     */
+    private List<Integer> adoptFlywayVersions(Connection c, Map<Integer, String> installed) throws SQLException {
+        List<Integer> adopted = new ArrayList<>();
+        List<Integer> byFlyway = flywayVersions(c);
+        for (Script s : SCRIPTS.scripts()) {
+            if (installed.containsKey(s.version()) || !byFlyway.contains(s.version())) {
+                continue;
+            }
+            String checksum = SCRIPTS.checksum(s);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "MERGE INTO " + history() + " (version, description, checksum) KEY (version) VALUES (?, ?, ?)")) {
+                ps.setInt(1, s.version());
+                ps.setString(2, s.description() + " (applied by Flyway)");
+                ps.setString(3, checksum);
+                ps.executeUpdate();
+            }
+            installed.put(s.version(), checksum);
+            adopted.add(s.version());
+        }
+        return adopted;
     }
 
     /** Whether the H2GIS functions are registered in this database. */

@@ -14,6 +14,7 @@ import dev.vicinity.geo.memory.InMemoryLocationStore;
 import dev.vicinity.geo.memory.InMemoryProximityIndex;
 import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.RatingKey;
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.rating.RatingScenario;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The H2GIS stores give the same answers as the in-memory reference adapter on the same random data
@@ -36,26 +36,17 @@ import org.junit.jupiter.api.Test;
  * the SPI tolerance) except for users inside that tolerance band at the radius or k-th distance.
  */
 class H2gisMatchesMemoryTest {
-    private static H2gisVicinity db;
-
-    @BeforeAll
-    static void database() {
-        db = H2gisTestDatabase.fresh();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
+    @RegisterExtension
+    static final ClassResource<H2gisVicinity> DB = H2gisTestDatabase.perClass();
 
     @BeforeEach
     void empty() {
-        H2gisTestDatabase.truncate(db);
+        H2gisTestDatabase.truncate(DB.get());
     }
 
     @Test
     void proximityAnswersEqualTheMemoryIndexAndAnExactBruteForce() {
-        ProximityIndex h2 = db.proximityIndex();
+        ProximityIndex h2 = DB.get().proximityIndex();
         ProximityIndex memory = new InMemoryProximityIndex();
         Map<UserId, GeoPoint> truth = new HashMap<>();
         Random rnd = new Random(42);
@@ -70,7 +61,7 @@ class H2gisMatchesMemoryTest {
             memory.upsert(u, p, Instant.EPOCH);
             batch.add(new Candidate(u, p, Instant.EPOCH));
         }
-        db.proximityIndex().upsertAll(batch);
+        DB.get().proximityIndex().upsertAll(batch);
         assertThat(h2.size()).isEqualTo(memory.size()).isEqualTo(truth.size());
         for (int q = 0; q < 100; q++) {
             GeoPoint c = GeoPoint.ofLatLon(48.85 + (rnd.nextDouble() * 2 - 1) * 0.3, 2.35 + (rnd.nextDouble() * 2 - 1) * 0.45);
@@ -88,7 +79,7 @@ class H2gisMatchesMemoryTest {
 
     @Test
     void locationStoreAnswersEqualTheMemoryStoreUnderRandomCompareAndSets() {
-        LocationStore h2 = db.locationStore();
+        LocationStore h2 = DB.get().locationStore();
         LocationStore memory = new InMemoryLocationStore();
         Random rnd = new Random(9);
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
@@ -115,8 +106,8 @@ class H2gisMatchesMemoryTest {
     @Test
     void ratingsAndAggregatesEqualTheMemoryStoreAfterTheSameRandomOperations() {
         for (long seed = 1; seed <= 3; seed++) {
-            H2gisTestDatabase.truncate(db);
-            RatingScenario onH2 = new RatingScenario(db.ratingStore());
+            H2gisTestDatabase.truncate(DB.get());
+            RatingScenario onH2 = new RatingScenario(DB.get().ratingStore());
             InMemoryRatingStore memoryStore = new InMemoryRatingStore();
             RatingScenario onMemory = new RatingScenario(memoryStore);
             Random rnd = new Random(seed);
@@ -129,15 +120,15 @@ class H2gisMatchesMemoryTest {
                 for (int a = 0; a < RatingScenario.USERS; a++) {
                     for (int b = 0; b < RatingScenario.USERS; b++) {
                         RatingKey key = RatingKey.of(RatingScenario.session(s), RatingScenario.user(a), RatingScenario.user(b));
-                        assertThat(db.ratingStore().find(key)).as("seed %d %s", seed, key).isEqualTo(memoryStore.find(key));
+                        assertThat(DB.get().ratingStore().find(key)).as("seed %d %s", seed, key).isEqualTo(memoryStore.find(key));
                     }
                 }
             }
             for (int u = 0; u < RatingScenario.USERS; u++) {
                 UserId user = RatingScenario.user(u);
-                assertThat(db.ratingStore().aggregate(user)).isEqualTo(memoryStore.aggregate(user));
+                assertThat(DB.get().ratingStore().aggregate(user)).isEqualTo(memoryStore.aggregate(user));
             }
-            assertThat(db.ratingStore().platformAggregate()).isEqualTo(memoryStore.platformAggregate());
+            assertThat(DB.get().ratingStore().platformAggregate()).isEqualTo(memoryStore.platformAggregate());
         }
     }
 

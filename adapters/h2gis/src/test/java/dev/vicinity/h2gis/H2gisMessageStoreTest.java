@@ -1,27 +1,18 @@
 package dev.vicinity.h2gis;
 
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.chat.MessageStoreContract;
 import dev.vicinity.chat.spi.MessageStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The testkit's {@link MessageStoreContract} against an embedded in-memory H2GIS database (no server needed). */
 class H2gisMessageStoreTest extends MessageStoreContract {
-    private static H2gisVicinity db;
-
-    @BeforeAll
-    static void database() {
-        db = H2gisTestDatabase.fresh();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
+    @RegisterExtension
+    static final ClassResource<H2gisVicinity> DB = H2gisTestDatabase.perClass();
 
     @Override
     protected MessageStore create() {
-        H2gisTestDatabase.truncate(db);
-        return db.messageStore();
+        H2gisTestDatabase.truncate(DB.get());
+        return DB.get().messageStore();
     }
 }

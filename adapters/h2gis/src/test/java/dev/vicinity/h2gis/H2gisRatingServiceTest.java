@@ -1,23 +1,14 @@
 package dev.vicinity.h2gis;
 
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.rating.RatingServiceContract;
 import dev.vicinity.rating.spi.RatingStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The testkit's {@link RatingServiceContract} against an embedded in-memory H2GIS database (no server needed). */
 class H2gisRatingServiceTest extends RatingServiceContract {
-    private static H2gisVicinity db;
-
-    @BeforeAll
-    static void database() {
-        db = H2gisTestDatabase.fresh();
-    }
-
-    @AfterAll
-    static void close() {
-        db.close();
-    }
+    @RegisterExtension
+    static final ClassResource<H2gisVicinity> DB = H2gisTestDatabase.perClass();
 
     /** Hundreds of thousands of point lookups at 25 seeds; 5 seeds keep the coverage shape in seconds. */
     @Override
@@ -27,7 +18,7 @@ class H2gisRatingServiceTest extends RatingServiceContract {
 
     @Override
     protected RatingStore createStore() {
-        H2gisTestDatabase.truncate(db);
-        return db.ratingStore();
+        H2gisTestDatabase.truncate(DB.get());
+        return DB.get().ratingStore();
     }
 }

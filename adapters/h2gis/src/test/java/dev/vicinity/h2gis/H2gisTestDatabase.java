@@ -1,5 +1,6 @@
 package dev.vicinity.h2gis;
 
+import dev.vicinity.testkit.ClassResource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +19,11 @@ final class H2gisTestDatabase {
                 .loadH2gisFunctions(false).maxConnections(32).build();
         db.schemaInstaller().install();
         return db;
+    }
+
+    /** {@link #fresh()} before the tests of a class, closed after them ({@code @RegisterExtension static}). */
+    static ClassResource<H2gisVicinity> perClass() {
+        return ClassResource.of(H2gisTestDatabase::fresh, H2gisVicinity::close);
     }
 
     /** Deletes every row of every table and zeroes the platform histogram stripes. */

@@ -27,7 +27,7 @@ class MicrometerListenerTest {
     }
 
     @Test
-    void connection_gauges_follow_transitions_and_resumes_are_counted() {
+    void connectionGaugesFollowTransitionsAndResumesAreCounted() {
         metrics.onConnectionStateChanged(new ConnectionStateChange(c, null, null, ConnectionState.CONNECTING, null, now));
         metrics.onConnectionStateChanged(new ConnectionStateChange(c, UserId.of("u"), ConnectionState.CONNECTING,
                 ConnectionState.OPEN, null, now));
@@ -47,7 +47,7 @@ class MicrometerListenerTest {
     }
 
     @Test
-    void domain_events_become_tagged_counters_and_timers_without_ids() {
+    void domainEventsBecomeTaggedCountersAndTimersWithoutIds() {
         metrics.onNearbyQuery(UserId.of("user-xyz-42"), 5, 120_000);
         metrics.onNearbyBatchCalls(UserId.of("user-xyz-42"), 4);
         metrics.onNearbyBatchCalls(UserId.of("user-xyz-42"), 6);
@@ -74,13 +74,13 @@ class MicrometerListenerTest {
     }
 
     @Test
-    void ghost_gauge_is_leases_minus_live_connections() {
+    void ghostGaugeIsLeasesMinusLiveConnections() {
         metrics.bindGhostGauge(() -> 7, () -> 5);
         assertThat(registry.get("vicinity.presence.ghosts").gauge().value()).isEqualTo(2);
     }
 
     @Test
-    void every_listener_event_is_turned_into_a_meter() throws Exception {
+    void everyListenerEventIsTurnedIntoAMeter() throws Exception {
         for (Method m : VicinityListener.class.getMethods()) {
             if (Modifier.isStatic(m.getModifiers())) {
                 continue;

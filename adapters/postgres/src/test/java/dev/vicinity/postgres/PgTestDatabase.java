@@ -2,6 +2,7 @@ package dev.vicinity.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.TestServers;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -86,6 +87,18 @@ final class PgTestDatabase {
         PostgresVicinity pg = PostgresVicinity.builder(ds).schema(randomSchema()).build();
         pg.schemaInstaller().install();
         return pg;
+    }
+
+    /**
+     * A fresh, installed schema on the shared pool for the tests of a class, dropped after them
+     * ({@code @RegisterExtension static}); {@link #require()} first, so the class fails (CI=true) or is
+     * skipped with one line when PostgreSQL/PostGIS is not there.
+     */
+    static ClassResource<PostgresVicinity> schemaPerClass() {
+        return ClassResource.of(() -> {
+            require();
+            return freshSchema(dataSource());
+        }, PgTestDatabase::drop);
     }
 
     /** Empties every table of {@code pg} (and zeroes the platform stripes). */

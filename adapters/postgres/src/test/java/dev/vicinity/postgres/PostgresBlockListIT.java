@@ -1,28 +1,18 @@
 package dev.vicinity.postgres;
 
 import dev.vicinity.geo.spi.BlockList;
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.geo.BlockListContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The testkit's {@link BlockListContract} against the real PostgreSQL/PostGIS, on a schema of its own. */
 class PostgresBlockListIT extends BlockListContract {
-    private static PostgresVicinity pg;
-
-    @BeforeAll
-    static void schema() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
-    }
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
 
     @Override
     protected BlockList createBlockList() {
-        PgTestDatabase.truncate(pg);
-        return pg.blockList();
+        PgTestDatabase.truncate(PG.get());
+        return PG.get().blockList();
     }
 }

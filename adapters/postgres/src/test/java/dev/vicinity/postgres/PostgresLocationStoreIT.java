@@ -1,28 +1,18 @@
 package dev.vicinity.postgres;
 
 import dev.vicinity.geo.spi.LocationStore;
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.geo.LocationStoreContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The testkit's {@link LocationStoreContract} against the real PostgreSQL/PostGIS, on a schema of its own. */
 class PostgresLocationStoreIT extends LocationStoreContract {
-    private static PostgresVicinity pg;
-
-    @BeforeAll
-    static void schema() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
-    }
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
 
     @Override
     protected LocationStore createStore() {
-        PgTestDatabase.truncate(pg);
-        return pg.locationStore();
+        PgTestDatabase.truncate(PG.get());
+        return PG.get().locationStore();
     }
 }

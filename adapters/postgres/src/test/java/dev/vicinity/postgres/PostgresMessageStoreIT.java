@@ -1,28 +1,18 @@
 package dev.vicinity.postgres;
 
 import dev.vicinity.chat.spi.MessageStore;
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.chat.MessageStoreContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The testkit's {@link MessageStoreContract} against the real PostgreSQL, on a schema of its own. */
 class PostgresMessageStoreIT extends MessageStoreContract {
-    private static PostgresVicinity pg;
-
-    @BeforeAll
-    static void schema() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
-    }
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
 
     @Override
     protected MessageStore create() {
-        PgTestDatabase.truncate(pg);
-        return pg.messageStore();
+        PgTestDatabase.truncate(PG.get());
+        return PG.get().messageStore();
     }
 }

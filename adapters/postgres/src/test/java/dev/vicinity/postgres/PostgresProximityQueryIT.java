@@ -7,6 +7,7 @@ import dev.vicinity.geo.GeoDistance;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
 import dev.vicinity.geo.memory.InMemoryProximityIndex;
+import dev.vicinity.testkit.ClassResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The PostGIS query itself: the plan uses the GiST index as an index-ordered nearest-neighbour scan
@@ -34,14 +35,13 @@ class PostgresProximityQueryIT {
     private static final double LAT = 52.52;
     private static final double LON = 13.405;
     private static final int USERS = 30_000;
-    private static PostgresVicinity pg;
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
     private static InMemoryProximityIndex memory;
     private static Map<UserId, GeoPoint> truth;
 
     @BeforeAll
     static void load() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
         memory = new InMemoryProximityIndex();
         truth = new HashMap<>();
         Random rnd = new Random(42);
@@ -54,21 +54,16 @@ class PostgresProximityQueryIT {
             memory.upsert(u, p, T0);
             batch.add(new Candidate(u, p, T0));
             if (batch.size() == 5_000) {
-                assertThat(pg.proximityIndex().upsertAll(batch)).isEqualTo(5_000);
+                assertThat(PG.get().proximityIndex().upsertAll(batch)).isEqualTo(5_000);
                 batch.clear();
             }
         }
-        PgTestDatabase.exec(pg, "ANALYZE \"" + pg.schema() + "\".proximity");
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
+        PgTestDatabase.exec(PG.get(), "ANALYZE \"" + PG.get().schema() + "\".proximity");
     }
 
     @Test
     void nearestQueryIsAnIndexOrderedScanOfTheGistIndexReadingOnlyKRows() {
-        String plan = pg.proximityIndex().explain(GeoPoint.ofLatLon(LAT, LON), 5_000, 50);
+        String plan = PG.get().proximityIndex().explain(GeoPoint.ofLatLon(LAT, LON), 5_000, 50);
         assertThat(plan).as(plan).contains("Index Scan using proximity_geog").contains("Order By: (geog <->")
                 .doesNotContain("Seq Scan").doesNotContain("Sort Method");
         // The index scan stops after the k nearest rows (it does not visit everything inside the radius).
@@ -77,7 +72,7 @@ class PostgresProximityQueryIT {
 
     @Test
     void everythingWithinARadiusUsesTheGistIndexToo() {
-        String plan = pg.proximityIndex().explain(GeoPoint.ofLatLon(LAT, LON), 500, Integer.MAX_VALUE);
+        String plan = PG.get().proximityIndex().explain(GeoPoint.ofLatLon(LAT, LON), 500, Integer.MAX_VALUE);
         assertThat(plan).as(plan).containsPattern("(Index Scan using|Bitmap Index Scan on) proximity_geog")
                 .doesNotContain("Seq Scan");
     }
@@ -127,7 +122,7 @@ class PostgresProximityQueryIT {
             GeoPoint c = GeoPoint.ofLatLon(LAT + (rnd.nextDouble() * 2 - 1) * 0.09, LON + (rnd.nextDouble() * 2 - 1) * 0.15);
             double radius = 50 + rnd.nextDouble() * (q % 2 == 0 ? 1_000 : 8_000);
             int limit = q % 5 == 0 ? Integer.MAX_VALUE : 1 + rnd.nextInt(100);
-            List<Candidate> fromPg = pg.proximityIndex().candidates(c, radius, limit);
+            List<Candidate> fromPg = PG.get().proximityIndex().candidates(c, radius, limit);
             List<Candidate> fromMemory = memory.candidates(c, radius, limit);
             Set<UserId> a = ids(fromPg);
             Set<UserId> b = ids(fromMemory);
@@ -159,15 +154,15 @@ class PostgresProximityQueryIT {
         GeoPoint first = GeoPoint.ofLatLon(10, 10);
         GeoPoint last = GeoPoint.ofLatLon(10.001, 10);
         UserId v = UserId.of("batch-other");
-        int written = pg.proximityIndex().upsertAll(List.of(new Candidate(u, first, T0), new Candidate(v, first, T0),
+        int written = PG.get().proximityIndex().upsertAll(List.of(new Candidate(u, first, T0), new Candidate(v, first, T0),
                 new Candidate(u, last, T0.plusSeconds(5))));
         assertThat(written).isEqualTo(2);
-        List<Candidate> found = pg.proximityIndex().candidates(last, 10, 10);
+        List<Candidate> found = PG.get().proximityIndex().candidates(last, 10, 10);
         assertThat(found).extracting(Candidate::user).containsExactly(u);
         assertThat(found.get(0).observedAt()).isEqualTo(T0.plusSeconds(5));
-        assertThat(pg.proximityIndex().upsertAll(List.of())).isZero();
-        pg.proximityIndex().remove(u);
-        pg.proximityIndex().remove(v);
+        assertThat(PG.get().proximityIndex().upsertAll(List.of())).isZero();
+        PG.get().proximityIndex().remove(u);
+        PG.get().proximityIndex().remove(v);
     }
 
     private static Set<UserId> ids(List<Candidate> cs) {

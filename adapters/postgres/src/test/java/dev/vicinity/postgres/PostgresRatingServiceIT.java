@@ -1,24 +1,14 @@
 package dev.vicinity.postgres;
 
 import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.rating.RatingServiceContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The testkit's {@link RatingServiceContract} against the real PostgreSQL (16 threads, 16+ connections). */
 class PostgresRatingServiceIT extends RatingServiceContract {
-    private static PostgresVicinity pg;
-
-    @BeforeAll
-    static void schema() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
-    }
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
 
     /** Every step is several round trips; 5 seeds (600 steps) keep the same coverage shape in seconds. */
     @Override
@@ -28,7 +18,7 @@ class PostgresRatingServiceIT extends RatingServiceContract {
 
     @Override
     protected RatingStore createStore() {
-        PgTestDatabase.truncate(pg);
-        return pg.ratingStore();
+        PgTestDatabase.truncate(PG.get());
+        return PG.get().ratingStore();
     }
 }

@@ -1,28 +1,18 @@
 package dev.vicinity.postgres;
 
 import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.testkit.ClassResource;
 import dev.vicinity.testkit.rating.RatingStoreContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The testkit's {@link RatingStoreContract} against the real PostgreSQL (16 threads, 16+ connections). */
 class PostgresRatingStoreIT extends RatingStoreContract {
-    private static PostgresVicinity pg;
-
-    @BeforeAll
-    static void schema() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
-    }
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
 
     @Override
     protected RatingStore createStore() {
-        PgTestDatabase.truncate(pg);
-        return pg.ratingStore();
+        PgTestDatabase.truncate(PG.get());
+        return PG.get().ratingStore();
     }
 }

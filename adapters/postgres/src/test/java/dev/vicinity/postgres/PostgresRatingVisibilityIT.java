@@ -9,6 +9,7 @@ import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.rating.spi.RatingAuditStore.Snapshot;
+import dev.vicinity.testkit.ClassResource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Transaction boundaries seen from outside: while writers insert, reveal and withdraw ratings of one
@@ -34,22 +34,12 @@ import org.junit.jupiter.api.Test;
 class PostgresRatingVisibilityIT {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private static final UserId RATEE = UserId.of("popular");
-    private static PostgresVicinity pg;
-
-    @BeforeAll
-    static void schema() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
-    }
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
 
     @Test
     void readersNeverSeeAnAggregateWithoutItsRatingChange() throws Exception {
-        PostgresRatingStore store = pg.ratingStore();
+        PostgresRatingStore store = PG.get().ratingStore();
         int writers = 6;
         int perWriter = 60;
         AtomicBoolean writing = new AtomicBoolean(true);

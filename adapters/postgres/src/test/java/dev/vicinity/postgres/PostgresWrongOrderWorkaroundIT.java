@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.GeoPoint;
 import dev.vicinity.geo.spi.Candidate;
+import dev.vicinity.testkit.ClassResource;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The answer PostgresProximityIndex falls back to after PostGIS 3.3's "index returned tuples in wrong
@@ -18,23 +18,13 @@ import org.junit.jupiter.api.Test;
  * (where the defect appears), and only that defect triggers the fallback.
  */
 class PostgresWrongOrderWorkaroundIT {
-    private static PostgresVicinity pg;
-
-    @BeforeAll
-    static void schema() {
-        PgTestDatabase.require();
-        pg = PgTestDatabase.freshSchema(PgTestDatabase.dataSource());
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        PgTestDatabase.drop(pg);
-    }
+    @RegisterExtension
+    static final ClassResource<PostgresVicinity> PG = PgTestDatabase.schemaPerClass();
 
     @Test
     void theFallbackAnswersLikeTheIndexOrderedScanNearStoredPoints() {
-        PgTestDatabase.truncate(pg);
-        PostgresProximityIndex index = pg.proximityIndex();
+        PgTestDatabase.truncate(PG.get());
+        PostgresProximityIndex index = PG.get().proximityIndex();
         Random rnd = new Random(17);
         GeoPoint[] pts = new GeoPoint[400];
         Instant t0 = Instant.parse("2026-03-01T00:00:00Z");

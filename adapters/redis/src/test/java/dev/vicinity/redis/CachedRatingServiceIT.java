@@ -3,9 +3,7 @@ package dev.vicinity.redis;
 import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.spi.RatingStore;
 import dev.vicinity.testkit.rating.RatingServiceContract;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The testkit's {@link RatingServiceContract} on {@link CachedRatingStore} (real Redis, in-memory delegate,
@@ -13,12 +11,8 @@ import org.junit.jupiter.api.AfterEach;
  * edits, withdrawals, reconcile and random sequences all see aggregates equal to a recount.
  */
 class CachedRatingServiceIT extends RatingServiceContract {
-    private final List<String> prefixes = new ArrayList<>();
-
-    @AfterEach
-    void deleteKeys() {
-        prefixes.forEach(RedisTestSupport::deleteKeys);
-    }
+    @RegisterExtension
+    final KeyPrefixes prefixes = new KeyPrefixes();
 
     /** Every step is several round trips; 6 seeded sequences keep the build fast. */
     @Override
@@ -28,8 +22,7 @@ class CachedRatingServiceIT extends RatingServiceContract {
 
     @Override
     protected RatingStore createStore() {
-        String prefix = RedisTestSupport.newPrefix("rating-cache");
-        prefixes.add(prefix);
+        String prefix = prefixes.next("rating-cache");
         return CachedRatingStore.builder(RedisTestSupport.connection(), new InMemoryRatingStore())
                 .keyPrefix(prefix).refreshAfterWrite(false).build();
     }

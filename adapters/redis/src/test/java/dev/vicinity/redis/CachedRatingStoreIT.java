@@ -3,9 +3,7 @@ package dev.vicinity.redis;
 import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.spi.RatingStore;
 import dev.vicinity.testkit.rating.RatingStoreContract;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The testkit's {@link RatingStoreContract} against {@link CachedRatingStore} on the real Redis in front of
@@ -14,17 +12,12 @@ import org.junit.jupiter.api.AfterEach;
  * double submits and audit repairs). Each test gets its own key prefix.
  */
 class CachedRatingStoreIT extends RatingStoreContract {
-    private final List<String> prefixes = new ArrayList<>();
-
-    @AfterEach
-    void deleteKeys() {
-        prefixes.forEach(RedisTestSupport::deleteKeys);
-    }
+    @RegisterExtension
+    final KeyPrefixes prefixes = new KeyPrefixes();
 
     @Override
     protected RatingStore createStore() {
-        String prefix = RedisTestSupport.newPrefix("rating-cache");
-        prefixes.add(prefix);
+        String prefix = prefixes.next("rating-cache");
         return CachedRatingStore.builder(RedisTestSupport.connection(), new InMemoryRatingStore())
                 .keyPrefix(prefix).build();
     }

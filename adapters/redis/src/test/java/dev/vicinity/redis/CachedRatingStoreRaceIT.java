@@ -26,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The versioning of {@link CachedRatingStore} under races the contracts cannot force: a read-through that
@@ -41,16 +41,11 @@ class CachedRatingStoreRaceIT {
     private static final UserId BOB = UserId.of("bob");
     private static final UserId CAROL = UserId.of("carol");
 
-    private final List<String> prefixes = new ArrayList<>();
-
-    @AfterEach
-    void deleteKeys() {
-        prefixes.forEach(RedisTestSupport::deleteKeys);
-    }
+    @RegisterExtension
+    final KeyPrefixes prefixes = new KeyPrefixes();
 
     private String prefix() {
-        String p = RedisTestSupport.newPrefix("rating-cache-race");
-        prefixes.add(p);
+        String p = prefixes.next("rating-cache-race");
         return p;
     }
 

@@ -49,7 +49,7 @@ class RedisEventBusOutageIT {
 
     @ParameterizedTest
     @EnumSource(value = RedisEventBus.Sharding.class, names = {"ON", "OFF"})
-    void delivery_resumes_by_itself_after_the_server_comes_back(RedisEventBus.Sharding sharding) throws Exception {
+    void deliveryResumesByItselfAfterTheServerComesBack(RedisEventBus.Sharding sharding) throws Exception {
         int port = freePort();
         startServer(port);
         resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(100))).build();
@@ -129,7 +129,7 @@ class RedisEventBusOutageIT {
     }
 
     @Test
-    void the_bus_reports_which_pub_sub_flavour_it_uses() {
+    void theBusReportsWhichPubSubFlavourItUses() {
         TestServers.requireRedis();
         RedisClient shared = RedisClient.create(TestServers.redisUri());
         try (RedisEventBus auto = RedisEventBus.builder(shared).build()) {

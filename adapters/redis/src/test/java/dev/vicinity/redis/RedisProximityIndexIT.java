@@ -8,27 +8,21 @@ import dev.vicinity.geo.spi.Candidate;
 import dev.vicinity.geo.spi.ProximityIndex;
 import dev.vicinity.testkit.geo.ProximityIndexContract;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The proximity contract against the real Redis; four shards, so that queries span several keys. */
 class RedisProximityIndexIT extends ProximityIndexContract {
-    private final List<String> prefixes = new ArrayList<>();
-
-    @AfterEach
-    void deleteKeys() {
-        prefixes.forEach(RedisTestSupport::deleteKeys);
-    }
+    @RegisterExtension
+    final KeyPrefixes prefixes = new KeyPrefixes();
 
     @Override
     protected ProximityIndex createIndex() {
-        String prefix = RedisTestSupport.newPrefix("geo");
-        prefixes.add(prefix);
+        String prefix = prefixes.next("geo");
         return RedisProximityIndex.builder(RedisTestSupport.connection()).keyPrefix(prefix).shards(4)
                 .initialRadiusMeters(200).build();
     }

@@ -2,21 +2,15 @@ package dev.vicinity.redis;
 
 import dev.vicinity.rating.spi.RatingStore;
 import dev.vicinity.testkit.rating.RatingServiceContract;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The testkit's {@link RatingServiceContract} against the real Redis (16 threads double-submitting through
  * one shared Lettuce connection; exactly one rating counted). Each test gets its own key prefix.
  */
 class RedisRatingServiceIT extends RatingServiceContract {
-    private final List<String> prefixes = new ArrayList<>();
-
-    @AfterEach
-    void deleteKeys() {
-        prefixes.forEach(RedisTestSupport::deleteKeys);
-    }
+    @RegisterExtension
+    final KeyPrefixes prefixes = new KeyPrefixes();
 
     /** Every step is several round trips; 6 seeded sequences keep the build fast. */
     @Override
@@ -26,8 +20,7 @@ class RedisRatingServiceIT extends RatingServiceContract {
 
     @Override
     protected RatingStore createStore() {
-        String prefix = RedisTestSupport.newPrefix("rating");
-        prefixes.add(prefix);
+        String prefix = prefixes.next("rating");
         return RedisRatingStore.builder(RedisTestSupport.connection()).keyPrefix(prefix).stripes(4).build();
     }
 }

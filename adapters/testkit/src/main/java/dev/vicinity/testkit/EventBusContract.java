@@ -114,13 +114,13 @@ public abstract class EventBusContract {
     }
 
     @Test
-    void a_healthy_bus_reports_healthy() {
+    void aHealthyBusReportsHealthy() {
         assertThat(bus.health().healthy()).isTrue();
         assertThat(bus.health().detail()).isNotBlank();
     }
 
     @Test
-    void publish_reaches_a_subscriber_on_another_node_with_the_exact_bytes() {
+    void publishReachesASubscriberOnAnotherNodeWithTheExactBytes() {
         String t = topic("exact");
         Recorder r = new Recorder();
         peer.subscribe(t, r);
@@ -135,7 +135,7 @@ public abstract class EventBusContract {
     }
 
     @Test
-    void every_subscriber_of_a_topic_gets_each_event_and_other_topics_get_nothing() {
+    void everySubscriberOfATopicGetsEachEventAndOtherTopicsGetNothing() {
         String a = topic("a");
         String b = topic("b");
         Recorder first = new Recorder();
@@ -156,7 +156,7 @@ public abstract class EventBusContract {
     }
 
     @Test
-    void a_closed_subscription_receives_nothing_more() {
+    void aClosedSubscriptionReceivesNothingMore() {
         String t = topic("closed");
         Recorder got = new Recorder();
         Recorder witness = new Recorder();
@@ -175,7 +175,7 @@ public abstract class EventBusContract {
     }
 
     @Test
-    void a_throwing_handler_does_not_stop_other_handlers_or_later_events() {
+    void aThrowingHandlerDoesNotStopOtherHandlersOrLaterEvents() {
         String t = topic("throwing");
         Recorder got = new Recorder();
         AtomicInteger thrown = new AtomicInteger();
@@ -192,7 +192,7 @@ public abstract class EventBusContract {
     }
 
     @Test
-    void concurrent_publishers_lose_nothing_while_healthy() {
+    void concurrentPublishersLoseNothingWhileHealthy() {
         String t = topic("concurrent");
         Recorder r = new Recorder();
         peer.subscribe(t, r);
@@ -203,7 +203,7 @@ public abstract class EventBusContract {
     }
 
     @Test
-    void in_memory_delivery_is_synchronous_when_declared() {
+    void inMemoryDeliveryIsSynchronousWhenDeclared() {
         Assumptions.assumeTrue(capabilities().contains(Capability.SYNCHRONOUS_DELIVERY),
                 "backend delivers asynchronously");
         String t = topic("sync");

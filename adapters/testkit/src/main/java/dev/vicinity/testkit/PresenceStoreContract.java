@@ -98,7 +98,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void first_acquire_brings_the_user_online_and_a_second_device_does_not() {
+    void firstAcquireBringsTheUserOnlineAndASecondDeviceDoesNot() {
         Acquired a = store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30));
         assertThat(a.cameOnline()).isTrue();
         assertThat(a.replaced()).isEmpty();
@@ -113,7 +113,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void a_batch_read_gives_every_requested_user_their_leases_as_the_single_read_does() {
+    void aBatchReadGivesEveryRequestedUserTheirLeasesAsTheSingleReadDoes() {
         store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30));
         store.acquire(user("a"), device("laptop"), conn("2"), node("y"), in(60));
         store.acquire(user("b"), device("phone"), conn("3"), node("x"), in(30));
@@ -148,7 +148,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void live_among_agrees_with_the_stored_leases_through_acquire_replace_renew_release_and_sweep() {
+    void liveAmongAgreesWithTheStoredLeasesThroughAcquireReplaceRenewReleaseAndSweep() {
         List<UserId> users = List.of(user("a"), user("b"), user("c"), user("d"), user("never"));
         Lease a1 = store.acquire(user("a"), device("phone"), conn("a1"), node("x"), in(30)).lease();
         store.acquire(user("a"), device("laptop"), conn("a2"), node("x"), in(10));
@@ -179,7 +179,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void live_among_follows_a_renewal_to_an_earlier_expiry() {
+    void liveAmongFollowsARenewalToAnEarlierExpiry() {
         List<UserId> users = List.of(user("e"));
         Lease e = store.acquire(user("e"), device("phone"), conn("e1"), node("x"), in(30)).lease();
         assertThat(store.renew(e.connection(), e.generation(), in(5))).isPresent();
@@ -188,7 +188,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void online_among_a_batch_counts_only_live_leases() {
+    void onlineAmongABatchCountsOnlyLiveLeases() {
         PresenceService presence = PresenceService.builder(store, node("x")).clock(clock)
                 .leaseTtl(Duration.ofSeconds(30)).build();
         presence.connect(user("a"), device("phone"), conn("1"));
@@ -204,7 +204,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void a_new_connection_of_the_same_device_replaces_the_old_with_a_higher_generation() {
+    void aNewConnectionOfTheSameDeviceReplacesTheOldWithAHigherGeneration() {
         Lease old = store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30)).lease();
         Acquired next = store.acquire(user("a"), device("phone"), conn("2"), node("y"), in(30));
         assertThat(next.replaced()).containsExactly(old);
@@ -214,14 +214,14 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void acquiring_twice_for_one_connection_is_refused() {
+    void acquiringTwiceForOneConnectionIsRefused() {
         store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30));
         assertThatThrownBy(() -> store.acquire(user("a"), device("tablet"), conn("1"), node("x"), in(30)))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
-    void renew_extends_only_the_matching_generation_and_never_resurrects() {
+    void renewExtendsOnlyTheMatchingGenerationAndNeverResurrects() {
         Lease l = store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30)).lease();
         Optional<Lease> renewed = store.renew(conn("1"), l.generation(), in(60));
         assertThat(renewed).isPresent();
@@ -235,7 +235,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void cleanup_of_a_replaced_connection_never_removes_the_newer_lease() {
+    void cleanupOfAReplacedConnectionNeverRemovesTheNewerLease() {
         Lease old = store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30)).lease();
         Lease newer = store.acquire(user("a"), device("phone"), conn("2"), node("x"), in(30)).lease();
         assertThat(store.release(conn("1"), old.generation(), in(10))).isEmpty();
@@ -245,7 +245,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void releasing_the_last_lease_makes_the_user_pending_offline_until_the_deadline_once() {
+    void releasingTheLastLeaseMakesTheUserPendingOfflineUntilTheDeadlineOnce() {
         Lease l1 = store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30)).lease();
         Lease l2 = store.acquire(user("a"), device("laptop"), conn("2"), node("x"), in(30)).lease();
         Optional<Removed> first = store.release(conn("1"), l1.generation(), in(10));
@@ -260,7 +260,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void a_reconnect_within_the_grace_period_cancels_the_offline_and_is_not_a_new_online() {
+    void aReconnectWithinTheGracePeriodCancelsTheOfflineAndIsNotANewOnline() {
         Lease l1 = store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(30)).lease();
         store.release(conn("1"), l1.generation(), in(10));
         Acquired again = store.acquire(user("a"), device("phone"), conn("2"), node("x"), in(30));
@@ -269,7 +269,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void sweep_removes_expired_leases_once_and_keeps_live_ones() {
+    void sweepRemovesExpiredLeasesOnceAndKeepsLiveOnes() {
         store.acquire(user("a"), device("phone"), conn("1"), node("x"), in(10));
         store.acquire(user("b"), device("phone"), conn("2"), node("x"), in(20));
         store.heartbeatNode(node("x"), in(1000));
@@ -284,7 +284,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void sweep_respects_its_limit_and_the_rest_follows_later() {
+    void sweepRespectsItsLimitAndTheRestFollowsLater() {
         for (int i = 0; i < 7; i++) {
             store.acquire(user("u" + i), device("phone"), conn("c" + i), node("x"), in(5));
         }
@@ -295,7 +295,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void a_dead_nodes_leases_are_purged_in_bulk_and_other_nodes_are_untouched() {
+    void aDeadNodesLeasesArePurgedInBulkAndOtherNodesAreUntouched() {
         store.heartbeatNode(node("dead"), in(15));
         store.heartbeatNode(node("alive"), in(15));
         for (int i = 0; i < 5; i++) {
@@ -312,7 +312,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void concurrent_acquires_of_one_device_leave_exactly_one_lease_and_report_each_replacement_once() {
+    void concurrentAcquiresOfOneDeviceLeaveExactlyOneLeaseAndReportEachReplacementOnce() {
         int threads = 8;
         int each = 10;
         List<Acquired> results = new CopyOnWriteArrayList<>();
@@ -332,7 +332,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void concurrent_sweepers_report_each_removal_and_each_offline_exactly_once() throws Exception {
+    void concurrentSweepersReportEachRemovalAndEachOfflineExactlyOnce() throws Exception {
         PresenceStore other = createPeer(store);
         for (int i = 0; i < 200; i++) {
             store.acquire(user("u" + i), device("phone"), conn("c" + i), node("x"), in(5));
@@ -384,7 +384,7 @@ public abstract class PresenceStoreContract {
         }
 
         @Test
-        void fifty_rapid_reconnects_of_one_device_converge_to_one_live_lease_and_the_rest_replaced() {
+        void fiftyRapidReconnectsOfOneDeviceConvergeToOneLiveLeaseAndTheRestReplaced() {
             PresenceService p = presence("a", store);
             ConnectionRegistry registry = ConnectionRegistry.builder(p, resumeStore).build();
             Map<ConnectionId, CloseCode> closedWith = new ConcurrentHashMap<>();
@@ -410,7 +410,7 @@ public abstract class PresenceStoreContract {
         }
 
         @Test
-        void a_dead_nodes_users_go_offline_within_ttl_plus_grace_exactly_once() throws Exception {
+        void aDeadNodesUsersGoOfflineWithinTtlPlusGraceExactlyOnce() throws Exception {
             PresenceService dying = presence("dying", store);
             PresenceService survivor = presence("survivor", createPeer(store));
             ConnectionRegistry onDying = ConnectionRegistry.builder(dying, resumeStore).build();
@@ -440,7 +440,7 @@ public abstract class PresenceStoreContract {
         }
 
         @Test
-        void offline_is_emitted_once_after_grace_and_not_at_all_for_a_quick_reconnect() {
+        void offlineIsEmittedOnceAfterGraceAndNotAtAllForAQuickReconnect() {
             PresenceService p = presence("a", store);
             ConnectionRegistry registry = ConnectionRegistry.builder(p, resumeStore).build();
             ConnectionId c1 = registry.open(code -> { });
@@ -462,7 +462,7 @@ public abstract class PresenceStoreContract {
         }
 
         @Test
-        void a_detached_connection_resumes_with_one_lease_and_a_spent_token_is_refused() {
+        void aDetachedConnectionResumesWithOneLeaseAndASpentTokenIsRefused() {
             PresenceService p = presence("a", store);
             ConnectionRegistry registry = ConnectionRegistry.builder(p, resumeStore).resumeWindow(Duration.ofMinutes(2)).build();
             ConnectionId c = registry.open(code -> { });

@@ -41,7 +41,7 @@ public abstract class ResumeStoreContract {
     }
 
     @Test
-    void a_token_is_taken_once_with_its_ticket() {
+    void aTokenIsTakenOnceWithItsTicket() {
         String tok = token();
         store.put(tok, ticket(7), t0.plusSeconds(60));
         assertThat(store.take(tok, t0)).contains(ticket(7));
@@ -49,7 +49,7 @@ public abstract class ResumeStoreContract {
     }
 
     @Test
-    void an_expired_token_is_refused_and_expiry_is_exclusive() {
+    void anExpiredTokenIsRefusedAndExpiryIsExclusive() {
         String tok = token();
         store.put(tok, ticket(1), t0.plusSeconds(60));
         assertThat(store.take(tok, t0.plusSeconds(60))).isEmpty();
@@ -59,7 +59,7 @@ public abstract class ResumeStoreContract {
     }
 
     @Test
-    void put_replaces_ticket_and_expiry_and_remove_forgets() {
+    void putReplacesTicketAndExpiryAndRemoveForgets() {
         String tok = token();
         store.put(tok, ticket(1), t0.plusSeconds(10));
         store.put(tok, ticket(2), t0.plusSeconds(100));
@@ -73,7 +73,7 @@ public abstract class ResumeStoreContract {
     }
 
     @Test
-    void of_concurrent_takes_of_one_token_exactly_one_wins() {
+    void ofConcurrentTakesOfOneTokenExactlyOneWins() {
         for (int round = 0; round < 20; round++) {
             String tok = token();
             store.put(tok, ticket(round), t0.plusSeconds(60));

@@ -114,7 +114,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void classes_of_the_domain_modules_were_found() {
+    void classesOfTheDomainModulesWereFound() {
         for (String module : List.of("core", "geo", "chat", "rating", "gateway")) {
             assertThat(production.stream().filter(c -> c.getPackageName().startsWith("dev.vicinity." + module)))
                     .as(module + " classes on the classpath").isNotEmpty();
@@ -122,14 +122,14 @@ class ArchitectureTest {
     }
 
     @Test
-    void production_classes_follow_every_rule() {
+    void productionClassesFollowEveryRule() {
         for (ArchRule rule : rules()) {
             rule.check(production);
         }
     }
 
     @Test
-    void the_rules_reject_a_geo_class_that_imports_chat_jdbc_jackson_the_gateway_or_prints() {
+    void theRulesRejectAGeoClassThatImportsChatJdbcJacksonTheGatewayOrPrints() {
         JavaClasses bad = new ClassFileImporter().importClasses(GeoThatBreaksTheRules.class);
         assertThatThrownBy(() -> domainModulesAreIndependent("geo", "chat", "rating").check(bad))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("dev.vicinity.chat");

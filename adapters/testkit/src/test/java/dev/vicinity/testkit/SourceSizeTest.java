@@ -19,7 +19,7 @@ class SourceSizeTest {
     static final int MAX_LINES = 600;
 
     @Test
-    void no_main_source_file_is_over_the_limit() throws IOException {
+    void noMainSourceFileIsOverTheLimit() throws IOException {
         Path root = repositoryRoot();
         List<Path> mainFiles;
         try (Stream<Path> all = Files.walk(root)) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SerialInboxTest {
 
     @Test
-    void a_queued_task_that_throws_an_error_does_not_stall_the_inbox() throws Exception {
+    void aQueuedTaskThatThrowsAnErrorDoesNotStallTheInbox() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             SerialInbox inbox = new SerialInbox(pool);
@@ -35,7 +35,7 @@ class SerialInboxTest {
     }
 
     @Test
-    void run_now_rethrows_what_its_task_threw_and_the_inbox_goes_on() {
+    void runNowRethrowsWhatItsTaskThrewAndTheInboxGoesOn() {
         SerialInbox inbox = new SerialInbox(null);
         assertThatThrownBy(() -> inbox.runNow(() -> {
             throw new AssertionError("expected");

@@ -38,7 +38,7 @@ class IsolatingListenerTest {
     }
 
     @Test
-    void every_listener_method_is_overridden_by_the_isolating_wrapper() throws Exception {
+    void everyListenerMethodIsOverriddenByTheIsolatingWrapper() throws Exception {
         for (Method m : listenerMethods()) {
             Method impl = IsolatingListener.class.getMethod(m.getName(), m.getParameterTypes());
             assertThat(impl.getDeclaringClass()).as(m.getName()).isEqualTo(IsolatingListener.class);
@@ -46,7 +46,7 @@ class IsolatingListenerTest {
     }
 
     @Test
-    void a_throwing_listener_never_breaks_the_caller_and_every_event_still_reaches_it() throws Exception {
+    void aThrowingListenerNeverBreaksTheCallerAndEveryEventStillReachesIt() throws Exception {
         List<String> calls = new ArrayList<>();
         VicinityListener throwing = (VicinityListener) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {VicinityListener.class}, (proxy, method, args) -> {
@@ -61,7 +61,7 @@ class IsolatingListenerTest {
     }
 
     @Test
-    void wrapping_is_idempotent_and_no_op_stays_no_op() {
+    void wrappingIsIdempotentAndNoOpStaysNoOp() {
         VicinityListener once = VicinityListener.isolating(new VicinityListener() {});
         assertThat(VicinityListener.isolating(once)).isSameAs(once);
         assertThat(VicinityListener.isolating(VicinityListener.NO_OP)).isSameAs(VicinityListener.NO_OP);

@@ -157,7 +157,7 @@ class ConnectionLifecycleProperties {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
-    void lifecycle_keeps_presence_invariants(long seed) {
+    void lifecycleKeepsPresenceInvariants(long seed) {
         List<Op> ops = operations(new Random(seed));
         World w = new World();
         for (Op op : ops) {

@@ -45,7 +45,7 @@ class ConnectionRegistryAuthFailureTest {
     }).build();
 
     @Test
-    void a_failed_token_write_leaves_no_lease_and_the_retry_succeeds() {
+    void aFailedTokenWriteLeavesNoLeaseAndTheRetrySucceeds() {
         ConnectionId id = registry.open(code -> { });
         putFails.set(true);
         assertThatThrownBy(() -> registry.authenticate(id, UserId.of("bob"), DeviceId.of("phone")))

@@ -34,7 +34,7 @@ class ConnectionRegistryFenceFailureTest {
     private final ConnectionRegistry registry = ConnectionRegistry.builder(presence, new InMemoryResumeStore()).build();
 
     @Test
-    void a_failed_renew_while_fencing_leaves_a_detached_connection_that_ticks_and_expires() {
+    void aFailedRenewWhileFencingLeavesADetachedConnectionThatTicksAndExpires() {
         AtomicReference<CloseCode> oldHandleClosed = new AtomicReference<>();
         ConnectionId id = registry.open(oldHandleClosed::set);
         registry.authenticate(id, ALICE, PHONE);

@@ -48,7 +48,7 @@ class ConnectionRegistryLockingTest {
     }
 
     @Test
-    void a_replaced_connection_is_closed_after_the_new_connection_is_unlocked() throws Exception {
+    void aReplacedConnectionIsClosedAfterTheNewConnectionIsUnlocked() throws Exception {
         AtomicReference<ConnectionId> newer = new AtomicReference<>();
         AtomicReference<Boolean> readable = new AtomicReference<>();
         AtomicReference<Object> seen = new AtomicReference<>();
@@ -65,7 +65,7 @@ class ConnectionRegistryLockingTest {
     }
 
     @Test
-    void closing_releases_the_lease_and_removes_the_token_outside_the_lock() throws Exception {
+    void closingReleasesTheLeaseAndRemovesTheTokenOutsideTheLock() throws Exception {
         ConnectionId id = registry.open(code -> { });
         registry.authenticate(id, ALICE, PHONE);
         AtomicReference<Boolean> readableDuringRelease = new AtomicReference<>();

@@ -35,7 +35,7 @@ class ConnectionRegistryResumeRaceTest {
 
     /** Resume takes the token, then (before it locks the entry) the server detaches, which stores the token again. */
     @Test
-    void a_token_spent_by_a_resume_stays_spent_when_a_detach_races_it() throws Exception {
+    void aTokenSpentByAResumeStaysSpentWhenADetachRacesIt() throws Exception {
         ConnectionId id = registry.open(code -> { });
         registry.authenticate(id, ALICE, PHONE);
         String t1 = registry.resumeToken(id).orElseThrow();
@@ -55,7 +55,7 @@ class ConnectionRegistryResumeRaceTest {
 
     /** Resume takes the token, then the host closes (kicks) the connection: the close stands. */
     @Test
-    void a_kick_racing_a_resume_is_not_undone_by_a_resume_from_elsewhere() throws Exception {
+    void aKickRacingAResumeIsNotUndoneByAResumeFromElsewhere() throws Exception {
         ConnectionId id = registry.open(code -> { });
         registry.authenticate(id, ALICE, PHONE);
         registry.detach(id, CloseCode.TRANSPORT_LOST);

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class LocalSubscribersTest {
 
     @Test
-    void first_and_last_subscriptions_of_a_topic_are_reported_once() {
+    void firstAndLastSubscriptionsOfATopicAreReportedOnce() {
         List<String> lastClosed = new ArrayList<>();
         LocalSubscribers subs = new LocalSubscribers(lastClosed::add);
         LocalSubscribers.Added a = subs.add("t", (topic, p) -> { });
@@ -27,7 +27,7 @@ class LocalSubscribersTest {
     }
 
     @Test
-    void dispatch_isolates_a_throwing_handler_and_skips_closed_ones() {
+    void dispatchIsolatesAThrowingHandlerAndSkipsClosedOnes() {
         LocalSubscribers subs = new LocalSubscribers();
         List<String> got = new ArrayList<>();
         subs.add("t", (topic, p) -> {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class MaintenanceTest {
 
     @Test
-    void a_failing_duty_never_stops_the_others_nor_its_own_next_run() {
+    void aFailingDutyNeverStopsTheOthersNorItsOwnNextRun() {
         AtomicInteger failing = new AtomicInteger();
         AtomicInteger after = new AtomicInteger();
         AtomicInteger otherGroup = new AtomicInteger();

@@ -52,7 +52,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void advancing_minutes_keeps_connected_clients_online_and_their_chat_active() {
+    void advancingMinutesKeepsConnectedClientsOnlineAndTheirChatActive() {
         String session = chatting();
         harness.advance(Duration.ofMinutes(2));
         harness.advance(Duration.ofMillis(61_500)); // a remainder smaller than a step too
@@ -73,7 +73,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void a_client_left_out_of_the_keep_alive_is_detached_goes_offline_and_its_chat_ends() {
+    void aClientLeftOutOfTheKeepAliveIsDetachedGoesOfflineAndItsChatEnds() {
         String session = chatting();
         bob.keepAlive(false);
 
@@ -94,7 +94,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void moving_the_clock_without_advance_skips_the_heartbeats_and_detaches_everyone() {
+    void movingTheClockWithoutAdvanceSkipsTheHeartbeatsAndDetachesEveryone() {
         chatting();
         harness.clock().advance(Duration.ofMinutes(2));
         harness.tick();
@@ -105,7 +105,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void a_dropped_client_resumes_inside_the_window_with_what_it_missed() {
+    void aDroppedClientResumesInsideTheWindowWithWhatItMissed() {
         String session = chatting();
         bob.drop();
         assertThat(bob.closeStatus()).hasValue(1006);
@@ -132,7 +132,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void a_resume_after_the_window_is_refused_and_hello_starts_over() {
+    void aResumeAfterTheWindowIsRefusedAndHelloStartsOver() {
         chatting();
         bob.drop();
         harness.advance(Duration.ofMinutes(2).plusSeconds(5));
@@ -143,7 +143,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void closes_by_the_node_are_recorded_auth_deadline_and_replaced() {
+    void closesByTheNodeAreRecordedAuthDeadlineAndReplaced() {
         HarnessClient silent = harness.client("carol").reconnect();
         harness.advance(Duration.ofSeconds(11));
         assertThat(silent.closeStatus()).hasValue(4100);
@@ -160,7 +160,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void options_and_authenticator_go_through_the_node_builder() {
+    void optionsAndAuthenticatorGoThroughTheNodeBuilder() {
         try (VicinityHarness custom = VicinityHarness.builder()
                 .configure(b -> b.authenticator((token, device) -> token.startsWith("secret-")
                         ? Optional.of(new Principal(UserId.of(token.substring(7)), DeviceId.of(device)))
@@ -179,7 +179,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void a_push_from_another_thread_is_awaited() throws Exception {
+    void aPushFromAnotherThreadIsAwaited() throws Exception {
         String session = chatting();
         CompletableFuture<JsonNode> sent = CompletableFuture.supplyAsync(
                 () -> alice.callOk("chat.send", "session", session, "clientId", "m2", "text", "from elsewhere"));
@@ -190,7 +190,7 @@ class VicinityHarnessTest {
     }
 
     @Test
-    void failed_expectations_are_assertion_errors_and_misuse_is_refused() {
+    void failedExpectationsAreAssertionErrorsAndMisuseIsRefused() {
         assertThat(harness.client("not an id!").call("hello", "v", 1, "token", "not an id!", "device", "phone")
                 .path("code").asText()).isEqualTo("auth_failed");
         String session = chatting();

@@ -1,0 +1,12 @@
+/**
+ * Vicinity chat. See docs/architecture.md, "Java modules", for what is exported and why.
+ */
+module dev.vicinity.chat {
+    requires transitive dev.vicinity.core;
+    requires org.slf4j;
+
+    exports dev.vicinity.chat;
+    exports dev.vicinity.chat.spi;
+    exports dev.vicinity.chat.memory;
+    // dev.vicinity.chat.internal is not exported: no other module uses it.
+}
