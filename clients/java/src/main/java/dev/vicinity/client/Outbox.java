@@ -117,4 +117,32 @@ final class Outbox {
             pump();
         });
     }
+
+    /** {@link VicinityClient#retryMessage}, on the scheduler thread. */
+    void retry(String clientId) {
+        for (Outgoing o : outgoing) {
+            if (o.clientId.equals(clientId) && o.state == OutboxEntry.State.FAILED) {
+                o.state = OutboxEntry.State.PENDING;
+                o.failures = 0;
+                o.notBefore = 0;
+                o.error = null;
+                emitOutbox(o);
+                pump();
+                return;
+            }
+        }
+    }
+
+    /** {@link VicinityClient#discardMessage}, on the scheduler thread. */
+    void discard(String clientId) {
+        for (Outgoing o : outgoing) {
+            if (o.clientId.equals(clientId)
+                    && (o.state == OutboxEntry.State.FAILED || (o.state == OutboxEntry.State.PENDING && o.attempts == 0))) {
+                outgoing.remove(o);
+                o.result.completeExceptionally(new VicinityClientException("discarded",
+                        "the message was discarded before it was sent", null, "chat.send"));
+                return;
+            }
+        }
+    }
 }
