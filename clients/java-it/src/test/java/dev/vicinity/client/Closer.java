@@ -17,11 +17,27 @@ final class Closer implements AutoCloseable {
         return started.isEmpty();
     }
 
+    /** Closes everything, even when one fails; then throws the first failure (the others suppressed). */
     @Override
     public void close() throws Exception {
+        Throwable first = null;
         for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
+            try {
+                started.get(i).close();
+            } catch (Exception | AssertionError e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
         }
         started.clear();
+        if (first instanceof Exception e) {
+            throw e;
+        }
+        if (first != null) {
+            throw (AssertionError) first;
+        }
     }
 }

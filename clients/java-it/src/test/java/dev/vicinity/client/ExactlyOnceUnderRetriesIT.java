@@ -11,8 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +20,7 @@ import org.junit.jupiter.api.Test;
  * sees it once, Alice's stage completes once with the stored sequence, and the session's sequences have
  * no gap and no repeat.
  */
-class ExactlyOnceUnderRetriesIT {
-    private final Closer started = new Closer();
-
-    @BeforeEach
-    void require() {
-        ServerJar.requireJar();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        started.close();
-    }
-
+class ExactlyOnceUnderRetriesIT extends ServerJarTest {
     @Test
     void aMessageWhoseAckIsLostIsRetriedWithItsClientIdAndStoredAndDeliveredOnce() throws Exception {
         ServerJar server = started.add(ServerJar.start("exactly-once", "--backend", "memory"));

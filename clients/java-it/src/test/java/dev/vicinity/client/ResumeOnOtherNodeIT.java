@@ -28,23 +28,22 @@ import org.junit.jupiter.api.Test;
  * resumes there within the resume window: the chat continues, every message both ways exactly once
  * and in order.
  */
-class ResumeOnOtherNodeIT {
+class ResumeOnOtherNodeIT extends ServerJarTest {
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    private final Closer started = new Closer();
 
     @BeforeEach
-    void require() {
-        ServerJar.requireJar();
+    void requireBackends() {
         TestServers.requirePostgres();
         TestServers.requireRedis();
     }
 
     @AfterEach
-    void cleanUp() throws Exception {
-        if (started.isEmpty()) {
+    void dropSharedState() throws Exception {
+        boolean ran = !started.isEmpty();
+        started.close(); // the servers first: they hold connections to the schema
+        if (!ran) {
             return; // skipped before anything started
         }
-        started.close();
         try (Connection c = DriverManager.getConnection(TestServers.postgresJdbcUrl(), TestServers.postgresUser(),
                 TestServers.postgresPassword()); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS client_it_" + run + " CASCADE");

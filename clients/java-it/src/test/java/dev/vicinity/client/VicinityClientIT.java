@@ -8,8 +8,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,19 +15,7 @@ import org.junit.jupiter.api.Test;
  * two users chat, one user's connection is dropped by a TCP proxy, and the messages sent meanwhile
  * in both directions arrive exactly once after the resume.
  */
-class VicinityClientIT {
-    private final Closer started = new Closer();
-
-    @BeforeEach
-    void require() {
-        ServerJar.requireJar();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        started.close();
-    }
-
+class VicinityClientIT extends ServerJarTest {
     @Test
     void messagesSentWhileOneSideIsDroppedArriveExactlyOnceAfterTheResume() throws Exception {
         ServerJar server = started.add(ServerJar.start("drop", "--backend", "memory"));
