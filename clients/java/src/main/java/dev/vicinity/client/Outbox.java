@@ -83,7 +83,7 @@ final class Outbox {
         o.attempts++;
         emitOutbox(o);
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        client.enqueue("chat.send", client.json.createObjectNode().put("session", o.session).put("clientId", o.clientId).put("text", o.text), answer);
+        client.requests.enqueue("chat.send", client.json.createObjectNode().put("session", o.session).put("clientId", o.clientId).put("text", o.text), answer);
         answer.whenComplete((ok, e) -> {
             if (e == null) {
                 if (o.state != OutboxEntry.State.SENDING) {

@@ -60,7 +60,7 @@ public final class VicinityClient implements AutoCloseable {
     private Set<String> namedInResume = Set.of();
     JsonNode info;
     private long heartbeatMs = 10_000;
-    private final Requests requests = new Requests(this);
+    final Requests requests = new Requests(this);
     final SessionStreams streams = new SessionStreams(this);
     final Outbox outbox = new Outbox(this);
     private Scheduler.Cancellable reconnectTimer;
@@ -109,7 +109,7 @@ public final class VicinityClient implements AutoCloseable {
     public void close() {
         scheduler.execute(() -> {
             if (current.status() == ConnectionState.Status.CONNECTED) {
-                rawSend(frame("bye").put("id", nextRequestId()));
+                rawSend(frame("bye").put("id", requests.nextId()));
             }
             stop("closed", null, null);
             if (ownsScheduler && scheduler instanceof ExecutorScheduler own) {
@@ -142,7 +142,7 @@ public final class VicinityClient implements AutoCloseable {
     public CompletionStage<JsonNode> request(String type, ObjectNode fields) {
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         ObjectNode copy = fields.deepCopy();
-        scheduler.execute(() -> enqueue(type, copy, result));
+        scheduler.execute(() -> requests.enqueue(type, copy, result));
         return result;
     }
 
@@ -267,14 +267,6 @@ public final class VicinityClient implements AutoCloseable {
         return socket != null && socket.send(frame.toString());
     }
 
-    private String nextRequestId() {
-        return requests.nextId();
-    }
-
-    void enqueue(String type, ObjectNode fields, CompletableFuture<JsonNode> result) {
-        requests.enqueue(type, fields, result);
-    }
-
     ObjectNode frame(String type) {
         return json.createObjectNode().put("type", type);
     }
@@ -348,7 +340,7 @@ public final class VicinityClient implements AutoCloseable {
     }
 
     private void handshake(int gen) {
-        String id = nextRequestId();
+        String id = requests.nextId();
         ObjectNode f;
         if (resumeToken != null) {
             ObjectNode chat = json.createObjectNode();
@@ -434,7 +426,7 @@ public final class VicinityClient implements AutoCloseable {
             if (gen != generation || current.status() != ConnectionState.Status.CONNECTED) {
                 return;
             }
-            rawSend(frame("ping").put("id", nextRequestId()));
+            rawSend(frame("ping").put("id", requests.nextId()));
             if (pongTimer == null) {
                 pongTimer = scheduler.schedule(() -> {
                     pongTimer = null;

@@ -25,9 +25,10 @@ class VicinityClientTest {
 
     final ManualScheduler clock = new ManualScheduler();
     final FakeTransport transport = new FakeTransport();
-    final List<ConnectionState> states = new ArrayList<>();
-    final List<ChatMessage> messages = new ArrayList<>();
-    final List<OutboxEntry> outbox = new ArrayList<>();
+    final RecordingListener recorded = new RecordingListener();
+    final List<ConnectionState> states = recorded.states;
+    final List<ChatMessage> messages = recorded.messages;
+    final List<OutboxEntry> outbox = recorded.outbox;
     final AtomicInteger ids = new AtomicInteger();
     VicinityClient client;
 
@@ -36,22 +37,7 @@ class VicinityClientTest {
         client = VicinityClient.builder(() -> URI.create("ws://test/ws"), () -> "demo:alice", "phone")
                 .transport(transport).scheduler(clock).random(() -> 1.0).newId(() -> "m" + ids.incrementAndGet())
                 .backoff(500, 30_000).build();
-        client.addListener(new VicinityClientListener() {
-            @Override
-            public void onState(ConnectionState state) {
-                states.add(state);
-            }
-
-            @Override
-            public void onMessage(ChatMessage message) {
-                messages.add(message);
-            }
-
-            @Override
-            public void onOutbox(OutboxEntry entry) {
-                outbox.add(entry);
-            }
-        });
+        client.addListener(recorded);
     }
 
     static String welcome(String type, String re, String resume, String chat) {
@@ -411,8 +397,6 @@ class VicinityClientTest {
 
     @Test
     void thePushesArriveTypedAtTheirOwnListenerMethods() {
-        RecordingListener recorded = new RecordingListener();
-        client.addListener(recorded);
         List<ServerPush> pushes = recorded.pushes;
         FakeTransport.Socket s = connect("tok1", 0);
         s.push("{\"type\":\"chat.typing\",\"session\":\"s1\",\"user\":\"bob\",\"until\":1700000005000}");
