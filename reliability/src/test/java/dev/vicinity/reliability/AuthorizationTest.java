@@ -1,7 +1,9 @@
 package dev.vicinity.reliability;
 
+import dev.vicinity.client.RawClient;
+
 import static org.awaitility.Awaitility.await;
-import static dev.vicinity.reliability.WsClient.frame;
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class AuthorizationTest {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private VicinityServer server;
-    private final List<WsClient> clients = new ArrayList<>();
+    private final List<RawClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -37,20 +39,20 @@ class AuthorizationTest {
 
     @AfterEach
     void stop() {
-        clients.forEach(WsClient::close);
+        clients.forEach(RawClient::close);
         if (server != null) {
             server.close();
         }
     }
 
-    private WsClient user(String name) throws Exception {
-        WsClient c = WsClient.connect(server.port());
+    private RawClient user(String name) throws Exception {
+        RawClient c = RawClient.connect(server.port());
         clients.add(c);
         c.hello(name);
         return c;
     }
 
-    private static String invite(WsClient from, String... to) throws Exception {
+    private static String invite(RawClient from, String... to) throws Exception {
         ObjectNode f = frame("chat.invite");
         for (String t : to) {
             f.withArray("to").add(t);
@@ -58,7 +60,7 @@ class AuthorizationTest {
         return from.ok(f).path("session").asText();
     }
 
-    private static List<Long> history(WsClient c, String session) throws Exception {
+    private static List<Long> history(RawClient c, String session) throws Exception {
         JsonNode r = c.ok(frame("chat.history").put("session", session).put("after", 0).put("limit", 200));
         List<Long> seqs = new ArrayList<>();
         r.path("messages").forEach(m -> seqs.add(m.path("seq").asLong()));
@@ -67,10 +69,10 @@ class AuthorizationTest {
 
     @Test
     void aNonMemberCannotReadSendMarkReadActOnOrRateASession() throws Exception {
-        WsClient alice = user("alice");
-        WsClient bob = user("bob");
-        WsClient carol = user("carol"); // invited, never joins
-        WsClient mallory = user("mallory");
+        RawClient alice = user("alice");
+        RawClient bob = user("bob");
+        RawClient carol = user("carol"); // invited, never joins
+        RawClient mallory = user("mallory");
         String s = invite(alice, "bob");
         String pending = invite(alice, "carol"); // carol is invited and never accepts
         bob.ok(frame("chat.accept").put("session", s));
@@ -134,12 +136,12 @@ class AuthorizationTest {
 
     @Test
     void noOneResumesSomeoneElsesConnection() throws Exception {
-        WsClient bob = WsClient.connect(server.port());
+        RawClient bob = RawClient.connect(server.port());
         clients.add(bob);
         String bobToken = bob.hello("bob").path("resume").asText();
         assertThat(bobToken).hasSizeGreaterThan(8);
         Random rnd = new Random(7);
-        WsClient mallory = null;
+        RawClient mallory = null;
         for (int guess = 0; guess < 5; guess++) {
             // A guess of the same length and alphabet as a real token: refused with resume_expired and
             // the socket closed with 4101, so every guess costs a new connection.
@@ -147,7 +149,7 @@ class AuthorizationTest {
             for (int c = 0; c < bobToken.length(); c++) {
                 token.append(ALPHABET.charAt(rnd.nextInt(ALPHABET.length())));
             }
-            mallory = WsClient.connect(server.port());
+            mallory = RawClient.connect(server.port());
             clients.add(mallory);
             assertThat(mallory.call(frame("resume").put("v", 1).put("resume", token.toString())).path("code").asText())
                     .isEqualTo("resume_expired");
@@ -158,13 +160,13 @@ class AuthorizationTest {
         String mutated = bobToken.substring(0, bobToken.length() - 2) + (last == 'A' ? 'B' : 'A')
                 + bobToken.charAt(bobToken.length() - 1);
         for (String forged : List.of(mutated, "")) {
-            mallory = WsClient.connect(server.port());
+            mallory = RawClient.connect(server.port());
             clients.add(mallory);
             assertThat(mallory.call(frame("resume").put("v", 1).put("resume", forged)).path("code").asText())
                     .isEqualTo("resume_expired");
             assertThat(mallory.awaitClose().status()).isEqualTo(4101);
         }
-        mallory = WsClient.connect(server.port());
+        mallory = RawClient.connect(server.port());
         clients.add(mallory);
         // Mallory is still nobody; Bob's connection is untouched and his lease is his alone.
         assertThat(mallory.errorOf(frame("geo.nearby").put("radius", 1000).put("limit", 5))).isEqualTo("not_authenticated");
@@ -174,12 +176,12 @@ class AuthorizationTest {
 
         // A token spent by its owner cannot be replayed by anyone, not even after the owner leaves again.
         bob.close();
-        WsClient bob2 = WsClient.connect(server.port());
+        RawClient bob2 = RawClient.connect(server.port());
         clients.add(bob2);
         JsonNode resumed = bob2.call(frame("resume").put("v", 1).put("resume", bobToken));
         assertThat(resumed.path("type").asText()).as("%s", resumed).isEqualTo("resumed");
         assertThat(resumed.path("user").asText()).isEqualTo("bob");
-        WsClient thief = WsClient.connect(server.port());
+        RawClient thief = RawClient.connect(server.port());
         clients.add(thief);
         assertThat(thief.call(frame("resume").put("v", 1).put("resume", bobToken)).path("code").asText())
                 .isEqualTo("resume_expired");
@@ -188,17 +190,17 @@ class AuthorizationTest {
         assertThat(server.node().presence().liveLeases(UserId.of("bob"))).hasSize(1);
     }
 
-    private static List<String> nearby(WsClient c, boolean includeOffline) throws Exception {
+    private static List<String> nearby(RawClient c, boolean includeOffline) throws Exception {
         JsonNode r = c.ok(frame("geo.nearby").put("radius", 5000).put("limit", 100).put("includeOffline", includeOffline));
         return r.path("users").findValuesAsText("user");
     }
 
     @Test
     void blockedUsersNeverSeeEachOtherAgain() throws Exception {
-        WsClient alice = user("alice");
-        WsClient bob = user("bob");
-        WsClient carol = user("carol");
-        WsClient dave = user("dave");
+        RawClient alice = user("alice");
+        RawClient bob = user("bob");
+        RawClient carol = user("carol");
+        RawClient dave = user("dave");
         alice.ok(frame("geo.location").put("lat", 52.5200).put("lon", 13.4050).put("accuracy", 10));
         bob.ok(frame("geo.location").put("lat", 52.5210).put("lon", 13.4060).put("accuracy", 10));
         carol.ok(frame("geo.location").put("lat", 52.5220).put("lon", 13.4070).put("accuracy", 10));

@@ -1,6 +1,8 @@
 package dev.vicinity.reliability;
 
-import static dev.vicinity.reliability.WsClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,7 +55,7 @@ class BackendStallIT {
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final String schema = "stall_it_" + run;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    private final List<WsClient> clients = new ArrayList<>();
+    private final List<RawClient> clients = new ArrayList<>();
     private VicinityServer server;
     private PrivateRedis redis;
     private StallableProxy proxy;
@@ -66,7 +68,7 @@ class BackendStallIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        clients.forEach(WsClient::close);
+        clients.forEach(RawClient::close);
         if (proxy != null) {
             proxy.resume();
         }
@@ -95,8 +97,8 @@ class BackendStallIT {
         return VicinityServer.start(ServerConfig.parse(args.toArray(String[]::new), Map.of()), Clock.systemUTC());
     }
 
-    private WsClient signIn(String user) throws Exception {
-        WsClient c = WsClient.connect(server.port());
+    private RawClient signIn(String user) throws Exception {
+        RawClient c = RawClient.connect(server.port());
         clients.add(c);
         c.hello(user);
         return c;
@@ -112,7 +114,7 @@ class BackendStallIT {
     }
 
     /** Sends {@code request}; asserts it answers backend_unavailable within {@code bound} plus the margin. */
-    private long answersUnavailable(WsClient c, ObjectNode request, Duration bound) throws Exception {
+    private long answersUnavailable(RawClient c, ObjectNode request, Duration bound) throws Exception {
         long t0 = System.nanoTime();
         JsonNode r = c.call(request);
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -126,7 +128,7 @@ class BackendStallIT {
     void aPausedRedisAnswersBackendUnavailableWithinTheTimeoutAndHealthSays503() throws Exception {
         redis = PrivateRedis.start();
         server = start(TestServers.postgresJdbcUrl(), redis.uri());
-        WsClient ann = signIn("ann-" + run);
+        RawClient ann = signIn("ann-" + run);
         signIn("ben-" + run);
         assertThat(health().statusCode()).isEqualTo(200);
 
@@ -139,7 +141,7 @@ class BackendStallIT {
             long ms = answersUnavailable(ann, profiles, TIMEOUT); // presence lookups go to Redis
             // A new connection's hello is answered backend_unavailable too (the socket stays open for a
             // retry), and a ping is still answered within the timeout.
-            WsClient newcomer = WsClient.connect(server.port());
+            RawClient newcomer = RawClient.connect(server.port());
             clients.add(newcomer);
             answersUnavailable(newcomer, frame("hello").put("v", 1).put("token", "demo:cat-" + run)
                     .put("device", "phone"), TIMEOUT);
@@ -169,7 +171,7 @@ class BackendStallIT {
         proxy = new StallableProxy(TestServers.postgresPort());
         String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestServers.postgresDatabase();
         server = start(viaProxy, TestServers.redisUri());
-        WsClient ann = signIn("ann-" + run);
+        RawClient ann = signIn("ann-" + run);
         ann.ok(frame("geo.location").put("lat", 52.52).put("lon", 13.405).put("source", "manual"));
         assertThat(health().statusCode()).isEqualTo(200);
 
@@ -208,8 +210,8 @@ class BackendStallIT {
         proxy = new StallableProxy(TestServers.postgresPort());
         String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestServers.postgresDatabase();
         server = start(viaProxy, TestServers.redisUri(), "--lease-ttl", "6", "--offline-grace", "1", "--heartbeat", "2");
-        WsClient ann = signIn("ann-" + run);
-        WsClient ben = signIn("ben-" + run);
+        RawClient ann = signIn("ann-" + run);
+        RawClient ben = signIn("ben-" + run);
         ObjectNode invite = frame("chat.invite");
         invite.putArray("to").add("ben-" + run);
         String s = ann.ok(invite).path("session").asText();
@@ -242,7 +244,7 @@ class BackendStallIT {
     /** JSON of a health answer. */
     private static final class ProtocolJson {
         static JsonNode read(HttpResponse<String> r) throws Exception {
-            return WsClient.JSON.readTree(r.body());
+            return RawClient.JSON.readTree(r.body());
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.vicinity.reliability;
 
-import static dev.vicinity.reliability.WsClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,7 +53,7 @@ class EmbeddedCrashIT {
 
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final Path dataDir = Path.of("target", "embedded-crash-" + run).toAbsolutePath();
-    private final List<WsClient> clients = new CopyOnWriteArrayList<>();
+    private final List<RawClient> clients = new CopyOnWriteArrayList<>();
     private Process server;
     private int starts;
 
@@ -74,7 +76,7 @@ class EmbeddedCrashIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        clients.forEach(WsClient::close);
+        clients.forEach(RawClient::close);
         if (server != null) {
             server.destroyForcibly();
             server.waitFor(10, TimeUnit.SECONDS);
@@ -106,14 +108,14 @@ class EmbeddedCrashIT {
         return Integer.parseInt(started.group(1));
     }
 
-    private WsClient signIn(int port, String user) throws Exception {
-        WsClient c = WsClient.connect(port);
+    private RawClient signIn(int port, String user) throws Exception {
+        RawClient c = RawClient.connect(port);
         clients.add(c);
         c.hello(user);
         return c;
     }
 
-    private static String openSession(WsClient inviter, WsClient invitee, String inviteeUser) throws Exception {
+    private static String openSession(RawClient inviter, RawClient invitee, String inviteeUser) throws Exception {
         ObjectNode invite = frame("chat.invite");
         invite.putArray("to").add(inviteeUser);
         String s = inviter.ok(invite).path("session").asText();
@@ -122,7 +124,7 @@ class EmbeddedCrashIT {
     }
 
     /** Sends a message every 250 ms (under the 5/s chat rate limit), recording each acknowledgement; counts every ok in {@code oks}. */
-    private static Traffic chatter(WsClient c, String user, String session, Map<String, Long> acked,
+    private static Traffic chatter(RawClient c, String user, String session, Map<String, Long> acked,
                                    AtomicInteger oks, int killAfter, CompletableFuture<Void> kill) {
         int[] n = {0};
         return Traffic.start(user, () -> {
@@ -153,10 +155,10 @@ class EmbeddedCrashIT {
             String b = "b" + round + "-" + run;
             String c = "c" + round + "-" + run;
             String d = "d" + round + "-" + run;
-            WsClient ca = signIn(port, a);
-            WsClient cb = signIn(port, b);
-            WsClient cc = signIn(port, c);
-            WsClient cd = signIn(port, d);
+            RawClient ca = signIn(port, a);
+            RawClient cb = signIn(port, b);
+            RawClient cc = signIn(port, c);
+            RawClient cd = signIn(port, d);
             Chat chat = new Chat(openSession(ca, cb, b), a, b, new ConcurrentHashMap<>());
             chats.add(chat);
             // Ended sessions of c and d, rated while the chat goes on: every rating stays sealed until
@@ -202,7 +204,7 @@ class EmbeddedCrashIT {
             for (Traffic t : traffic) {
                 t.done().get(30, TimeUnit.SECONDS);
             }
-            clients.forEach(WsClient::close);
+            clients.forEach(RawClient::close);
             clients.clear();
             LOG.info("round {}: killed after {} acknowledged messages and {} ratings so far", round,
                     chat.acked().size(), ratings.size());
@@ -214,9 +216,9 @@ class EmbeddedCrashIT {
 
     /** Every acknowledged message and rating is there; a new message gets the next unused sequence. */
     private void verify(int port, List<Chat> chats, List<Rating> ratings) throws Exception {
-        Map<String, WsClient> byUser = new HashMap<>();
+        Map<String, RawClient> byUser = new HashMap<>();
         for (Chat chat : chats) {
-            WsClient a = byUser.computeIfAbsent(chat.userA(), u -> uncheckedSignIn(port, u));
+            RawClient a = byUser.computeIfAbsent(chat.userA(), u -> uncheckedSignIn(port, u));
             Map<String, Long> stored = new HashMap<>();
             long after = 0;
             while (true) {
@@ -241,7 +243,7 @@ class EmbeddedCrashIT {
             chat.acked().put("after-restart-" + starts, next.path("seq").asLong());
         }
         for (Rating r : ratings) {
-            WsClient rater = byUser.computeIfAbsent(r.rater(), u -> uncheckedSignIn(port, u));
+            RawClient rater = byUser.computeIfAbsent(r.rater(), u -> uncheckedSignIn(port, u));
             JsonNode again = rater.call(frame("rating.submit").put("session", r.session()).put("ratee", r.ratee())
                     .put("stars", 3));
             assertThat(again.path("code").asText()).as("acknowledged rating %s survives the crash: %s", r, again)
@@ -249,11 +251,11 @@ class EmbeddedCrashIT {
         }
         LOG.info("after restart {}: {} chats ({} acknowledged messages) and {} ratings all present", starts,
                 chats.size(), chats.stream().mapToInt(ch -> ch.acked().size()).sum(), ratings.size());
-        clients.forEach(WsClient::close);
+        clients.forEach(RawClient::close);
         clients.clear();
     }
 
-    private WsClient uncheckedSignIn(int port, String user) {
+    private RawClient uncheckedSignIn(int port, String user) {
         try {
             return signIn(port, user);
         } catch (Exception e) {

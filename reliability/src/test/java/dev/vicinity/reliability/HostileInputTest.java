@@ -1,7 +1,9 @@
 package dev.vicinity.reliability;
 
+import dev.vicinity.client.RawClient;
+
 import static org.awaitility.Awaitility.await;
-import static dev.vicinity.reliability.WsClient.frame;
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,17 +48,17 @@ class HostileInputTest {
         }
     }
 
-    private static WsClient connect() throws Exception {
-        return WsClient.connect(server.port());
+    private static RawClient connect() throws Exception {
+        return RawClient.connect(server.port());
     }
 
     /** The next unsolicited error frame ({@code re: null}) after {@code index} frames already seen. */
-    private static JsonNode nextError(WsClient c, int seen) throws InterruptedException {
+    private static JsonNode nextError(RawClient c, int seen) throws InterruptedException {
         c.await(f -> c.frames().size() > seen);
         return c.frames().get(seen);
     }
 
-    private static String rawError(WsClient c, String text) throws Exception {
+    private static String rawError(RawClient c, String text) throws Exception {
         int seen = c.frames().size();
         c.sendRaw(text);
         JsonNode e = nextError(c, seen);
@@ -71,7 +73,7 @@ class HostileInputTest {
 
     @Test
     void malformedJsonIsAnsweredWithMalformedFrameAndTheConnectionKeepsWorking() throws Exception {
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             c.hello("mal");
             assertThat(rawError(c, "{not json")).isEqualTo("malformed_frame");
             assertThat(rawError(c, "")).isEqualTo("malformed_frame");
@@ -91,7 +93,7 @@ class HostileInputTest {
 
     @Test
     void wrongTypesAndUnknownTypesAreRefusedWithTheirCodes() throws Exception {
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             assertThat(c.errorOf(frame("geo.nearby").put("radius", 1000).put("limit", 5))).isEqualTo("not_authenticated");
             assertThat(c.errorOf(frame("hello").put("v", "1").put("token", "demo:typ").put("device", "phone")))
                     .isEqualTo("unsupported_version"); // a string "1" is not the integer 1
@@ -104,7 +106,7 @@ class HostileInputTest {
                     .isEqualTo("already_authenticated");
             assertThat(c.errorOf(frame("admin.shutdown"))).isEqualTo("unknown_type");
             assertThat(c.errorOf(frame("__proto__"))).isEqualTo("unknown_type");
-            ObjectNode numericType = WsClient.JSON.createObjectNode().put("type", 5);
+            ObjectNode numericType = RawClient.JSON.createObjectNode().put("type", 5);
             assertThat(c.errorOf(numericType)).isEqualTo("unknown_type");
             assertThat(c.errorOf(frame("geo.nearby").put("radius", "far").put("limit", 5))).isEqualTo("invalid_field");
             assertThat(c.errorOf(frame("geo.nearby").put("radius", 1000).put("limit", 100_000))).isEqualTo("invalid_field");
@@ -121,7 +123,7 @@ class HostileInputTest {
 
     @Test
     void invalidCoordinatesAreRefusedAndNothingIsStored() throws Exception {
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             c.hello("coords");
             assertThat(c.errorOf(frame("geo.location").put("lat", "NaN").put("lon", 13.4))).isEqualTo("invalid_field");
             assertThat(c.errorOf(frame("geo.location").put("lat", "52.52").put("lon", "13.4"))).isEqualTo("invalid_field");
@@ -144,14 +146,14 @@ class HostileInputTest {
 
     @Test
     void aFrameOverTheLimitIsRefusedAndOneFarBeyondItClosesTheSocket() throws Exception {
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             c.hello("huge");
             String justOver = "{\"type\":\"chat.send\",\"id\":\"h\",\"session\":\"x\",\"clientId\":\"c\",\"text\":\""
                     + "a".repeat(17 * 1024) + "\"}";
             assertThat(rawError(c, justOver)).isEqualTo("frame_too_large");
             assertThat(c.call(frame("ping")).path("type").asText()).isEqualTo("pong");
         }
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             c.hello("huger");
             // 4 MiB: beyond what the WebSocket server buffers for one message; the socket is closed
             // (1009 message too big) before the gateway ever sees it, or answered frame_too_large.
@@ -162,21 +164,21 @@ class HostileInputTest {
             } catch (Exception e) {
                 LOG.info("sending 4 MiB failed on the client side: {}", e.toString());
             }
-            WsClient.Close close = c.awaitClose();
+            RawClient.Close close = c.awaitClose();
             LOG.info("4 MiB frame: close {} {}, frames {}", close.status(), close.reason(),
                     c.frames().subList(seen, c.frames().size()));
             // 1009 when the close frame reaches the client; 1006 when Jetty's close races the client's
             // still-running 4 MiB write and the client sees the reset first. Either way the server cut it.
             assertThat(close.status()).isIn(1009, 1006);
         }
-        try (WsClient other = connect()) {
+        try (RawClient other = connect()) {
             assertThat(other.call(frame("ping")).path("type").asText()).as("the server keeps serving").isEqualTo("pong");
         }
     }
 
     @Test
     void binaryFramesAreRefused() throws Exception {
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             c.hello("bin");
             int seen = c.frames().size();
             c.sendBinary(new byte[] {1, 2, 3});
@@ -187,7 +189,7 @@ class HostileInputTest {
 
     @Test
     void aFloodIsRateLimitedAndTwentyConsecutiveBadFramesCloseWith4202() throws Exception {
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             c.hello("flood");
             for (int i = 0; i < 300 && !c.closed().isDone(); i++) {
                 try {
@@ -196,7 +198,7 @@ class HostileInputTest {
                     break; // the server closed the socket under our feet
                 }
             }
-            WsClient.Close close = c.awaitClose();
+            RawClient.Close close = c.awaitClose();
             assertThat(close.status()).isEqualTo(4202);
             assertThat(close.reason()).isEqualTo("protocol_violation");
             List<JsonNode> replies = c.frames();
@@ -210,7 +212,7 @@ class HostileInputTest {
             long pongs = replies.stream().filter(f -> "pong".equals(f.path("type").asText())).count();
             assertThat(pongs).as("the burst is served").isBetween(20L, 120L);
         }
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             c.hello("garbage");
             for (int i = 0; i < 25 && !c.closed().isDone(); i++) {
                 try {
@@ -219,7 +221,7 @@ class HostileInputTest {
                     break;
                 }
             }
-            WsClient.Close close = c.awaitClose();
+            RawClient.Close close = c.awaitClose();
             assertThat(close.status()).isEqualTo(4202);
             assertThat(c.frames().stream().filter(f -> "malformed_frame".equals(f.path("code").asText())).count())
                     .isEqualTo(20);
@@ -229,11 +231,11 @@ class HostileInputTest {
     @Test
     void aReplayedResumeTokenIsRefusedAndTheSocketStaysOpenForHello() throws Exception {
         String token;
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             token = c.hello("replay").path("resume").asText();
         } // cut without a close frame: detached, resumable
         assertThat(token).isNotEmpty();
-        try (WsClient c = connect()) {
+        try (RawClient c = connect()) {
             // the server may take a moment to notice the cut
             JsonNode r = await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(50))
                     .until(() -> c.call(frame("resume").put("v", 1).put("resume", token)),
@@ -241,13 +243,13 @@ class HostileInputTest {
             assertThat(r.path("type").asText()).isEqualTo("resumed");
             assertThat(r.path("resume").asText()).isNotEqualTo(token);
             for (String forged : List.of(token, "AAAA" + token.substring(4))) {
-                try (WsClient thief = connect()) {
+                try (RawClient thief = connect()) {
                     JsonNode refused = thief.call(frame("resume").put("v", 1).put("resume", forged));
                     assertThat(refused.path("code").asText()).isEqualTo("resume_expired");
                     assertThat(thief.awaitClose().status()).isEqualTo(4101);
                 }
             }
-            try (WsClient thief = connect()) {
+            try (RawClient thief = connect()) {
                 assertThat(thief.call(frame("resume").put("v", 1).put("resume", "x".repeat(5000))).path("code").asText())
                         .isEqualTo("invalid_field"); // longer than any token: a strike, the socket stays
                 assertThat(thief.closed()).isNotDone();
@@ -259,7 +261,7 @@ class HostileInputTest {
 
     @Test
     void unknownAndForeignSessionIdsAreRefused() throws Exception {
-        try (WsClient alice = connect(); WsClient bob = connect(); WsClient mallory = connect()) {
+        try (RawClient alice = connect(); RawClient bob = connect(); RawClient mallory = connect()) {
             alice.hello("alice-h");
             bob.hello("bob-h");
             mallory.hello("mallory-h");
@@ -280,7 +282,7 @@ class HostileInputTest {
     }
 
     /** Sequential ping round trips of one well-behaved user, in nanoseconds, sorted. */
-    private static long[] pingLatencies(WsClient c, int n) throws Exception {
+    private static long[] pingLatencies(RawClient c, int n) throws Exception {
         long[] out = new long[n];
         int[] i = {0};
         // A well-behaved client: one ping every 50 ms, under the per-user frame rate limit (20/s).
@@ -302,7 +304,7 @@ class HostileInputTest {
 
     @Test
     void aWellBehavedUsersLatencyStaysLowDuringTheAttack() throws Exception {
-        try (WsClient good = connect()) {
+        try (RawClient good = connect()) {
             good.hello("good");
             pingLatencies(good, 10); // warm up
             long[] before = pingLatencies(good, 100);
@@ -313,10 +315,10 @@ class HostileInputTest {
                 "{\"type\":\"chat.send\",\"id\":\"s\",\"session\":\"x\",\"clientId\":\"c\",\"text\":\"" + "z".repeat(20_000) + "\"}",
                 "{\"type\":\"resume\",\"id\":\"r\",\"v\":1,\"resume\":\"stolen\"}", "{\"type\":\"ping\",\"id\":\"p\"}"};
             List<Traffic> attackers = new ArrayList<>();
-            List<WsClient> attackerClients = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<RawClient> attackerClients = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (int a = 0; a < 4; a++) {
                 int attacker = a;
-                WsClient[] bad = {null};
+                RawClient[] bad = {null};
                 int[] k = {0};
                 // ~1,000 frames/s per attacker, 50x the per-user rate limit: a flood, but one whose client
                 // threads do not starve this JVM's 2 shared cores of the server. Reconnects when closed.
@@ -328,7 +330,7 @@ class HostileInputTest {
                             if (attacker % 2 == 0) {
                                 // Refused with rate_limited once the attacker's frame budget is spent:
                                 // it outlives the connection, so reconnecting does not refill it.
-                                bad[0].call(WsClient.frame("hello").put("v", 1).put("token", "demo:attacker" + attacker)
+                                bad[0].call(RawClient.frame("hello").put("v", 1).put("token", "demo:attacker" + attacker)
                                         .put("device", "phone"));
                             }
                         }
@@ -349,7 +351,7 @@ class HostileInputTest {
             for (Traffic t : attackers) {
                 t.done().get(30, TimeUnit.SECONDS);
             }
-            attackerClients.forEach(WsClient::close);
+            attackerClients.forEach(RawClient::close);
             double bound = Math.max(50, 5 * ms(before, 0.99));
             String report = String.format("ping p50/p99 before %.2f/%.2f ms, during attack %.2f/%.2f ms "
                     + "(%d attack frames), bound p99 < %.1f ms", ms(before, 0.5), ms(before, 0.99),

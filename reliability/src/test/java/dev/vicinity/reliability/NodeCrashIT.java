@@ -1,7 +1,9 @@
 package dev.vicinity.reliability;
 
+import dev.vicinity.client.RawClient;
+
 import static org.awaitility.Awaitility.await;
-import static dev.vicinity.reliability.WsClient.frame;
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +68,7 @@ class NodeCrashIT {
     private final String schema = "crash_it_" + run;
     private final String prefix = "crash-it-" + run;
     private final List<Process> processes = new ArrayList<>();
-    private final List<WsClient> clients = new CopyOnWriteArrayList<>();
+    private final List<RawClient> clients = new CopyOnWriteArrayList<>();
     private RedisClient observerRedis;
     private RedisEventBus observerBus;
     private PresenceService observer;
@@ -86,7 +88,7 @@ class NodeCrashIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        clients.forEach(WsClient::close);
+        clients.forEach(RawClient::close);
         for (Process p : processes) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -145,20 +147,20 @@ class NodeCrashIT {
     /** One user of a pair: its socket, session, acknowledged messages and the one in flight. */
     static final class Side {
         final String user;
-        final WsClient client;
+        final RawClient client;
         final Map<String, Long> acked = new ConcurrentHashMap<>();
         volatile String inFlight;
         volatile String resumeToken;
         volatile long lastSeq;
 
-        Side(String user, WsClient client) {
+        Side(String user, RawClient client) {
             this.user = user;
             this.client = client;
         }
     }
 
-    private WsClient connect(int port) throws Exception {
-        WsClient c = WsClient.connect(port);
+    private RawClient connect(int port) throws Exception {
+        RawClient c = RawClient.connect(port);
         clients.add(c);
         return c;
     }
@@ -201,7 +203,7 @@ class NodeCrashIT {
         });
     }
 
-    private static List<Long> seqsOf(WsClient c, String session) {
+    private static List<Long> seqsOf(RawClient c, String session) {
         return c.frames().stream().filter(f -> "chat.message".equals(f.path("type").asText())
                 && session.equals(f.path("session").asText())).map(f -> f.path("seq").asLong()).toList();
     }
@@ -290,7 +292,7 @@ class NodeCrashIT {
             Side a = onA.get(i);
             Side b = onB.get(i);
             String s = sessions.get(i);
-            WsClient back = connect(portB);
+            RawClient back = connect(portB);
             List<Long> before = seqsOf(a.client, s);
             ObjectNode resume = frame("resume").put("v", 1).put("resume", a.resumeToken);
             resume.putObject("chat").putObject("sessions").put(s, before.isEmpty() ? 0 : before.get(before.size() - 1));

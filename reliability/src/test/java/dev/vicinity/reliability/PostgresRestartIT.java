@@ -38,7 +38,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class PostgresRestartIT {
 
     @Test
-    void a_crash_and_restart_loses_nothing_acknowledged_and_leaves_nothing_half_written() throws Exception {
+    void aCrashAndRestartLosesNothingAcknowledgedAndLeavesNothingHalfWritten() throws Exception {
         try (PrivatePostgres server = PrivatePostgres.start()) {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setURL(server.jdbcUrl());

@@ -1,6 +1,8 @@
 package dev.vicinity.reliability;
 
-import static dev.vicinity.reliability.WsClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -119,26 +121,26 @@ class PrivacyAttackTest {
         assertThat(grid.cellKey(victimA)).isEqualTo(key);
         assertThat(grid.cellKey(victimB)).isEqualTo(key);
 
-        List<WsClient> all = new ArrayList<>();
+        List<RawClient> all = new ArrayList<>();
         try {
-            WsClient a = WsClient.connect(server.port());
-            WsClient b = WsClient.connect(server.port());
+            RawClient a = RawClient.connect(server.port());
+            RawClient b = RawClient.connect(server.port());
             all.add(a);
             all.add(b);
             a.hello("victim-a");
             b.hello("victim-b");
             a.ok(frame("geo.location").put("lat", victimA.lat()).put("lon", victimA.lon()).put("accuracy", 3));
             b.ok(frame("geo.location").put("lat", victimB.lat()).put("lon", victimB.lon()).put("accuracy", 3));
-            List<WsClient> attackers = new ArrayList<>();
+            List<RawClient> attackers = new ArrayList<>();
             for (int k = 0; k < 4; k++) {
-                WsClient c = WsClient.connect(server.port());
+                RawClient c = RawClient.connect(server.port());
                 all.add(c);
                 c.hello("attacker" + k);
                 attackers.add(c);
             }
 
             // The rate limit is real: one account asking faster than 60 per minute is refused.
-            WsClient greedy = attackers.get(0);
+            RawClient greedy = attackers.get(0);
             greedy.ok(frame("geo.location").put("source", "manual").put("lat", LAT0).put("lon", LON0));
             int allowed = 0;
             String refusal = null;
@@ -165,7 +167,7 @@ class PrivacyAttackTest {
                 clock.advance(Duration.ofSeconds(10));
                 a.ok(frame("ping"));
                 b.ok(frame("ping"));
-                for (WsClient c : attackers) {
+                for (RawClient c : attackers) {
                     c.ok(frame("ping"));
                 }
             }
@@ -181,12 +183,12 @@ class PrivacyAttackTest {
                         if (k % (attackers.size() * 5) == 0) {
                             a.ok(frame("ping"));
                             b.ok(frame("ping"));
-                            for (WsClient c : attackers) {
+                            for (RawClient c : attackers) {
                                 c.ok(frame("ping"));
                             }
                         }
                     }
-                    WsClient attacker = attackers.get(k++ % attackers.size());
+                    RawClient attacker = attackers.get(k++ % attackers.size());
                     GeoPoint p = attackerPosition(i, j);
                     JsonNode placed = attacker.ok(frame("geo.location").put("source", "manual")
                             .put("lat", p.lat()).put("lon", p.lon()));
@@ -209,7 +211,7 @@ class PrivacyAttackTest {
             assertThat(errA).as("error for victim A").isGreaterThan(CELL / 2);
             assertThat(errB).as("error for victim B").isGreaterThan(CELL / 2);
         } finally {
-            all.forEach(WsClient::close);
+            all.forEach(RawClient::close);
         }
     }
 }

@@ -98,7 +98,7 @@ class RedisOutageChatIT {
     }
 
     @Test
-    void ten_seconds_without_redis_lose_no_message_and_need_no_restart() throws Exception {
+    void tenSecondsWithoutRedisLoseNoMessageAndNeedNoRestart() throws Exception {
         try (PrivateRedis redis = PrivateRedis.start()) {
             ClientResources resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(200))).build();
             RedisClient client = RedisClient.create(resources, RedisURI.create(redis.uri()));

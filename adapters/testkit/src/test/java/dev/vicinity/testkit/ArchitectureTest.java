@@ -1,5 +1,7 @@
 package dev.vicinity.testkit;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +10,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.vicinity.client.archfixture.ClientThatUsesTheServer;
 import dev.vicinity.geo.archfixture.GeoThatBreaksTheRules;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Enforces the module rules of BRIEF §1 and docs/architecture.md on the compiled main classes of every
- * domain module on this module's classpath (core, geo, chat, rating) and of the gateway. Each rule is also checked against a deliberately bad
+ * domain module on this module's classpath (core, geo, chat, rating), of the gateway and of the Java client. Each rule is also checked against a deliberately bad
  * fixture class to prove that it can fail.
  */
 class ArchitectureTest {
@@ -36,7 +39,7 @@ class ArchitectureTest {
         production = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.vicinity.core", "dev.vicinity.geo", "dev.vicinity.chat", "dev.vicinity.rating",
-                        "dev.vicinity.gateway");
+                        "dev.vicinity.gateway", "dev.vicinity.client");
     }
 
     static ArchRule coreDependsOnNothingOfOurs() {
@@ -101,6 +104,14 @@ class ArchitectureTest {
                 .because("library code logs through SLF4J and never prints");
     }
 
+    static ArchRule clientDependsOnNoServerModule() {
+        return noClasses().that().resideInAPackage("dev.vicinity.client..")
+                .should().dependOnClassesThat(resideInAPackage("dev.vicinity..").and(not(resideInAPackage("dev.vicinity.client.."))))
+                .allowEmptyShould(true)
+                .because("vicinity-client runs in apps: it speaks the wire protocol and uses no server module "
+                        + "(core, geo, chat, rating, gateway, node, adapters) (docs/clients.md)");
+    }
+
     static List<ArchRule> rules() {
         return List.of(coreDependsOnNothingOfOurs(),
                 domainModulesAreIndependent("geo", "chat", "rating"),
@@ -110,12 +121,13 @@ class ArchitectureTest {
                 domainModulesDoNotUseAdapters(),
                 domainModulesHaveNoJacksonAndNoGateway(),
                 gatewayDoesNotUseAdapters(),
-                libraryCodeNeverPrints());
+                libraryCodeNeverPrints(),
+                clientDependsOnNoServerModule());
     }
 
     @Test
     void classesOfTheDomainModulesWereFound() {
-        for (String module : List.of("core", "geo", "chat", "rating", "gateway")) {
+        for (String module : List.of("core", "geo", "chat", "rating", "gateway", "client")) {
             assertThat(production.stream().filter(c -> c.getPackageName().startsWith("dev.vicinity." + module)))
                     .as(module + " classes on the classpath").isNotEmpty();
         }
@@ -140,5 +152,12 @@ class ArchitectureTest {
                 .hasMessageContaining("dev.vicinity.gateway.GatewayErrorCodes");
         assertThatThrownBy(() -> libraryCodeNeverPrints().check(bad))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("System.out");
+    }
+
+    @Test
+    void theClientRuleRejectsAClientClassThatUsesAServerModule() {
+        JavaClasses bad = new ClassFileImporter().importClasses(ClientThatUsesTheServer.class);
+        assertThatThrownBy(() -> clientDependsOnNoServerModule().check(bad))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("dev.vicinity.core.UserId");
     }
 }

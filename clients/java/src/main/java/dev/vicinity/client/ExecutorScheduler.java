@@ -1,6 +1,7 @@
 package dev.vicinity.client;
 
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,21 +28,24 @@ public final class ExecutorScheduler implements Scheduler {
 
     @Override
     public void execute(Runnable task) {
-        if (!executor.isShutdown()) {
+        try {
             executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shut down: the task is dropped
         }
     }
 
     @Override
     public Cancellable schedule(Runnable task, long delayMillis) {
-        if (executor.isShutdown()) {
-            return () -> {};
+        try {
+            ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException e) {
+            return () -> {}; // shut down: the task is dropped
         }
-        ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
-        return () -> f.cancel(false);
     }
 
-    /** Stops the thread; queued tasks are dropped. */
+    /** Stops the thread (it ends after the task it runs, if any); queued and later tasks are dropped. */
     public void shutdown() {
         executor.shutdownNow();
     }

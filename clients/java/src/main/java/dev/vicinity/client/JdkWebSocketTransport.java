@@ -24,7 +24,13 @@ public final class JdkWebSocketTransport implements ClientTransport {
 
     /** A factory over one shared {@link HttpClient}. */
     public static Factory factory(HttpClient http, Duration connectTimeout) {
-        return (uri, listener) -> open(http, connectTimeout, uri, listener);
+        return factory(http, connectTimeout, java.util.Map.of());
+    }
+
+    /** A factory over one shared {@link HttpClient} that adds {@code headers} (e.g. a cookie) to every upgrade request. */
+    public static Factory factory(HttpClient http, Duration connectTimeout, java.util.Map<String, String> headers) {
+        java.util.Map<String, String> copy = java.util.Map.copyOf(headers);
+        return (uri, listener) -> open(http, connectTimeout, copy, uri, listener);
     }
 
     /** A factory over a new default {@link HttpClient}. */
@@ -32,9 +38,11 @@ public final class JdkWebSocketTransport implements ClientTransport {
         return factory(HttpClient.newHttpClient(), Duration.ofSeconds(10));
     }
 
-    private static ClientTransport open(HttpClient http, Duration timeout, URI uri, Listener listener) {
+    private static ClientTransport open(HttpClient http, Duration timeout, java.util.Map<String, String> headers, URI uri, Listener listener) {
         JdkWebSocketTransport t = new JdkWebSocketTransport(listener);
-        http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, t.new Adapter()).whenComplete((ws, e) -> {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(timeout);
+        headers.forEach(builder::header);
+        builder.buildAsync(uri, t.new Adapter()).whenComplete((ws, e) -> {
             if (e != null) {
                 t.end(() -> listener.onError(e));
             } else {
@@ -53,6 +61,31 @@ public final class JdkWebSocketTransport implements ClientTransport {
         }
         tail = tail.handle((r, e) -> null).thenCompose(x -> ws.sendText(text, true));
         return true;
+    }
+
+    /**
+     * Sends one binary frame (the protocol has none; for tests of how a server treats them); returns
+     * false if the socket is not open.
+     */
+    public synchronized boolean sendBinary(java.nio.ByteBuffer data) {
+        WebSocket ws = socket;
+        if (ws == null || ws.isOutputClosed() || ended.get()) {
+            return false;
+        }
+        tail = tail.handle((r, e) -> null).thenCompose(x -> ws.sendBinary(data, true));
+        return true;
+    }
+
+    /**
+     * Drops the connection without a close frame, as a lost network would (the server sees an abnormal
+     * close, 1006); the listener gets {@code onClose(1006, "aborted")} unless the socket already ended.
+     */
+    public void abort() {
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+        end(() -> listener.onClose(1006, "aborted"));
     }
 
     @Override

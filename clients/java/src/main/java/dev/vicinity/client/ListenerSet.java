@@ -30,6 +30,19 @@ final class ListenerSet {
         }
     }
 
+    /** Calls the listener method of the push's type. */
+    void emitPush(ServerPush push) {
+        if (push instanceof ServerPush.Typing t) {
+            emit(l -> l.onTyping(t));
+        } else if (push instanceof ServerPush.Read r) {
+            emit(l -> l.onRead(r));
+        } else if (push instanceof ServerPush.Presence p) {
+            emit(l -> l.onPresence(p));
+        } else if (push instanceof ServerPush.RatingRevealed r) {
+            emit(l -> l.onRatingRevealed(r));
+        }
+    }
+
     void emitError(Throwable error) {
         for (VicinityClientListener l : listeners) {
             try {

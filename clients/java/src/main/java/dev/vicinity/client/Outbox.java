@@ -83,7 +83,7 @@ final class Outbox {
         o.attempts++;
         emitOutbox(o);
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        client.enqueue("chat.send", client.json.createObjectNode().put("session", o.session).put("clientId", o.clientId).put("text", o.text), answer);
+        client.requests.enqueue("chat.send", client.json.createObjectNode().put("session", o.session).put("clientId", o.clientId).put("text", o.text), answer);
         answer.whenComplete((ok, e) -> {
             if (e == null) {
                 if (o.state != OutboxEntry.State.SENDING) {
@@ -116,5 +116,33 @@ final class Outbox {
             emitOutbox(o);
             pump();
         });
+    }
+
+    /** {@link VicinityClient#retryMessage}, on the scheduler thread. */
+    void retry(String clientId) {
+        for (Outgoing o : outgoing) {
+            if (o.clientId.equals(clientId) && o.state == OutboxEntry.State.FAILED) {
+                o.state = OutboxEntry.State.PENDING;
+                o.failures = 0;
+                o.notBefore = 0;
+                o.error = null;
+                emitOutbox(o);
+                pump();
+                return;
+            }
+        }
+    }
+
+    /** {@link VicinityClient#discardMessage}, on the scheduler thread. */
+    void discard(String clientId) {
+        for (Outgoing o : outgoing) {
+            if (o.clientId.equals(clientId)
+                    && (o.state == OutboxEntry.State.FAILED || (o.state == OutboxEntry.State.PENDING && o.attempts == 0))) {
+                outgoing.remove(o);
+                o.result.completeExceptionally(new VicinityClientException("discarded",
+                        "the message was discarded before it was sent", null, "chat.send"));
+                return;
+            }
+        }
     }
 }

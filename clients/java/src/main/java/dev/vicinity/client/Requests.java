@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The requests of a {@link VicinityClient} waiting for their answers: ids, timeouts, sending when
@@ -117,5 +119,22 @@ final class Requests {
             }
             client.scheduler.schedule(() -> retrying(type, body, n + 1, max, result), v.retryAfterMs().orElse(client.backoffDelay(n)));
         });
+    }
+
+    /** The stage of {@code raw}'s answer read by {@code answer}; fails with the {@link VicinityClientException} itself (not wrapped). */
+    static <T> CompletionStage<T> typed(CompletionStage<JsonNode> raw, Function<JsonNode, T> answer) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        raw.whenComplete((a, e) -> {
+            if (e != null) {
+                out.completeExceptionally(VicinityClient.unwrap(e));
+                return;
+            }
+            try {
+                out.complete(answer.apply(a));
+            } catch (RuntimeException x) {
+                out.completeExceptionally(x);
+            }
+        });
+        return out;
     }
 }

@@ -136,7 +136,7 @@ final class SessionStreams {
         }
         int max = Math.min(client.opts.historyPageSize, client.info == null ? 200 : client.info.path("limits").path("maxHistoryPage").asInt(200));
         CompletableFuture<JsonNode> page = new CompletableFuture<>();
-        client.enqueue("chat.history", client.json.createObjectNode().put("session", s.id).put("after", s.lastSeq).put("limit", max), page);
+        client.requests.enqueue("chat.history", client.json.createObjectNode().put("session", s.id).put("after", s.lastSeq).put("limit", max), page);
         page.whenComplete((p, e) -> {
             if (e != null) {
                 Throwable c = VicinityClient.unwrap(e);

@@ -45,6 +45,8 @@ public final class VicinityClient implements AutoCloseable {
     final ObjectMapper json = new ObjectMapper();
     final VicinityClientBuilder opts;
     final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private final ClientTransport.Factory transport;
     final ListenerSet listeners = new ListenerSet();
 
     // Everything below is touched on the scheduler thread only.
@@ -58,7 +60,7 @@ public final class VicinityClient implements AutoCloseable {
     private Set<String> namedInResume = Set.of();
     JsonNode info;
     private long heartbeatMs = 10_000;
-    private final Requests requests = new Requests(this);
+    final Requests requests = new Requests(this);
     final SessionStreams streams = new SessionStreams(this);
     final Outbox outbox = new Outbox(this);
     private Scheduler.Cancellable reconnectTimer;
@@ -66,9 +68,11 @@ public final class VicinityClient implements AutoCloseable {
     private Scheduler.Cancellable heartbeatTimer;
     private Scheduler.Cancellable pongTimer;
 
-    VicinityClient(VicinityClientBuilder b) {
+    VicinityClient(VicinityClientBuilder b, Scheduler scheduler, boolean ownsScheduler, ClientTransport.Factory transport) {
         this.opts = b;
-        this.scheduler = b.scheduler;
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+        this.transport = transport;
         this.resumeToken = b.resume;
     }
 
@@ -95,14 +99,22 @@ public final class VicinityClient implements AutoCloseable {
         });
     }
 
-    /** Says {@code bye}, closes the socket with 1000 and stops; pending requests fail with {@code stopped}. */
+    /**
+     * Says {@code bye}, closes the socket with 1000 and stops; pending requests fail with {@code stopped}.
+     * Returns at once. When the client made its own scheduler (none was given to the builder), that
+     * scheduler's thread ends too and the client cannot connect again; a scheduler given to the builder
+     * is left running.
+     */
     @Override
     public void close() {
         scheduler.execute(() -> {
             if (current.status() == ConnectionState.Status.CONNECTED) {
-                rawSend(frame("bye").put("id", nextRequestId()));
+                rawSend(frame("bye").put("id", requests.nextId()));
             }
             stop("closed", null, null);
+            if (ownsScheduler && scheduler instanceof ExecutorScheduler own) {
+                own.shutdown();
+            }
         });
     }
 
@@ -130,43 +142,61 @@ public final class VicinityClient implements AutoCloseable {
     public CompletionStage<JsonNode> request(String type, ObjectNode fields) {
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         ObjectNode copy = fields.deepCopy();
-        scheduler.execute(() -> enqueue(type, copy, result));
+        scheduler.execute(() -> requests.enqueue(type, copy, result));
         return result;
     }
 
-    /** Invites users to a new chat; completes with the session shape. */
-    public CompletionStage<JsonNode> invite(List<String> to) {
+    private <T> CompletionStage<T> request(String type, ObjectNode fields, java.util.function.Function<JsonNode, T> answer) {
+        return Requests.typed(request(type, fields), answer);
+    }
+
+    /** Invites users to a new chat ({@code chat.invite}); completes with the session's shape. */
+    public CompletionStage<ChatSession> invite(List<String> to) {
         ObjectNode f = json.createObjectNode();
         f.putArray("to").addAll(to.stream().map(json.getNodeFactory()::textNode).toList());
-        return request("chat.invite", f);
+        return request("chat.invite", f, ChatSession::of);
     }
 
-    public CompletionStage<JsonNode> accept(String session) {
-        return request("chat.accept", json.createObjectNode().put("session", session));
+    /** Accepts an invite ({@code chat.accept}); completes with the session's new shape. */
+    public CompletionStage<ChatSession> accept(String session) {
+        return request("chat.accept", json.createObjectNode().put("session", session), ChatSession::of);
     }
 
-    public CompletionStage<JsonNode> decline(String session) {
-        return request("chat.decline", json.createObjectNode().put("session", session));
+    /** Declines an invite ({@code chat.decline}); completes with the session's new shape. */
+    public CompletionStage<ChatSession> decline(String session) {
+        return request("chat.decline", json.createObjectNode().put("session", session), ChatSession::of);
     }
 
-    public CompletionStage<JsonNode> leave(String session) {
-        return request("chat.leave", json.createObjectNode().put("session", session));
+    /** Leaves a session ({@code chat.leave}); completes with the session's new shape. */
+    public CompletionStage<ChatSession> leave(String session) {
+        return request("chat.leave", json.createObjectNode().put("session", session), ChatSession::of);
+    }
+
+    /** Marks a session read up to {@code seq} ({@code chat.read}); completes with the session's shape; the others get a {@code chat.read} push. */
+    public CompletionStage<ChatSession> markRead(String session, long seq) {
+        return request("chat.read", json.createObjectNode().put("session", session).put("seq", seq), ChatSession::of);
+    }
+
+    /** Says the user is typing ({@code chat.typing}); completes with {@code sent} (false when throttled); the others get a {@code chat.typing} push. */
+    public CompletionStage<Boolean> typing(String session) {
+        return request("chat.typing", json.createObjectNode().put("session", session), a -> a.path("sent").asBoolean());
     }
 
     /** One page of a session's history (not passed to {@code onMessage}). */
-    public CompletionStage<JsonNode> history(String session, long after, int limit) {
-        return request("chat.history", json.createObjectNode().put("session", session).put("after", after).put("limit", limit));
+    public CompletionStage<HistoryPage> history(String session, long after, int limit) {
+        return request("chat.history", json.createObjectNode().put("session", session).put("after", after).put("limit", limit),
+                HistoryPage::of);
     }
 
-    /** Reports where the user is ({@code geo.location}); {@code extra} may hold {@code accuracy}, {@code visibility}, … */
-    public CompletionStage<JsonNode> updateLocation(double lat, double lon, Map<String, ?> extra) {
+    /** Reports where the user is ({@code geo.location}); {@code extra} may hold {@code accuracy}, {@code source}, … */
+    public CompletionStage<LocationResult> updateLocation(double lat, double lon, Map<String, ?> extra) {
         ObjectNode f = json.valueToTree(extra == null ? Map.of() : extra);
-        return request("geo.location", f.put("lat", lat).put("lon", lon));
+        return request("geo.location", f.put("lat", lat).put("lon", lon), LocationResult::of);
     }
 
     /** One page of nearby users ({@code geo.nearby}); {@code fields} as the protocol names them ({@code radius}, {@code limit}, …). */
-    public CompletionStage<JsonNode> nearby(Map<String, ?> fields) {
-        return request("geo.nearby", fields);
+    public CompletionStage<NearbyPage> nearby(Map<String, ?> fields) {
+        return request("geo.nearby", (ObjectNode) json.valueToTree(fields == null ? Map.of() : fields), NearbyPage::of);
     }
 
     /**
@@ -206,34 +236,12 @@ public final class VicinityClient implements AutoCloseable {
 
     /** Puts a {@code FAILED} message back in the queue with the same client id. */
     public void retryMessage(String clientId) {
-        scheduler.execute(() -> {
-            for (Outgoing o : outbox.outgoing) {
-                if (o.clientId.equals(clientId) && o.state == OutboxEntry.State.FAILED) {
-                    o.state = OutboxEntry.State.PENDING;
-                    o.failures = 0;
-                    o.notBefore = 0;
-                    o.error = null;
-                    outbox.emitOutbox(o);
-                    outbox.pump();
-                    return;
-                }
-            }
-        });
+        scheduler.execute(() -> outbox.retry(clientId));
     }
 
     /** Removes a {@code FAILED} or never-sent {@code PENDING} message; its stage fails with {@code discarded}. */
     public void discardMessage(String clientId) {
-        scheduler.execute(() -> {
-            for (Outgoing o : outbox.outgoing) {
-                if (o.clientId.equals(clientId)
-                        && (o.state == OutboxEntry.State.FAILED || (o.state == OutboxEntry.State.PENDING && o.attempts == 0))) {
-                    outbox.outgoing.remove(o);
-                    o.result.completeExceptionally(new VicinityClientException("discarded",
-                            "the message was discarded before it was sent", null, "chat.send"));
-                    return;
-                }
-            }
-        });
+        scheduler.execute(() -> outbox.discard(clientId));
     }
 
     /** The messages not yet acked, oldest first (a snapshot taken on the scheduler thread). */
@@ -255,17 +263,8 @@ public final class VicinityClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ requests
 
-
     private boolean rawSend(ObjectNode frame) {
         return socket != null && socket.send(frame.toString());
-    }
-
-    private String nextRequestId() {
-        return requests.nextId();
-    }
-
-    void enqueue(String type, ObjectNode fields, CompletableFuture<JsonNode> result) {
-        requests.enqueue(type, fields, result);
     }
 
     ObjectNode frame(String type) {
@@ -322,7 +321,7 @@ public final class VicinityClient implements AutoCloseable {
             }
         };
         try {
-            socket = opts.transport.open(opts.url.get(), listener);
+            socket = transport.open(opts.url.get(), listener);
         } catch (RuntimeException e) {
             listeners.emitError(e);
             dropped(gen, "connect_failed", null, false);
@@ -341,7 +340,7 @@ public final class VicinityClient implements AutoCloseable {
     }
 
     private void handshake(int gen) {
-        String id = nextRequestId();
+        String id = requests.nextId();
         ObjectNode f;
         if (resumeToken != null) {
             ObjectNode chat = json.createObjectNode();
@@ -427,7 +426,7 @@ public final class VicinityClient implements AutoCloseable {
             if (gen != generation || current.status() != ConnectionState.Status.CONNECTED) {
                 return;
             }
-            rawSend(frame("ping").put("id", nextRequestId()));
+            rawSend(frame("ping").put("id", requests.nextId()));
             if (pongTimer == null) {
                 pongTimer = scheduler.schedule(() -> {
                     pongTimer = null;
@@ -520,7 +519,6 @@ public final class VicinityClient implements AutoCloseable {
         connectTimer = heartbeatTimer = pongTimer = null;
     }
 
-
     // ------------------------------------------------------------------ inbound frames
 
     private void onFrame(String text) {
@@ -549,7 +547,7 @@ public final class VicinityClient implements AutoCloseable {
             case "chat.session" -> streams.applySession(frame);
             case "chat.resumed" -> streams.onChatResumed(frame);
             case "chat.resync" -> streams.fill(streams.ensure(frame.path("session").asText(), 0), frame.path("top").asLong(), true);
-            case "chat.typing", "chat.read", "chat.presence", "rating.revealed" -> listeners.emit(l -> l.onPush(type, frame));
+            case "chat.typing", "chat.read", "chat.presence", "rating.revealed" -> listeners.emitPush(ServerPush.of(frame));
             default -> { } // unknown pushes are ignored (forward compatibility)
         }
     }
@@ -578,7 +576,6 @@ public final class VicinityClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
-
     static void cancel(Scheduler.Cancellable c) {
         if (c != null) {
             c.cancel();
@@ -591,6 +588,5 @@ public final class VicinityClient implements AutoCloseable {
         }
         return e;
     }
-
 
 }

@@ -46,7 +46,11 @@ public final class VicinityClientBuilder {
         return this;
     }
 
-    /** The client's thread and time; default a new {@link ExecutorScheduler}. */
+    /**
+     * The client's thread and time. Default: a new {@link ExecutorScheduler} of the client's own (one
+     * daemon thread named {@code vicinity-client-<device>}), shut down by {@link VicinityClient#close()}.
+     * A scheduler given here belongs to the caller: {@code close()} leaves it running.
+     */
     public VicinityClientBuilder scheduler(Scheduler scheduler) {
         this.scheduler = scheduler;
         return this;
@@ -101,17 +105,15 @@ public final class VicinityClientBuilder {
         return this;
     }
 
+    /** A new client with these options (each call a new client; the options may be changed and built again). */
     public VicinityClient build() {
         if (initialDelayMs <= 0 || maxDelayMs < initialDelayMs || connectTimeoutMs <= 0 || requestTimeoutMs <= 0
                 || maxSendAttempts < 1 || historyPageSize < 1) {
             throw new IllegalArgumentException("invalid client options");
         }
-        if (transport == null) {
-            transport = JdkWebSocketTransport.factory();
-        }
-        if (scheduler == null) {
-            scheduler = new ExecutorScheduler("vicinity-client-" + device);
-        }
-        return new VicinityClient(this);
+        ClientTransport.Factory t = transport == null ? JdkWebSocketTransport.factory() : transport;
+        boolean ownsScheduler = scheduler == null;
+        Scheduler sch = ownsScheduler ? new ExecutorScheduler("vicinity-client-" + device) : scheduler;
+        return new VicinityClient(this, sch, ownsScheduler, t);
     }
 }

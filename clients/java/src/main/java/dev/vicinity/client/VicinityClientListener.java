@@ -23,8 +23,17 @@ public interface VicinityClientListener {
      */
     default void onSession(String session, JsonNode shape, String gone) {}
 
-    /** A {@code chat.typing}, {@code chat.read}, {@code chat.presence} or {@code rating.revealed} push. */
-    default void onPush(String type, JsonNode frame) {}
+    /** A {@code chat.typing} push. */
+    default void onTyping(ServerPush.Typing typing) {}
+
+    /** A {@code chat.read} push (a read receipt of another participant). */
+    default void onRead(ServerPush.Read read) {}
+
+    /** A {@code chat.presence} push (a participant went away or came back). */
+    default void onPresence(ServerPush.Presence presence) {}
+
+    /** A {@code rating.revealed} push. */
+    default void onRatingRevealed(ServerPush.RatingRevealed revealed) {}
 
     /** A change of an outbox entry. */
     default void onOutbox(OutboxEntry entry) {}

@@ -25,9 +25,10 @@ class VicinityClientTest {
 
     final ManualScheduler clock = new ManualScheduler();
     final FakeTransport transport = new FakeTransport();
-    final List<ConnectionState> states = new ArrayList<>();
-    final List<ChatMessage> messages = new ArrayList<>();
-    final List<OutboxEntry> outbox = new ArrayList<>();
+    final RecordingListener recorded = new RecordingListener();
+    final List<ConnectionState> states = recorded.states;
+    final List<ChatMessage> messages = recorded.messages;
+    final List<OutboxEntry> outbox = recorded.outbox;
     final AtomicInteger ids = new AtomicInteger();
     VicinityClient client;
 
@@ -36,22 +37,7 @@ class VicinityClientTest {
         client = VicinityClient.builder(() -> URI.create("ws://test/ws"), () -> "demo:alice", "phone")
                 .transport(transport).scheduler(clock).random(() -> 1.0).newId(() -> "m" + ids.incrementAndGet())
                 .backoff(500, 30_000).build();
-        client.addListener(new VicinityClientListener() {
-            @Override
-            public void onState(ConnectionState state) {
-                states.add(state);
-            }
-
-            @Override
-            public void onMessage(ChatMessage message) {
-                messages.add(message);
-            }
-
-            @Override
-            public void onOutbox(OutboxEntry entry) {
-                outbox.add(entry);
-            }
-        });
+        client.addListener(recorded);
     }
 
     static String welcome(String type, String re, String resume, String chat) {
@@ -257,11 +243,11 @@ class VicinityClientTest {
     @Test
     void typedErrorsCarryCodeAndRetryAfter() {
         FakeTransport.Socket s = connect("tok1", 0);
-        CompletionStage<JsonNode> r = client.accept("nope");
+        CompletionStage<ChatSession> r = client.accept("nope");
         clock.runDue();
         s.push("{\"type\":\"error\",\"re\":\"" + s.lastSent().path("id").asText() + "\",\"code\":\"rate_limited\",\"message\":\"x\",\"retryAfterMs\":250}");
         clock.runDue();
-        CompletableFuture<JsonNode> f = r.toCompletableFuture();
+        CompletableFuture<ChatSession> f = r.toCompletableFuture();
         assertThat(f).isCompletedExceptionally();
         VicinityClientException e = (VicinityClientException) f.handle((v, t) -> t).join();
         assertThat(e.code()).isEqualTo("rate_limited");
@@ -398,7 +384,7 @@ class VicinityClientTest {
             }
         });
         FakeTransport.Socket s = connect("tok1", 0);
-        CompletionStage<JsonNode> r = client.leave(S);
+        CompletionStage<ChatSession> r = client.leave(S);
         clock.advance(15_000);
         VicinityClientException e = (VicinityClientException) r.toCompletableFuture().handle((v, t) -> t).join();
         assertThat(e.code()).isEqualTo("timeout");
@@ -407,5 +393,89 @@ class VicinityClientTest {
         clock.runDue();
         assertThat(messages).hasSize(2);
         assertThat(errors).hasSize(2).allMatch(t -> t instanceof IllegalStateException);
+    }
+
+    @Test
+    void thePushesArriveTypedAtTheirOwnListenerMethods() {
+        List<ServerPush> pushes = recorded.pushes;
+        FakeTransport.Socket s = connect("tok1", 0);
+        s.push("{\"type\":\"chat.typing\",\"session\":\"s1\",\"user\":\"bob\",\"until\":1700000005000}");
+        s.push("{\"type\":\"chat.read\",\"session\":\"s1\",\"user\":\"bob\",\"seq\":4}");
+        s.push("{\"type\":\"chat.presence\",\"session\":\"s1\",\"user\":\"bob\",\"state\":\"away\"}");
+        s.push("{\"type\":\"chat.presence\",\"session\":\"s1\",\"user\":\"bob\",\"state\":\"online\"}");
+        s.push("{\"type\":\"rating.revealed\",\"session\":\"s1\",\"rater\":\"bob\",\"ratee\":\"alice\"}");
+        clock.runDue();
+        assertThat(pushes).hasSize(5);
+        assertThat(pushes.get(0)).isEqualTo(new ServerPush.Typing("s1", "bob", 1700000005000L, pushes.get(0).frame()));
+        assertThat(pushes.get(1)).isEqualTo(new ServerPush.Read("s1", "bob", 4, pushes.get(1).frame()));
+        assertThat(pushes.get(2)).isEqualTo(new ServerPush.Presence("s1", "bob", false, pushes.get(2).frame()));
+        assertThat(pushes.get(3)).isEqualTo(new ServerPush.Presence("s1", "bob", true, pushes.get(3).frame()));
+        assertThat(pushes.get(4)).isEqualTo(new ServerPush.RatingRevealed("s1", "bob", "alice", pushes.get(4).frame()));
+        assertThat(pushes.get(0).frame().path("type").asText()).isEqualTo("chat.typing");
+    }
+
+    private String answer(FakeTransport.Socket s, String fields) {
+        String id = s.lastSent().path("id").asText();
+        s.push("{\"type\":\"ok\",\"re\":\"" + id + "\"" + fields + "}");
+        clock.runDue();
+        return id;
+    }
+
+    @Test
+    void theRequestsAnswerTypedRecordsThatKeepTheFrame() {
+        FakeTransport.Socket s = connect("tok1", 0);
+        CompletionStage<ChatSession> invited = client.invite(List.of("carol"));
+        clock.runDue();
+        assertThat(s.lastSent().path("to").get(0).asText()).isEqualTo("carol");
+        answer(s, ",\"session\":\"s2\",\"state\":\"INVITED\",\"inviter\":\"alice\",\"version\":1,\"timeoutAt\":1700000120000,"
+                + "\"participants\":[{\"user\":\"alice\",\"state\":\"JOINED\",\"lastRead\":0},{\"user\":\"carol\",\"state\":\"INVITED\",\"lastRead\":0}]");
+        ChatSession session = invited.toCompletableFuture().join();
+        assertThat(session.session()).isEqualTo("s2");
+        assertThat(session.state()).isEqualTo("INVITED");
+        assertThat(session.endReason()).isNull();
+        assertThat(session.timeoutAt()).isEqualTo(1700000120000L);
+        assertThat(session.participants()).containsExactly(new ChatSession.Participant("alice", "JOINED", 0),
+                new ChatSession.Participant("carol", "INVITED", 0));
+
+        CompletionStage<NearbyPage> near = client.nearby(Map.of("radius", 1000, "limit", 20));
+        clock.runDue();
+        answer(s, ",\"users\":[{\"user\":\"bob\",\"distance\":\"< 500 m\",\"bucket\":0,\"online\":true,\"score\":0.5},"
+                + "{\"user\":\"carol\",\"distance\":\"1-2 km\",\"bucket\":2,\"online\":false}],\"cursor\":\"c1\"");
+        NearbyPage page = near.toCompletableFuture().join();
+        assertThat(page.users()).containsExactly(new NearbyPage.User("bob", "< 500 m", 0, true, 0.5),
+                new NearbyPage.User("carol", "1-2 km", 2, false, null));
+        assertThat(page.cursor()).isEqualTo("c1");
+
+        CompletionStage<LocationResult> located = client.updateLocation(52.52, 13.405, Map.of("accuracy", 10));
+        clock.runDue();
+        answer(s, ",\"accepted\":false,\"reason\":\"superseded\"");
+        assertThat(located.toCompletableFuture().join()).extracting(LocationResult::accepted, LocationResult::reason)
+                .containsExactly(false, "superseded");
+
+        CompletionStage<HistoryPage> history = client.history("s1", 0, 50);
+        clock.runDue();
+        answer(s, ",\"messages\":[" + msgBody(1, "bob", "b1") + "],\"top\":1,\"complete\":true");
+        HistoryPage h = history.toCompletableFuture().join();
+        assertThat(h.messages()).containsExactly(new ChatMessage("s1", 1, "bob", "b1", "t1", 1700000000000L, true));
+        assertThat(h.top()).isEqualTo(1);
+        assertThat(h.complete()).isTrue();
+        assertThat(messages).as("history pages are not delivered to onMessage").isEmpty();
+
+        CompletionStage<ChatSession> read = client.markRead("s1", 1);
+        clock.runDue();
+        assertThat(s.lastSent().path("seq").asLong()).isEqualTo(1);
+        answer(s, ",\"session\":\"s1\",\"state\":\"ACTIVE\",\"inviter\":\"alice\",\"version\":4,"
+                + "\"participants\":[{\"user\":\"alice\",\"state\":\"JOINED\",\"lastRead\":1},{\"user\":\"bob\",\"state\":\"JOINED\",\"lastRead\":0}]");
+        assertThat(read.toCompletableFuture().join().participants().get(0).lastRead()).isEqualTo(1);
+
+        CompletionStage<Boolean> typing = client.typing("s1");
+        clock.runDue();
+        answer(s, ",\"sent\":false");
+        assertThat(typing.toCompletableFuture().join()).isFalse();
+
+        CompletionStage<JsonNode> raw = client.request("demo.profiles", Map.of("users", List.of("bob")));
+        clock.runDue();
+        answer(s, ",\"profiles\":[]");
+        assertThat(raw.toCompletableFuture().join().path("profiles").isArray()).isTrue();
     }
 }

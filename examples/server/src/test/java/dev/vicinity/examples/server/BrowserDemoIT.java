@@ -1,6 +1,8 @@
 package dev.vicinity.examples.server;
 
-import static dev.vicinity.examples.server.ProtocolClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -417,7 +419,7 @@ class BrowserDemoIT {
         String url = server.url();
         // Frank (a protocol client) was here and left: he is listed offline for 30 minutes.
         int limit;
-        try (ProtocolClient frank = ProtocolClient.connect(server.port())) {
+        try (RawClient frank = RawClient.connect(server.port())) {
             JsonNode welcome = frank.ok(frame("hello").put("v", 1).put("token", "demo:Frank").put("device", "t"));
             limit = welcome.path("limits").path("maxMessageLength").asInt();
             frank.ok(frame("geo.location").put("lat", 52.4990).put("lon", 13.4035).put("source", "manual"));
@@ -451,8 +453,8 @@ class BrowserDemoIT {
         // (about 750 m, so listed after him) are online; Dave's focus is on Hana's Invite; Gus signs out.
         String hanaInvite = "return document.activeElement === document.querySelector(\"#nearby-list li[data-user='Hana'] .invite\")";
         ExecutorService wire = Executors.newSingleThreadExecutor(); // one sender per socket at a time
-        try (ProtocolClient gus = ProtocolClient.connect(server.port());
-                ProtocolClient hana = ProtocolClient.connect(server.port())) {
+        try (RawClient gus = RawClient.connect(server.port());
+                RawClient hana = RawClient.connect(server.port())) {
             gus.ok(frame("hello").put("v", 1).put("token", "demo:Gus").put("device", "t"));
             gus.ok(frame("geo.location").put("lat", 52.4986).put("lon", 13.4030).put("source", "manual"));
             hana.ok(frame("hello").put("v", 1).put("token", "demo:Hana").put("device", "t"));
@@ -570,7 +572,7 @@ class BrowserDemoIT {
         erin.findElement(By.id("leave")).click();
         until(dave, () -> "ENDED".equals(chatState(dave)) && dave.findElement(By.id("rating-form")).isDisplayed());
         String session = (String) dave.executeScript("return window.vicinity.active");
-        try (ProtocolClient otherDevice = ProtocolClient.connect(server.port())) {
+        try (RawClient otherDevice = RawClient.connect(server.port())) {
             otherDevice.ok(frame("hello").put("v", 1).put("token", "demo:Dave").put("device", "other"));
             otherDevice.ok(frame("rating.submit").put("session", session).put("ratee", "Erin").put("stars", 2)
                     .put("idempotencyKey", session + ":Erin"));

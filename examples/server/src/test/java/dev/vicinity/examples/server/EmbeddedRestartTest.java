@@ -1,6 +1,8 @@
 package dev.vicinity.examples.server;
 
-import static dev.vicinity.examples.server.ProtocolClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +25,8 @@ class EmbeddedRestartTest {
             "--data-dir", dir.toString()}, Map.of()), Clock.systemUTC());
     }
 
-    private static ProtocolClient signIn(VicinityServer server, String name) throws Exception {
-        ProtocolClient c = ProtocolClient.connect(server.port());
+    private static RawClient signIn(VicinityServer server, String name) throws Exception {
+        RawClient c = RawClient.connect(server.port());
         c.ok(frame("hello").put("v", 1).put("token", "demo:" + name).put("device", "d"));
         return c;
     }
@@ -33,8 +35,8 @@ class EmbeddedRestartTest {
     void chatHistoryAndRatingsSurviveARestart(@TempDir Path dir) throws Exception {
         String session;
         try (VicinityServer server = start(dir)) {
-            try (ProtocolClient ann = signIn(server, "ann"); ProtocolClient ben = signIn(server, "ben")) {
-                session = ann.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("ben")))
+            try (RawClient ann = signIn(server, "ann"); RawClient ben = signIn(server, "ben")) {
+                session = ann.ok(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add("ben")))
                         .path("session").asText();
                 ben.ok(frame("chat.accept").put("session", session));
                 ann.ok(frame("chat.send").put("session", session).put("clientId", "m1").put("text", "before restart"));
@@ -45,7 +47,7 @@ class EmbeddedRestartTest {
         }
         assertThat(Files.exists(dir.resolve("vicinity.mv.db"))).isTrue();
 
-        try (VicinityServer server = start(dir); ProtocolClient ann = signIn(server, "ann")) {
+        try (VicinityServer server = start(dir); RawClient ann = signIn(server, "ann")) {
             JsonNode again = ann.call(frame("rating.submit").put("session", session).put("ratee", "ben").put("stars", 1));
             assertThat(again.path("code").asText()).isEqualTo("already_rated");
             assertThat(server.node().ratings().aggregate(dev.vicinity.core.UserId.of("ben")).count()).isEqualTo(1);

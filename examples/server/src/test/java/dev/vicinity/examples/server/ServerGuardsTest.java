@@ -1,6 +1,8 @@
 package dev.vicinity.examples.server;
 
-import static dev.vicinity.examples.server.ProtocolClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -151,20 +153,20 @@ class ServerGuardsTest {
     @Test
     void connectionsOverThePerAddressCapAreClosedAtOnce() throws Exception {
         start("--max-connections-per-address", "3");
-        List<ProtocolClient> clients = new ArrayList<>();
+        List<RawClient> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ProtocolClient c = ProtocolClient.connect(server.port());
+            RawClient c = RawClient.connect(server.port());
             open.add(c);
             clients.add(c);
             c.ok(frame("hello").put("v", 1).put("token", "demo:u" + i).put("device", "d"));
         }
-        assertThatThrownBy(() -> open.add(ProtocolClient.connect(server.port())))
+        assertThatThrownBy(() -> open.add(RawClient.connect(server.port())))
                 .as("a fourth connection from the same address").isInstanceOf(Exception.class);
         // The three keep working; when one leaves, a new one is let in.
         assertThat(clients.get(0).call(frame("ping")).path("type").asText()).isEqualTo("pong");
         clients.get(2).close();
-        ProtocolClient again = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> ProtocolClient.connect(server.port()), c -> c != null);
+        RawClient again = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> RawClient.connect(server.port()), c -> c != null);
         open.add(again);
         assertThat(again.ok(frame("hello").put("v", 1).put("token", "demo:u9").put("device", "d"))
                 .path("type").asText()).isEqualTo("welcome");
@@ -173,13 +175,13 @@ class ServerGuardsTest {
     @Test
     void timingsFromTheCommandLineReachTheProtocol() throws Exception {
         start("--lease-ttl", "9", "--heartbeat", "3", "--resume-window", "45s", "--auth-deadline", "1");
-        ProtocolClient c = ProtocolClient.connect(server.port());
+        RawClient c = RawClient.connect(server.port());
         open.add(c);
         JsonNode welcome = c.ok(frame("hello").put("v", 1).put("token", "demo:ann").put("device", "d"));
         assertThat(welcome.path("heartbeatSeconds").asLong()).isEqualTo(3);
         assertThat(welcome.path("resumeWindowSeconds").asLong()).isEqualTo(45);
         // A socket that never signs in is closed after the 1 s auth deadline (plus one 1 s maintenance tick).
-        ProtocolClient silent = ProtocolClient.connect(server.port());
+        RawClient silent = RawClient.connect(server.port());
         open.add(silent);
         long t0 = System.nanoTime();
         silent.closed().get(10, TimeUnit.SECONDS);

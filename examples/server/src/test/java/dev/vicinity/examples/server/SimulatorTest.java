@@ -1,10 +1,15 @@
 package dev.vicinity.examples.server;
 
-import static dev.vicinity.examples.server.ProtocolClient.frame;
+import static dev.vicinity.client.RecordingClient.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vicinity.client.NearbyPage;
+import dev.vicinity.client.RecordingClient;
+import dev.vicinity.client.ServerPush;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,27 +22,25 @@ class SimulatorTest {
         try (VicinityServer server = VicinityServer.start(ServerConfig.parse(new String[] {"--port", "0",
                 "--host", "127.0.0.1", "--backend", "memory", "--simulate", "3", "--center", "52.52,13.405"},
                 Map.of()), Clock.systemUTC());
-             ProtocolClient me = ProtocolClient.connect(server.port())) {
-            me.ok(frame("hello").put("v", 1).put("token", "demo:Tester").put("device", "t"));
-            me.ok(frame("geo.location").put("lat", 52.52).put("lon", 13.405));
+             RecordingClient me = RecordingClient.connect(server.port(), "Tester")) {
+            get(me.client.updateLocation(52.52, 13.405, Map.of()));
             // The simulator's first frames are asynchronous: ask until its three users show up.
-            List<String> users = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .pollInterval(java.time.Duration.ofMillis(200))
-                    .until(() -> me.ok(frame("geo.nearby").put("radius", 10_000).put("limit", 10))
-                            .path("users").findValuesAsText("user"), u -> u.size() >= 3);
+            List<String> users = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> get(me.client.nearby(Map.of("radius", 10_000, "limit", 10)))
+                            .users().stream().map(NearbyPage.User::user).toList(), u -> u.size() >= 3);
             assertThat(users).containsExactlyInAnyOrder("Mila", "Theo", "Noor");
-            JsonNode p = me.ok(frame("demo.profiles").set("users", ProtocolClient.JSON.createArrayNode().add("Mila")));
+            JsonNode p = get(me.client.request("demo.profiles", Map.of("users", List.of("Mila"))));
             assertThat(p.path("profiles").get(0).path("simulated").asBoolean()).isTrue();
 
-            String s = me.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("Mila")))
-                    .path("session").asText();
+            String s = get(me.client.invite(List.of("Mila"))).session();
             // Simulated neighbours always accept a real user's invite, then greet.
-            me.awaitPush(n -> n.path("type").asText().equals("chat.session")
-                    && n.path("state").asText().equals("ACTIVE"));
-            me.awaitPush(n -> n.path("type").asText().equals("chat.message") && n.path("from").asText().equals("Mila"));
-            me.ok(frame("chat.send").put("session", s).put("clientId", "q1").put("text", "hello Mila"));
-            me.awaitPush(n -> n.path("type").asText().equals("chat.typing") && n.path("user").asText().equals("Mila"));
-            me.awaitPush(n -> n.path("type").asText().equals("chat.message") && n.path("seq").asLong() == 3);
+            await().atMost(RecordingClient.TIMEOUT).until(() -> me.sessions.stream().anyMatch(n ->
+                    n.path("session").asText().equals(s) && n.path("state").asText().equals("ACTIVE")));
+            await().atMost(RecordingClient.TIMEOUT).until(() -> me.messages.stream().anyMatch(m -> m.from().equals("Mila")));
+            get(me.client.sendMessage(s, "hello Mila").result());
+            await().atMost(RecordingClient.TIMEOUT).until(() -> me.pushes.stream()
+                    .anyMatch(n -> n instanceof ServerPush.Typing t && t.user().equals("Mila")));
+            await().atMost(RecordingClient.TIMEOUT).until(() -> me.messages.stream().anyMatch(m -> m.seq() == 3));
         }
     }
 }

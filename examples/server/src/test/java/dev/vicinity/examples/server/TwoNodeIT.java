@@ -1,6 +1,8 @@
 package dev.vicinity.examples.server;
 
-import static dev.vicinity.examples.server.ProtocolClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,27 +93,27 @@ class TwoNodeIT {
         }
     }
 
-    private static JsonNode hello(ProtocolClient c, String name, double lat, double lon) throws Exception {
+    private static JsonNode hello(RawClient c, String name, double lat, double lon) throws Exception {
         JsonNode welcome = c.ok(frame("hello").put("v", 1).put("token", "demo:" + name).put("device", "phone"));
         c.ok(frame("geo.location").put("lat", lat).put("lon", lon).put("accuracy", 10));
         return welcome;
     }
 
-    private static List<String> nearby(ProtocolClient c) throws Exception {
+    private static List<String> nearby(RawClient c) throws Exception {
         JsonNode r = c.ok(frame("geo.nearby").put("radius", 5000).put("limit", 20));
         return r.path("users").findValuesAsText("user");
     }
 
-    private static long send(ProtocolClient c, String session, String clientId, String text) throws Exception {
+    private static long send(RawClient c, String session, String clientId, String text) throws Exception {
         JsonNode r = c.ok(frame("chat.send").put("session", session).put("clientId", clientId).put("text", text));
         return r.path("seq").asLong();
     }
 
     @Test
     void aClientOfADeadNodeResumesOnTheOtherWithNothingLostOrDuplicatedAndNoGhostRemains() throws Exception {
-        ProtocolClient alice = ProtocolClient.connect(a.port());
-        ProtocolClient carol = ProtocolClient.connect(a.port());
-        ProtocolClient bob = ProtocolClient.connect(b.port());
+        RawClient alice = RawClient.connect(a.port());
+        RawClient carol = RawClient.connect(a.port());
+        RawClient bob = RawClient.connect(b.port());
         JsonNode aliceWelcome = hello(alice, "alice", 52.5200, 13.4050);
         hello(carol, "carol", 52.5210, 13.4060);
         hello(bob, "bob", 52.5235, 13.4120);
@@ -121,18 +123,18 @@ class TwoNodeIT {
         assertThat(nearby(bob)).contains("alice", "carol");
 
         // Invite across nodes (the push travels over the Redis bus), accept, chat both ways.
-        String s = alice.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("bob")))
+        String s = alice.ok(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add("bob")))
                 .path("session").asText();
-        bob.awaitPush(n -> n.path("type").asText().equals("chat.session")
+        bob.await(n -> n.path("type").asText().equals("chat.session")
                 && n.path("state").asText().equals("INVITED"));
         bob.ok(frame("chat.accept").put("session", s));
-        alice.awaitPush(n -> n.path("type").asText().equals("chat.session")
+        alice.await(n -> n.path("type").asText().equals("chat.session")
                 && n.path("state").asText().equals("ACTIVE"));
         assertThat(send(alice, s, "a1", "hi bob")).isEqualTo(1);
         assertThat(send(bob, s, "b1", "hi alice")).isEqualTo(2);
         assertThat(send(alice, s, "a2", "coffee?")).isEqualTo(3);
-        alice.awaitPush(n -> n.path("seq").asLong() == 3);
-        bob.awaitPush(n -> n.path("seq").asLong() == 3);
+        alice.await(n -> n.path("seq").asLong() == 3);
+        bob.await(n -> n.path("seq").asLong() == 3);
         assertThat(alice.messageSeqs(s)).containsExactly(1L, 2L, 3L);
         assertThat(bob.messageSeqs(s)).containsExactly(1L, 2L, 3L);
         String token = aliceWelcome.path("resume").asText();
@@ -141,7 +143,7 @@ class TwoNodeIT {
 
         // Node A dies. Its clients see the TCP connection cut (no close frame).
         a.kill();
-        assertThat(alice.closed().get(10, TimeUnit.SECONDS)).isNotIn(1000, 1001);
+        assertThat(alice.closed().get(10, TimeUnit.SECONDS).status()).isNotIn(1000, 1001);
         carol.closed().get(10, TimeUnit.SECONDS);
 
         // Meanwhile Bob keeps writing: stored in PostgreSQL, delivered to nobody for Alice.
@@ -149,17 +151,17 @@ class TwoNodeIT {
         assertThat(send(bob, s, "b3", "hello?")).isEqualTo(5);
 
         // Alice reconnects to node B and resumes with the last sequence she has.
-        ProtocolClient alice2 = ProtocolClient.connect(b.port());
+        RawClient alice2 = RawClient.connect(b.port());
         ObjectNode resume = frame("resume").put("v", 1).put("resume", token);
         resume.putObject("chat").putObject("sessions").put(s, 3);
         JsonNode resumed = alice2.ok(resume);
         assertThat(resumed.path("type").asText()).isEqualTo("resumed");
         assertThat(resumed.path("user").asText()).isEqualTo("alice");
-        JsonNode done = alice2.awaitPush(n -> n.path("type").asText().equals("chat.resumed"));
+        JsonNode done = alice2.await(n -> n.path("type").asText().equals("chat.resumed"));
         assertThat(done.path("recovered").asBoolean()).isTrue();
         assertThat(done.path("replayed").asInt()).isEqualTo(2);
         assertThat(alice2.messageSeqs(s)).containsExactly(4L, 5L);
-        assertThat(alice2.pushes().stream().filter(n -> n.path("type").asText().equals("chat.message")))
+        assertThat(alice2.frames().stream().filter(n -> n.path("type").asText().equals("chat.message")))
                 .allMatch(n -> n.path("replayed").asBoolean());
 
         // One lease for Alice, on node B: the dead node's lease was replaced, not duplicated.
@@ -173,8 +175,8 @@ class TwoNodeIT {
         assertThat(retry.path("seq").asLong()).isEqualTo(3);
         assertThat(retry.path("duplicate").asBoolean()).isTrue();
         assertThat(send(alice2, s, "a3", "sorry, lost signal")).isEqualTo(6);
-        bob.awaitPush(n -> n.path("seq").asLong() == 6);
-        alice2.awaitPush(n -> n.path("seq").asLong() == 6);
+        bob.await(n -> n.path("seq").asLong() == 6);
+        alice2.await(n -> n.path("seq").asLong() == 6);
 
         // Nothing lost, nothing duplicated: Alice saw 1..6 exactly once across both connections, Bob too.
         Map<Long, Integer> seen = new HashMap<>();
@@ -201,7 +203,7 @@ class TwoNodeIT {
         assertThat(presence.isOnline(UserId.of("bob"))).isTrue();
         // What the page shows: Carol offline, Alice online.
         JsonNode profiles = bob.ok(frame("demo.profiles").set("users",
-                ProtocolClient.JSON.createArrayNode().add("carol").add("alice")));
+                RawClient.JSON.createArrayNode().add("carol").add("alice")));
         assertThat(profiles.path("profiles").get(0).path("online").asBoolean()).isFalse();
         assertThat(profiles.path("profiles").get(1).path("online").asBoolean()).isTrue();
         // The chat survived the node loss: still active, both joined.
@@ -220,21 +222,21 @@ class TwoNodeIT {
      */
     @Test
     void aSixtySecondDropInsideTheResumeWindowKeepsTheChatAndThePeerSeesAwayThenBack() throws Exception {
-        ProtocolClient alice = ProtocolClient.connect(a.port());
-        ProtocolClient bob = ProtocolClient.connect(b.port());
+        RawClient alice = RawClient.connect(a.port());
+        RawClient bob = RawClient.connect(b.port());
         String token = hello(alice, "alice", 52.5200, 13.4050).path("resume").asText();
         hello(bob, "bob", 52.5235, 13.4120);
-        String s = alice.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("bob")))
+        String s = alice.ok(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add("bob")))
                 .path("session").asText();
-        bob.awaitPush(n -> n.path("type").asText().equals("chat.session") && n.path("state").asText().equals("INVITED"));
+        bob.await(n -> n.path("type").asText().equals("chat.session") && n.path("state").asText().equals("INVITED"));
         bob.ok(frame("chat.accept").put("session", s));
-        alice.awaitPush(n -> n.path("type").asText().equals("chat.session") && n.path("state").asText().equals("ACTIVE"));
+        alice.await(n -> n.path("type").asText().equals("chat.session") && n.path("state").asText().equals("ACTIVE"));
         assertThat(send(alice, s, "a1", "hi")).isEqualTo(1);
-        bob.awaitPush(n -> n.path("seq").asLong() == 1);
-        alice.awaitPush(n -> n.path("seq").asLong() == 1);
+        bob.await(n -> n.path("seq").asLong() == 1);
+        alice.await(n -> n.path("seq").asLong() == 1);
 
         alice.close(); // the network drops: no close frame
-        bob.awaitPush(n -> n.path("type").asText().equals("chat.presence") && n.path("state").asText().equals("away")
+        bob.await(n -> n.path("type").asText().equals("chat.presence") && n.path("state").asText().equals("away")
                 && n.path("user").asText().equals("alice"));
         assertThat(send(bob, s, "b1", "you there?")).isEqualTo(2);
         for (int second = 1; second <= 60; second++) {
@@ -247,28 +249,28 @@ class TwoNodeIT {
         }
         assertThat(send(bob, s, "b2", "a minute later")).isEqualTo(3);
         assertThat(b.node().presence().isOnline(UserId.of("alice"))).isTrue();
-        assertThat(bob.pushes()).noneMatch(n -> n.path("type").asText().equals("chat.session")
+        assertThat(bob.frames()).noneMatch(n -> n.path("type").asText().equals("chat.session")
                 && n.path("state").asText().equals("ENDED"));
 
-        ProtocolClient alice2 = ProtocolClient.connect(b.port()); // back, on the other node
+        RawClient alice2 = RawClient.connect(b.port()); // back, on the other node
         ObjectNode resume = frame("resume").put("v", 1).put("resume", token);
         resume.putObject("chat").putObject("sessions").put(s, 1);
         assertThat(alice2.ok(resume).path("type").asText()).isEqualTo("resumed");
-        JsonNode done = alice2.awaitPush(n -> n.path("type").asText().equals("chat.resumed"));
+        JsonNode done = alice2.await(n -> n.path("type").asText().equals("chat.resumed"));
         assertThat(done.path("state").asText()).isEqualTo("ACTIVE");
         assertThat(done.path("recovered").asBoolean()).isTrue();
-        bob.awaitPush(n -> n.path("type").asText().equals("chat.presence") && n.path("state").asText().equals("online")
+        bob.await(n -> n.path("type").asText().equals("chat.presence") && n.path("state").asText().equals("online")
                 && n.path("user").asText().equals("alice"));
         assertThat(send(alice2, s, "a2", "back!")).isEqualTo(4);
-        bob.awaitPush(n -> n.path("seq").asLong() == 4);
-        alice2.awaitPush(n -> n.path("seq").asLong() == 4);
+        bob.await(n -> n.path("seq").asLong() == 4);
+        alice2.await(n -> n.path("seq").asLong() == 4);
 
         Map<Long, Integer> aliceSeen = new HashMap<>();
         alice.messageSeqs(s).forEach(q -> aliceSeen.merge(q, 1, Integer::sum));
         alice2.messageSeqs(s).forEach(q -> aliceSeen.merge(q, 1, Integer::sum));
         assertThat(aliceSeen).containsOnlyKeys(1L, 2L, 3L, 4L).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
         assertThat(bob.messageSeqs(s)).containsExactly(1L, 2L, 3L, 4L);
-        assertThat(bob.pushes().stream().filter(n -> n.path("type").asText().equals("chat.presence"))
+        assertThat(bob.frames().stream().filter(n -> n.path("type").asText().equals("chat.presence"))
                 .map(n -> n.path("state").asText()).toList()).containsExactly("away", "online");
         alice2.close();
         bob.close();
@@ -277,24 +279,24 @@ class TwoNodeIT {
     /** Blocks hold across nodes: the blocked user's invite never reaches the blocker on the other node. */
     @Test
     void aBlockedUsersInviteNeverReachesTheBlockerOnAnotherNode() throws Exception {
-        ProtocolClient alice = ProtocolClient.connect(a.port());
-        ProtocolClient bob = ProtocolClient.connect(b.port());
+        RawClient alice = RawClient.connect(a.port());
+        RawClient bob = RawClient.connect(b.port());
         hello(alice, "alice", 52.5200, 13.4050);
         hello(bob, "bob", 52.5235, 13.4120);
         alice.ok(frame("geo.block").put("user", "bob"));
         assertThat(nearby(bob)).doesNotContain("alice");
-        JsonNode invite = bob.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("alice")));
+        JsonNode invite = bob.ok(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add("alice")));
         assertThat(invite.path("state").asText()).isEqualTo("INVITED");
         String shadow = invite.path("session").asText();
         // A later invite from a third user does arrive, so the push path itself works.
-        ProtocolClient carol = ProtocolClient.connect(b.port());
+        RawClient carol = RawClient.connect(b.port());
         hello(carol, "carol", 52.5210, 13.4060);
-        String fromCarol = carol.ok(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("alice")))
+        String fromCarol = carol.ok(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add("alice")))
                 .path("session").asText();
-        alice.awaitPush(n -> n.path("type").asText().equals("chat.session") && n.path("session").asText().equals(fromCarol));
-        assertThat(alice.pushes()).noneMatch(n -> n.toString().contains(shadow));
+        alice.await(n -> n.path("type").asText().equals("chat.session") && n.path("session").asText().equals(fromCarol));
+        assertThat(alice.frames()).noneMatch(n -> n.toString().contains(shadow));
         assertThat(alice.call(frame("chat.accept").put("session", shadow)).path("code").asText()).isEqualTo("unknown_session");
-        assertThat(alice.call(frame("chat.invite").set("to", ProtocolClient.JSON.createArrayNode().add("bob")))
+        assertThat(alice.call(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add("bob")))
                 .path("code").asText()).isEqualTo("user_blocked");
         alice.close();
         bob.close();
@@ -307,13 +309,13 @@ class TwoNodeIT {
      */
     @Test
     void aNearbyCursorFromOneNodeContinuesOnTheOther() throws Exception {
-        ProtocolClient alice = ProtocolClient.connect(a.port());
-        ProtocolClient aliceOnB = ProtocolClient.connect(b.port());
+        RawClient alice = RawClient.connect(a.port());
+        RawClient aliceOnB = RawClient.connect(b.port());
         hello(alice, "alice", 52.5200, 13.4050);
         aliceOnB.ok(frame("hello").put("v", 1).put("token", "demo:alice").put("device", "laptop"));
-        List<ProtocolClient> others = new java.util.ArrayList<>();
+        List<RawClient> others = new java.util.ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            ProtocolClient u = ProtocolClient.connect(i % 2 == 0 ? a.port() : b.port());
+            RawClient u = RawClient.connect(i % 2 == 0 ? a.port() : b.port());
             hello(u, "n" + i, 52.5200 + 0.0004 * i, 13.4050);
             others.add(u);
         }
@@ -329,6 +331,6 @@ class TwoNodeIT {
         assertThat(paged).isEqualTo(expected);
         alice.close();
         aliceOnB.close();
-        others.forEach(ProtocolClient::close);
+        others.forEach(RawClient::close);
     }
 }

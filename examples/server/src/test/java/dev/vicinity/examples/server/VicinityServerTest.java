@@ -1,6 +1,8 @@
 package dev.vicinity.examples.server;
 
-import static dev.vicinity.examples.server.ProtocolClient.frame;
+import dev.vicinity.client.RawClient;
+
+import static dev.vicinity.client.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +46,7 @@ class VicinityServerTest {
         assertThat(get("app.js").body()).contains("import('./vicinity-client/index.js')"); // the page runs on @vicinity/client
         HttpResponse<String> health = get("health");
         assertThat(health.statusCode()).isEqualTo(200);
-        JsonNode h = ProtocolClient.JSON.readTree(health.body());
+        JsonNode h = RawClient.JSON.readTree(health.body());
         assertThat(h.path("status").asText()).isEqualTo("UP");
         assertThat(h.path("store").path("healthy").asBoolean()).isTrue();
         assertThat(h.path("bus").path("healthy").asBoolean()).isTrue();
@@ -55,8 +57,8 @@ class VicinityServerTest {
 
     @Test
     void aSocketSpeaksTheProtocolAndTheDemoFrames() throws Exception {
-        try (ProtocolClient ann = ProtocolClient.connect(server.port());
-             ProtocolClient ben = ProtocolClient.connect(server.port())) {
+        try (RawClient ann = RawClient.connect(server.port());
+             RawClient ben = RawClient.connect(server.port())) {
             JsonNode welcome = ann.ok(frame("hello").put("v", 1).put("token", "demo:Ann Lee").put("device", "t1"));
             assertThat(welcome.path("type").asText()).isEqualTo("welcome");
             assertThat(welcome.path("user").asText()).isEqualTo("Ann=20Lee"); // reversible: DemoAuthenticator.displayNameOf gives "Ann Lee"
@@ -67,7 +69,7 @@ class VicinityServerTest {
             assertThat(near.path("users").findValuesAsText("user")).containsExactly("Ben");
             assertThat(near.toString()).doesNotContain("48.86");
             JsonNode profiles = ann.ok(frame("demo.profiles").set("users",
-                    ProtocolClient.JSON.createArrayNode().add("Ben").add("Nobody")));
+                    RawClient.JSON.createArrayNode().add("Ben").add("Nobody")));
             assertThat(profiles.path("profiles").get(0).path("online").asBoolean()).isTrue();
             assertThat(profiles.path("profiles").get(0).path("simulated").asBoolean()).isFalse();
             assertThat(profiles.path("profiles").get(1).path("online").asBoolean()).isFalse();
@@ -78,10 +80,10 @@ class VicinityServerTest {
 
     @Test
     void aTokenThatIsNotADemoTokenIsRefusedAndTheSocketClosed() throws Exception {
-        try (ProtocolClient eve = ProtocolClient.connect(server.port())) {
+        try (RawClient eve = RawClient.connect(server.port())) {
             JsonNode r = eve.call(frame("hello").put("v", 1).put("token", "admin").put("device", "x"));
             assertThat(r.path("code").asText()).isEqualTo("auth_failed");
-            assertThat(eve.closed().get(5, TimeUnit.SECONDS)).isEqualTo(4203);
+            assertThat(eve.closed().get(5, TimeUnit.SECONDS).status()).isEqualTo(4203);
         }
     }
 
@@ -89,18 +91,18 @@ class VicinityServerTest {
     @Test
     void theDemoCookieSignsInOverARealSocketOnlyFromTheServersOwnOrigin() throws Exception {
         String own = "http://localhost:" + server.port();
-        try (ProtocolClient viv = ProtocolClient.connect(server.port(),
+        try (RawClient viv = RawClient.connect(URI.create("ws://localhost:" + server.port() + "/ws"),
                 Map.of("Cookie", DemoAuthenticator.COOKIE + "=Viv", "Origin", own))) {
             JsonNode r = viv.call(frame("hello").put("v", 1).put("token", "").put("device", "web"));
             assertThat(r.path("type").asText()).as("%s", r).isEqualTo("welcome");
             assertThat(r.path("user").asText()).isNotEmpty();
         }
-        try (ProtocolClient evil = ProtocolClient.connect(server.port(),
+        try (RawClient evil = RawClient.connect(URI.create("ws://localhost:" + server.port() + "/ws"),
                 Map.of("Cookie", DemoAuthenticator.COOKIE + "=Viv", "Origin", "http://evil.example"))) {
             JsonNode r = evil.call(frame("hello").put("v", 1).put("token", "").put("device", "web"));
             assertThat(r.path("code").asText()).isEqualTo("auth_failed");
             assertThat(r.path("message").asText()).contains("own pages").doesNotContain("Viv");
-            assertThat(evil.closed().get(5, TimeUnit.SECONDS)).isEqualTo(4203);
+            assertThat(evil.closed().get(5, TimeUnit.SECONDS).status()).isEqualTo(4203);
         }
     }
 }
