@@ -176,7 +176,7 @@ class ProtocolSchemaTest {
         "{\"type\":\"welcome\",\"re\":\"1\",\"v\":1,\"connection\":\"c\",\"user\":\"a\",\"device\":\"d\",\"resume\":\"t\","
                 + "\"resumeWindowSeconds\":120,\"heartbeatSeconds\":10,\"limits\":{\"maxFrameBytes\":1}}",
     })
-    void the_server_schema_refuses_malformed_server_frames(String frame) {
+    void theServerSchemaRefusesMalformedServerFrames(String frame) {
         assertThat(FrameSchemas.serverFrameErrors(json(frame))).as(frame).isNotEmpty();
     }
 
@@ -205,7 +205,7 @@ class ProtocolSchemaTest {
         "{\"type\":\"rating.submit\",\"id\":\"r\",\"session\":\"S\",\"ratee\":\"bob\",\"stars\":9}",
         "{\"type\":\"rating.submit\",\"id\":\"r\",\"session\":\"S\",\"ratee\":\"bob\",\"stars\":4,\"tags\":[1]}",
     })
-    void the_client_schema_refuses_what_the_server_refuses_as_a_bad_frame(String frame) {
+    void theClientSchemaRefusesWhatTheServerRefusesAsABadFrame(String frame) {
         assertThat(FrameSchemas.clientFrameErrors(json(frame))).as(frame).isNotEmpty();
     }
 
