@@ -81,8 +81,13 @@ import org.slf4j.LoggerFactory;
  *       WebSocket upgrade.</li>
  * </ul>
  *
- * <p>Start with {@code java -cp vicinity-server.jar dev.vicinity.examples.server.NettyVicinityServer
- * [flags of VicinityServer]}. Thread-safe.
+ * <p>The gateway's calls run on the loop threads. That suits the in-memory backend this host is
+ * measured on; with PostgreSQL, whose calls block, a host would hand frames to a worker pool or run
+ * more loops than cores.
+ *
+ * <p>Start with {@code java [-Dvicinity.netty.loops=N] -cp vicinity-server.jar
+ * dev.vicinity.examples.server.NettyVicinityServer [flags of VicinityServer]} (loops default to one per
+ * available processor). Thread-safe.
  */
 public final class NettyVicinityServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NettyVicinityServer.class);
@@ -115,7 +120,7 @@ public final class NettyVicinityServer implements AutoCloseable {
             throw e;
         }
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        this.loops = new MultiThreadIoEventLoopGroup(loopCount(), NioIoHandler.newFactory());
         try {
             ServerBootstrap b = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 4096)
@@ -145,6 +150,16 @@ public final class NettyVicinityServer implements AutoCloseable {
             backend.close();
             throw e;
         }
+    }
+
+    /** Event loops: system property {@code vicinity.netty.loops}, default one per available processor. */
+    static int loopCount() {
+        String v = System.getProperty("vicinity.netty.loops");
+        int n = v == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(v.trim());
+        if (n < 1 || n > 256) {
+            throw new InvalidInputException("invalid_argument", "vicinity.netty.loops must be 1..256, got " + v);
+        }
+        return n;
     }
 
     /** Opens the backend, wires the node and starts serving. */
