@@ -2,6 +2,7 @@ package dev.vicinity.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -45,7 +46,7 @@ final class DueConnections {
                 }
             }
             case OPEN -> {
-                if (!now.isBefore(e.lastSeen.plus(heartbeatTimeout))) {
+                if (!now.isBefore(Objects.requireNonNull(e.lastSeen, "OPEN has lastSeen").plus(heartbeatTimeout))) {
                     silent.add(e.id);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.vicinity.core;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Root of every exception Vicinity throws. Carries a stable, machine-readable {@link #code()}
@@ -18,7 +19,7 @@ public class VicinityException extends RuntimeException {
         this(code, message, null);
     }
 
-    public VicinityException(String code, String message, Throwable cause) {
+    public VicinityException(String code, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.code = Objects.requireNonNull(code, "code");
     }

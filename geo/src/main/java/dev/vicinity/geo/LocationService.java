@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Location collection (ingest), separate from matching. It validates each {@link LocationFix}
@@ -378,7 +379,7 @@ public final class LocationService {
         private double maxSpeedMetersPerSecond = 350.0;
         private double maxAccuracyMeters = 50_000.0;
         private int sweepBatch = 1_000;
-        private RateLimitStore limits;
+        private @Nullable RateLimitStore limits;
         private int updatePermits = 60;
         private Duration updatePer = Duration.ofMinutes(1);
         private double stickinessMeters = Double.NaN;
