@@ -1,7 +1,7 @@
 package dev.vicinity.core;
 
-import dev.vicinity.core.ConnectionEvent.Authenticated;
 import dev.vicinity.core.ConnectionEvent.AuthTimedOut;
+import dev.vicinity.core.ConnectionEvent.Authenticated;
 import dev.vicinity.core.ConnectionEvent.Closed;
 import dev.vicinity.core.ConnectionEvent.Detached;
 import dev.vicinity.core.ConnectionEvent.ResumeExpired;
@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The connections of this node, each driven through {@link ConnectionStateMachine} and tied to a

@@ -2,10 +2,10 @@ package dev.vicinity.core;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a {@link ConnectionRegistry} tick must do, decided under each connection's lock and acted on

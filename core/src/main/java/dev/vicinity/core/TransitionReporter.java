@@ -2,9 +2,9 @@ package dev.vicinity.core;
 
 import java.time.Clock;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Applies and reports the state changes of a {@link ConnectionRegistry}'s connections: every move and

@@ -3,9 +3,9 @@ package dev.vicinity.geo;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.spi.CandidateVisitor;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 

@@ -1,12 +1,12 @@
 package dev.vicinity.rating;
 
 import dev.vicinity.core.UserId;
-import java.util.Objects;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.rating.spi.RatingAuditStore;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The aggregate audit of a {@link RatingService}: recounts a user's histogram from one consistent

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ public abstract class RateLimitStoreContract {
      * A second instance that must share the buckets of {@link #store} (another node of the same
      * cluster), or null for a store that is local to its instance.
      */
-    protected RateLimitStore createPeerStore() {
+    protected @Nullable RateLimitStore createPeerStore() {
         return null;
     }
 

@@ -3,6 +3,7 @@ package dev.vicinity.testkit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -55,7 +56,7 @@ public final class TestServers {
         return "jdbc:postgresql://" + postgresHost() + ":" + postgresPort() + "/" + postgresDatabase();
     }
 
-    private static java.net.URI redisUrl() {
+    private static java.net.@Nullable URI redisUrl() {
         String url = System.getenv("VICINITY_REDIS_URL");
         return url == null || url.isBlank() ? null : java.net.URI.create(url);
     }

@@ -139,6 +139,7 @@ public final class BusCodec {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // every buffer here is ByteBuffer.wrap(payload): offset 0
     private static String asciiString(ByteBuffer b, int len) {
         String s = new String(b.array(), b.position(), len, StandardCharsets.ISO_8859_1);
         b.position(b.position() + len);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ClientTransport} on {@code java.net.http.WebSocket}. Outgoing frames are chained so that
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class JdkWebSocketTransport implements ClientTransport {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Listener listener;
-    private volatile WebSocket socket;
+    private volatile @Nullable WebSocket socket;
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     private JdkWebSocketTransport(Listener listener) {
@@ -32,6 +33,7 @@ public final class JdkWebSocketTransport implements ClientTransport {
         return factory(HttpClient.newHttpClient(), Duration.ofSeconds(10));
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback handles both outcomes
     private static ClientTransport open(HttpClient http, Duration timeout, URI uri, Listener listener) {
         JdkWebSocketTransport t = new JdkWebSocketTransport(listener);
         http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, t.new Adapter()).whenComplete((ws, e) -> {
@@ -56,6 +58,7 @@ public final class JdkWebSocketTransport implements ClientTransport {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback only aborts the socket
     public synchronized void close(int code, String reason) {
         WebSocket ws = socket;
         if (ws == null) {
@@ -78,7 +81,7 @@ public final class JdkWebSocketTransport implements ClientTransport {
         private final StringBuilder partial = new StringBuilder();
 
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        public @Nullable CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
                 String text = partial.toString();
@@ -92,7 +95,7 @@ public final class JdkWebSocketTransport implements ClientTransport {
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        public @Nullable CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             end(() -> listener.onClose(statusCode, reason));
             return null;
         }

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a {@link VicinityClient}. Not thread-safe; {@link #build()} validates and copies nothing
@@ -15,9 +16,9 @@ public final class VicinityClientBuilder {
     final Supplier<URI> url;
     final Supplier<String> token;
     final String device;
-    String resume;
-    ClientTransport.Factory transport;
-    Scheduler scheduler;
+    @Nullable String resume;
+    ClientTransport.@Nullable Factory transport;
+    @Nullable Scheduler scheduler;
     DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     Supplier<String> newId = () -> UUID.randomUUID().toString();
     long initialDelayMs = 500;

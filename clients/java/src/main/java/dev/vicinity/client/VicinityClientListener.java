@@ -1,6 +1,7 @@
 package dev.vicinity.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link VicinityClient} reports. Every method has an empty default. Called on the client's
@@ -21,7 +22,7 @@ public interface VicinityClientListener {
      * version once; or, when {@code gone} is not null, the session cannot be resumed by this user
      * ({@code unknown_session}, {@code not_participant}, {@code not_joined}).
      */
-    default void onSession(String session, JsonNode shape, String gone) {}
+    default void onSession(String session, @Nullable JsonNode shape, @Nullable String gone) {}
 
     /** A {@code chat.typing}, {@code chat.read}, {@code chat.presence} or {@code rating.revealed} push. */
     default void onPush(String type, JsonNode frame) {}

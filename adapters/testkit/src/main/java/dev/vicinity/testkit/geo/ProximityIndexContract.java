@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -154,7 +155,7 @@ public abstract class ProximityIndexContract {
             truth.put(user(i), p);
         }
         for (int i = 0; i < lats.length; i++) {
-            GeoPoint p = truth.get(user(i));
+            GeoPoint p = Objects.requireNonNull(truth.get(user(i)));
             assertThat(index.candidates(p, 1, 1)).as("a query on the user at %s", lats[i])
                     .extracting(Candidate::user).containsExactly(user(i));
             assertThat(index.candidates(GeoPoint.ofLatLon(Math.signum(lats[i]) * 85.0, 20.0), 20_000, Integer.MAX_VALUE))
@@ -207,7 +208,7 @@ public abstract class ProximityIndexContract {
                 visits.merge(user, 1, Integer::sum);
                 Candidate e = expected.get(user);
                 assertThat(e).as("visited %s that candidates() does not return", user).isNotNull();
-                assertThat(lat).isEqualTo(e.point().lat());
+                assertThat(lat).isEqualTo(Objects.requireNonNull(e).point().lat());
                 assertThat(lon).isEqualTo(e.point().lon());
                 assertThat(Instant.ofEpochSecond(sec, nano)).isEqualTo(e.observedAt());
             });
@@ -339,7 +340,7 @@ public abstract class ProximityIndexContract {
                 assertAgrees(truth, c, r, 1 + rnd.nextInt(50));
             }
             // Edge cases: points exactly at the radius of an existing point.
-            GeoPoint some = truth.get(user(rnd.nextInt(n)));
+            GeoPoint some = Objects.requireNonNull(truth.get(user(rnd.nextInt(n))));
             assertAgrees(truth, c, GeoDistance.meters(c, some), 20);
         }
     }

@@ -13,6 +13,7 @@ import dev.vicinity.rating.spi.RatingStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -35,7 +36,7 @@ public abstract class RatingServiceFixture {
     protected abstract RatingStore createStore();
 
     /** Audit capability, as in {@link RatingStoreContract#auditOf}. */
-    protected RatingAuditStore auditOf(RatingStore store) {
+    protected @Nullable RatingAuditStore auditOf(RatingStore store) {
         return store instanceof RatingAuditStore audit ? audit : null;
     }
 
@@ -76,7 +77,7 @@ public abstract class RatingServiceFixture {
 
     /** A new session of {@code participants} that ended at {@link #endedAt}. */
     protected SessionId endedSession(UserId... participants) {
-        return sessions.ended(SessionId.of("sess-" + (++sessionCounter)), endedAt, participants);
+        return sessions.ended(SessionId.of("sess-" + ++sessionCounter), endedAt, participants);
     }
 
     /** Asserts {@code result} is accepted and returns it. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -29,7 +30,7 @@ public abstract class RatingStoreFixture {
      * Capability: the audit primitives used by reconcile. Default: the store itself when it
      * implements {@link RatingAuditStore}, otherwise null and the audit tests are skipped.
      */
-    protected RatingAuditStore auditOf(RatingStore store) {
+    protected @Nullable RatingAuditStore auditOf(RatingStore store) {
         return store instanceof RatingAuditStore audit ? audit : null;
     }
 
