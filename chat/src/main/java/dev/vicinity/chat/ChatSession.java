@@ -33,6 +33,12 @@ public record ChatSession(SessionId id, ChatSessionState state, @Nullable EndRea
         List<Participant> participants, Instant createdAt, @Nullable Instant activatedAt, @Nullable Instant endedAt,
         @Nullable Instant timeoutAt, long version) {
 
+    /**
+     * Checks that id, state, inviter and createdAt are present and keeps an immutable copy of the participants,
+     * which must not be empty.
+     * @throws NullPointerException if a required component is null
+     * @throws IllegalArgumentException if there is no participant
+     */
     public ChatSession {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(state, "state");

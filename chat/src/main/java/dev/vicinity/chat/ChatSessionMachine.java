@@ -17,7 +17,16 @@ public final class ChatSessionMachine {
 
     /** Event kinds, one per {@link ChatSessionEvent} record type, keying the legal-move table. */
     public enum EventKind {
-        ACCEPT, DECLINE, CANCEL, EXPIRE_INVITE, END;
+        /** An invitee accepted. */
+        ACCEPT,
+        /** An invitee declined. */
+        DECLINE,
+        /** The inviter cancelled the invite. */
+        CANCEL,
+        /** The invite timed out. */
+        EXPIRE_INVITE,
+        /** The session ended. */
+        END;
 
         /** The kind of an event. */
         public static EventKind of(ChatSessionEvent event) {

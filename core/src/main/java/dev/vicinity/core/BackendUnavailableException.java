@@ -10,6 +10,12 @@ import org.jspecify.annotations.Nullable;
 public class BackendUnavailableException extends VicinityException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A backend call failed or timed out; the call may succeed when retried later.
+     *
+     * @param message what failed, for people
+     * @param cause the underlying failure, or null
+     */
     public BackendUnavailableException(String message, @Nullable Throwable cause) {
         super(ErrorCodes.BACKEND_UNAVAILABLE, message, cause);
     }

@@ -17,7 +17,18 @@ public final class ConnectionStateMachine {
 
     /** Event kinds, one per {@link ConnectionEvent} record type, used to key the legal-move table. */
     public enum EventKind {
-        AUTHENTICATED, AUTH_TIMED_OUT, DETACHED, RESUMED, RESUME_EXPIRED, CLOSED;
+        /** The host authenticated the connection. */
+        AUTHENTICATED,
+        /** No authentication within the deadline. */
+        AUTH_TIMED_OUT,
+        /** The transport was lost or detached; the connection may be resumed. */
+        DETACHED,
+        /** A resume re-attached the connection. */
+        RESUMED,
+        /** The resume window passed. */
+        RESUME_EXPIRED,
+        /** The connection was closed. */
+        CLOSED;
 
         /** The kind of an event. */
         public static EventKind of(ConnectionEvent event) {

@@ -152,6 +152,7 @@ public final class UpgradeRequest {
             return this;
         }
 
+        /** The request with the headers, cookies and attributes set so far. */
         public UpgradeRequest build() {
             return new UpgradeRequest(this);
         }

@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  */
 public record RatingRequest(RatingKey key, int stars, Set<String> tags, @Nullable String comment, @Nullable String idempotencyKey) {
 
+    /**
+     * Checks that {@code key} is present; null {@code tags} become the empty set (the set is copied), and an empty
+     * comment becomes null.
+     */
     public RatingRequest {
         Objects.requireNonNull(key, "key");
         tags = tags == null ? Set.of() : Set.copyOf(tags);

@@ -29,6 +29,10 @@ public final class ConcurrencyFuzzer {
     /** The action; {@code thread} is 0..threads-1 and {@code iteration} 0..iterations-1. */
     @FunctionalInterface
     public interface Action {
+        /**
+         * Performs one operation of {@code thread} in round {@code iteration}; a thrown exception or error fails
+         * the run.
+         */
         void run(int thread, int iteration) throws Exception;
     }
 

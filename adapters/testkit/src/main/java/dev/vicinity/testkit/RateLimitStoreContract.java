@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
  * {@link #createStore()} and, for a distributed backend, {@link #createPeerStore()}.
  */
 public abstract class RateLimitStoreContract {
+    /** The instant every test starts at. */
     protected static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
+    /** The store under test, created before each test. */
     protected RateLimitStore store;
     /** A key prefix unique to this test, so tests on a shared backend do not see each other's buckets. */
     protected String ns;

@@ -11,6 +11,10 @@ import org.jspecify.annotations.Nullable;
  * @param lastAppendedAt when the message {@code top} was stored, or null if none ever was
  */
 public record HistoryBounds(long top, long oldestRetained, @Nullable Instant lastAppendedAt) {
+    /**
+     * Checks that the bounds are consistent: {@code top >= 0} and {@code 1 <= oldestRetained <= top + 1}.
+     * @throws IllegalArgumentException if they are not
+     */
     public HistoryBounds {
         if (top < 0 || oldestRetained < 1 || oldestRetained > top + 1) {
             throw new IllegalArgumentException("inconsistent bounds top=" + top + " oldest=" + oldestRetained);

@@ -17,5 +17,16 @@ import org.jspecify.annotations.Nullable;
 public record ConnectionState(Status status, @Nullable String reason, @Nullable Integer closeCode, int attempt,
                               @Nullable Long retryInMs, boolean resumed, @Nullable String user) {
     /** The states: {@code IDLE} before connect, {@code STOPPED} final (after close or a stop close code). */
-    public enum Status { IDLE, CONNECTING, CONNECTED, RECONNECTING, STOPPED }
+    public enum Status {
+        /** Not connected yet; {@code connect()} not called. */
+        IDLE,
+        /** Opening a socket and handshaking. */
+        CONNECTING,
+        /** Handshake done; requests flow. */
+        CONNECTED,
+        /** The socket was lost; waiting to reconnect and resume. */
+        RECONNECTING,
+        /** Closed for good (closed by the host, or a terminal close code). */
+        STOPPED
+    }
 }

@@ -13,5 +13,14 @@ import org.jspecify.annotations.Nullable;
 public record OutboxEntry(String clientId, String session, String text, State state, int attempts, @Nullable Long seq,
                           boolean duplicate, @Nullable VicinityClientException error) {
     /** {@code PENDING}: waiting for a connection or a retry; {@code SENDING}; {@code ACKED}; {@code FAILED}. */
-    public enum State { PENDING, SENDING, ACKED, FAILED }
+    public enum State {
+        /** Waiting for a connection or for a retry. */
+        PENDING,
+        /** On the wire, waiting for the answer. */
+        SENDING,
+        /** Stored by the server. */
+        ACKED,
+        /** Given up; see {@code error}. */
+        FAILED
+    }
 }

@@ -142,14 +142,17 @@ public final class VicinityClient implements AutoCloseable {
         return request("chat.invite", f);
     }
 
+    /** Accepts the invite to {@code session}; completes with the session shape. */
     public CompletionStage<JsonNode> accept(String session) {
         return request("chat.accept", json.createObjectNode().put("session", session));
     }
 
+    /** Declines the invite to {@code session}; completes with the session shape. */
     public CompletionStage<JsonNode> decline(String session) {
         return request("chat.decline", json.createObjectNode().put("session", session));
     }
 
+    /** Leaves {@code session}; completes with the session shape. */
     public CompletionStage<JsonNode> leave(String session) {
         return request("chat.leave", json.createObjectNode().put("session", session));
     }

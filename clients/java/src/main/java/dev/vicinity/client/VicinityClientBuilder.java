@@ -102,6 +102,10 @@ public final class VicinityClientBuilder {
         return this;
     }
 
+    /**
+     * A client with these options (not yet connected; call {@link VicinityClient#connect()}).
+     * @throws IllegalArgumentException if an option is out of range
+     */
     public VicinityClient build() {
         if (initialDelayMs <= 0 || maxDelayMs < initialDelayMs || connectTimeoutMs <= 0 || requestTimeoutMs <= 0
                 || maxSendAttempts < 1 || historyPageSize < 1) {

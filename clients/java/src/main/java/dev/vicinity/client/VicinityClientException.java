@@ -21,6 +21,14 @@ public final class VicinityClientException extends RuntimeException {
     private final @Nullable Long retryAfterMs;
     private final @Nullable String requestType;
 
+    /**
+     * An error with a stable {@code code} and a message.
+     *
+     * @param code the error code, e.g. {@code rate_limited}
+     * @param message the server's or the client's description
+     * @param retryAfterMs for {@code rate_limited}: milliseconds to wait before retrying, else null
+     * @param requestType the type of the request that failed, or null
+     */
     public VicinityClientException(String code, String message, @Nullable Long retryAfterMs,
             @Nullable String requestType) {
         super(message);

@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * Do not block in a listener (it holds up the client).
  */
 public interface VicinityClientListener {
+    /** A listener that ignores everything; extend it, or implement only the callbacks you need. */
     VicinityClientListener NO_OP = new VicinityClientListener() {};
 
+    /** The connection state changed (connecting, connected, reconnecting, stopped). */
     default void onState(ConnectionState state) {}
 
     /** A chat message, once and in order per session. */

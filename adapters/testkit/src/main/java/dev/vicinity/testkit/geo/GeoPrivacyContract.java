@@ -54,13 +54,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  * </ul>
  */
 public abstract class GeoPrivacyContract {
+    /** Cell size in metres of the grid the tests use. */
     protected static final double CELL = 250;
+    /** Metres per degree of latitude, for placing points a given distance apart. */
     protected static final double M = GeoDistance.METERS_PER_DEGREE;
     private static final byte[] SECRET = "geo-privacy-contract-secret-0001".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+    /** The clock the services and the tests share; tests advance it instead of sleeping. */
     protected MutableClock clock;
+    /** The location service on the backend under test. */
     protected LocationService locations;
+    /** The matcher on the backend under test. */
     protected NearbyMatcher matcher;
+    /** The grid the published cells are computed on. */
     protected GeoGrid grid;
     private final DistanceBuckets buckets = DistanceBuckets.defaults();
 

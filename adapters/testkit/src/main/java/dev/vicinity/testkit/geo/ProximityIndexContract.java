@@ -38,6 +38,7 @@ public abstract class ProximityIndexContract {
     /** A new, empty index. */
     protected abstract ProximityIndex createIndex() throws Exception;
 
+    /** The index under test, created before each test. */
     protected ProximityIndex index;
     private static final Instant T0 = Instant.parse("2026-01-01T10:00:00.250Z");
 
@@ -46,6 +47,7 @@ public abstract class ProximityIndexContract {
         index = createIndex();
     }
 
+    /** The {@code i}-th test user. */
     protected static UserId user(int i) {
         return UserId.of("u" + i);
     }

@@ -45,16 +45,26 @@ public abstract class RatingServiceFixture {
         return 16;
     }
 
+    /** A rater or ratee. */
     protected static final UserId ALICE = UserId.of("alice");
+    /** A rater or ratee. */
     protected static final UserId BOB = UserId.of("bob");
+    /** A rater or ratee. */
     protected static final UserId CAROL = UserId.of("carol");
+    /** A user who tries what they are not allowed to. */
     protected static final UserId MALLORY = UserId.of("mallory");
+    /** The rating window the service under test uses (the library default). */
     protected static final Duration WINDOW = RatingService.DEFAULT_RATING_WINDOW;
 
+    /** The store under test, created before each test. */
     protected RatingStore store;
+    /** The clock the service and the tests share; tests advance it instead of sleeping. */
     protected MutableClock clock;
+    /** The ended sessions the service may rate. */
     protected TestSessions sessions;
+    /** Records the listener calls of the service. */
     protected RecordingListener listener;
+    /** The service under test, on {@link #store}. */
     protected RatingService service;
     /** When the sessions made by {@link #endedSession} ended. */
     protected Instant endedAt;

@@ -39,13 +39,20 @@ public abstract class RatingStoreFixture {
         return 16;
     }
 
+    /** The instant every test starts at. */
     protected static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    /** A rater or ratee. */
     protected static final UserId ALICE = UserId.of("alice");
+    /** A rater or ratee. */
     protected static final UserId BOB = UserId.of("bob");
+    /** A rater or ratee. */
     protected static final UserId CAROL = UserId.of("carol");
+    /** A session ratings refer to. */
     protected static final SessionId S1 = SessionId.of("s1");
+    /** Another session ratings refer to. */
     protected static final SessionId S2 = SessionId.of("s2");
 
+    /** The store under test, created before each test. */
     protected RatingStore store;
 
     @BeforeEach
