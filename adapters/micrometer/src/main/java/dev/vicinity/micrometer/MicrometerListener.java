@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +70,8 @@ public final class MicrometerListener implements VicinityListener {
             }
             AtomicLong n = new AtomicLong();
             byState.put(s, n);
-            Gauge.builder("vicinity.connections", n, AtomicLong::get).tag("state", s.name().toLowerCase(java.util.Locale.ROOT))
+            // Locale.ROOT: under a Turkish default locale "CONNECTING" would otherwise become "connectıng"
+            Gauge.builder("vicinity.connections", n, AtomicLong::get).tag("state", s.name().toLowerCase(Locale.ROOT))
                     .description("connections of this node by state").register(registry);
         }
         Gauge.builder("vicinity.bus.healthy", busHealthy, AtomicLong::get)
