@@ -4,6 +4,7 @@
 module dev.vicinity.chat {
     requires transitive dev.vicinity.core;
     requires org.slf4j;
+    requires static org.jspecify;
 
     exports dev.vicinity.chat;
     exports dev.vicinity.chat.spi;

@@ -7,6 +7,8 @@
 @SuppressWarnings("module")
 module dev.vicinity.core {
     requires org.slf4j;
+    // @Nullable on the API; annotations only, not needed at run time
+    requires static transitive org.jspecify;
 
     exports dev.vicinity.core;
     exports dev.vicinity.core.spi;

@@ -6,6 +6,7 @@
 module dev.vicinity.gateway {
     requires transitive dev.vicinity.core;
     requires transitive com.fasterxml.jackson.databind;
+    requires static org.jspecify;
     requires static transitive dev.vicinity.geo;
     requires static transitive dev.vicinity.chat;
     requires static transitive dev.vicinity.rating;

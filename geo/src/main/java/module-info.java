@@ -4,6 +4,7 @@
 module dev.vicinity.geo {
     requires transitive dev.vicinity.core;
     requires org.slf4j;
+    requires static org.jspecify;
 
     exports dev.vicinity.geo;
     exports dev.vicinity.geo.spi;

@@ -4,6 +4,7 @@
 module dev.vicinity.rating {
     requires transitive dev.vicinity.core;
     requires org.slf4j;
+    requires static org.jspecify;
 
     exports dev.vicinity.rating;
     exports dev.vicinity.rating.spi;

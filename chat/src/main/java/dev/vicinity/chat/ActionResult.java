@@ -11,6 +11,10 @@ public sealed interface ActionResult {
 
     /** The change is stored; {@code session} is the new stored version. */
     record Done(ChatSession session) implements ActionResult {
+        /**
+         * Checks that {@code session} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Done {
             Objects.requireNonNull(session, "session");
         }
@@ -18,6 +22,10 @@ public sealed interface ActionResult {
 
     /** Nothing changed. */
     record Refused(String code, String reason) implements ActionResult {
+        /**
+         * Checks that {@code code}, {@code reason} are not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Refused {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(reason, "reason");

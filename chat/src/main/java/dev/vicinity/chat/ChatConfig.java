@@ -9,6 +9,7 @@ import dev.vicinity.core.spi.RateLimitStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ChatService}'s collaborators and validated options, as {@link ChatService.Builder#build()}
@@ -28,12 +29,12 @@ record ChatConfig(
         Clock clock,
         VicinityListener listener,
         RateLimitStore inviteLimits,
-        Executor deliveryExecutor,
+        @Nullable Executor deliveryExecutor,
         Duration inviteTimeout,
         Duration idleTimeout,
         int maxParticipants,
         int maxMessageLength,
-        RateLimit messageRate,
+        @Nullable RateLimit messageRate,
         double invitesPerSecond,
         int inviteBurst,
         int maxPendingInvites,

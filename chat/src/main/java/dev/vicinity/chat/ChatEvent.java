@@ -16,6 +16,10 @@ public sealed interface ChatEvent {
 
     /** A new message, delivered live in sequence order per session and node. */
     record NewMessage(ChatMessage message) implements ChatEvent {
+        /**
+         * Checks that {@code message} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public NewMessage {
             Objects.requireNonNull(message, "message");
         }
@@ -28,6 +32,10 @@ public sealed interface ChatEvent {
 
     /** The session's state or membership changed (invites arrive this way too). */
     record SessionChanged(ChatSession snapshot) implements ChatEvent {
+        /**
+         * Checks that {@code snapshot} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public SessionChanged {
             Objects.requireNonNull(snapshot, "snapshot");
         }

@@ -18,6 +18,11 @@ import java.util.Objects;
  */
 public record ChatMessage(SessionId session, long sequence, UserId sender, MessageId clientId, String text,
         Instant storedAt) {
+    /**
+     * Checks that the required components are present and that {@code sequence >= 1}.
+     * @throws NullPointerException if a required component is null
+     * @throws IllegalArgumentException if {@code sequence} is out of range
+     */
     public ChatMessage {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(sender, "sender");

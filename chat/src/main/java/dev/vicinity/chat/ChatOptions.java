@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a {@link ChatService.Builder}: every option with its default, checked with
@@ -29,7 +30,7 @@ final class ChatOptions {
     int invitesPerMinute = 10;
     int inviteBurst = 10;
     int maxPendingInvites = 20;
-    RateLimitStore rateLimitStore;
+    @Nullable RateLimitStore rateLimitStore;
     Clock clock = Clock.systemUTC();
     VicinityListener listener = VicinityListener.NO_OP;
     Duration inviteTimeout = Duration.ofMinutes(2);
@@ -44,7 +45,7 @@ final class ChatOptions {
     Duration typingTtl = Duration.ofSeconds(6);
     int sweepLimit = 500;
     /** Null: the default (see {@link #deliveryExecutor()}). */
-    Executor deliveryExecutor;
+    @Nullable Executor deliveryExecutor;
 
     ChatOptions(ChatSessionStore sessions, MessageStore messages, EventBus bus, ChatRecipients recipients) {
         this.sessions = Checks.notNull("sessions", sessions);
@@ -80,7 +81,7 @@ final class ChatOptions {
      * ({@link EventBus#deliversOnPublisherThread()}, e.g. the in-memory bus) (a hand-off would only make in-process tests racy), and a pool this service owns for
      * any other bus, whose shared dispatch thread must not wait for store reads.
      */
-    Executor deliveryExecutor() {
+    @Nullable Executor deliveryExecutor() {
         if (deliveryExecutor != null) {
             return deliveryExecutor;
         }
@@ -98,7 +99,7 @@ final class ChatOptions {
         });
     }
 
-    ChatConfig toConfig(Executor executor) {
+    ChatConfig toConfig(@Nullable Executor executor) {
         return new ChatConfig(sessions, messages, bus, recipients, blocks, blockCheck, clock,
                 VicinityListener.isolating(listener), rateLimitStore != null ? rateLimitStore : new LocalRateLimitStore(),
                 executor, inviteTimeout, idleTimeout, maxParticipants, maxMessageLength,

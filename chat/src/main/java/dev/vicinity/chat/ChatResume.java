@@ -24,6 +24,10 @@ public sealed interface ChatResume {
      * by sequence).
      */
     record Recovered(SessionId session, long lastSequence, long top, ReplayCursor replay) implements ChatResume {
+        /**
+         * Checks that {@code session}, {@code replay} are not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Recovered {
             Objects.requireNonNull(session, "session");
             Objects.requireNonNull(replay, "replay");

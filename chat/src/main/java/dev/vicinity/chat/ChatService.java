@@ -25,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One node's chat engine: session lifecycle (through {@link ChatSessionMachine} and a compare-and-set
@@ -87,9 +88,9 @@ public final class ChatService implements AutoCloseable {
     private final SessionCommands commands;
     private final MessageIntake intake;
     private final SessionReads reads;
-    private final ExecutorService ownedExecutor;
+    private final @Nullable ExecutorService ownedExecutor;
 
-    private ChatService(ChatConfig cfg, ExecutorService ownedExecutor) {
+    private ChatService(ChatConfig cfg, @Nullable ExecutorService ownedExecutor) {
         this.cfg = cfg;
         this.ownedExecutor = ownedExecutor;
         this.visibility = new Visibility(cfg.blockCheck());
@@ -206,7 +207,7 @@ public final class ChatService implements AutoCloseable {
      * {@code left} to everyone except a participant who blocked another one, so the blocked user does
      * not learn of the block. Null when the session has not ended.
      */
-    public EndReason endReasonShownTo(ChatSession s, UserId viewer) {
+    public @Nullable EndReason endReasonShownTo(ChatSession s, UserId viewer) {
         return visibility.endReasonShownTo(s, viewer);
     }
 

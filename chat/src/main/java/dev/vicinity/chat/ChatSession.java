@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A persisted chat session: state, participants and timestamps, versioned for compare-and-set.
@@ -28,10 +29,16 @@ import java.util.function.UnaryOperator;
  *     deadline while {@code ACTIVE}); null in terminal states
  * @param version starts at 1, incremented by every stored change
  */
-public record ChatSession(SessionId id, ChatSessionState state, EndReason endReason, UserId inviter,
-        List<Participant> participants, Instant createdAt, Instant activatedAt, Instant endedAt,
-        Instant timeoutAt, long version) {
+public record ChatSession(SessionId id, ChatSessionState state, @Nullable EndReason endReason, UserId inviter,
+        List<Participant> participants, Instant createdAt, @Nullable Instant activatedAt, @Nullable Instant endedAt,
+        @Nullable Instant timeoutAt, long version) {
 
+    /**
+     * Checks that id, state, inviter and createdAt are present and keeps an immutable copy of the participants,
+     * which must not be empty.
+     * @throws NullPointerException if a required component is null
+     * @throws IllegalArgumentException if there is no participant
+     */
     public ChatSession {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(state, "state");
@@ -106,8 +113,8 @@ public record ChatSession(SessionId id, ChatSessionState state, EndReason endRea
     }
 
     /** A copy with version + 1 and the given state fields; participants unchanged. */
-    public ChatSession next(ChatSessionState newState, EndReason newReason, Instant newActivatedAt,
-            Instant newEndedAt, Instant newTimeoutAt) {
+    public ChatSession next(ChatSessionState newState, @Nullable EndReason newReason, @Nullable Instant newActivatedAt,
+            @Nullable Instant newEndedAt, @Nullable Instant newTimeoutAt) {
         return new ChatSession(id, newState, newReason, inviter, participants, createdAt, newActivatedAt,
                 newEndedAt, newTimeoutAt, version + 1);
     }

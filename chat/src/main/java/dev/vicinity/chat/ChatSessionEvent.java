@@ -23,6 +23,10 @@ public sealed interface ChatSessionEvent {
 
     /** The running session ends for {@code reason}. */
     record End(EndReason reason) implements ChatSessionEvent {
+        /**
+         * Checks that {@code reason} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public End {
             Objects.requireNonNull(reason, "reason");
         }

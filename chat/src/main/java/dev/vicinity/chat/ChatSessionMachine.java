@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,7 +17,16 @@ public final class ChatSessionMachine {
 
     /** Event kinds, one per {@link ChatSessionEvent} record type, keying the legal-move table. */
     public enum EventKind {
-        ACCEPT, DECLINE, CANCEL, EXPIRE_INVITE, END;
+        /** An invitee accepted. */
+        ACCEPT,
+        /** An invitee declined. */
+        DECLINE,
+        /** The inviter cancelled the invite. */
+        CANCEL,
+        /** The invite timed out. */
+        EXPIRE_INVITE,
+        /** The session ended. */
+        END;
 
         /** The kind of an event. */
         public static EventKind of(ChatSessionEvent event) {
@@ -56,11 +66,11 @@ public final class ChatSessionMachine {
         for (ChatSessionState s : ChatSessionState.values()) {
             t.put(s, new EnumMap<>(EventKind.class));
         }
-        t.get(ChatSessionState.INVITED).put(EventKind.ACCEPT, ChatSessionState.ACTIVE);
-        t.get(ChatSessionState.INVITED).put(EventKind.DECLINE, ChatSessionState.DECLINED);
-        t.get(ChatSessionState.INVITED).put(EventKind.CANCEL, ChatSessionState.CANCELLED);
-        t.get(ChatSessionState.INVITED).put(EventKind.EXPIRE_INVITE, ChatSessionState.EXPIRED);
-        t.get(ChatSessionState.ACTIVE).put(EventKind.END, ChatSessionState.ENDED);
+        Objects.requireNonNull(t.get(ChatSessionState.INVITED)).put(EventKind.ACCEPT, ChatSessionState.ACTIVE);
+        Objects.requireNonNull(t.get(ChatSessionState.INVITED)).put(EventKind.DECLINE, ChatSessionState.DECLINED);
+        Objects.requireNonNull(t.get(ChatSessionState.INVITED)).put(EventKind.CANCEL, ChatSessionState.CANCELLED);
+        Objects.requireNonNull(t.get(ChatSessionState.INVITED)).put(EventKind.EXPIRE_INVITE, ChatSessionState.EXPIRED);
+        Objects.requireNonNull(t.get(ChatSessionState.ACTIVE)).put(EventKind.END, ChatSessionState.ENDED);
         Map<ChatSessionState, Map<EventKind, ChatSessionState>> frozen = new EnumMap<>(ChatSessionState.class);
         t.forEach((k, v) -> frozen.put(k, Collections.unmodifiableMap(v)));
         return Collections.unmodifiableMap(frozen);
@@ -71,9 +81,9 @@ public final class ChatSessionMachine {
         for (MemberState s : MemberState.values()) {
             t.put(s, new EnumMap<>(MemberEvent.class));
         }
-        t.get(MemberState.INVITED).put(MemberEvent.JOIN, MemberState.JOINED);
-        t.get(MemberState.INVITED).put(MemberEvent.LEAVE, MemberState.LEFT);
-        t.get(MemberState.JOINED).put(MemberEvent.LEAVE, MemberState.LEFT);
+        Objects.requireNonNull(t.get(MemberState.INVITED)).put(MemberEvent.JOIN, MemberState.JOINED);
+        Objects.requireNonNull(t.get(MemberState.INVITED)).put(MemberEvent.LEAVE, MemberState.LEFT);
+        Objects.requireNonNull(t.get(MemberState.JOINED)).put(MemberEvent.LEAVE, MemberState.LEFT);
         Map<MemberState, Map<MemberEvent, MemberState>> frozen = new EnumMap<>(MemberState.class);
         t.forEach((k, v) -> frozen.put(k, Collections.unmodifiableMap(v)));
         return Collections.unmodifiableMap(frozen);
@@ -81,7 +91,7 @@ public final class ChatSessionMachine {
 
     /** The event kinds legal in {@code state}. */
     public static Set<EventKind> legalEvents(ChatSessionState state) {
-        Map<EventKind, ChatSessionState> m = LEGAL_TRANSITIONS.get(state);
+        Map<EventKind, ChatSessionState> m = Objects.requireNonNull(LEGAL_TRANSITIONS.get(state));
         return m.isEmpty() ? EnumSet.noneOf(EventKind.class) : EnumSet.copyOf(m.keySet());
     }
 
@@ -93,7 +103,7 @@ public final class ChatSessionMachine {
      */
     public static SessionTransition transition(ChatSessionState state, ChatSessionEvent event) {
         EventKind kind = EventKind.of(event);
-        ChatSessionState to = LEGAL_TRANSITIONS.get(state).get(kind);
+        ChatSessionState to = Objects.requireNonNull(LEGAL_TRANSITIONS.get(state)).get(kind);
         if (to == null) {
             return new SessionTransition.Rejected(state, event, kind + " is not legal in " + state);
         }
@@ -103,6 +113,6 @@ public final class ChatSessionMachine {
 
     /** Applies a membership event; empty if it is not legal in {@code state}. Pure, O(1). */
     public static Optional<MemberState> memberTransition(MemberState state, MemberEvent event) {
-        return Optional.ofNullable(LEGAL_MEMBER_TRANSITIONS.get(state).get(event));
+        return Optional.ofNullable(Objects.requireNonNull(LEGAL_MEMBER_TRANSITIONS.get(state)).get(event));
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node-local side of chat: which users are attached here, which sessions this node follows
@@ -39,6 +40,7 @@ final class LocalFanOut {
     /** A user attached on this node: how many times, its notice subscription, the sessions it follows. */
     private static final class Attachment {
         int count;
+        @SuppressWarnings("NullAway.Init") // set right after the attachment is created, under attachLock
         Subscription subscription;
         final Set<SessionId> sessions = new HashSet<>();
     }
@@ -166,7 +168,7 @@ final class LocalFanOut {
     }
 
     /** The session's local view, created (not yet opened) if absent; null once the node is closed. */
-    private LocalSession localFor(SessionId id) {
+    private @Nullable LocalSession localFor(SessionId id) {
         if (closed) {
             return null;
         }
@@ -188,7 +190,7 @@ final class LocalFanOut {
         }
     }
 
-    boolean anyAttached(ChatSession s) {
+    boolean anyAttached(@Nullable ChatSession s) {
         if (s == null) {
             return false;
         }
@@ -267,7 +269,7 @@ final class LocalFanOut {
      * Tells local connections about a new snapshot: every participant not {@code LEFT}, plus those who
      * became {@code LEFT} in this very change (so a leaver learns it left, and nothing after that).
      */
-    void deliverChange(ChatSession previous, ChatSession s) {
+    void deliverChange(@Nullable ChatSession previous, ChatSession s) {
         ChatEvent ev = new ChatEvent.SessionChanged(s);
         for (Participant p : s.participants()) {
             boolean justLeft = p.state() == MemberState.LEFT && previous != null
@@ -282,7 +284,7 @@ final class LocalFanOut {
      * Hands {@code ev} to every local connection of every {@code JOINED} participant of {@code s}
      * except {@code except} (null: nobody excepted). Returns the number of connections reached.
      */
-    int toJoined(ChatSession s, UserId except, ChatEvent ev) {
+    int toJoined(ChatSession s, @Nullable UserId except, ChatEvent ev) {
         int n = 0;
         for (Participant p : s.participants()) {
             if (p.state() == MemberState.JOINED && !p.user().equals(except)) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +51,9 @@ final class LocalSession {
     private final AtomicReference<Subscription> subscription = new AtomicReference<>();
     /** Guarded by itself. */
     private final Map<UserId, Instant> typing = new HashMap<>();
-    private volatile ChatSession snapshot;
+    private volatile @Nullable ChatSession snapshot;
     private volatile boolean closed;
+    @SuppressWarnings("NullAway.Init") // set by open(), before the topic subscription delivers anything
     private ReplayCursor cursor;
 
     LocalSession(SessionId id, LocalFanOut node, ChatConfig cfg) {
@@ -63,7 +65,7 @@ final class LocalSession {
     }
 
     /** The cached snapshot; null until the session is opened on this node. */
-    ChatSession snapshot() {
+    @Nullable ChatSession snapshot() {
         return snapshot;
     }
 
@@ -84,7 +86,7 @@ final class LocalSession {
     }
 
     /** The session reached {@code version} ({@code known} if non-null): applied before this returns. */
-    void changedNow(long version, ChatSession known) {
+    void changedNow(long version, @Nullable ChatSession known) {
         inbox.runNow(() -> changed(version, known));
     }
 
@@ -168,7 +170,7 @@ final class LocalSession {
         }
     }
 
-    private void changed(long version, ChatSession known) {
+    private void changed(long version, @Nullable ChatSession known) {
         if (closed) {
             return;
         }
@@ -217,6 +219,7 @@ final class LocalSession {
     }
 
     /** Reloads the snapshot if the event carries a newer session version than the cached one. */
+    @SuppressWarnings("NullAway") // runs on the inbox after open(): snapshot is set
     private void refresh(long version) {
         if (version <= snapshot.version()) {
             return;
@@ -233,6 +236,7 @@ final class LocalSession {
      * Delivers everything up to {@code upTo} from history, page by page. If history no longer has
      * it, local members are told to resync and the range is skipped.
      */
+    @SuppressWarnings("NullAway") // runs on the inbox after open(): snapshot is set
     private void catchUp(long upTo) {
         cursor.extendTo(upTo);
         while (cursor.hasNext()) {
@@ -246,6 +250,7 @@ final class LocalSession {
         }
     }
 
+    @SuppressWarnings("NullAway") // runs on the inbox after open(): snapshot is set
     private void deliver(ChatMessage m) {
         int n = node.toJoined(snapshot, null, new ChatEvent.NewMessage(m));
         cursor.advanceTo(m.sequence());
@@ -259,6 +264,7 @@ final class LocalSession {
         listener.onMessageDelivered(id, m.sequence(), n, latency);
     }
 
+    @SuppressWarnings("NullAway") // runs on the inbox after open(): snapshot is set
     private void onTyping(byte[] payload) {
         UserId user = BusCodec.user(payload);
         Instant expiresAt = BusCodec.typingExpiresAt(payload);
@@ -272,12 +278,14 @@ final class LocalSession {
         node.toJoined(snapshot, user, new ChatEvent.Typing(id, user, expiresAt));
     }
 
+    @SuppressWarnings("NullAway") // runs on the inbox after open(): snapshot is set
     private void onRead(byte[] payload) {
         UserId user = BusCodec.user(payload);
         refresh(BusCodec.version(payload));
         node.toJoined(snapshot, null, new ChatEvent.ReadMarker(id, user, BusCodec.sequence(payload)));
     }
 
+    @SuppressWarnings("NullAway") // runs on the inbox after open(): snapshot is set
     private void onPresence(byte[] payload) {
         UserId user = BusCodec.user(payload);
         if (snapshot.isJoined(user)) {

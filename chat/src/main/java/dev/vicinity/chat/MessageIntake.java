@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sending side of chat: message intake (checks, per-user rate limit, one idempotent append that
@@ -75,11 +76,12 @@ final class MessageIntake {
                 cfg.messages().trim(id, m.sequence() - limit);
             }
         }
-        publisher.publish(fanOut.topic(id), BusCodec.message(s.version(), m));
+        // refusal(...) is null only for an existing session
+        publisher.publish(fanOut.topic(id), BusCodec.message(Objects.requireNonNull(s).version(), m));
         return new SendResult.Stored(m, !r.created());
     }
 
-    private static SendResult.Refused refusal(ChatSession s, SessionId id, UserId sender) {
+    private static SendResult.@Nullable Refused refusal(@Nullable ChatSession s, SessionId id, UserId sender) {
         if (s == null) {
             return new SendResult.Refused(ChatErrors.UNKNOWN_SESSION, "no session " + id);
         }

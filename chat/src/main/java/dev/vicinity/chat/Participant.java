@@ -13,6 +13,10 @@ import java.util.Objects;
  * @param since when {@code state} began
  */
 public record Participant(UserId user, MemberState state, long lastRead, Instant since) {
+    /**
+     * Checks that user, state and since are present and that {@code lastRead >= 0}.
+     * @throws IllegalArgumentException if {@code lastRead} is negative
+     */
     public Participant {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(state, "state");

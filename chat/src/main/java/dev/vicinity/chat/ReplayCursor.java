@@ -6,6 +6,7 @@ import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one reader has seen of one session's messages, and what to fetch next: the one place that
@@ -43,7 +44,7 @@ public final class ReplayCursor {
     private final MessageStore messages;
     private final VicinityListener listener;
     private final SessionId session;
-    private final UserId user;
+    private final @Nullable UserId user;
     private final int pageSize;
     private long end;
     private long position;
@@ -52,7 +53,7 @@ public final class ReplayCursor {
 
     /** {@code user} null: no membership check (a node's own view; membership is checked per delivery). */
     ReplayCursor(ChatSessionStore sessions, MessageStore messages, VicinityListener listener, SessionId session,
-            UserId user, long after, long end, int pageSize) {
+            @Nullable UserId user, long after, long end, int pageSize) {
         this.sessions = sessions;
         this.messages = messages;
         this.listener = listener;

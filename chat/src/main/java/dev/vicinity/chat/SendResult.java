@@ -16,6 +16,10 @@ public sealed interface SendResult {
      *     original message (and sequence) is returned
      */
     record Stored(ChatMessage message, boolean duplicate) implements SendResult {
+        /**
+         * Checks that {@code message} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Stored {
             Objects.requireNonNull(message, "message");
         }
@@ -23,6 +27,10 @@ public sealed interface SendResult {
 
     /** Nothing was stored. */
     record Refused(String code, String reason) implements SendResult {
+        /**
+         * Checks that {@code code}, {@code reason} are not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Refused {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(reason, "reason");

@@ -1,5 +1,7 @@
 package dev.vicinity.chat;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Result of applying a {@link ChatSessionEvent} to a {@link ChatSessionState}: a move or a rejection.
  * Rejections are values, never exceptions.
@@ -14,7 +16,7 @@ public sealed interface SessionTransition {
      *
      * @param reason the end reason when {@code to} is {@link ChatSessionState#ENDED}, otherwise null
      */
-    record Moved(ChatSessionState from, ChatSessionState to, EndReason reason) implements SessionTransition {}
+    record Moved(ChatSessionState from, ChatSessionState to, @Nullable EndReason reason) implements SessionTransition {}
 
     /** The event is not legal in {@code from}; nothing changed. */
     record Rejected(ChatSessionState from, ChatSessionEvent event, String reason) implements SessionTransition {}

@@ -11,6 +11,10 @@ import java.util.Objects;
  * @param unread {@code top - lastRead}, never negative
  */
 public record SessionView(ChatSession session, long top, long lastRead, long unread) {
+    /**
+     * Checks that {@code session} is not null.
+     * @throws NullPointerException if a required component is null
+     */
     public SessionView {
         Objects.requireNonNull(session, "session");
     }

@@ -1,6 +1,7 @@
 package dev.vicinity.chat;
 
 import dev.vicinity.core.UserId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a viewer may see of a session, given who blocked whom: hidden invites and the end reason
@@ -25,7 +26,7 @@ final class Visibility {
     }
 
     /** See {@link ChatService#endReasonShownTo}. */
-    EndReason endReasonShownTo(ChatSession s, UserId viewer) {
+    @Nullable EndReason endReasonShownTo(ChatSession s, UserId viewer) {
         EndReason r = s.endReason();
         if (r != EndReason.BLOCKED) {
             return r;

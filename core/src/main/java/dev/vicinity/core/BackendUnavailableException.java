@@ -1,5 +1,7 @@
 package dev.vicinity.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A backend (database, Redis, broker) could not be reached or failed mid-operation. Adapters
  * guarantee that the operation either happened completely or not at all; the call may be retried.
@@ -8,7 +10,13 @@ package dev.vicinity.core;
 public class BackendUnavailableException extends VicinityException {
     private static final long serialVersionUID = 1L;
 
-    public BackendUnavailableException(String message, Throwable cause) {
+    /**
+     * A backend call failed or timed out; the call may succeed when retried later.
+     *
+     * @param message what failed, for people
+     * @param cause the underlying failure, or null
+     */
+    public BackendUnavailableException(String message, @Nullable Throwable cause) {
         super(ErrorCodes.BACKEND_UNAVAILABLE, message, cause);
     }
 

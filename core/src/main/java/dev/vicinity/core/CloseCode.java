@@ -68,6 +68,7 @@ public enum CloseCode {
         return websocketStatus;
     }
 
+    /** What the client is advised to do after this code. */
     public Disposition disposition() {
         return disposition;
     }

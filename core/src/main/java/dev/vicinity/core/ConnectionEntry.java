@@ -1,8 +1,10 @@
 package dev.vicinity.core;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection held by a {@link ConnectionRegistry}: its state, transport handle, lease and resume
@@ -16,16 +18,16 @@ final class ConnectionEntry {
     final ConnectionId id;
     final ReentrantLock lock = new ReentrantLock();
     ConnectionState state = ConnectionState.CONNECTING;
-    ConnectionHandle handle;
-    UserId user;
-    DeviceId device;
-    Lease lease;
-    String token;
+    @Nullable ConnectionHandle handle;
+    @Nullable UserId user;
+    @Nullable DeviceId device;
+    @Nullable Lease lease;
+    @Nullable String token;
     Instant since;
-    Instant deadline;
-    Instant lastSeen;
+    @Nullable Instant deadline;
+    @Nullable Instant lastSeen;
 
-    ConnectionEntry(ConnectionId id, ConnectionHandle handle, Instant now, Instant deadline) {
+    ConnectionEntry(ConnectionId id, ConnectionHandle handle, Instant now, @Nullable Instant deadline) {
         this.id = id;
         this.handle = handle;
         this.since = now;
@@ -38,9 +40,13 @@ final class ConnectionEntry {
      * @return false if a newer connection of the same (user, device) holds a lease (this one was replaced)
      */
     boolean refreshLease(PresenceService presence) {
+        // only called for authenticated (OPEN or DETACHED) connections: lease, user and device are set
+        Lease lease = Objects.requireNonNull(this.lease, "lease");
+        UserId user = Objects.requireNonNull(this.user, "user");
+        DeviceId device = Objects.requireNonNull(this.device, "device");
         Optional<Lease> renewed = presence.heartbeat(lease);
         if (renewed.isPresent()) {
-            lease = renewed.get();
+            this.lease = renewed.get();
             return true;
         }
         for (Lease other : presence.liveLeases(user)) {
@@ -49,7 +55,7 @@ final class ConnectionEntry {
                 return false;
             }
         }
-        lease = presence.connect(user, device, id).lease();
+        this.lease = presence.connect(user, device, id).lease();
         return true;
     }
 

@@ -19,6 +19,11 @@ public sealed interface ConnectionEvent {
      * e.g. {@link CloseCode#TRANSPORT_LOST}, {@link CloseCode#SLOW_CONSUMER}).
      */
     record Detached(CloseCode code) implements ConnectionEvent {
+        /**
+         * Checks that {@code code} is not null.
+         * @throws IllegalArgumentException unless {@code code} is resumable
+         * @throws NullPointerException if a required component is null
+         */
         public Detached {
             Objects.requireNonNull(code, "code");
             if (!code.resumable()) {
@@ -35,6 +40,10 @@ public sealed interface ConnectionEvent {
 
     /** A final close for any reason (clean close, replaced, kicked, protocol violation...). */
     record Closed(CloseCode code) implements ConnectionEvent {
+        /**
+         * Checks that {@code code} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Closed {
             Objects.requireNonNull(code, "code");
         }

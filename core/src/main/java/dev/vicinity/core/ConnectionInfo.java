@@ -1,6 +1,7 @@
 package dev.vicinity.core;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Snapshot of one connection held by a {@link ConnectionRegistry}.
@@ -12,5 +13,5 @@ import java.time.Instant;
  * @param lease current presence lease, null while {@code CONNECTING}
  * @param since when the current state began
  */
-public record ConnectionInfo(ConnectionId connection, ConnectionState state, UserId user, DeviceId device,
-        Lease lease, Instant since) {}
+public record ConnectionInfo(ConnectionId connection, ConnectionState state, @Nullable UserId user, @Nullable DeviceId device,
+        @Nullable Lease lease, Instant since) {}

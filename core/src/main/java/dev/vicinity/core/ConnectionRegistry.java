@@ -1,7 +1,7 @@
 package dev.vicinity.core;
 
-import dev.vicinity.core.ConnectionEvent.Authenticated;
 import dev.vicinity.core.ConnectionEvent.AuthTimedOut;
+import dev.vicinity.core.ConnectionEvent.Authenticated;
 import dev.vicinity.core.ConnectionEvent.Closed;
 import dev.vicinity.core.ConnectionEvent.Detached;
 import dev.vicinity.core.ConnectionEvent.ResumeExpired;
@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,7 @@ public final class ConnectionRegistry implements AutoCloseable {
     private final TransitionReporter report;
     private final Map<String, ConnectionId> byDevice = new ConcurrentHashMap<>();
     /** Set while this thread is inside a lease call: replacement notices wait there until unlock. */
+    @SuppressWarnings("ThreadLocalUsage") // per registry on purpose: two registries may share a thread
     private final ThreadLocal<List<ConnectionId>> deferredReplaced = new ThreadLocal<>();
 
     private ConnectionRegistry(Builder b) {
@@ -299,7 +301,9 @@ public final class ConnectionRegistry implements AutoCloseable {
                 e.deadline = null;
                 issueToken(e);
                 report.moved(e, m);
-                result = new ResumeResult.Resumed(e.id, e.user, e.device, e.token);
+                // OPEN again: user, device (set when authenticated) and the token just issued are present
+                result = new ResumeResult.Resumed(e.id, Objects.requireNonNull(e.user), Objects.requireNonNull(e.device),
+                        Objects.requireNonNull(e.token));
             } else {
                 replaced = true;
                 result = new ResumeResult.Refused(CloseCode.REPLACED.wireName(),
@@ -463,7 +467,7 @@ public final class ConnectionRegistry implements AutoCloseable {
             e.handle = null;
             e.token = null;
             if (e.user != null) {
-                byDevice.remove(deviceKey(e.user, e.device), e.id);
+                byDevice.remove(deviceKey(e.user, Objects.requireNonNull(e.device)), e.id);
             }
             report.moved(e, m);
         } finally {
@@ -477,7 +481,8 @@ public final class ConnectionRegistry implements AutoCloseable {
         tokens.closed(e.id, clock.instant().plus(heartbeatTimeout).plus(resumeWindow));
         entries.remove(e.id, e);
         releaseQuietly(id, lease); // if it fails, the lease expires by TTL; the connection is closed regardless
-        report.closeHandle(id, handle, ((Transition.Moved) t).code());
+        // a move into CLOSED always carries its close code
+        report.closeHandle(id, handle, Objects.requireNonNull(((Transition.Moved) t).code()));
         return t;
     }
 
@@ -489,7 +494,7 @@ public final class ConnectionRegistry implements AutoCloseable {
         }
     }
 
-    private void releaseQuietly(ConnectionId id, Lease lease) {
+    private void releaseQuietly(ConnectionId id, @Nullable Lease lease) {
         if (lease != null) {
             try {
                 presence.disconnect(lease);
@@ -539,11 +544,11 @@ public final class ConnectionRegistry implements AutoCloseable {
     public static final class Builder {
         private final PresenceService presence;
         private final ResumeStore resumeStore;
-        private Clock clock;
+        private @Nullable Clock clock;
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration authTimeout = Duration.ofSeconds(10);
         private Duration resumeWindow = Duration.ofMinutes(2);
-        private Duration heartbeatTimeout;
+        private @Nullable Duration heartbeatTimeout;
 
         private Builder(PresenceService presence, ResumeStore resumeStore) {
             this.presence = Checks.notNull("presence", presence);

@@ -4,7 +4,9 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection state machine as one pure function plus its table of legal moves. Stateless and
@@ -15,7 +17,18 @@ public final class ConnectionStateMachine {
 
     /** Event kinds, one per {@link ConnectionEvent} record type, used to key the legal-move table. */
     public enum EventKind {
-        AUTHENTICATED, AUTH_TIMED_OUT, DETACHED, RESUMED, RESUME_EXPIRED, CLOSED;
+        /** The host authenticated the connection. */
+        AUTHENTICATED,
+        /** No authentication within the deadline. */
+        AUTH_TIMED_OUT,
+        /** The transport was lost or detached; the connection may be resumed. */
+        DETACHED,
+        /** A resume re-attached the connection. */
+        RESUMED,
+        /** The resume window passed. */
+        RESUME_EXPIRED,
+        /** The connection was closed. */
+        CLOSED;
 
         /** The kind of an event. */
         public static EventKind of(ConnectionEvent event) {
@@ -49,23 +62,28 @@ public final class ConnectionStateMachine {
         for (ConnectionState s : ConnectionState.values()) {
             t.put(s, new EnumMap<>(EventKind.class));
         }
-        t.get(ConnectionState.CONNECTING).put(EventKind.AUTHENTICATED, ConnectionState.OPEN);
-        t.get(ConnectionState.CONNECTING).put(EventKind.AUTH_TIMED_OUT, ConnectionState.CLOSED);
+        allow(t, ConnectionState.CONNECTING, EventKind.AUTHENTICATED, ConnectionState.OPEN);
+        allow(t, ConnectionState.CONNECTING, EventKind.AUTH_TIMED_OUT, ConnectionState.CLOSED);
         // Losing the transport before authentication leaves nothing to resume.
-        t.get(ConnectionState.CONNECTING).put(EventKind.CLOSED, ConnectionState.CLOSED);
-        t.get(ConnectionState.OPEN).put(EventKind.DETACHED, ConnectionState.DETACHED);
-        t.get(ConnectionState.OPEN).put(EventKind.CLOSED, ConnectionState.CLOSED);
-        t.get(ConnectionState.DETACHED).put(EventKind.RESUMED, ConnectionState.OPEN);
-        t.get(ConnectionState.DETACHED).put(EventKind.RESUME_EXPIRED, ConnectionState.CLOSED);
-        t.get(ConnectionState.DETACHED).put(EventKind.CLOSED, ConnectionState.CLOSED);
+        allow(t, ConnectionState.CONNECTING, EventKind.CLOSED, ConnectionState.CLOSED);
+        allow(t, ConnectionState.OPEN, EventKind.DETACHED, ConnectionState.DETACHED);
+        allow(t, ConnectionState.OPEN, EventKind.CLOSED, ConnectionState.CLOSED);
+        allow(t, ConnectionState.DETACHED, EventKind.RESUMED, ConnectionState.OPEN);
+        allow(t, ConnectionState.DETACHED, EventKind.RESUME_EXPIRED, ConnectionState.CLOSED);
+        allow(t, ConnectionState.DETACHED, EventKind.CLOSED, ConnectionState.CLOSED);
         Map<ConnectionState, Map<EventKind, ConnectionState>> frozen = new EnumMap<>(ConnectionState.class);
         t.forEach((k, v) -> frozen.put(k, Collections.unmodifiableMap(v)));
         return Collections.unmodifiableMap(frozen);
     }
 
+    private static void allow(Map<ConnectionState, Map<EventKind, ConnectionState>> t, ConnectionState from,
+            EventKind kind, ConnectionState to) {
+        Objects.requireNonNull(t.get(from)).put(kind, to); // every state has a row
+    }
+
     /** The event kinds legal in {@code state}. */
     public static Set<EventKind> legalEvents(ConnectionState state) {
-        Map<EventKind, ConnectionState> m = LEGAL_TRANSITIONS.get(state);
+        Map<EventKind, ConnectionState> m = Objects.requireNonNull(LEGAL_TRANSITIONS.get(state));
         return m.isEmpty() ? EnumSet.noneOf(EventKind.class) : EnumSet.copyOf(m.keySet());
     }
 
@@ -77,11 +95,11 @@ public final class ConnectionStateMachine {
      */
     public static Transition transition(ConnectionState state, ConnectionEvent event) {
         EventKind kind = EventKind.of(event);
-        ConnectionState to = LEGAL_TRANSITIONS.get(state).get(kind);
+        ConnectionState to = Objects.requireNonNull(LEGAL_TRANSITIONS.get(state)).get(kind);
         if (to == null) {
             return new Transition.Rejected(state, event, kind + " is not legal in " + state);
         }
-        CloseCode code;
+        @Nullable CloseCode code;
         if (event instanceof ConnectionEvent.Detached d) {
             code = d.code();
         } else if (event instanceof ConnectionEvent.Closed c) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a {@link ConnectionRegistry} tick must do, decided under each connection's lock and acted on
@@ -45,7 +46,7 @@ final class DueConnections {
                 }
             }
             case OPEN -> {
-                if (!now.isBefore(e.lastSeen.plus(heartbeatTimeout))) {
+                if (!now.isBefore(Objects.requireNonNull(e.lastSeen, "OPEN has lastSeen").plus(heartbeatTimeout))) {
                     silent.add(e.id);
                 }
             }

@@ -7,6 +7,12 @@ package dev.vicinity.core;
 public class InvalidInputException extends VicinityException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Input was rejected.
+     *
+     * @param code the stable code, e.g. {@code invalid_argument}
+     * @param message what was wrong, for people
+     */
     public InvalidInputException(String code, String message) {
         super(code, message);
     }

@@ -18,6 +18,10 @@ import java.util.Objects;
 public record Lease(UserId user, DeviceId device, ConnectionId connection, NodeId node, long generation,
         Instant expiresAt) {
 
+    /**
+     * Checks that {@code user}, {@code device}, {@code connection}, {@code node}, {@code expiresAt} are not null.
+     * @throws NullPointerException if a required component is null
+     */
     public Lease {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(device, "device");

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class PresenceService implements AutoCloseable {
     private final Duration offlineGrace;
     private final Duration nodeTtl;
     private final int sweepLimit;
-    private final EventBus bus;
+    private final @Nullable EventBus bus;
     private final List<Consumer<PresenceChange>> subscribers = new CopyOnWriteArrayList<>();
     private final List<Consumer<ConnectionId>> replacedHandlers = new CopyOnWriteArrayList<>();
     private final List<Subscription> busSubscriptions = new ArrayList<>();
@@ -331,7 +332,7 @@ public final class PresenceService implements AutoCloseable {
         private Duration offlineGrace = Duration.ofSeconds(10);
         private Duration nodeTtl = Duration.ofSeconds(15);
         private int sweepLimit = 10_000;
-        private EventBus bus;
+        private @Nullable EventBus bus;
 
         private Builder(PresenceStore store, NodeId node) {
             this.store = Checks.notNull("store", store);

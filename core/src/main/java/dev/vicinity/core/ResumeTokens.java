@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -41,7 +42,9 @@ final class ResumeTokens {
         if (e.token == null) {
             return;
         }
-        store.put(e.token, new ResumeStore.Ticket(e.id, e.user, e.device, node, e.lease.generation()), expiresAt);
+        // a token exists only while the connection is authenticated: user, device and lease are set
+        store.put(e.token, new ResumeStore.Ticket(e.id, Objects.requireNonNull(e.user), Objects.requireNonNull(e.device),
+                node, Objects.requireNonNull(e.lease).generation()), expiresAt);
     }
 
     /** Spends {@code token}: its ticket if it existed and had not expired at {@code now}. */

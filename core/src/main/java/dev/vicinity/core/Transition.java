@@ -1,5 +1,7 @@
 package dev.vicinity.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Result of applying a {@link ConnectionEvent} to a {@link ConnectionState}: either a move or a
  * rejection. Rejections are values, never exceptions, and never silently ignored by the registry:
@@ -11,7 +13,7 @@ public sealed interface Transition {
     ConnectionState from();
 
     /** The event was legal; the connection is now in {@code to}. {@code code} is null for non-closing moves. */
-    record Moved(ConnectionState from, ConnectionState to, CloseCode code) implements Transition {}
+    record Moved(ConnectionState from, ConnectionState to, @Nullable CloseCode code) implements Transition {}
 
     /** The event is not legal in {@code from}; nothing changed. */
     record Rejected(ConnectionState from, ConnectionEvent event, String reason) implements Transition {}

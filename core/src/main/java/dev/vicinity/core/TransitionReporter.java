@@ -2,6 +2,7 @@ package dev.vicinity.core;
 
 import java.time.Clock;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class TransitionReporter {
     }
 
     /** Tells {@code handle} (if any) to close with {@code code}; its failure is logged, never thrown. */
-    void closeHandle(ConnectionId id, ConnectionHandle handle, CloseCode code) {
+    void closeHandle(ConnectionId id, @Nullable ConnectionHandle handle, CloseCode code) {
         if (handle == null) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.vicinity.core;
 
 import dev.vicinity.core.internal.IsolatingListener;
 import dev.vicinity.core.spi.BusHealth;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Observer of everything worth a log line or a metric, across all Vicinity modules. Every method has
@@ -86,7 +87,8 @@ public interface VicinityListener {
     // ---- chat ----
 
     /** A chat session changed state ({@code reason} is null unless the session ended). */
-    default void onChatSessionChanged(SessionId session, String previous, String current, String reason) {}
+    default void onChatSessionChanged(SessionId session, @Nullable String previous, String current,
+            @Nullable String reason) {}
 
     /** A message was stored with sequence {@code sequence}. */
     default void onMessageStored(SessionId session, long sequence) {}

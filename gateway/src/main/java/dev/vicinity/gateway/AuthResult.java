@@ -41,6 +41,10 @@ public sealed interface AuthResult permits AuthResult.Accepted, AuthResult.Refus
 
     /** Authenticated as {@code principal}. */
     record Accepted(Principal principal) implements AuthResult {
+        /**
+         * Checks that {@code principal} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Accepted {
             Checks.notNull("principal", principal);
         }
@@ -48,6 +52,11 @@ public sealed interface AuthResult permits AuthResult.Accepted, AuthResult.Refus
 
     /** Refused; {@code reason} goes to the client. */
     record Refused(String reason) implements AuthResult {
+        /**
+         * Checks that {@code reason} is present, 1..{@link #MAX_REASON_LENGTH} characters long and free of control
+         * characters.
+         * @throws IllegalArgumentException if it is not
+         */
         public Refused {
             Checks.notNull("reason", reason);
             Checks.check(!reason.isBlank() && reason.length() <= MAX_REASON_LENGTH

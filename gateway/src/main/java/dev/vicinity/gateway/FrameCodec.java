@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The wire format: reads an inbound text frame into a validated request (a JSON object of bounded
@@ -36,7 +37,7 @@ final class FrameCodec {
         void frame(GatewayConnection c, String id, String type, JsonNode frame);
 
         /** The frame is refused with {@code code}; {@code re} is its id when one could be read, else null. */
-        void reject(GatewayConnection c, String re, String code, String message);
+        void reject(GatewayConnection c, @Nullable String re, String code, String message);
     }
 
     /** An outbound frame: its JSON text and the exact length of that text in UTF-8. */
@@ -47,6 +48,7 @@ final class FrameCodec {
     /** Writes outbound frames: UTF-8, surrogate pairs as characters (as the text writer did), no root separator. */
     private final JsonFactory outFactory = new JsonFactoryBuilder()
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).rootValueSeparator((String) null).build();
+    @SuppressWarnings("ThreadLocalUsage") // per codec on purpose: each codec has its own JsonFactory
     private final ThreadLocal<FrameWriter> writers = new ThreadLocal<>();
 
     FrameCodec(int maxFrameBytes) {
@@ -108,7 +110,7 @@ final class FrameCodec {
     // ------------------------------------------------------------------ outbound
 
     /** {@code {type, re, ...body}}: a reply ({@code ok}, {@code welcome}, {@code resumed}, {@code pong}). */
-    Encoded reply(String type, String re, ObjectNode body) throws IOException {
+    Encoded reply(String type, @Nullable String re, @Nullable ObjectNode body) throws IOException {
         FrameWriter w = writer();
         try {
             JsonGenerator g = w.begin();
@@ -160,7 +162,7 @@ final class FrameCodec {
      * {@code {type: error, re, code, message}}; {@code re} null is written as JSON null;
      * {@code retryAfterMs >= 0} adds {@code retryAfterMs} (for {@code rate_limited}).
      */
-    Encoded error(String re, String code, String message, long retryAfterMs) throws IOException {
+    Encoded error(@Nullable String re, String code, String message, long retryAfterMs) throws IOException {
         FrameWriter w = writer();
         try {
             JsonGenerator g = w.begin();
@@ -181,12 +183,12 @@ final class FrameCodec {
      * Whether {@code body} sets {@code type} or {@code re} itself: then its value wins in the gateway's
      * place, as when the frame was a tree the body was merged into.
      */
-    private static boolean shadows(ObjectNode body) {
+    private static boolean shadows(@Nullable ObjectNode body) {
         return body != null && (body.has("type") || body.has("re"));
     }
 
     /** The fields of {@code body}, in order, as {@code writeValueAsString} of a tree holding them wrote them. */
-    private void writeFields(JsonGenerator g, ObjectNode body) throws IOException {
+    private void writeFields(JsonGenerator g, @Nullable ObjectNode body) throws IOException {
         if (body == null) {
             return;
         }
@@ -225,7 +227,7 @@ final class FrameCodec {
         private static final int KEEP_BYTES = 64 * 1024;
         private final JsonFactory factory;
         private final Sink sink = new Sink();
-        private JsonGenerator g;
+        private @Nullable JsonGenerator g;
         boolean busy;
         private boolean ended;
 
@@ -243,6 +245,7 @@ final class FrameCodec {
             return g;
         }
 
+        @SuppressWarnings("NullAway") // begin() created the generator
         Encoded end() throws IOException {
             g.writeEndObject();
             g.flush();

@@ -7,6 +7,7 @@ import dev.vicinity.core.ConnectionRegistry;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.RateLimitedException;
 import dev.vicinity.core.VicinityException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class FrameDispatcher implements FrameCodec.Inbound {
     }
 
     @Override
-    public void reject(GatewayConnection c, String re, String code, String message) {
+    public void reject(GatewayConnection c, @Nullable String re, String code, String message) {
         out.strike(c, re, code, message);
     }
 

@@ -11,5 +11,11 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface FrameFields {
+    /**
+     * Writes the frame's fields to {@code fields}.
+     *
+     * @param fields the generator, positioned inside the frame's object
+     * @throws IOException if writing fails
+     */
     void write(JsonGenerator fields) throws IOException;
 }

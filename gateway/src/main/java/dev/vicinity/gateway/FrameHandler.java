@@ -8,5 +8,6 @@ package dev.vicinity.gateway;
  */
 @FunctionalInterface
 public interface FrameHandler {
+    /** Handles {@code request}; answer it as the interface describes. */
     void handle(Request request);
 }

@@ -51,7 +51,7 @@ public interface FrameModule {
     default void onResuming(ClientContext client, JsonNode resumeFrame) {}
 
     /**
-     * A connection resumed on this node; {@code resumeFrame} is the client's {@code resume} frame
+     * A connection resumed on this node; {@code resumeFrame} is the frame the client resumed with
      * (chat reads the last sequence per session from it and replays what is missing). Called after the
      * connection is attached again, before the {@code resumed} reply is sent; pushes made here are
      * held and sent right after that reply, in order.

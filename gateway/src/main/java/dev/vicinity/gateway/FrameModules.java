@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class FrameModules {
     }
 
     /** The handler of {@code type}, or null if no module handles it. */
-    FrameHandler handler(String type) {
+    @Nullable FrameHandler handler(String type) {
         return handlers.get(type);
     }
 

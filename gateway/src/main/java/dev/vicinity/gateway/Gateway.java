@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,12 +247,12 @@ public final class Gateway implements AutoCloseable {
         private final ContextAuthenticator authenticator;
         private final List<FrameModule> modules = new ArrayList<>();
         private GatewayLimits limits = GatewayLimits.defaults();
-        private Clock clock;
+        private @Nullable Clock clock;
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration authTimeout = Duration.ofSeconds(10);
         private Duration resumeWindow = Duration.ofMinutes(2);
-        private Duration heartbeatInterval;
-        private RateLimitStore rateLimitStore;
+        private @Nullable Duration heartbeatInterval;
+        private @Nullable RateLimitStore rateLimitStore;
         private RateLimit connectRate = RateLimit.perMinute(30, 10);
         private int maxConnectionsPerAddress;
 

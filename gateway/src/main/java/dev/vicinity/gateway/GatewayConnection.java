@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -46,16 +47,16 @@ public final class GatewayConnection implements ClientContext {
     private final AtomicBoolean addressReleased = new AtomicBoolean();
     private final Object lock = new Object();
     /** The remote address counted against the per-address cap, or null when none is counted. */
-    private volatile String address;
-    private volatile ConnectionId id;
+    private volatile @Nullable String address;
+    private volatile @Nullable ConnectionId id;
     /** The registry handle of the current id. */
-    private volatile RegistryHandle handle;
-    private volatile Principal principal;
+    private volatile @Nullable RegistryHandle handle;
+    private volatile @Nullable Principal principal;
     private volatile boolean closed;
     /** Why the registry closed or detached it; set once closed (a moment after {@code closed}). */
-    private volatile CloseCode closeCode;
+    private volatile @Nullable CloseCode closeCode;
     /** Guarded by {@code lock}: pushes (written already) held until the handshake reply is sent, or null when not holding. */
-    private List<FrameCodec.Encoded> held;
+    private @Nullable List<FrameCodec.Encoded> held;
 
     GatewayConnection(Outbound out, Transport transport, TokenBucket preAuthFrames, UpgradeRequest upgrade) {
         this.out = out;
@@ -66,12 +67,14 @@ public final class GatewayConnection implements ClientContext {
 
     /** The current connection id. */
     @Override
+    @SuppressWarnings("NullAway") // set by adopt() before the connection is authenticated and seen by modules
     public ConnectionId connection() {
         return id;
     }
 
     /** The authenticated user, or null before {@code hello}/{@code resume} succeeded. */
     @Override
+    @SuppressWarnings("NullAway") // null only before authentication, when no module sees the connection
     public UserId user() {
         Principal p = principal;
         return p == null ? null : p.user();
@@ -79,6 +82,7 @@ public final class GatewayConnection implements ClientContext {
 
     /** The authenticated device, or null before authentication. */
     @Override
+    @SuppressWarnings("NullAway") // null only before authentication, when no module sees the connection
     public DeviceId device() {
         Principal p = principal;
         return p == null ? null : p.device();
@@ -149,7 +153,7 @@ public final class GatewayConnection implements ClientContext {
 
     // ------------------------------------------------------------------ identity and lifecycle
 
-    Principal principal() {
+    @Nullable Principal principal() {
         return principal;
     }
 
@@ -180,7 +184,7 @@ public final class GatewayConnection implements ClientContext {
      *
      * @return the previous id
      */
-    ConnectionId adopt(ConnectionId id, RegistryHandle handle) {
+    @Nullable ConnectionId adopt(ConnectionId id, RegistryHandle handle) {
         ConnectionId previousId;
         RegistryHandle previous;
         synchronized (lock) {
@@ -238,7 +242,7 @@ public final class GatewayConnection implements ClientContext {
      * @return the close code if the connection closed meanwhile and the modules must now be told it
      *     left (exactly one caller of this and {@link #leavingModules} gets non-null), else null
      */
-    CloseCode modulesAttached() {
+    @Nullable CloseCode modulesAttached() {
         modulesAttached.set(true);
         CloseCode code = closeCode;
         return code != null && modulesLeft.compareAndSet(false, true) ? code : null;
@@ -373,7 +377,7 @@ public final class GatewayConnection implements ClientContext {
     // ------------------------------------------------------------------ per-address slot
 
     /** The remote address counted against the per-address cap, or null. */
-    String address() {
+    @Nullable String address() {
         return address;
     }
 

@@ -19,6 +19,7 @@ import dev.vicinity.core.VicinityException;
 import dev.vicinity.core.spi.RateLimitStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -274,7 +275,7 @@ final class Handshake {
         // Re-attached in the registry: from here on nothing fails before the reply.
         c.hold();
         try {
-            ConnectionId placeholder = c.adopt(ok.connection(), candidate);
+            ConnectionId placeholder = Objects.requireNonNull(c.adopt(ok.connection(), candidate), "id from open");
             local.moved(c, placeholder);
             if (!ok.connection().equals(placeholder)) {
                 // Re-attached under another id (the connection lived on another node, or this socket is

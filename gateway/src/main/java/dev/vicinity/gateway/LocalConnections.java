@@ -7,6 +7,7 @@ import dev.vicinity.core.UserId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,7 +79,7 @@ final class LocalConnections {
 
     /** {@code c} is authenticated: pushes to its user reach it from now on. */
     void attach(GatewayConnection c) {
-        Principal p = c.principal();
+        Principal p = Objects.requireNonNull(c.principal(), "attached after authentication");
         byUser.computeIfAbsent(p.user(), u -> ConcurrentHashMap.newKeySet()).add(c);
         if (c.isClosed()) {
             unlinkUser(c, p);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,12 @@ final class Outbound {
     }
 
     /** {@code ok} to request {@code re}, with the fields of {@code body}. */
-    void reply(GatewayConnection c, String re, ObjectNode body) {
+    void reply(GatewayConnection c, @Nullable String re, @Nullable ObjectNode body) {
         reply(c, "ok", re, body);
     }
 
     /** A reply of {@code type} ({@code ok}, {@code pong}...) to request {@code re}, with the fields of {@code body}. */
-    void reply(GatewayConnection c, String type, String re, ObjectNode body) {
+    void reply(GatewayConnection c, String type, @Nullable String re, @Nullable ObjectNode body) {
         if (c.isClosed()) {
             return;
         }
@@ -62,12 +63,12 @@ final class Outbound {
         send(c, frame);
     }
 
-    void error(GatewayConnection c, String re, String code, String message) {
+    void error(GatewayConnection c, @Nullable String re, String code, String message) {
         error(c, re, code, message, -1);
     }
 
     /** An {@code error} frame; {@code retryAfterMs >= 0} adds {@code retryAfterMs} (for {@code rate_limited}). */
-    void error(GatewayConnection c, String re, String code, String message, long retryAfterMs) {
+    void error(GatewayConnection c, @Nullable String re, String code, String message, long retryAfterMs) {
         if (c.isClosed()) {
             return;
         }
@@ -82,7 +83,7 @@ final class Outbound {
     }
 
     /** Answers a bad frame with an error and counts a strike. */
-    void strike(GatewayConnection c, String re, String code, String message) {
+    void strike(GatewayConnection c, @Nullable String re, String code, String message) {
         error(c, re, code, message);
         countStrike(c);
     }
@@ -147,7 +148,7 @@ final class Outbound {
         }
     }
 
-    private void written(GatewayConnection c, long bytes, Throwable error) {
+    private void written(GatewayConnection c, long bytes, @Nullable Throwable error) {
         c.unreserve(bytes);
         nodeOutboundBytes.addAndGet(-bytes);
         if (error != null) {

@@ -11,6 +11,10 @@ import java.util.Objects;
  * @param device the device (presence fences one live connection per user and device)
  */
 public record Principal(UserId user, DeviceId device) {
+    /**
+     * Checks that {@code user}, {@code device} are not null.
+     * @throws NullPointerException if a required component is null
+     */
     public Principal {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(device, "device");

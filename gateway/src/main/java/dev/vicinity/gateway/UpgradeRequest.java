@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the host's WebSocket server knew about a socket when it accepted it: the HTTP upgrade request's
@@ -26,8 +27,8 @@ public final class UpgradeRequest {
 
     private final Map<String, List<String>> headers;
     private final Map<String, String> cookies;
-    private final String remoteAddress;
-    private final Object hostPrincipal;
+    private final @Nullable String remoteAddress;
+    private final @Nullable Object hostPrincipal;
 
     private UpgradeRequest(Builder b) {
         TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -104,8 +105,8 @@ public final class UpgradeRequest {
     public static final class Builder {
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private final Map<String, String> cookies = new LinkedHashMap<>();
-        private String remoteAddress;
-        private Object hostPrincipal;
+        private @Nullable String remoteAddress;
+        private @Nullable Object hostPrincipal;
 
         private Builder() {
         }
@@ -151,6 +152,7 @@ public final class UpgradeRequest {
             return this;
         }
 
+        /** The request with the headers, cookies and attributes set so far. */
         public UpgradeRequest build() {
             return new UpgradeRequest(this);
         }

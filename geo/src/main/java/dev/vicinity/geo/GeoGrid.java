@@ -85,7 +85,7 @@ public final class GeoGrid {
     public int columns(int row) {
         double mid = Math.toRadians((rowMinLat(row) + rowMaxLat(row)) * 0.5);
         double n = Math.floor(360.0 * Math.cos(mid) / cellDeg);
-        return n < 1 ? 1 : (int) Math.min(n, Integer.MAX_VALUE / 2);
+        return n < 1 ? 1 : (int) Math.min(n, Integer.MAX_VALUE >> 1);
     }
 
     /** The column of {@code row} containing longitude {@code lon} (degrees); clamped into [0, columns). */

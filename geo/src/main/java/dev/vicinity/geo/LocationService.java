@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -378,7 +379,7 @@ public final class LocationService {
         private double maxSpeedMetersPerSecond = 350.0;
         private double maxAccuracyMeters = 50_000.0;
         private int sweepBatch = 1_000;
-        private RateLimitStore limits;
+        private @Nullable RateLimitStore limits;
         private int updatePermits = 60;
         private Duration updatePer = Duration.ofMinutes(1);
         private double stickinessMeters = Double.NaN;

@@ -5,7 +5,9 @@ import dev.vicinity.geo.spi.CandidateVisitor;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The eligible candidates of one nearby query pass, in parallel arrays for allocation-light ranking.
@@ -35,7 +37,7 @@ final class NearbyCandidates implements CandidateVisitor {
     double[] score;
     int size;
     private final Rules rules;
-    private final CandidateFilter extra;
+    private final @Nullable CandidateFilter extra;
     private final boolean includeOffline;
     private final UserId querier;
     private final int querierHash;
@@ -43,7 +45,7 @@ final class NearbyCandidates implements CandidateVisitor {
     private final double centerLon;
     private final long staleSecond;
     private final int staleNano;
-    private final Set<UserId> blocked;
+    private final @Nullable Set<UserId> blocked;
     private final double radius;
     private final int maxBucket;
     // Positions are cell centres, so consecutive candidates often share one.
@@ -107,7 +109,7 @@ final class NearbyCandidates implements CandidateVisitor {
      * answers instead: an entry it kept keeps its score, any other was offline (or arrived between
      * the two reads) and is dropped.
      */
-    void resolve(BatchResolver r, NearbyCandidates prev) {
+    void resolve(BatchResolver r, @Nullable NearbyCandidates prev) {
         if (size == 0) {
             return;
         }
@@ -143,7 +145,7 @@ final class NearbyCandidates implements CandidateVisitor {
             }
             if (b <= known) {
                 for (int k = start[b]; k < start[b + 1]; k++) {
-                    Double v = prevScores.get(users[order[k]]);
+                    Double v = Objects.requireNonNull(prevScores).get(users[order[k]]); // b <= known implies prev
                     if (v != null) {
                         keep[order[k]] = true;
                         score[order[k]] = v;

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -334,10 +335,10 @@ public final class NearbyMatcher {
         private int maxResults = 500;
         private int ratePermits = 30;
         private Duration ratePer = Duration.ofMinutes(1);
-        private byte[] cursorSecret;
+        private byte @Nullable [] cursorSecret;
         private Duration cursorTtl = Duration.ofMinutes(10);
-        private Clock clock;
-        private RateLimitStore limits;
+        private @Nullable Clock clock;
+        private @Nullable RateLimitStore limits;
         private boolean distributed;
         private int maxBucketScan = 1_000;
 

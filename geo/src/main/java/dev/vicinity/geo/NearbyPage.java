@@ -3,6 +3,7 @@ package dev.vicinity.geo;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of nearby results, ranked by distance bucket, then score (higher first), then a stable
@@ -11,7 +12,7 @@ import java.util.Optional;
  * @param matches the page (immutable)
  * @param nextCursor an opaque token for the next page, or null if this is the last page
  */
-public record NearbyPage(List<NearbyMatch> matches, String nextCursor) {
+public record NearbyPage(List<NearbyMatch> matches, @Nullable String nextCursor) {
     /** Copies {@code matches} into an immutable list. */
     public NearbyPage {
         matches = List.copyOf(Objects.requireNonNull(matches, "matches"));

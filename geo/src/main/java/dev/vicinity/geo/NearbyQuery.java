@@ -3,6 +3,7 @@ package dev.vicinity.geo;
 import dev.vicinity.core.UserId;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A nearby search by {@code querier} around the querier's own public location (a client can never
@@ -16,7 +17,7 @@ import java.util.Optional;
  * @param filter an extra host predicate for this query, or null
  */
 public record NearbyQuery(UserId querier, double radiusMeters, int limit, boolean includeOffline,
-                          String cursor, CandidateFilter filter) {
+                          @Nullable String cursor, @Nullable CandidateFilter filter) {
 
     /** Checks that {@code querier} is not null; ranges are checked by the matcher. */
     public NearbyQuery {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,17 +50,17 @@ public final class PostgresBackend implements VicinityBackend {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBackend.class);
 
     private final PostgresVicinity pg;
-    private final RedisBundle redis;
+    private final @Nullable RedisBundle redis;
     private final PresenceStore presence;
     private final EventBus bus;
     private final ResumeStore resumes;
     private final RateLimitStore rateLimits;
     private final RatingStore ratings;
-    private final AutoCloseable ownedDataSource;
+    private final @Nullable AutoCloseable ownedDataSource;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PostgresBackend(PostgresVicinity pg, RedisBundle redis, boolean cacheRatings, Clock clock,
-                            AutoCloseable ownedDataSource) {
+    private PostgresBackend(PostgresVicinity pg, @Nullable RedisBundle redis, boolean cacheRatings, Clock clock,
+                            @Nullable AutoCloseable ownedDataSource) {
         this.pg = pg;
         this.redis = redis;
         this.ownedDataSource = ownedDataSource;
@@ -186,7 +187,7 @@ public final class PostgresBackend implements VicinityBackend {
         private boolean installSchema = true;
         private boolean cacheRatings = true;
         private boolean ownsDataSource;
-        private RedisBundle redis;
+        private @Nullable RedisBundle redis;
         private Clock clock = Clock.systemUTC();
 
         private Builder(DataSource dataSource) {
@@ -279,7 +280,7 @@ public final class PostgresBackend implements VicinityBackend {
             }
         }
 
-        private AutoCloseable owned() {
+        private @Nullable AutoCloseable owned() {
             return ownsDataSource && dataSource instanceof AutoCloseable c ? c : null;
         }
 

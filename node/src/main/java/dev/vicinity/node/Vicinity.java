@@ -29,12 +29,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,15 +83,15 @@ public final class Vicinity implements AutoCloseable {
     private final ChatService chat;
     private final Subscription chatOnPresence;
     private final Maintenance maintenance = new Maintenance();
-    private final ScheduledExecutorService hostScheduler;
+    private final @Nullable ScheduledExecutorService hostScheduler;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile ScheduledExecutorService ownScheduler;
+    private volatile @Nullable ScheduledExecutorService ownScheduler;
 
     private Vicinity(Builder b, Clock clock, VicinityListener listener) {
         this.backend = b.backend;
         this.closeBackend = b.closeBackend;
-        this.node = b.node;
+        this.node = Objects.requireNonNull(b.node, "checked by build()");
         this.hostScheduler = b.scheduler;
         BlockList blocks = backend.blockList();
 
@@ -129,7 +131,8 @@ public final class Vicinity implements AutoCloseable {
             });
             RatingFrames ratingFrames = new RatingFrames(ratings, backend.eventBus());
 
-            Gateway.Builder gb = Gateway.builder(presence, backend.resumeStore(), b.authenticator).clock(clock)
+            Gateway.Builder gb = Gateway.builder(presence, backend.resumeStore(),
+                Objects.requireNonNull(b.authenticator, "checked by build()")).clock(clock)
                     .listener(listener);
             if (b.gatewayLimits != null) {
                 gb.limits(b.gatewayLimits);
@@ -351,13 +354,13 @@ public final class Vicinity implements AutoCloseable {
      */
     public static final class Builder {
         private final VicinityBackend backend;
-        private NodeId node;
-        private ContextAuthenticator authenticator;
+        private @Nullable NodeId node;
+        private @Nullable ContextAuthenticator authenticator;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
-        private byte[] cursorSecret;
-        private GatewayLimits gatewayLimits;
-        private ScheduledExecutorService scheduler;
+        private byte @Nullable [] cursorSecret;
+        private @Nullable GatewayLimits gatewayLimits;
+        private @Nullable ScheduledExecutorService scheduler;
         private boolean closeBackend = true;
         private Duration sweepInterval = Duration.ofSeconds(30);
         private Consumer<PresenceService.Builder> presence = b -> { };

@@ -23,6 +23,12 @@ public class InvalidRatingException extends InvalidInputException {
     /** The idempotency key is empty, too long or has illegal characters. */
     public static final String INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key";
 
+    /**
+     * A rating request was rejected as malformed.
+     *
+     * @param code the stable code, e.g. {@code invalid_stars}
+     * @param message what was wrong, for people
+     */
     public InvalidRatingException(String code, String message) {
         super(code, message);
     }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facts of one chat session that rating uses: who took part and when it ended.
@@ -16,7 +17,7 @@ import java.util.Set;
  * @param participants everyone who was a member at some point (they may rate each other)
  * @param endedAt when the session ended, or null while it has not
  */
-public record RatableSession(SessionId session, Set<UserId> participants, Instant endedAt) {
+public record RatableSession(SessionId session, Set<UserId> participants, @Nullable Instant endedAt) {
 
     /** @throws NullPointerException if session or participants is null */
     public RatableSession {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stored rating: an immutable snapshot of a row in the {@link dev.vicinity.rating.spi.RatingStore}.
@@ -33,7 +34,7 @@ import java.util.TreeSet;
  *     is visible to the ratee but not counted in any aggregate. Decided by the store once, at the reveal;
  *     false for every rating that was never revealed
  */
-public record Rating(RatingKey key, int stars, Set<String> tags, String comment, String idempotencyKey,
+public record Rating(RatingKey key, int stars, Set<String> tags, @Nullable String comment, @Nullable String idempotencyKey,
                      RatingState state, Instant submittedAt, Instant revealAt, Instant updatedAt,
                      long version, boolean duplicate) {
 
@@ -66,7 +67,7 @@ public record Rating(RatingKey key, int stars, Set<String> tags, String comment,
     }
 
     /** A rating that is not a {@link #duplicate()}. */
-    public Rating(RatingKey key, int stars, Set<String> tags, String comment, String idempotencyKey,
+    public Rating(RatingKey key, int stars, Set<String> tags, @Nullable String comment, @Nullable String idempotencyKey,
                   RatingState state, Instant submittedAt, Instant revealAt, Instant updatedAt, long version) {
         this(key, stars, tags, comment, idempotencyKey, state, submittedAt, revealAt, updatedAt, version, false);
     }
@@ -83,7 +84,7 @@ public record Rating(RatingKey key, int stars, Set<String> tags, String comment,
     }
 
     /** A new sealed or revealed rating at version 1. */
-    public static Rating create(RatingKey key, int stars, Set<String> tags, String comment, String idempotencyKey,
+    public static Rating create(RatingKey key, int stars, Set<String> tags, @Nullable String comment, @Nullable String idempotencyKey,
                                 RatingState state, Instant now, Instant revealAt) {
         return new Rating(key, stars, tags, comment, idempotencyKey, state, now, revealAt, now, 1);
     }
@@ -116,13 +117,13 @@ public record Rating(RatingKey key, int stars, Set<String> tags, String comment,
     }
 
     /** The next version of this rating with new content, written at {@code now}; state unchanged. */
-    public Rating withContent(int newStars, Set<String> newTags, String newComment, Instant now) {
+    public Rating withContent(int newStars, Set<String> newTags, @Nullable String newComment, Instant now) {
         return new Rating(key, newStars, newTags, newComment, idempotencyKey, state, submittedAt, revealAt, now,
                 version + 1, duplicate);
     }
 
     /** Whether stars, tags and comment equal the given ones. */
-    public boolean sameContent(int otherStars, Set<String> otherTags, String otherComment) {
+    public boolean sameContent(int otherStars, Set<String> otherTags, @Nullable String otherComment) {
         return stars == otherStars && tags.equals(sortedCopy(otherTags)) && Objects.equals(comment, otherComment);
     }
 

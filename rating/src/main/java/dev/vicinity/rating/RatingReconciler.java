@@ -3,6 +3,8 @@ package dev.vicinity.rating;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.rating.spi.RatingAuditStore;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +18,10 @@ final class RatingReconciler {
     private static final int MAX_RECONCILE_ATTEMPTS = 5;
 
     /** Null when neither configured nor implemented by the store: then reconcile is refused. */
-    private final RatingAuditStore audit;
+    private final @Nullable RatingAuditStore audit;
     private final VicinityListener listener;
 
-    RatingReconciler(RatingAuditStore audit, VicinityListener listener) {
+    RatingReconciler(@Nullable RatingAuditStore audit, VicinityListener listener) {
         this.audit = audit;
         this.listener = listener;
     }
@@ -48,7 +50,7 @@ final class RatingReconciler {
             }
         }
         LOG.warn("rating aggregate drift: user={} countDrift={} sumDrift={} repaired={}", user,
-                report.countDrift(), report.sumDrift(), report.repaired());
+                Objects.requireNonNull(report).countDrift(), report.sumDrift(), report.repaired()); // set by the first attempt
         listener.onAggregateDrift(user, report.countDrift(), report.sumDrift());
         return report;
     }

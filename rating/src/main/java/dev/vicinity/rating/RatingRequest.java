@@ -4,6 +4,7 @@ import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rating as a client submits it. Only structural nulls are checked here; limits (stars, tags,
@@ -17,8 +18,12 @@ import java.util.Set;
  * @param comment optional text, null when none (an empty string is treated as none)
  * @param idempotencyKey optional client key making a retried submit return the same result; null when none
  */
-public record RatingRequest(RatingKey key, int stars, Set<String> tags, String comment, String idempotencyKey) {
+public record RatingRequest(RatingKey key, int stars, Set<String> tags, @Nullable String comment, @Nullable String idempotencyKey) {
 
+    /**
+     * Checks that {@code key} is present; null {@code tags} become the empty set (the set is copied), and an empty
+     * comment becomes null.
+     */
     public RatingRequest {
         Objects.requireNonNull(key, "key");
         tags = tags == null ? Set.of() : Set.copyOf(tags);

@@ -22,6 +22,10 @@ public sealed interface RatingResult permits RatingResult.Accepted, RatingResult
      *     nothing new was written
      */
     record Accepted(Rating rating, boolean replayed) implements RatingResult {
+        /**
+         * Checks that {@code rating} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Accepted {
             Objects.requireNonNull(rating, "rating");
         }
@@ -33,6 +37,10 @@ public sealed interface RatingResult permits RatingResult.Accepted, RatingResult
      * @param reason why
      */
     record Rejected(RatingRejection reason) implements RatingResult {
+        /**
+         * Checks that {@code reason} is not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Rejected {
             Objects.requireNonNull(reason, "reason");
         }

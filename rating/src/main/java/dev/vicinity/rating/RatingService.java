@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class RatingService {
     public static final int DEFAULT_REVEAL_BATCH = 256;
 
     private final RatingStore store;
-    private final RatingAuditStore audit;
+    private final @Nullable RatingAuditStore audit;
     private final RatableSessions sessions;
     private final Clock clock;
     private final VicinityListener listener;
@@ -237,7 +238,7 @@ public final class RatingService {
      *     {@code already_withdrawn}, {@code window_closed}
      * @throws InvalidRatingException if the new content is malformed
      */
-    public RatingResult edit(RatingKey key, int stars, Set<String> tags, String comment) {
+    public RatingResult edit(RatingKey key, int stars, @Nullable Set<String> tags, @Nullable String comment) {
         Objects.requireNonNull(key, "key");
         Set<String> newTags = tags == null ? Set.of() : Set.copyOf(tags);
         String newComment = comment == null || comment.isEmpty() ? null : comment;
@@ -424,7 +425,7 @@ public final class RatingService {
 
     // ---------------------------------------------------------------- helpers
 
-    private void checkContent(RatingKey key, int stars, Set<String> tags, String comment) {
+    private void checkContent(RatingKey key, int stars, Set<String> tags, @Nullable String comment) {
         try {
             RatingInput.checkStars(stars);
             RatingInput.checkTags(tags, maxTags);
@@ -446,7 +447,7 @@ public final class RatingService {
     public static final class Builder {
         private final RatingStore store;
         private final RatableSessions sessions;
-        private RatingAuditStore audit;
+        private @Nullable RatingAuditStore audit;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;
         private Duration ratingWindow = DEFAULT_RATING_WINDOW;

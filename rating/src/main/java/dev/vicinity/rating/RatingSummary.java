@@ -24,6 +24,11 @@ import java.util.OptionalDouble;
 public record RatingSummary(UserId user, long count, boolean shown, Optional<StarHistogram> histogram,
                             OptionalDouble mean, OptionalDouble bayesianMean, OptionalDouble lowerBound,
                             double priorMean) {
+    /**
+     * Checks that {@code user}, {@code histogram}, {@code mean}, {@code bayesianMean}, {@code lowerBound} are not
+     * null.
+     * @throws NullPointerException if a required component is null
+     */
     public RatingSummary {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(histogram, "histogram");

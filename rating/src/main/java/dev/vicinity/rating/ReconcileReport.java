@@ -13,6 +13,10 @@ import java.util.Objects;
  * @param repaired true if the stored aggregate was replaced by the recount
  */
 public record ReconcileReport(UserId user, StarHistogram stored, StarHistogram recounted, boolean repaired) {
+    /**
+     * Checks that {@code user}, {@code stored}, {@code recounted} are not null.
+     * @throws NullPointerException if a required component is null
+     */
     public ReconcileReport {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(stored, "stored");

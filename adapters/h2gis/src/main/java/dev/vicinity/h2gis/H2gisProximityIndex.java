@@ -210,6 +210,7 @@ public final class H2gisProximityIndex extends JdbcProximityIndex {
     }
 
     /** Drops and recreates the spatial index (DDL: H2 commits it; concurrent statements wait for the table lock). */
+    @SuppressWarnings("NullAway") // the Work returns null: there is no result (T is Void)
     void rebuildSpatialIndex() {
         synchronized (rebuildLock) {
             jdbc().autoCommit("proximity spatial index rebuild", c -> {

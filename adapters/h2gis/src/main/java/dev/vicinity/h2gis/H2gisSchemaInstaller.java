@@ -4,6 +4,7 @@ import dev.vicinity.core.VicinityException;
 import dev.vicinity.jdbc.Jdbc;
 import dev.vicinity.jdbc.SchemaScripts;
 import dev.vicinity.jdbc.SchemaScripts.Script;
+import org.jspecify.annotations.Nullable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -149,7 +150,7 @@ public final class H2gisSchemaInstaller {
     }
 
     /** The name, as stored, of the table {@code upperCaseName} (any case) in this schema, or null. */
-    private String tableName(Connection c, String upperCaseName) throws SQLException {
+    private @Nullable String tableName(Connection c, String upperCaseName) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
                 + " WHERE TABLE_SCHEMA = ? AND UPPER(TABLE_NAME) = ?")) {
             ps.setString(1, schema);

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,9 @@ public final class H2gisVicinity implements AutoCloseable {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final Jdbc jdbc;
-    private final JdbcConnectionPool ownedPool;
+    private final @Nullable JdbcConnectionPool ownedPool;
     /** The unpooled source behind {@link #ownedPool}; {@link #close()} runs SHUTDOWN on one of its connections. */
-    private final JdbcDataSource ownedSource;
+    private final @Nullable JdbcDataSource ownedSource;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String schema;
     private final H2gisSchemaInstaller installer;
@@ -62,7 +63,8 @@ public final class H2gisVicinity implements AutoCloseable {
     private final H2gisProximityIndex proximity;
     private final H2gisBlockList blocks;
 
-    private H2gisVicinity(Builder b, DataSource dataSource, JdbcConnectionPool ownedPool, JdbcDataSource ownedSource) {
+    private H2gisVicinity(Builder b, DataSource dataSource, @Nullable JdbcConnectionPool ownedPool,
+            @Nullable JdbcDataSource ownedSource) {
         this.ownedPool = ownedPool;
         this.ownedSource = ownedSource;
         this.jdbc = new Jdbc(dataSource, new H2Dialect(), "run the schema installer first");
@@ -189,7 +191,7 @@ public final class H2gisVicinity implements AutoCloseable {
         // afterwards is a no-op on an already closed session.
         Connection shutdown = null;
         try {
-            shutdown = ownedSource.getConnection();
+            shutdown = Objects.requireNonNull(ownedSource, "owned together with the pool").getConnection();
         } catch (SQLException e) {
             LOG.debug("no connection to shut the database down (error {}); it may already be closed", e.getErrorCode());
         }
@@ -208,8 +210,8 @@ public final class H2gisVicinity implements AutoCloseable {
      * and share the result.
      */
     public static final class Builder {
-        private final DataSource dataSource;
-        private final String jdbcUrl;
+        private final @Nullable DataSource dataSource;
+        private final @Nullable String jdbcUrl;
         private String user = "sa";
         private String password = "";
         private String schema = "vicinity";
@@ -219,7 +221,7 @@ public final class H2gisVicinity implements AutoCloseable {
         private boolean loadH2gisFunctions = true;
         private boolean flushOnCommit = true;
 
-        private Builder(DataSource dataSource, String jdbcUrl) {
+        private Builder(@Nullable DataSource dataSource, @Nullable String jdbcUrl) {
             this.dataSource = dataSource;
             this.jdbcUrl = jdbcUrl;
         }
@@ -299,6 +301,7 @@ public final class H2gisVicinity implements AutoCloseable {
             if (dataSource != null) {
                 return new H2gisVicinity(this, dataSource, null, null);
             }
+            String jdbcUrl = Objects.requireNonNull(this.jdbcUrl, "a builder has a data source or a URL");
             Checks.check(jdbcUrl.startsWith("jdbc:h2:"),
                     "jdbcUrl must be an H2 URL (jdbc:h2:file:..., jdbc:h2:mem:...), got " + jdbcUrl);
             Checks.between("maxConnections", maxConnections, 1, 1000);

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,8 @@ public final class Jdbc {
      * @param schemaHint what the host should do when tables are missing, e.g. {@code "run SchemaInstaller first"}
      * @throws IllegalArgumentException for a negative timeout
      */
-    public Jdbc(DataSource dataSource, SqlDialect dialect, String schemaHint, java.time.Duration queryTimeout) {
+    public Jdbc(DataSource dataSource, SqlDialect dialect, String schemaHint,
+            java.time.@Nullable Duration queryTimeout) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.schemaHint = Objects.requireNonNull(schemaHint, "schemaHint");
@@ -206,6 +208,7 @@ public final class Jdbc {
                 });
     }
 
+    @SuppressWarnings("ThreadPriorityCheck") // yield is a back-off hint between retries, not relied upon
     private boolean retry(String operation, SQLException e, int attempt) {
         int max = dialect.maxAttempts();
         if (attempt >= max || !dialect.isConflict(e)) {

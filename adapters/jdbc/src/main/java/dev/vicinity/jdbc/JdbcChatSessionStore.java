@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ChatSessionStore} on any SQL database: one {@code <schema>.chat_session} row per session
@@ -220,7 +221,8 @@ public abstract class JdbcChatSessionStore implements ChatSessionStore {
         return out;
     }
 
-    private static ChatSession session(Object[] h, List<Participant> participants) {
+    @SuppressWarnings("NullAway") // the nullable columns map to the nullable ChatSession components
+    private static ChatSession session(Object @Nullable [] h, List<Participant> participants) {
         return new ChatSession(SessionId.of((String) h[0]), state((String) h[1]), reason((String) h[2]),
                 UserId.of((String) h[3]), participants, Nanos.toInstant((Long) h[4]), Nanos.toInstantOrNull((Long) h[5]),
                 Nanos.toInstantOrNull((Long) h[6]), Nanos.toInstantOrNull((Long) h[7]), (Long) h[8]);
@@ -235,7 +237,7 @@ public abstract class JdbcChatSessionStore implements ChatSessionStore {
         throw new IllegalStateException("unknown session state in database: " + wire);
     }
 
-    private static EndReason reason(String wire) {
+    private static @Nullable EndReason reason(@Nullable String wire) {
         if (wire == null) {
             return null;
         }
@@ -247,7 +249,7 @@ public abstract class JdbcChatSessionStore implements ChatSessionStore {
         throw new IllegalStateException("unknown end reason in database: " + wire);
     }
 
-    private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    private static void setNullableLong(PreparedStatement ps, int index, @Nullable Long value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.BIGINT);
         } else {

@@ -16,10 +16,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link VicinityListener} that turns Vicinity's events into Micrometer meters. Pass it to every
@@ -68,7 +70,8 @@ public final class MicrometerListener implements VicinityListener {
             }
             AtomicLong n = new AtomicLong();
             byState.put(s, n);
-            Gauge.builder("vicinity.connections", n, AtomicLong::get).tag("state", s.name().toLowerCase())
+            // Locale.ROOT: under a Turkish default locale "CONNECTING" would otherwise become "connectıng"
+            Gauge.builder("vicinity.connections", n, AtomicLong::get).tag("state", s.name().toLowerCase(Locale.ROOT))
                     .description("connections of this node by state").register(registry);
         }
         Gauge.builder("vicinity.bus.healthy", busHealthy, AtomicLong::get)
@@ -173,7 +176,8 @@ public final class MicrometerListener implements VicinityListener {
     }
 
     @Override
-    public void onChatSessionChanged(SessionId session, String previous, String current, String reason) {
+    public void onChatSessionChanged(SessionId session, @Nullable String previous, String current,
+            @Nullable String reason) {
         registry.counter("vicinity.chat.sessions", "to", current, "reason", reason == null ? "none" : reason).increment();
     }
 
@@ -224,6 +228,6 @@ public final class MicrometerListener implements VicinityListener {
 
     @Override
     public void onAggregateDrift(UserId user, long countDrift, long sumDrift) {
-        registry.counter("vicinity.rating.drift").increment(Math.abs(countDrift));
+        registry.counter("vicinity.rating.drift").increment((double) Math.abs(countDrift));
     }
 }

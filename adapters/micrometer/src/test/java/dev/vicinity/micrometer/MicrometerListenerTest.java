@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Instant;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class MicrometerListenerTest {
@@ -24,6 +25,19 @@ class MicrometerListenerTest {
 
     private double connections(String state) {
         return registry.get("vicinity.connections").tag("state", state).gauge().value();
+    }
+
+    @Test
+    void stateTagsDoNotDependOnTheDefaultLocale() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("tr-TR")); // lower-cases I to a dotless i
+        try {
+            SimpleMeterRegistry turkish = new SimpleMeterRegistry();
+            new MicrometerListener(turkish);
+            assertThat(turkish.get("vicinity.connections").tag("state", "connecting").gauge()).isNotNull();
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

@@ -67,7 +67,6 @@ public final class PostgresProximityIndex extends JdbcProximityIndex {
         super(jdbc, schema);
         String t = schema + ".proximity";
         String point = postgis + ".ST_SetSRID(" + postgis + ".ST_MakePoint(?, ?), 4326)::" + postgis + ".geography";
-        String knn = "geog OPERATOR(" + postgis + ".<->) " + point;
         String lat = postgis + ".ST_Y(geog::" + postgis + ".geometry)";
         String lon = postgis + ".ST_X(geog::" + postgis + ".geometry)";
         upsert = "INSERT INTO " + t + " AS p (user_id, geog, observed_at_ns) VALUES (?, " + point + ", ?)"

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,7 +225,7 @@ public final class SchemaInstaller {
     }
 
     /** The schema PostGIS is installed in, or null if it is not installed. */
-    static String postgisNamespace(Connection c) throws SQLException {
+    static @Nullable String postgisNamespace(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT n.nspname FROM pg_extension e"
                      + " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgis'")) {

@@ -1,24 +1,24 @@
 package dev.vicinity.redis;
 
-import dev.vicinity.core.internal.Checks;
-import dev.vicinity.redis.internal.Commands;
-import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.UserId;
+import dev.vicinity.core.internal.Checks;
 import dev.vicinity.rating.Rating;
 import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.LuaScript;
+import dev.vicinity.redis.internal.RedisSupport;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,10 +92,10 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
     private final LuaScript put = LuaScript.load(CachedRatingStore.class, "cache-put.lua");
     private final LuaScript bump = LuaScript.load(CachedRatingStore.class, "cache-bump.lua");
     /** SHA1 of the put script once loaded for pipelined batch puts; null until then or after a NOSCRIPT. */
-    private volatile String putSha;
+    private volatile @Nullable String putSha;
 
     private final RatingStore delegate;
-    private final RatingAuditStore audit;
+    private final @Nullable RatingAuditStore audit;
     private final RedisClusterCommands<String, String> redis;
     private final RedisClusterAsyncCommands<String, String> async;
     private final String prefix;
@@ -261,7 +262,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
             }
             List<RedisFuture<Long>> written = new ArrayList<>(users.size());
             for (int i = 0; i < users.size(); i++) {
-                long[] n = values.get(users.get(i)).toArray();
+                long[] n = Objects.requireNonNull(values.get(users.get(i))).toArray(); // one value per user
                 written.add(async.evalsha(sha, ScriptOutputType.INTEGER, keys(userTag(users.get(i))),
                         Long.toString(generations.get(i)), Long.toString(n[0]), Long.toString(n[1]),
                         Long.toString(n[2]), Long.toString(n[3]), Long.toString(n[4]), ttlMillis));
@@ -450,7 +451,7 @@ public final class CachedRatingStore implements RatingStore, RatingAuditStore {
      * The histogram of a cached value {@code "generation|n1|…|n5"} if it was cached at the entry's
      * current {@code generation}; null for none or an older one (a write committed since).
      */
-    private static StarHistogram valid(KeyValue<String, String> kv, long generation) {
+    private static @Nullable StarHistogram valid(KeyValue<String, String> kv, long generation) {
         if (!kv.hasValue()) {
             return null;
         }

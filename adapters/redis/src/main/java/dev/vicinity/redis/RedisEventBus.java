@@ -12,12 +12,12 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +76,13 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
      * (chat does when it learns of a session) or is slow cannot stall Redis traffic.
      */
     private final java.util.concurrent.ExecutorService dispatcher;
-    private volatile Thread dispatchThread;
+    private volatile @Nullable Thread dispatchThread;
     /** Events received and not yet dispatched, in arrival order (one consumer: the dispatch thread). */
     private final java.util.concurrent.ConcurrentLinkedQueue<Inbound> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Whether a drain task is scheduled or running; one wake-up of the dispatch thread per burst. */
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
+    @SuppressWarnings("ArrayRecordComponent") // private hand-off of a received message; never compared
     private record Inbound(String channel, byte[] message) {}
 
     private RedisEventBus(Builder b) {
@@ -170,6 +172,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // at-most-once by contract; a lost connection shows in health()
     public void publish(String topic, byte[] payload) {
         LocalSubscribers.checkTopic(topic);
         Objects.requireNonNull(payload, "payload");
@@ -212,6 +215,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
     }
 
     /** Drops the Redis subscription of a topic nobody here listens to any more (re-checked under the lock). */
+    @SuppressWarnings("FutureReturnValueIgnored") // best effort: a failed unsubscribe only leaves an unused subscription
     private void lastLocalSubscriptionClosed(String topic) {
         synchronized (subscriptionLock) {
             if (!subscribers.has(topic) && subscriber.isOpen()) {
@@ -227,7 +231,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
     @Override
     public BusHealth health() {
         refreshHealth();
-        return health.get();
+        return Objects.requireNonNull(health.get());
     }
 
     /** Whether this bus uses sharded pub/sub. */
@@ -256,7 +260,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
 
     private void refreshHealth() {
         boolean up = publisher.isOpen() && subscriber.isOpen();
-        BusHealth current = health.get();
+        BusHealth current = Objects.requireNonNull(health.get());
         if (current.healthy() != up) {
             BusHealth next = new BusHealth(up, describe(up), clock.instant());
             if (health.compareAndSet(current, next)) {
@@ -287,7 +291,7 @@ public final class RedisEventBus implements EventBus, AutoCloseable {
     /** Options for {@link RedisEventBus}. Not thread-safe. */
     public static final class Builder {
         private final RedisClient client;
-        private RedisURI uri;
+        private @Nullable RedisURI uri;
         private Sharding sharding = Sharding.AUTO;
         private Clock clock = Clock.systemUTC();
         private VicinityListener listener = VicinityListener.NO_OP;

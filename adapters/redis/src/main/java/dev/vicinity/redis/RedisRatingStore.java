@@ -1,7 +1,5 @@
 package dev.vicinity.redis;
 
-import dev.vicinity.redis.internal.Commands;
-import dev.vicinity.redis.internal.RedisSupport;
 import dev.vicinity.core.BackendUnavailableException;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
@@ -11,7 +9,9 @@ import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.rating.spi.RatingAuditStore;
 import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.redis.internal.Commands;
 import dev.vicinity.redis.internal.LuaScript;
+import dev.vicinity.redis.internal.RedisSupport;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link RatingStore} and {@link RatingAuditStore} in Redis: one Lua script per write, so the
@@ -310,7 +311,8 @@ public final class RedisRatingStore implements RatingStore, RatingAuditStore {
         }
     }
 
-    private static Rating decode(RatingKey key, Map<String, String> f) {
+    @SuppressWarnings("NullAway") // a stored rating hash has every field but c and i (written together by one script)
+    private static Rating decode(@Nullable RatingKey key, Map<String, String> f) {
         RatingKey k = key != null ? key : parseId(f.get("due").substring(f.get("due").indexOf('|') + 1));
         return new Rating(k, Integer.parseInt(f.get("st")), decodeTags(f.get("tags")), f.get("c"), f.get("i"),
                 RatingState.valueOf(f.get("state")), decodeInstant(f.get("sub")), decodeInstant(f.get("rev")),

@@ -1,5 +1,6 @@
 package dev.vicinity.testkit;
 
+import org.jspecify.annotations.Nullable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ClassResource<T> implements BeforeAllCallback, AfterAllCallback {
     private final Supplier<? extends T> open;
     private final Consumer<? super T> close;
-    private volatile T resource;
+    private volatile @Nullable T resource;
 
     private ClassResource(Supplier<? extends T> open, Consumer<? super T> close) {
         this.open = open;

@@ -3,12 +3,14 @@ package dev.vicinity.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one action from many threads at once to shake out races in any adapter: all threads start
@@ -27,6 +29,10 @@ public final class ConcurrencyFuzzer {
     /** The action; {@code thread} is 0..threads-1 and {@code iteration} 0..iterations-1. */
     @FunctionalInterface
     public interface Action {
+        /**
+         * Performs one operation of {@code thread} in round {@code iteration}; a thrown exception or error fails
+         * the run.
+         */
         void run(int thread, int iteration) throws Exception;
     }
 
@@ -88,7 +94,7 @@ public final class ConcurrencyFuzzer {
                             + " (deadlock or livelock?)"));
                     break;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    failure = add(failure, e.getCause());
+                    failure = add(failure, Objects.requireNonNullElse(e.getCause(), e));
                 }
             }
             if (failure != null) {
@@ -102,7 +108,7 @@ public final class ConcurrencyFuzzer {
         }
     }
 
-    private static AssertionError add(AssertionError first, Throwable t) {
+    private static AssertionError add(@Nullable AssertionError first, Throwable t) {
         if (first == null) {
             return t instanceof AssertionError a ? a : new AssertionError("concurrent action failed: " + t, t);
         }

@@ -56,7 +56,9 @@ public abstract class EventBusContract {
 
     private final List<EventBus> made = new ArrayList<>();
     private final String prefix = "contract." + Long.toHexString(System.nanoTime()) + ".";
+    /** The bus under test, created by the subclass before each test. */
     protected EventBus bus;
+    /** A second bus on the same backend (another node), or the same instance for an in-process bus. */
     protected EventBus peer;
 
     @BeforeEach

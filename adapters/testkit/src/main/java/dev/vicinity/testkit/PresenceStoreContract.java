@@ -65,7 +65,9 @@ public abstract class PresenceStoreContract {
         return EnumSet.allOf(Capability.class);
     }
 
+    /** The store under test, created before each test. */
     protected PresenceStore store;
+    /** The clock the store and the tests share; tests advance it instead of sleeping. */
     protected MutableClock clock;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
@@ -77,18 +79,22 @@ public abstract class PresenceStoreContract {
         clock = new MutableClock();
     }
 
+    /** A user id named {@code name}. */
     protected UserId user(String name) {
         return UserId.of(run + "-u-" + name);
     }
 
+    /** A device id named {@code name}. */
     protected DeviceId device(String name) {
         return DeviceId.of("d-" + name);
     }
 
+    /** A connection id named {@code name}. */
     protected ConnectionId conn(String name) {
         return ConnectionId.of(run + "-c-" + name);
     }
 
+    /** A node id named {@code name}. */
     protected NodeId node(String name) {
         return NodeId.of(run + "-n-" + name);
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.Test;
  * {@link #createStore()} and, for a distributed backend, {@link #createPeerStore()}.
  */
 public abstract class RateLimitStoreContract {
+    /** The instant every test starts at. */
     protected static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
+    /** The store under test, created before each test. */
     protected RateLimitStore store;
     /** A key prefix unique to this test, so tests on a shared backend do not see each other's buckets. */
     protected String ns;
@@ -36,7 +39,7 @@ public abstract class RateLimitStoreContract {
      * A second instance that must share the buckets of {@link #store} (another node of the same
      * cluster), or null for a store that is local to its instance.
      */
-    protected RateLimitStore createPeerStore() {
+    protected @Nullable RateLimitStore createPeerStore() {
         return null;
     }
 

@@ -23,6 +23,7 @@ public abstract class ResumeStoreContract {
     /** A store; tokens are random per test so a binding may share one keyspace across tests. */
     protected abstract ResumeStore createStore() throws Exception;
 
+    /** The store under test, created before each test. */
     protected ResumeStore store;
     private final Instant t0 = MutableClock.DEFAULT_START;
 

@@ -3,6 +3,7 @@ package dev.vicinity.testkit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -30,22 +31,27 @@ public final class TestServers {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
+    /** PostgreSQL host: {@code VICINITY_PG_HOST}, default 127.0.0.1. */
     public static String postgresHost() {
         return env("VICINITY_PG_HOST", "127.0.0.1");
     }
 
+    /** PostgreSQL port: {@code VICINITY_PG_PORT}, default 5432. */
     public static int postgresPort() {
         return Integer.parseInt(env("VICINITY_PG_PORT", "5432"));
     }
 
+    /** PostgreSQL user: {@code VICINITY_PG_USER}, default postgres. */
     public static String postgresUser() {
         return env("VICINITY_PG_USER", "postgres");
     }
 
+    /** PostgreSQL password: {@code VICINITY_PG_PASSWORD}, default empty. */
     public static String postgresPassword() {
         return env("VICINITY_PG_PASSWORD", "");
     }
 
+    /** PostgreSQL database: {@code VICINITY_PG_DATABASE}, default test. */
     public static String postgresDatabase() {
         return env("VICINITY_PG_DATABASE", "test");
     }
@@ -55,16 +61,18 @@ public final class TestServers {
         return "jdbc:postgresql://" + postgresHost() + ":" + postgresPort() + "/" + postgresDatabase();
     }
 
-    private static java.net.URI redisUrl() {
+    private static java.net.@Nullable URI redisUrl() {
         String url = System.getenv("VICINITY_REDIS_URL");
         return url == null || url.isBlank() ? null : java.net.URI.create(url);
     }
 
+    /** Redis host: from {@code VICINITY_REDIS_URL} if set, else {@code VICINITY_REDIS_HOST}, default 127.0.0.1. */
     public static String redisHost() {
         java.net.URI u = redisUrl();
         return u != null && u.getHost() != null ? u.getHost() : env("VICINITY_REDIS_HOST", "127.0.0.1");
     }
 
+    /** Redis port: from {@code VICINITY_REDIS_URL} if set, else {@code VICINITY_REDIS_PORT}, default 6379. */
     public static int redisPort() {
         java.net.URI u = redisUrl();
         return u != null && u.getPort() > 0 ? u.getPort() : Integer.parseInt(env("VICINITY_REDIS_PORT", "6379"));

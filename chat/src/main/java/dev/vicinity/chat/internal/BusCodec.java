@@ -25,11 +25,17 @@ import java.time.Instant;
  * </pre>
  */
 public final class BusCodec {
+    /** Tag of a stored message. */
     public static final byte MESSAGE = 1;
+    /** Tag of a session change (new version). */
     public static final byte SESSION = 2;
+    /** Tag of a typing notice. */
     public static final byte TYPING = 3;
+    /** Tag of a read marker. */
     public static final byte READ = 4;
+    /** Tag of a "you are in a session" notice on a user topic. */
     public static final byte NOTICE = 5;
+    /** Tag of a participant presence (away) change. */
     public static final byte PRESENCE = 6;
 
     private static final int HEADER = 1 + 8;
@@ -139,6 +145,7 @@ public final class BusCodec {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // every buffer here is ByteBuffer.wrap(payload): offset 0
     private static String asciiString(ByteBuffer b, int len) {
         String s = new String(b.array(), b.position(), len, StandardCharsets.ISO_8859_1);
         b.position(b.position() + len);

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,10 @@ public final class SerialInbox {
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock drainLock = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
-    private final Executor executor;
+    private final @Nullable Executor executor;
 
     /** @param executor where {@link #submit} drains; null to drain on the submitting thread */
-    public SerialInbox(Executor executor) {
+    public SerialInbox(@Nullable Executor executor) {
         this.executor = executor;
     }
 

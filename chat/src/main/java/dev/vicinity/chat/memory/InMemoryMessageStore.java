@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link MessageStore} in one process: the reference backend for tests and single-node hosts.
@@ -32,7 +33,7 @@ public final class InMemoryMessageStore implements MessageStore {
         int head;
         int size;
         long top;
-        Instant lastAppendedAt;
+        @Nullable Instant lastAppendedAt;
         /**
          * Idempotency index: open addressing with linear probing over (sender, client id) hashes, each
          * slot holding a retained sequence + 1 (0 = empty) whose message in the ring is the key. Two
@@ -56,7 +57,7 @@ public final class InMemoryMessageStore implements MessageStore {
         }
 
         /** The retained message sent by {@code sender} with {@code clientId}, or null. */
-        ChatMessage find(UserId sender, MessageId clientId, int h) {
+        @Nullable ChatMessage find(UserId sender, MessageId clientId, int h) {
             int mask = slots.length - 1;
             for (int i = h & mask; slots[i] != 0; i = (i + 1) & mask) {
                 if (hashes[i] == h) {

@@ -11,6 +11,10 @@ import java.util.Objects;
  * @param created true if this call stored it, false if it already existed (nothing was stored)
  */
 public record AppendResult(ChatMessage message, boolean created) {
+    /**
+     * Checks that {@code message} is not null.
+     * @throws NullPointerException if a required component is null
+     */
     public AppendResult {
         Objects.requireNonNull(message, "message");
     }

@@ -1,6 +1,7 @@
 package dev.vicinity.chat.spi;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link MessageStore} holds for one session.
@@ -9,7 +10,11 @@ import java.time.Instant;
  * @param oldestRetained lowest sequence still stored, or {@code top + 1} if nothing is stored
  * @param lastAppendedAt when the message {@code top} was stored, or null if none ever was
  */
-public record HistoryBounds(long top, long oldestRetained, Instant lastAppendedAt) {
+public record HistoryBounds(long top, long oldestRetained, @Nullable Instant lastAppendedAt) {
+    /**
+     * Checks that the bounds are consistent: {@code top >= 0} and {@code 1 <= oldestRetained <= top + 1}.
+     * @throws IllegalArgumentException if they are not
+     */
     public HistoryBounds {
         if (top < 0 || oldestRetained < 1 || oldestRetained > top + 1) {
             throw new IllegalArgumentException("inconsistent bounds top=" + top + " oldest=" + oldestRetained);

@@ -1,5 +1,7 @@
 package dev.vicinity.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A chat message as the client hands it to the application: once, in sequence order, per session.
  *
@@ -7,4 +9,4 @@ package dev.vicinity.client;
  * @param at       when the server stored it (epoch milliseconds)
  * @param replayed true when it came from history (a resume replay or a gap fill) rather than live
  */
-public record ChatMessage(String session, long seq, String from, String clientId, String text, long at, boolean replayed) {}
+public record ChatMessage(String session, long seq, String from, @Nullable String clientId, String text, long at, boolean replayed) {}

@@ -16,8 +16,10 @@ public interface ClientTransport {
 
     /** What a transport reports; each socket calls {@code onClose} or {@code onError} at most once in the end. */
     interface Listener {
+        /** The socket opened. */
         void onOpen();
 
+        /** One complete text frame arrived. */
         void onText(String text);
 
         /** The socket closed; {@code code} is the WebSocket close status (1006 when none was received). */

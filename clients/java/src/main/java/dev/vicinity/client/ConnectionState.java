@@ -1,5 +1,7 @@
 package dev.vicinity.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The connection state, reported to {@link VicinityClientListener#onState} on every change.
  *
@@ -12,8 +14,19 @@ package dev.vicinity.client;
  * @param resumed    while {@code CONNECTED}: whether the connection was resumed rather than a fresh hello
  * @param user       while {@code CONNECTED}: the authenticated user, else null
  */
-public record ConnectionState(Status status, String reason, Integer closeCode, int attempt, Long retryInMs,
-                              boolean resumed, String user) {
+public record ConnectionState(Status status, @Nullable String reason, @Nullable Integer closeCode, int attempt,
+                              @Nullable Long retryInMs, boolean resumed, @Nullable String user) {
     /** The states: {@code IDLE} before connect, {@code STOPPED} final (after close or a stop close code). */
-    public enum Status { IDLE, CONNECTING, CONNECTED, RECONNECTING, STOPPED }
+    public enum Status {
+        /** Not connected yet; {@code connect()} not called. */
+        IDLE,
+        /** Opening a socket and handshaking. */
+        CONNECTING,
+        /** Handshake done; requests flow. */
+        CONNECTED,
+        /** The socket was lost; waiting to reconnect and resume. */
+        RECONNECTING,
+        /** Closed for good (closed by the host, or a terminal close code). */
+        STOPPED
+    }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 public final class ExecutorScheduler implements Scheduler {
     private final ScheduledExecutorService executor;
 
+    /** Starts the scheduler thread, a daemon named {@code threadName}. */
     public ExecutorScheduler(String threadName) {
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);

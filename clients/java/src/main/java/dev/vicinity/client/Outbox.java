@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outbox of a {@link VicinityClient}: one message in flight per session, retried with the same
@@ -17,7 +18,7 @@ final class Outbox {
 
     private final VicinityClient client;
     final List<Outgoing> outgoing = new ArrayList<>();
-    private Scheduler.Cancellable pumpTimer;
+    private Scheduler.@Nullable Cancellable pumpTimer;
     private long pumpAt = Long.MAX_VALUE;
 
     Outbox(VicinityClient client) {
@@ -78,6 +79,7 @@ final class Outbox {
         }
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback handles both outcomes
     void sendOne(Outgoing o) {
         o.state = OutboxEntry.State.SENDING;
         o.attempts++;

@@ -1,5 +1,7 @@
 package dev.vicinity.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of a message in the outbox.
  *
@@ -8,8 +10,17 @@ package dev.vicinity.client;
  * @param duplicate once acked: true when an earlier attempt had already been stored
  * @param error     once {@code FAILED}: why, else null
  */
-public record OutboxEntry(String clientId, String session, String text, State state, int attempts, Long seq,
-                          boolean duplicate, VicinityClientException error) {
+public record OutboxEntry(String clientId, String session, String text, State state, int attempts, @Nullable Long seq,
+                          boolean duplicate, @Nullable VicinityClientException error) {
     /** {@code PENDING}: waiting for a connection or a retry; {@code SENDING}; {@code ACKED}; {@code FAILED}. */
-    public enum State { PENDING, SENDING, ACKED, FAILED }
+    public enum State {
+        /** Waiting for a connection or for a retry. */
+        PENDING,
+        /** On the wire, waiting for the answer. */
+        SENDING,
+        /** Stored by the server. */
+        ACKED,
+        /** Given up; see {@code error}. */
+        FAILED
+    }
 }

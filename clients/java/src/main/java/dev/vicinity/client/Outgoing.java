@@ -1,6 +1,7 @@
 package dev.vicinity.client;
 
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /** A message of the outbox. Touched on the client's scheduler thread only. */
 final class Outgoing {
@@ -12,9 +13,9 @@ final class Outgoing {
     int attempts;
     int failures;
     long notBefore;
-    Long seq;
+    @Nullable Long seq;
     boolean duplicate;
-    VicinityClientException error;
+    @Nullable VicinityClientException error;
 
     Outgoing(String clientId, String session, String text, CompletableFuture<SendResult> result) {
         this.clientId = clientId;

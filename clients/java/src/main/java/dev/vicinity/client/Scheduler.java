@@ -18,6 +18,7 @@ public interface Scheduler {
     /** A scheduled task that can be cancelled; cancelling twice or after it ran does nothing. */
     @FunctionalInterface
     interface Cancellable {
+        /** Cancels the task unless it already ran. */
         void cancel();
     }
 }

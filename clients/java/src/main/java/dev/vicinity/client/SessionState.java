@@ -3,13 +3,14 @@ package dev.vicinity.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What the client knows of one session. Touched on the client's scheduler thread only. */
 final class SessionState {
     final String id;
     long lastSeq;
     long version;
-    JsonNode shape;
+    @Nullable JsonNode shape;
     final Map<Long, Buffered> buffer = new HashMap<>();
     boolean filling;
     long fillTarget;

@@ -129,6 +129,7 @@ final class SessionStreams {
         fillStep(s, toTop);
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback handles both outcomes
     void fillStep(SessionState s, boolean toTop) {
         if (s.lastSeq >= s.fillTarget || sessions.get(s.id) != s) {
             endFill(s);

@@ -3,6 +3,7 @@ package dev.vicinity.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A refused or failed request. {@link #code()} is the protocol's stable error code (docs/protocol.md)
@@ -17,10 +18,19 @@ public final class VicinityClientException extends RuntimeException {
     private static final Set<String> RETRYABLE = Set.of("rate_limited", "backend_unavailable", "timeout", "connection_lost");
 
     private final String code;
-    private final Long retryAfterMs;
-    private final String requestType;
+    private final @Nullable Long retryAfterMs;
+    private final @Nullable String requestType;
 
-    public VicinityClientException(String code, String message, Long retryAfterMs, String requestType) {
+    /**
+     * An error with a stable {@code code} and a message.
+     *
+     * @param code the error code, e.g. {@code rate_limited}
+     * @param message the server's or the client's description
+     * @param retryAfterMs for {@code rate_limited}: milliseconds to wait before retrying, else null
+     * @param requestType the type of the request that failed, or null
+     */
+    public VicinityClientException(String code, String message, @Nullable Long retryAfterMs,
+            @Nullable String requestType) {
         super(message);
         this.code = code;
         this.retryAfterMs = retryAfterMs;
@@ -28,7 +38,7 @@ public final class VicinityClientException extends RuntimeException {
     }
 
     /** The error an {@code error} frame describes. */
-    public static VicinityClientException fromFrame(JsonNode frame, String requestType) {
+    public static VicinityClientException fromFrame(JsonNode frame, @Nullable String requestType) {
         JsonNode after = frame.get("retryAfterMs");
         return new VicinityClientException(frame.path("code").asText("internal_error"), frame.path("message").asText(""),
                 after != null && after.isNumber() ? after.asLong() : null, requestType);
@@ -45,7 +55,7 @@ public final class VicinityClientException extends RuntimeException {
     }
 
     /** The type of the request that failed, or null. */
-    public String requestType() {
+    public @Nullable String requestType() {
         return requestType;
     }
 
@@ -55,6 +65,7 @@ public final class VicinityClientException extends RuntimeException {
     }
 
     @Override
+    @SuppressWarnings("OverrideThrowableToString") // adds the code and request type; getMessage() stays the server's text
     public String toString() {
         return "VicinityClientException[" + code + (requestType == null ? "" : ", " + requestType) + "]: " + getMessage();
     }

@@ -1,6 +1,7 @@
 package dev.vicinity.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link VicinityClient} reports. Every method has an empty default. Called on the client's
@@ -9,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Do not block in a listener (it holds up the client).
  */
 public interface VicinityClientListener {
+    /** A listener that ignores everything; extend it, or implement only the callbacks you need. */
     VicinityClientListener NO_OP = new VicinityClientListener() {};
 
+    /** The connection state changed (connecting, connected, reconnecting, stopped). */
     default void onState(ConnectionState state) {}
 
     /** A chat message, once and in order per session. */
@@ -21,7 +24,7 @@ public interface VicinityClientListener {
      * version once; or, when {@code gone} is not null, the session cannot be resumed by this user
      * ({@code unknown_session}, {@code not_participant}, {@code not_joined}).
      */
-    default void onSession(String session, JsonNode shape, String gone) {}
+    default void onSession(String session, @Nullable JsonNode shape, @Nullable String gone) {}
 
     /** A {@code chat.typing} push. */
     default void onTyping(ServerPush.Typing typing) {}

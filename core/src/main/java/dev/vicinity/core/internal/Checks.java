@@ -2,6 +2,7 @@ package dev.vicinity.core.internal;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Argument checks for builders and constructors: the one style every Vicinity module uses for
@@ -16,7 +17,7 @@ public final class Checks {
     private Checks() {}
 
     /** @return {@code value}; @throws NullPointerException naming {@code name} if it is null */
-    public static <T> T notNull(String name, T value) {
+    public static <T> T notNull(String name, @Nullable T value) {
         return Objects.requireNonNull(value, name);
     }
 

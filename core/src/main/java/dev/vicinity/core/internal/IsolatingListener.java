@@ -10,6 +10,7 @@ import dev.vicinity.core.UserId;
 import dev.vicinity.core.VicinityListener;
 import dev.vicinity.core.spi.BusHealth;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,8 @@ public final class IsolatingListener implements VicinityListener {
     }
 
     @Override
-    public void onChatSessionChanged(SessionId session, String previous, String current, String reason) {
+    public void onChatSessionChanged(SessionId session, @Nullable String previous, String current,
+            @Nullable String reason) {
         guard("onChatSessionChanged", () -> delegate.onChatSessionChanged(session, previous, current, reason));
     }
 

@@ -62,7 +62,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
             Set<ConnectionId> mine = byUser.get(user);
             if (mine != null) {
                 for (ConnectionId c : List.copyOf(mine)) {
-                    Lease l = byConnection.get(c);
+                    Lease l = Objects.requireNonNull(byConnection.get(c)); // the indexes agree under the lock
                     if (l.device().equals(device)) {
                         removeLease(l);
                         replaced.add(l);
@@ -148,7 +148,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
                 Set<ConnectionId> mine = byUser.get(u);
                 if (mine != null) {
                     for (ConnectionId c : mine) {
-                        if (byConnection.get(c).isLiveAt(now)) {
+                        if (Objects.requireNonNull(byConnection.get(c)).isLiveAt(now)) {
                             live.add(u);
                             break;
                         }
@@ -182,7 +182,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
                 Set<ConnectionId> leases = byNode.get(node.getKey());
                 if (leases != null) {
                     for (ConnectionId c : List.copyOf(leases)) {
-                        purged.add(removeAndMark(byConnection.get(c), offlineAt));
+                        purged.add(removeAndMark(Objects.requireNonNull(byConnection.get(c)), offlineAt));
                     }
                 }
                 it.remove();
@@ -220,7 +220,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
         if (deadline == null) {
             return false;
         }
-        Set<UserId> set = pendingByDeadline.get(deadline);
+        Set<UserId> set = Objects.requireNonNull(pendingByDeadline.get(deadline));
         set.remove(user);
         if (set.isEmpty()) {
             pendingByDeadline.remove(deadline);

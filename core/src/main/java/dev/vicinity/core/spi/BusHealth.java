@@ -11,6 +11,10 @@ import java.util.Objects;
  * @param since when this health state began
  */
 public record BusHealth(boolean healthy, String detail, Instant since) {
+    /**
+     * Checks that {@code detail}, {@code since} are not null.
+     * @throws NullPointerException if a required component is null
+     */
     public BusHealth {
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(since, "since");

@@ -114,6 +114,10 @@ public interface PresenceStore {
      * @param cameOnline true if the user was offline (not merely pending offline) before
      */
     record Acquired(Lease lease, List<Lease> replaced, boolean cameOnline) {
+        /**
+         * Checks that {@code lease} is not null and keeps an immutable copy of {@code replaced}.
+         * @throws NullPointerException if a required component is null
+         */
         public Acquired {
             Objects.requireNonNull(lease, "lease");
             replaced = List.copyOf(replaced);
@@ -136,6 +140,7 @@ public interface PresenceStore {
      * @param wentOffline users whose grace period ended without a new lease: now offline
      */
     record SweepResult(List<Removed> expired, List<Removed> purged, List<UserId> wentOffline) {
+        /** Keeps an immutable copy of {@code expired}, {@code purged}, {@code wentOffline}. */
         public SweepResult {
             expired = List.copyOf(expired);
             purged = List.copyOf(purged);

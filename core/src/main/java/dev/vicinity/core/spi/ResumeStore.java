@@ -34,6 +34,10 @@ public interface ResumeStore {
      * @param generation its presence lease generation when the token was issued
      */
     record Ticket(ConnectionId connection, UserId user, DeviceId device, NodeId node, long generation) {
+        /**
+         * Checks that {@code connection}, {@code user}, {@code device}, {@code node} are not null.
+         * @throws NullPointerException if a required component is null
+         */
         public Ticket {
             Objects.requireNonNull(connection, "connection");
             Objects.requireNonNull(user, "user");

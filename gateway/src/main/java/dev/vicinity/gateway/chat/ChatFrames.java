@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Chat in the gateway protocol: request frames {@code chat.invite}, {@code chat.accept},
@@ -68,7 +69,9 @@ public final class ChatFrames implements FrameModule {
     private final int maxReplay;
     /** Per connection and session, what it has been sent (see {@link SentToConnections}). */
     private final SentToConnections sent = new SentToConnections(this::service);
+    @SuppressWarnings("NullAway.Init") // set when the module is bound to its gateway, before any frame
     private volatile ChatService chat;
+    @SuppressWarnings("NullAway.Init") // set when the module is bound to its gateway, before any frame
     private volatile Gateway gateway;
 
     /**
@@ -364,6 +367,7 @@ public final class ChatFrames implements FrameModule {
         return c.newObject().put("session", id.value());
     }
 
+    @SuppressWarnings("NullAway") // missed is non-null for a Recovered resume past the early return
     private void replay(ClientContext c, SessionId id, long lastSequence) {
         ChatResume resume = chat.resume(id, c.user(), lastSequence);
         List<ChatMessage> missed = null;

@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
+import dev.vicinity.core.spi.EventBus;
+import dev.vicinity.core.spi.Subscription;
 import dev.vicinity.gateway.FrameHandler;
 import dev.vicinity.gateway.FrameModule;
 import dev.vicinity.gateway.Gateway;
 import dev.vicinity.gateway.GatewayConnection;
 import dev.vicinity.gateway.GatewayErrorCodes;
 import dev.vicinity.gateway.Request;
-import dev.vicinity.core.spi.EventBus;
-import dev.vicinity.core.spi.Subscription;
 import dev.vicinity.rating.Rating;
 import dev.vicinity.rating.RatingKey;
 import dev.vicinity.rating.RatingRejection;
@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rating in the gateway protocol: {@code rating.submit} (the authenticated user rates another
@@ -45,9 +46,10 @@ public final class RatingFrames implements FrameModule {
     public static final String REVEALED_TOPIC = "vicinity.rating.revealed";
 
     private final RatingService ratings;
-    private final EventBus bus;
+    private final @Nullable EventBus bus;
+    @SuppressWarnings("NullAway.Init") // set when the module is bound to its gateway, before any frame
     private volatile Gateway gateway;
-    private Subscription subscription;
+    private @Nullable Subscription subscription;
 
     /** A module for one node, pushing {@code rating.revealed} to connections of this node only. */
     public RatingFrames(RatingService ratings) {
@@ -58,7 +60,7 @@ public final class RatingFrames implements FrameModule {
      * A module that also carries {@code rating.revealed} pushes between nodes over {@code bus} (pass
      * the deployment's event bus on more than one node; null for a single node).
      */
-    public RatingFrames(RatingService ratings, EventBus bus) {
+    public RatingFrames(RatingService ratings, @Nullable EventBus bus) {
         this.ratings = Objects.requireNonNull(ratings, "ratings");
         this.bus = bus;
     }

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.OptionalInt;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opaque, tamper-proof pagination cursors. A cursor carries only an offset and its issue time; an
@@ -28,7 +29,7 @@ public final class CursorCodec {
      * and key setup of {@code Mac.getInstance} + {@code init}, which cost more than the HMAC of a
      * short input. Null if the provider's MAC cannot be cloned (then every call builds its own).
      */
-    private final Mac prototype;
+    private final @Nullable Mac prototype;
 
     /** A codec signing with {@code secret} (at least 16 bytes; share it between nodes). */
     public CursorCodec(byte[] secret) {
@@ -38,7 +39,8 @@ public final class CursorCodec {
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
         Mac proto = newMac();
         try {
-            proto.clone();
+            Object probe = proto.clone(); // only asks whether the provider's Mac can be cloned
+            assert probe != null;
         } catch (CloneNotSupportedException e) {
             proto = null;
         }

@@ -2,6 +2,7 @@ package dev.vicinity.geo.memory;
 
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hash map from non-negative {@code long} cell keys to cells for {@link InMemoryProximityIndex}:
@@ -44,7 +45,7 @@ final class InMemoryGeoCellMap<V extends InMemoryGeoCellMap.Keyed> {
 
     /** The cell under {@code key}, or null. Lock-free, O(1) expected. */
     @SuppressWarnings("unchecked")
-    V get(long key) {
+    @Nullable V get(long key) {
         Keyed[] t = table;
         int mask = t.length - 1;
         int i = slot(key, mask);

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-memory {@link ProximityIndex}: a cell grid ({@link GeoGrid}) whose cells keep their
@@ -111,7 +112,7 @@ public final class InMemoryProximityIndex implements ProximityIndex {
      * Puts {@code e} (whose monitor is held) into cell {@code key} ({@code hint}, if not null, is the
      * cell found under that key a moment ago); false if a dead cell was hit (retry).
      */
-    private boolean place(ProximityCell.Entry e, long key, ProximityCell hint, long xy, int z, int lat, int lon,
+    private boolean place(ProximityCell.Entry e, long key, @Nullable ProximityCell hint, long xy, int z, int lat, int lon,
                           long millis) {
         ProximityCell old = e.cell;
         if (old != null && old.key == key) {

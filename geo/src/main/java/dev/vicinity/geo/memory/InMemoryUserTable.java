@@ -1,6 +1,7 @@
 package dev.vicinity.geo.memory;
 
 import dev.vicinity.core.UserId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The user map of {@link InMemoryProximityIndex}: {@link UserId} to its
@@ -34,11 +35,11 @@ final class InMemoryUserTable {
     }
 
     /** The entry of {@code user}, or null. Lock-free, O(1) expected. */
-    ProximityCell.Entry get(UserId user) {
+    ProximityCell.@Nullable Entry get(UserId user) {
         return get(table, user, hash(user));
     }
 
-    private ProximityCell.Entry get(ProximityCell.Entry[] t, UserId user, int hash) {
+    private ProximityCell.@Nullable Entry get(ProximityCell.Entry[] t, UserId user, int hash) {
         int mask = t.length - 1;
         int i = hash & mask;
         while (true) {

@@ -2,6 +2,7 @@ package dev.vicinity.geo.memory;
 
 import dev.vicinity.core.UserId;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One grid cell of {@link InMemoryProximityIndex}; every field is guarded by its monitor. Everything a
@@ -35,7 +36,7 @@ final class ProximityCell implements InMemoryGeoCellMap.Keyed {
     /** Observation times are {@code timeBase + (int) low half of the third long}, unless {@link #wideTimes}. */
     long timeBase;
     /** Whole observation times per slot once the cell's times span more than an int; null before. */
-    long[] wideTimes;
+    long @Nullable [] wideTimes;
     boolean dead;
 
     ProximityCell(long key) {
@@ -186,7 +187,7 @@ final class ProximityCell implements InMemoryGeoCellMap.Keyed {
         /** The user's hash as {@link InMemoryUserTable} spreads it (probes compare it before the id). */
         final int hash;
         /** Guarded by this entry's monitor; the cell holding it, null before insert and after removal. */
-        ProximityCell cell;
+        @Nullable ProximityCell cell;
         /** Guarded by {@code cell}'s monitor while in a cell; by this entry's monitor otherwise. */
         int slot;
 

@@ -11,8 +11,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One query of {@link InMemoryProximityIndex}: the ring expansion over its cells (or the scan of every
@@ -38,14 +40,14 @@ final class ProximityQuery {
     final double limit2;
     final int limit;
     /** Non-null for {@code forEachWithin}: hits go to it cell by cell (no heap, no pool). */
-    final CandidateVisitor visitor;
+    final @Nullable CandidateVisitor visitor;
     /** Visitor mode: cellEntries when the scan started. */
     final long entriesBefore;
     /** Visitor mode: ids visited so far (until {@code seen} takes over). */
-    UserId[] visitedIds;
+    UserId @Nullable [] visitedIds;
     int visitedCount;
     /** Visitor mode: every id visited, once a duplicate became possible; null before. */
-    Set<UserId> seen;
+    @Nullable Set<UserId> seen;
     final double cosLat0;
     /** The cells of the ring being visited and lower bounds of their distance (metres). */
     long[] ringKeys = new long[16];
@@ -70,7 +72,7 @@ final class ProximityQuery {
     int pn;
 
     ProximityQuery(GeoGrid grid, InMemoryGeoCellMap<ProximityCell> cells, LongAdder cellEntries, GeoPoint c,
-                   double radius, int limit, CandidateVisitor visitor) {
+                   double radius, int limit, @Nullable CandidateVisitor visitor) {
         this.grid = grid;
         this.cells = cells;
         this.cellEntries = cellEntries;
@@ -419,15 +421,19 @@ final class ProximityQuery {
         if (seen == null && cellEntries.sum() != entriesBefore) {
             startDeduplicating();
         }
+        CandidateVisitor visitor = Objects.requireNonNull(this.visitor, "visitor mode");
         for (int p = 0; p < pn; p++) {
             UserId u = pid[p];
+            Set<UserId> seen = this.seen;
             if (seen != null) {
                 if (!seen.add(u)) {
                     continue;
                 }
             } else {
+                UserId[] visitedIds = Objects.requireNonNull(this.visitedIds, "visitor mode until deduplicating");
                 if (visitedCount == visitedIds.length) {
                     visitedIds = Arrays.copyOf(visitedIds, 2 * visitedCount);
+                    this.visitedIds = visitedIds;
                 }
                 visitedIds[visitedCount++] = u;
             }
@@ -439,10 +445,12 @@ final class ProximityQuery {
 
     private void startDeduplicating() {
         if (seen == null) {
-            seen = new HashSet<>(Math.max(16, 4 * visitedCount));
+            Set<UserId> seen = new HashSet<>(Math.max(16, 4 * visitedCount));
+            UserId[] visitedIds = Objects.requireNonNull(this.visitedIds, "visitor mode");
             for (int i = 0; i < visitedCount; i++) {
                 seen.add(visitedIds[i]);
             }
+            this.seen = seen;
             visitedIds = null;
         }
     }

@@ -30,7 +30,8 @@ public final class ChatRatableSessions implements RatableSessions {
 
     static Optional<RatableSession> view(ChatSession s) {
         return switch (s.state()) {
-            case ENDED -> Optional.of(RatableSession.ended(s.id(), Set.copyOf(s.participantIds()), s.endedAt()));
+            case ENDED -> Optional.of(RatableSession.ended(s.id(), Set.copyOf(s.participantIds()),
+                    Objects.requireNonNull(s.endedAt(), "an ENDED session has endedAt")));
             case INVITED, ACTIVE -> Optional.of(RatableSession.ongoing(s.id(), Set.copyOf(s.participantIds())));
             case DECLINED, CANCELLED, EXPIRED -> Optional.empty();
         };

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One in-process protocol client of a {@link VicinityHarness}: a user on a device, speaking the JSON
@@ -53,10 +54,10 @@ public final class HarnessClient {
     private final Object lock = new Object();
     private final List<JsonNode> frames = new ArrayList<>();
     private final Map<String, Long> lastSeq = new LinkedHashMap<>();
-    private Socket socket;
-    private String resumeToken;
-    private Duration heartbeat;
-    private Instant lastSent;
+    private @Nullable Socket socket;
+    private @Nullable String resumeToken;
+    private @Nullable Duration heartbeat;
+    private @Nullable Instant lastSent;
     private boolean keepAlive = true;
     private int ids;
 
@@ -210,7 +211,7 @@ public final class HarnessClient {
     }
 
     /** The last resume token received (from {@code welcome} or {@code resumed}), or null. */
-    public String resumeToken() {
+    public @Nullable String resumeToken() {
         synchronized (lock) {
             return resumeToken;
         }
@@ -283,7 +284,7 @@ public final class HarnessClient {
                 from = frames.size();
                 lastSent = harness.clock().instant();
             }
-            harness.vicinity().onText(s.connection, f.toString());
+            harness.vicinity().onText(Objects.requireNonNull(s, "not connected").connection, f.toString());
             JsonNode answer = awaitAnswer(id, from, f);
             harness.reportCloses();
             return answer;
@@ -372,7 +373,7 @@ public final class HarnessClient {
     void heartbeatIfDue(Instant now) {
         synchronized (lock) {
             if (!keepAlive || socket == null || socket.closeStatus != null || !socket.attached || heartbeat == null
-                    || now.isBefore(lastSent.plus(heartbeat))) {
+                    || now.isBefore(Objects.requireNonNull(lastSent, "set by the hello").plus(heartbeat))) {
                 return;
             }
         }
@@ -403,7 +404,7 @@ public final class HarnessClient {
     }
 
     /** Evaluates {@code lookup} under the lock until it finds something or the await timeout passes. */
-    private JsonNode await(Supplier<JsonNode> lookup) {
+    private @Nullable JsonNode await(Supplier<JsonNode> lookup) {
         long deadline = System.nanoTime() + harness.awaitTimeout().toNanos();
         synchronized (lock) {
             JsonNode found = lookup.get();
@@ -434,13 +435,13 @@ public final class HarnessClient {
         }
     }
 
-    private Socket socket() {
+    private @Nullable Socket socket() {
         synchronized (lock) {
             return socket;
         }
     }
 
-    private Socket liveSocket() {
+    private @Nullable Socket liveSocket() {
         synchronized (lock) {
             return socket != null && socket.closeStatus == null ? socket : null;
         }
@@ -463,11 +464,12 @@ public final class HarnessClient {
 
     /** The transport of one socket: records what the node sends; a close by the node is reported back to it. */
     private final class Socket implements Transport {
+        @SuppressWarnings("NullAway.Init") // set right after the node accepts the socket
         volatile GatewayConnection connection;
         /** Guarded by the client's lock. */
         boolean attached;
         /** Guarded by the client's lock; null while open. */
-        Integer closeStatus;
+        @Nullable Integer closeStatus;
 
         @Override
         public CompletionStage<?> send(String text) {

@@ -3,6 +3,7 @@ package dev.vicinity.rating.internal;
 import dev.vicinity.rating.InvalidRatingException;
 import dev.vicinity.rating.Rating;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Structural checks of submitted rating content. Stateless; O(size of the input). */
 public final class RatingInput {
@@ -51,7 +52,7 @@ public final class RatingInput {
      *
      * @throws InvalidRatingException {@code comment_too_long}
      */
-    public static void checkComment(String comment, int maxLength) {
+    public static void checkComment(@Nullable String comment, int maxLength) {
         if (comment == null) {
             return;
         }
@@ -67,7 +68,7 @@ public final class RatingInput {
      *
      * @throws InvalidRatingException {@code invalid_idempotency_key}
      */
-    public static void checkIdempotencyKey(String key) {
+    public static void checkIdempotencyKey(@Nullable String key) {
         if (key == null) {
             return;
         }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reference {@link RatingStore} and {@link RatingAuditStore} in the heap of one process.
@@ -119,7 +120,7 @@ public final class InMemoryRatingStore implements RatingStore, RatingAuditStore 
      * The count-once rule (see {@link RatingStore}); caller holds the ratee's lock. Returns {@code next}
      * with its duplicate flag decided, and records the pair's last counted reveal when it counts.
      */
-    private static Rating countOnce(Ratee ratee, Rating old, Rating next, Duration window) {
+    private static Rating countOnce(Ratee ratee, @Nullable Rating old, Rating next, Duration window) {
         boolean wasRevealed = old != null && old.revealed();
         if (!next.revealed() || wasRevealed) {
             return next.withDuplicate(old != null && old.duplicate());
@@ -141,7 +142,7 @@ public final class InMemoryRatingStore implements RatingStore, RatingAuditStore 
      * before anything is written. A bucket that would go below zero (only possible after the aggregate
      * was corrupted, e.g. by a wrong {@link #replaceAggregate}) stays at zero; reconcile repairs it.
      */
-    private void write(Ratee ratee, Rating old, Rating next) {
+    private void write(Ratee ratee, @Nullable Rating old, Rating next) {
         long[] counts = ratee.histogram.toArray();
         if (old != null && old.counted()) {
             counts[old.stars() - 1] = Math.max(0, counts[old.stars() - 1] - 1);
@@ -154,7 +155,7 @@ public final class InMemoryRatingStore implements RatingStore, RatingAuditStore 
         ratee.ratings.put(next.key(), next);
         boolean wasSealed = old != null && old.state() == RatingState.SEALED;
         boolean isSealed = next.state() == RatingState.SEALED;
-        if (wasSealed && (!isSealed || !old.revealAt().equals(next.revealAt()))) {
+        if (old != null && wasSealed && (!isSealed || !old.revealAt().equals(next.revealAt()))) {
             due.remove(new Due(old.revealAt(), old.key()));
         }
         if (isSealed) {

@@ -39,6 +39,10 @@ public interface RatingAuditStore {
      * @param ratings every stored rating whose ratee is the user, any state
      */
     record Snapshot(StarHistogram stored, List<Rating> ratings) {
+        /**
+         * Checks that {@code stored} is not null and keeps an immutable copy of {@code ratings}.
+         * @throws NullPointerException if a required component is null
+         */
         public Snapshot {
             Objects.requireNonNull(stored, "stored");
             ratings = List.copyOf(ratings);

@@ -151,6 +151,10 @@ public interface RatingStore {
          * @param rating what was stored
          */
         record Inserted(Rating rating) implements InsertResult {
+            /**
+             * Checks that {@code rating} is not null.
+             * @throws NullPointerException if a required component is null
+             */
             public Inserted {
                 Objects.requireNonNull(rating, "rating");
             }
@@ -162,6 +166,10 @@ public interface RatingStore {
          * @param rating the stored rating
          */
         record Conflict(Rating rating) implements InsertResult {
+            /**
+             * Checks that {@code rating} is not null.
+             * @throws NullPointerException if a required component is null
+             */
             public Conflict {
                 Objects.requireNonNull(rating, "rating");
             }

@@ -3,6 +3,7 @@ package dev.vicinity.jdbc.internal;
 import dev.vicinity.core.ErrorCodes;
 import dev.vicinity.core.InvalidInputException;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Instants are stored as {@code BIGINT} nanoseconds since the epoch, so every stored value reads back
@@ -41,7 +42,7 @@ public final class Nanos {
     }
 
     /** Like {@link #toInstant} but null for SQL NULL (read with {@code getObject}). */
-    public static Instant toInstantOrNull(Long nanos) {
+    public static @Nullable Instant toInstantOrNull(@Nullable Long nanos) {
         return nanos == null ? null : toInstant(nanos);
     }
 }

@@ -17,6 +17,10 @@ import java.util.Objects;
  */
 public record Commands(RedisClusterCommands<String, String> sync, RedisClusterAsyncCommands<String, String> async) {
 
+    /**
+     * Checks that {@code sync}, {@code async} are not null.
+     * @throws NullPointerException if a required component is null
+     */
     public Commands {
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(async, "async");

@@ -52,6 +52,7 @@ public final class LuaScript {
     }
 
     /** Runs the script; connection problems become {@link BackendUnavailableException}. */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // as Lettuce's eval: the output type decides T
     public <T> T run(RedisClusterCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
         try {
             try {
@@ -76,6 +77,7 @@ public final class LuaScript {
      * becomes {@link BackendUnavailableException} within that bound. A script error is rethrown as
      * the {@link RedisCommandExecutionException} it is (a bug or a refused request, not an outage).
      */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // as Lettuce's eval: the output type decides T
     public <T> T run(RedisClusterAsyncCommands<String, String> redis, long timeoutMillis, ScriptOutputType type,
                      String[] keys, String... args) {
         try {

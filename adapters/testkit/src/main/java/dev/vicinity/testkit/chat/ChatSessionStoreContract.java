@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -208,7 +209,7 @@ public abstract class ChatSessionStoreContract {
                 pool.shutdownNow();
             }
             ChatSession last = store.find(s.id()).orElseThrow();
-            assertThat(last.version()).isEqualTo(1L + threads * perThread);
+            assertThat(last.version()).isEqualTo(1L + (long) threads * perThread);
             assertThat(last.participant(reader).orElseThrow().lastRead()).isEqualTo((long) threads * perThread);
         }
     }
@@ -270,7 +271,7 @@ public abstract class ChatSessionStoreContract {
             ChatSession active = activated(s, T0.plusSeconds(1)); // idle deadline 30 min later
             store.compareAndSet(1, active);
             assertThat(store.due(T0.plusSeconds(60), 100)).doesNotContain(s.id());
-            assertThat(store.due(active.timeoutAt(), 100)).contains(s.id());
+            assertThat(store.due(Objects.requireNonNull(active.timeoutAt()), 100)).contains(s.id());
             store.compareAndSet(2, ended(active, T0.plusSeconds(2)));
             assertThat(store.due(T0.plus(Duration.ofDays(1)), 100)).doesNotContain(s.id());
         }

@@ -15,6 +15,7 @@ public abstract class BlockListContract {
     /** A block list (it may hold other tests' data; ids are random per test). */
     protected abstract BlockList createBlockList() throws Exception;
 
+    /** The block list under test, created before each test. */
     protected BlockList blocks;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
@@ -23,6 +24,7 @@ public abstract class BlockListContract {
         blocks = createBlockList();
     }
 
+    /** A user id named {@code name}. */
     protected UserId user(String name) {
         return UserId.of(run + "-" + name);
     }

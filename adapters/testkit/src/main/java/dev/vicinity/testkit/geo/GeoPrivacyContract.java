@@ -2,6 +2,7 @@ package dev.vicinity.testkit.geo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vicinity.core.MutableClock;
 import dev.vicinity.core.UserId;
 import dev.vicinity.geo.DistanceBuckets;
 import dev.vicinity.geo.GeoDistance;
@@ -16,12 +17,12 @@ import dev.vicinity.geo.NearbyQuery;
 import dev.vicinity.geo.spi.BlockList;
 import dev.vicinity.geo.spi.LocationStore;
 import dev.vicinity.geo.spi.ProximityIndex;
-import dev.vicinity.core.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -53,13 +54,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  * </ul>
  */
 public abstract class GeoPrivacyContract {
+    /** Cell size in metres of the grid the tests use. */
     protected static final double CELL = 250;
+    /** Metres per degree of latitude, for placing points a given distance apart. */
     protected static final double M = GeoDistance.METERS_PER_DEGREE;
     private static final byte[] SECRET = "geo-privacy-contract-secret-0001".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+    /** The clock the services and the tests share; tests advance it instead of sleeping. */
     protected MutableClock clock;
+    /** The location service on the backend under test. */
     protected LocationService locations;
+    /** The matcher on the backend under test. */
     protected NearbyMatcher matcher;
+    /** The grid the published cells are computed on. */
     protected GeoGrid grid;
     private final DistanceBuckets buckets = DistanceBuckets.defaults();
 
@@ -264,7 +271,7 @@ public abstract class GeoPrivacyContract {
                     if (e.getKey().equals(q)) {
                         continue;
                     }
-                    double d = GeoDistance.meters(cells.get(q), e.getValue()) * (1 - 1e-9);
+                    double d = GeoDistance.meters(Objects.requireNonNull(cells.get(q)), e.getValue()) * (1 - 1e-9);
                     if (d <= snappedUp(radius)) {
                         expected.put(e.getKey(), buckets.get(buckets.indexOf(d)).label());
                         for (int b = 0; b < buckets.size(); b++) {

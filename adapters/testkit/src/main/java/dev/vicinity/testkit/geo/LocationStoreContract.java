@@ -33,6 +33,7 @@ public abstract class LocationStoreContract {
     /** A store (it may already hold other tests' data). */
     protected abstract LocationStore createStore() throws Exception;
 
+    /** The store under test, created before each test. */
     protected LocationStore store;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private static final Instant T0 = Instant.parse("2026-01-01T10:00:00.123Z");
@@ -42,10 +43,12 @@ public abstract class LocationStoreContract {
         store = createStore();
     }
 
+    /** A user id named {@code name}. */
     protected UserId user(String name) {
         return UserId.of(run + "-" + name);
     }
 
+    /** A public location of {@code user} at the given coordinates and time. */
     protected PublicLocation location(UserId user, double lat, double lon, Instant at) {
         return new PublicLocation(user, GeoPoint.ofLatLon(lat, lon), LocationSource.PRECISE, 12.5, at);
     }

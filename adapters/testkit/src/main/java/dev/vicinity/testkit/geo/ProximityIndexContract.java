@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +38,7 @@ public abstract class ProximityIndexContract {
     /** A new, empty index. */
     protected abstract ProximityIndex createIndex() throws Exception;
 
+    /** The index under test, created before each test. */
     protected ProximityIndex index;
     private static final Instant T0 = Instant.parse("2026-01-01T10:00:00.250Z");
 
@@ -45,6 +47,7 @@ public abstract class ProximityIndexContract {
         index = createIndex();
     }
 
+    /** The {@code i}-th test user. */
     protected static UserId user(int i) {
         return UserId.of("u" + i);
     }
@@ -154,7 +157,7 @@ public abstract class ProximityIndexContract {
             truth.put(user(i), p);
         }
         for (int i = 0; i < lats.length; i++) {
-            GeoPoint p = truth.get(user(i));
+            GeoPoint p = Objects.requireNonNull(truth.get(user(i)));
             assertThat(index.candidates(p, 1, 1)).as("a query on the user at %s", lats[i])
                     .extracting(Candidate::user).containsExactly(user(i));
             assertThat(index.candidates(GeoPoint.ofLatLon(Math.signum(lats[i]) * 85.0, 20.0), 20_000, Integer.MAX_VALUE))
@@ -207,7 +210,7 @@ public abstract class ProximityIndexContract {
                 visits.merge(user, 1, Integer::sum);
                 Candidate e = expected.get(user);
                 assertThat(e).as("visited %s that candidates() does not return", user).isNotNull();
-                assertThat(lat).isEqualTo(e.point().lat());
+                assertThat(lat).isEqualTo(Objects.requireNonNull(e).point().lat());
                 assertThat(lon).isEqualTo(e.point().lon());
                 assertThat(Instant.ofEpochSecond(sec, nano)).isEqualTo(e.observedAt());
             });
@@ -339,7 +342,7 @@ public abstract class ProximityIndexContract {
                 assertAgrees(truth, c, r, 1 + rnd.nextInt(50));
             }
             // Edge cases: points exactly at the radius of an existing point.
-            GeoPoint some = truth.get(user(rnd.nextInt(n)));
+            GeoPoint some = Objects.requireNonNull(truth.get(user(rnd.nextInt(n))));
             assertAgrees(truth, c, GeoDistance.meters(c, some), 20);
         }
     }

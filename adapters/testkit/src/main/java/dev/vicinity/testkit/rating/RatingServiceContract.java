@@ -48,6 +48,7 @@ public abstract class RatingServiceContract extends RatingServiceLifecycleScenar
     class Fuzz {
         @Test
         @Timeout(120)
+        @SuppressWarnings("NullAway") // the raced task has no result: it returns null
         void concurrentMixedOperationsLeaveEveryAggregateEqualToItsRecount() throws Exception {
             int users = 6;
             int sessionCount = 30;

@@ -13,6 +13,7 @@ import dev.vicinity.rating.spi.RatingStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -35,7 +36,7 @@ public abstract class RatingServiceFixture {
     protected abstract RatingStore createStore();
 
     /** Audit capability, as in {@link RatingStoreContract#auditOf}. */
-    protected RatingAuditStore auditOf(RatingStore store) {
+    protected @Nullable RatingAuditStore auditOf(RatingStore store) {
         return store instanceof RatingAuditStore audit ? audit : null;
     }
 
@@ -44,16 +45,26 @@ public abstract class RatingServiceFixture {
         return 16;
     }
 
+    /** A rater or ratee. */
     protected static final UserId ALICE = UserId.of("alice");
+    /** A rater or ratee. */
     protected static final UserId BOB = UserId.of("bob");
+    /** A rater or ratee. */
     protected static final UserId CAROL = UserId.of("carol");
+    /** A user who tries what they are not allowed to. */
     protected static final UserId MALLORY = UserId.of("mallory");
+    /** The rating window the service under test uses (the library default). */
     protected static final Duration WINDOW = RatingService.DEFAULT_RATING_WINDOW;
 
+    /** The store under test, created before each test. */
     protected RatingStore store;
+    /** The clock the service and the tests share; tests advance it instead of sleeping. */
     protected MutableClock clock;
+    /** The ended sessions the service may rate. */
     protected TestSessions sessions;
+    /** Records the listener calls of the service. */
     protected RecordingListener listener;
+    /** The service under test, on {@link #store}. */
     protected RatingService service;
     /** When the sessions made by {@link #endedSession} ended. */
     protected Instant endedAt;
@@ -76,7 +87,7 @@ public abstract class RatingServiceFixture {
 
     /** A new session of {@code participants} that ended at {@link #endedAt}. */
     protected SessionId endedSession(UserId... participants) {
-        return sessions.ended(SessionId.of("sess-" + (++sessionCounter)), endedAt, participants);
+        return sessions.ended(SessionId.of("sess-" + ++sessionCounter), endedAt, participants);
     }
 
     /** Asserts {@code result} is accepted and returns it. */

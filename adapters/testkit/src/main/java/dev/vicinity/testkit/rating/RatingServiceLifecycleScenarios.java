@@ -18,6 +18,7 @@ import dev.vicinity.rating.spi.RatingAuditStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -298,12 +299,14 @@ public abstract class RatingServiceLifecycleScenarios extends RatingServiceSubmi
 
     @Nested
     class Reconcile {
+        @SuppressWarnings("NullAway.Init") // set by requireAudit(), which skips the tests when there is none
         private RatingAuditStore audit;
 
         @BeforeEach
         void requireAudit() {
-            audit = auditOf(store);
-            assumeTrue(audit != null, "backend has no RatingAuditStore");
+            RatingAuditStore a = auditOf(store);
+            assumeTrue(a != null, "backend has no RatingAuditStore");
+            audit = Objects.requireNonNull(a);
         }
 
         @Test

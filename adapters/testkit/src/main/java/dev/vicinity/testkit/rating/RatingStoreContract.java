@@ -12,12 +12,13 @@ import dev.vicinity.rating.RatingState;
 import dev.vicinity.rating.StarHistogram;
 import dev.vicinity.rating.memory.InMemoryRatingStore;
 import dev.vicinity.rating.spi.RatingAuditStore;
-import dev.vicinity.rating.spi.RatingStore.InsertResult;
 import dev.vicinity.rating.spi.RatingStore;
+import dev.vicinity.rating.spi.RatingStore.InsertResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -237,12 +238,14 @@ public abstract class RatingStoreContract extends RatingStoreRowScenarios {
 
     @Nested
     class Audit {
+        @SuppressWarnings("NullAway.Init") // set by requireAudit(), which skips the tests when there is none
         private RatingAuditStore audit;
 
         @BeforeEach
         void requireAudit() {
-            audit = auditOf(store);
-            assumeTrue(audit != null, "backend has no RatingAuditStore");
+            RatingAuditStore a = auditOf(store);
+            assumeTrue(a != null, "backend has no RatingAuditStore");
+            audit = Objects.requireNonNull(a);
         }
 
         @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -29,7 +30,7 @@ public abstract class RatingStoreFixture {
      * Capability: the audit primitives used by reconcile. Default: the store itself when it
      * implements {@link RatingAuditStore}, otherwise null and the audit tests are skipped.
      */
-    protected RatingAuditStore auditOf(RatingStore store) {
+    protected @Nullable RatingAuditStore auditOf(RatingStore store) {
         return store instanceof RatingAuditStore audit ? audit : null;
     }
 
@@ -38,13 +39,20 @@ public abstract class RatingStoreFixture {
         return 16;
     }
 
+    /** The instant every test starts at. */
     protected static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    /** A rater or ratee. */
     protected static final UserId ALICE = UserId.of("alice");
+    /** A rater or ratee. */
     protected static final UserId BOB = UserId.of("bob");
+    /** A rater or ratee. */
     protected static final UserId CAROL = UserId.of("carol");
+    /** A session ratings refer to. */
     protected static final SessionId S1 = SessionId.of("s1");
+    /** Another session ratings refer to. */
     protected static final SessionId S2 = SessionId.of("s2");
 
+    /** The store under test, created before each test. */
     protected RatingStore store;
 
     @BeforeEach

@@ -7,6 +7,7 @@ import dev.vicinity.node.RedisBundle;
 import dev.vicinity.node.VicinityBackend;
 import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -19,8 +20,8 @@ final class BackendFactory {
 
     private BackendFactory() {}
 
-    static VicinityBackend open(VicinityProperties p, DataSource dataSource, String springRedisUrl,
-            ClassLoader loader) {
+    static VicinityBackend open(VicinityProperties p, @Nullable DataSource dataSource, @Nullable String springRedisUrl,
+            @Nullable ClassLoader loader) {
         switch (p.getBackend()) {
             case MEMORY:
                 return Backends.inMemory();
@@ -46,7 +47,7 @@ final class BackendFactory {
         }
     }
 
-    static String redisUri(VicinityProperties p, String springRedisUrl) {
+    static String redisUri(VicinityProperties p, @Nullable String springRedisUrl) {
         if (p.getRedis().getUri() != null && !p.getRedis().getUri().isBlank()) {
             return p.getRedis().getUri();
         }
@@ -63,7 +64,7 @@ final class BackendFactory {
         return H2gisBackend.file(Path.of(path));
     }
 
-    private static VicinityBackend postgres(VicinityProperties p, DataSource dataSource, String redisUri) {
+    private static VicinityBackend postgres(VicinityProperties p, DataSource dataSource, @Nullable String redisUri) {
         VicinityProperties.Postgres pg = p.getPostgres();
         PostgresBackend.Builder b = PostgresBackend.builder(dataSource);
         if (pg.getSchema() != null) {
@@ -94,7 +95,7 @@ final class BackendFactory {
         return b.build();
     }
 
-    private static void require(String className, String backend, String artifact, ClassLoader loader) {
+    private static void require(String className, String backend, String artifact, @Nullable ClassLoader loader) {
         if (!ClassUtils.isPresent(className, loader)) {
             throw new IllegalStateException("vicinity.backend=" + backend + " needs " + artifact
                     + " on the class path: add that dependency (version from dev.vicinity:vicinity-bom)");

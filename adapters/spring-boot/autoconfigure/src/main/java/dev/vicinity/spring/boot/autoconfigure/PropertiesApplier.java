@@ -6,7 +6,9 @@ import dev.vicinity.core.VicinityException;
 import dev.vicinity.gateway.GatewayLimits;
 import dev.vicinity.node.Vicinity;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps {@link VicinityProperties} onto the node's builder and its per-module customizers. Only set
@@ -48,7 +50,7 @@ final class PropertiesApplier {
             if (pair("vicinity.gateway.connects-per-minute", g.getConnectsPerMinute(),
                     "vicinity.gateway.connect-burst", g.getConnectBurst())) {
                 set("vicinity.gateway.connects-per-minute", g.getConnectsPerMinute(),
-                        v -> gb.connectRate(v, g.getConnectBurst()));
+                        v -> gb.connectRate(v, Objects.requireNonNull(g.getConnectBurst())));
             }
         });
         VicinityProperties.Presence pr = p.getPresence();
@@ -82,7 +84,7 @@ final class PropertiesApplier {
             if (pair("vicinity.chat.messages-per-second", c.getMessagesPerSecond(),
                     "vicinity.chat.message-burst", c.getMessageBurst())) {
                 set("vicinity.chat.messages-per-second", c.getMessagesPerSecond(),
-                        v -> cb.messageRate(v, c.getMessageBurst()));
+                        v -> cb.messageRate(v, Objects.requireNonNull(c.getMessageBurst())));
             }
         });
         VicinityProperties.Rating r = p.getRating();
@@ -100,7 +102,7 @@ final class PropertiesApplier {
         if (pair("vicinity.gateway.frames-per-second", g.getFramesPerSecond(), "vicinity.gateway.frame-burst",
                 g.getFrameBurst())) {
             set("vicinity.gateway.frames-per-second", g.getFramesPerSecond(),
-                    v -> lb.frameRate(RateLimit.perSecond(v, g.getFrameBurst())));
+                    v -> lb.frameRate(RateLimit.perSecond(v, Objects.requireNonNull(g.getFrameBurst()))));
         }
         set("vicinity.gateway.max-connections-per-user", g.getMaxConnectionsPerUser(), lb::maxConnectionsPerUser);
         set("vicinity.gateway.max-outbound-in-flight", g.getMaxOutboundInFlight(), lb::maxOutboundInFlight);
@@ -115,7 +117,7 @@ final class PropertiesApplier {
     }
 
     /** Both or neither of two properties that the library takes together; true when both are set. */
-    private static boolean pair(String name1, Object v1, String name2, Object v2) {
+    private static boolean pair(String name1, @Nullable Object v1, String name2, @Nullable Object v2) {
         if ((v1 == null) != (v2 == null)) {
             throw new IllegalArgumentException("Invalid vicinity properties: " + name1 + " and " + name2
                     + " are set together (" + (v1 == null ? name1 : name2) + " is missing)");
@@ -123,7 +125,7 @@ final class PropertiesApplier {
         return v1 != null;
     }
 
-    private static <T> void set(String property, T value, Consumer<T> setter) {
+    private static <T> void set(String property, @Nullable T value, Consumer<T> setter) {
         if (value == null) {
             return;
         }

@@ -1,5 +1,7 @@
 package dev.vicinity.spring.boot.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code vicinity.gateway.*} properties: the protocol engine's deadlines, heartbeats and limits (mapped
  * onto {@code Gateway.Builder} and {@code GatewayLimits}). Unset values keep the library's defaults. Not
@@ -7,156 +9,184 @@ package dev.vicinity.spring.boot.autoconfigure;
  */
 public class VicinityGatewayProperties {
     /** Deadline for hello/resume after the socket opens. Library default: 10s. */
-    private java.time.Duration authTimeout;
+    private java.time.@Nullable Duration authTimeout;
 
     /** How long a lost connection stays resumable. Library default: 2m. */
-    private java.time.Duration resumeWindow;
+    private java.time.@Nullable Duration resumeWindow;
 
     /** Heartbeat interval announced to clients, whole seconds, at most a third of the presence lease TTL. Library default: 15s (or a third of the lease TTL). */
-    private java.time.Duration heartbeatInterval;
+    private java.time.@Nullable Duration heartbeatInterval;
 
     /** Successful hellos per user per minute; set together with connect-burst. Library default: 30. */
-    private Integer connectsPerMinute;
+    private @Nullable Integer connectsPerMinute;
 
     /** Successful hellos per user at once; set together with connects-per-minute. Library default: 10. */
-    private Integer connectBurst;
+    private @Nullable Integer connectBurst;
 
     /** Sockets accepted per remote address, 0 for no cap. Library default: 0. */
-    private Integer maxConnectionsPerAddress;
+    private @Nullable Integer maxConnectionsPerAddress;
 
     /** Largest inbound text frame in UTF-8 bytes, at least 256. Library default: 16384. */
-    private Integer maxFrameBytes;
+    private @Nullable Integer maxFrameBytes;
 
     /** Inbound frames per user per second on this node; set together with frame-burst. Library default: 20. */
-    private Double framesPerSecond;
+    private @Nullable Double framesPerSecond;
 
     /** Inbound frames per user at once; set together with frames-per-second. Library default: 40. */
-    private Integer frameBurst;
+    private @Nullable Integer frameBurst;
 
     /** Live connections per user across all nodes. Library default: 5. */
-    private Integer maxConnectionsPerUser;
+    private @Nullable Integer maxConnectionsPerUser;
 
     /** Frames not yet written to one connection before it is detached as a slow consumer. Library default: 256. */
-    private Integer maxOutboundInFlight;
+    private @Nullable Integer maxOutboundInFlight;
 
     /** Consecutive malformed or over-limit frames before protocol_violation. Library default: 20. */
-    private Integer maxStrikes;
+    private @Nullable Integer maxStrikes;
 
     /** Bytes not yet written to one connection before it is detached, at least 65536. Library default: 1048576. */
-    private Long maxOutboundBytes;
+    private @Nullable Long maxOutboundBytes;
 
     /** Bytes not yet written over all connections of this node, at least max-outbound-bytes. Library default: 268435456. */
-    private Long maxNodeOutboundBytes;
+    private @Nullable Long maxNodeOutboundBytes;
 
-    public java.time.Duration getAuthTimeout() {
+    /** {@code vicinity.gateway.auth-timeout}: Deadline for hello/resume after the socket opens. Library default: 10s. */
+    public java.time.@Nullable Duration getAuthTimeout() {
         return authTimeout;
     }
 
-    public void setAuthTimeout(java.time.Duration authTimeout) {
+    /** Sets {@code vicinity.gateway.auth-timeout}; null keeps the default. */
+    public void setAuthTimeout(java.time.@Nullable Duration authTimeout) {
         this.authTimeout = authTimeout;
     }
 
-    public java.time.Duration getResumeWindow() {
+    /** {@code vicinity.gateway.resume-window}: How long a lost connection stays resumable. Library default: 2m. */
+    public java.time.@Nullable Duration getResumeWindow() {
         return resumeWindow;
     }
 
-    public void setResumeWindow(java.time.Duration resumeWindow) {
+    /** Sets {@code vicinity.gateway.resume-window}; null keeps the default. */
+    public void setResumeWindow(java.time.@Nullable Duration resumeWindow) {
         this.resumeWindow = resumeWindow;
     }
 
-    public java.time.Duration getHeartbeatInterval() {
+    /** {@code vicinity.gateway.heartbeat-interval}: Heartbeat interval announced to clients, whole seconds, at most a third of the presence lease TTL. Library default: 15s (or a third of the lease TTL). */
+    public java.time.@Nullable Duration getHeartbeatInterval() {
         return heartbeatInterval;
     }
 
-    public void setHeartbeatInterval(java.time.Duration heartbeatInterval) {
+    /** Sets {@code vicinity.gateway.heartbeat-interval}; null keeps the default. */
+    public void setHeartbeatInterval(java.time.@Nullable Duration heartbeatInterval) {
         this.heartbeatInterval = heartbeatInterval;
     }
 
-    public Integer getConnectsPerMinute() {
+    /** {@code vicinity.gateway.connects-per-minute}: Successful hellos per user per minute; set together with connect-burst. Library default: 30. */
+    public @Nullable Integer getConnectsPerMinute() {
         return connectsPerMinute;
     }
 
-    public void setConnectsPerMinute(Integer connectsPerMinute) {
+    /** Sets {@code vicinity.gateway.connects-per-minute}; null keeps the default. */
+    public void setConnectsPerMinute(@Nullable Integer connectsPerMinute) {
         this.connectsPerMinute = connectsPerMinute;
     }
 
-    public Integer getConnectBurst() {
+    /** {@code vicinity.gateway.connect-burst}: Successful hellos per user at once; set together with connects-per-minute. Library default: 10. */
+    public @Nullable Integer getConnectBurst() {
         return connectBurst;
     }
 
-    public void setConnectBurst(Integer connectBurst) {
+    /** Sets {@code vicinity.gateway.connect-burst}; null keeps the default. */
+    public void setConnectBurst(@Nullable Integer connectBurst) {
         this.connectBurst = connectBurst;
     }
 
-    public Integer getMaxConnectionsPerAddress() {
+    /** {@code vicinity.gateway.max-connections-per-address}: Sockets accepted per remote address, 0 for no cap. Library default: 0. */
+    public @Nullable Integer getMaxConnectionsPerAddress() {
         return maxConnectionsPerAddress;
     }
 
-    public void setMaxConnectionsPerAddress(Integer maxConnectionsPerAddress) {
+    /** Sets {@code vicinity.gateway.max-connections-per-address}; null keeps the default. */
+    public void setMaxConnectionsPerAddress(@Nullable Integer maxConnectionsPerAddress) {
         this.maxConnectionsPerAddress = maxConnectionsPerAddress;
     }
 
-    public Integer getMaxFrameBytes() {
+    /** {@code vicinity.gateway.max-frame-bytes}: Largest inbound text frame in UTF-8 bytes, at least 256. Library default: 16384. */
+    public @Nullable Integer getMaxFrameBytes() {
         return maxFrameBytes;
     }
 
-    public void setMaxFrameBytes(Integer maxFrameBytes) {
+    /** Sets {@code vicinity.gateway.max-frame-bytes}; null keeps the default. */
+    public void setMaxFrameBytes(@Nullable Integer maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    public Double getFramesPerSecond() {
+    /** {@code vicinity.gateway.frames-per-second}: Inbound frames per user per second on this node; set together with frame-burst. Library default: 20. */
+    public @Nullable Double getFramesPerSecond() {
         return framesPerSecond;
     }
 
-    public void setFramesPerSecond(Double framesPerSecond) {
+    /** Sets {@code vicinity.gateway.frames-per-second}; null keeps the default. */
+    public void setFramesPerSecond(@Nullable Double framesPerSecond) {
         this.framesPerSecond = framesPerSecond;
     }
 
-    public Integer getFrameBurst() {
+    /** {@code vicinity.gateway.frame-burst}: Inbound frames per user at once; set together with frames-per-second. Library default: 40. */
+    public @Nullable Integer getFrameBurst() {
         return frameBurst;
     }
 
-    public void setFrameBurst(Integer frameBurst) {
+    /** Sets {@code vicinity.gateway.frame-burst}; null keeps the default. */
+    public void setFrameBurst(@Nullable Integer frameBurst) {
         this.frameBurst = frameBurst;
     }
 
-    public Integer getMaxConnectionsPerUser() {
+    /** {@code vicinity.gateway.max-connections-per-user}: Live connections per user across all nodes. Library default: 5. */
+    public @Nullable Integer getMaxConnectionsPerUser() {
         return maxConnectionsPerUser;
     }
 
-    public void setMaxConnectionsPerUser(Integer maxConnectionsPerUser) {
+    /** Sets {@code vicinity.gateway.max-connections-per-user}; null keeps the default. */
+    public void setMaxConnectionsPerUser(@Nullable Integer maxConnectionsPerUser) {
         this.maxConnectionsPerUser = maxConnectionsPerUser;
     }
 
-    public Integer getMaxOutboundInFlight() {
+    /** {@code vicinity.gateway.max-outbound-in-flight}: Frames not yet written to one connection before it is detached as a slow consumer. Library default: 256. */
+    public @Nullable Integer getMaxOutboundInFlight() {
         return maxOutboundInFlight;
     }
 
-    public void setMaxOutboundInFlight(Integer maxOutboundInFlight) {
+    /** Sets {@code vicinity.gateway.max-outbound-in-flight}; null keeps the default. */
+    public void setMaxOutboundInFlight(@Nullable Integer maxOutboundInFlight) {
         this.maxOutboundInFlight = maxOutboundInFlight;
     }
 
-    public Integer getMaxStrikes() {
+    /** {@code vicinity.gateway.max-strikes}: Consecutive malformed or over-limit frames before protocol_violation. Library default: 20. */
+    public @Nullable Integer getMaxStrikes() {
         return maxStrikes;
     }
 
-    public void setMaxStrikes(Integer maxStrikes) {
+    /** Sets {@code vicinity.gateway.max-strikes}; null keeps the default. */
+    public void setMaxStrikes(@Nullable Integer maxStrikes) {
         this.maxStrikes = maxStrikes;
     }
 
-    public Long getMaxOutboundBytes() {
+    /** {@code vicinity.gateway.max-outbound-bytes}: Bytes not yet written to one connection before it is detached, at least 65536. Library default: 1048576. */
+    public @Nullable Long getMaxOutboundBytes() {
         return maxOutboundBytes;
     }
 
-    public void setMaxOutboundBytes(Long maxOutboundBytes) {
+    /** Sets {@code vicinity.gateway.max-outbound-bytes}; null keeps the default. */
+    public void setMaxOutboundBytes(@Nullable Long maxOutboundBytes) {
         this.maxOutboundBytes = maxOutboundBytes;
     }
 
-    public Long getMaxNodeOutboundBytes() {
+    /** {@code vicinity.gateway.max-node-outbound-bytes}: Bytes not yet written over all connections of this node, at least max-outbound-bytes. Library default: 268435456. */
+    public @Nullable Long getMaxNodeOutboundBytes() {
         return maxNodeOutboundBytes;
     }
 
-    public void setMaxNodeOutboundBytes(Long maxNodeOutboundBytes) {
+    /** Sets {@code vicinity.gateway.max-node-outbound-bytes}; null keeps the default. */
+    public void setMaxNodeOutboundBytes(@Nullable Long maxNodeOutboundBytes) {
         this.maxNodeOutboundBytes = maxNodeOutboundBytes;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vicinity.spring.boot.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -16,10 +17,10 @@ public class VicinityProperties {
     private Backend backend = Backend.MEMORY;
 
     /** This node's id, unique among nodes sharing a backend. Default node-1; required with postgres+redis. */
-    private String nodeId;
+    private @Nullable String nodeId;
 
     /** Secret (at least 16 bytes) signing nearby cursors, the same on every node; required with postgres+redis. */
-    private String cursorSecret;
+    private @Nullable String cursorSecret;
     private final WebSocket websocket = new WebSocket();
     private final H2gis h2gis = new H2gis();
     private final Postgres postgres = new Postgres();
@@ -44,56 +45,72 @@ public class VicinityProperties {
         POSTGRES_REDIS
     }
 
+    /** {@code vicinity.backend}: Where Vicinity keeps its data: memory, h2gis, postgres or postgres+redis. */
     public Backend getBackend() {
         return backend;
     }
 
+    /** Sets {@code vicinity.backend}. */
     public void setBackend(Backend backend) {
         this.backend = backend;
     }
 
-    public String getNodeId() {
+    /** {@code vicinity.node-id}: This node's id, unique among nodes sharing a backend. Default node-1; required with postgres+redis. */
+    public @Nullable String getNodeId() {
         return nodeId;
     }
 
-    public void setNodeId(String nodeId) {
+    /** Sets {@code vicinity.node-id}; null keeps the default. */
+    public void setNodeId(@Nullable String nodeId) {
         this.nodeId = nodeId;
     }
 
-    public String getCursorSecret() {
+    /** {@code vicinity.cursor-secret}: Secret (at least 16 bytes) signing nearby cursors, the same on every node; required with postgres+redis. */
+    public @Nullable String getCursorSecret() {
         return cursorSecret;
     }
 
-    public void setCursorSecret(String cursorSecret) {
+    /** Sets {@code vicinity.cursor-secret}; null keeps the default. */
+    public void setCursorSecret(@Nullable String cursorSecret) {
         this.cursorSecret = cursorSecret;
     }
+    /** The {@code vicinity.websocket.*} properties (never null). */
     public WebSocket getWebsocket() {
         return websocket;
     }
+    /** The {@code vicinity.h2gis.*} properties (never null). */
     public H2gis getH2gis() {
         return h2gis;
     }
+    /** The {@code vicinity.postgres.*} properties (never null). */
     public Postgres getPostgres() {
         return postgres;
     }
+    /** The {@code vicinity.redis.*} properties (never null). */
     public Redis getRedis() {
         return redis;
     }
+    /** The {@code vicinity.gateway.*} properties: the protocol engine's deadlines, heartbeats and limits (never null). */
     public VicinityGatewayProperties getGateway() {
         return gateway;
     }
+    /** The {@code vicinity.presence.*} properties (never null). */
     public Presence getPresence() {
         return presence;
     }
+    /** The {@code vicinity.locations.*} properties (never null). */
     public Locations getLocations() {
         return locations;
     }
+    /** The {@code vicinity.matcher.*} properties (never null). */
     public Matcher getMatcher() {
         return matcher;
     }
+    /** The {@code vicinity.chat.*} properties (never null). */
     public Chat getChat() {
         return chat;
     }
+    /** The {@code vicinity.rating.*} properties (never null). */
     public Rating getRating() {
         return rating;
     }
@@ -109,26 +126,32 @@ public class VicinityProperties {
         /** Threads that write outbound frames (each connection's frames are written in order by one thread at a time). */
         private int sendThreads = 8;
 
+        /** {@code vicinity.websocket.path}: Path of the WebSocket endpoint. */
         public String getPath() {
             return path;
         }
 
+        /** Sets {@code vicinity.websocket.path}. */
         public void setPath(String path) {
             this.path = path;
         }
 
+        /** {@code vicinity.websocket.allowed-origin-patterns}: Origin patterns allowed to open the WebSocket (e.g. https://*.example.com); empty: same origin only. */
         public java.util.List<String> getAllowedOriginPatterns() {
             return allowedOriginPatterns;
         }
 
+        /** Sets {@code vicinity.websocket.allowed-origin-patterns}. */
         public void setAllowedOriginPatterns(java.util.List<String> allowedOriginPatterns) {
             this.allowedOriginPatterns = allowedOriginPatterns;
         }
 
+        /** {@code vicinity.websocket.send-threads}: Threads that write outbound frames (each connection's frames are written in order by one thread at a time). */
         public int getSendThreads() {
             return sendThreads;
         }
 
+        /** Sets {@code vicinity.websocket.send-threads}. */
         public void setSendThreads(int sendThreads) {
             this.sendThreads = sendThreads;
         }
@@ -139,10 +162,12 @@ public class VicinityProperties {
         /** Database file path without the .mv.db suffix. */
         private String path = "vicinity-data/vicinity";
 
+        /** {@code vicinity.h2gis.path}: Database file path without the .mv.db suffix. */
         public String getPath() {
             return path;
         }
 
+        /** Sets {@code vicinity.h2gis.path}. */
         public void setPath(String path) {
             this.path = path;
         }
@@ -151,46 +176,54 @@ public class VicinityProperties {
     /** The PostgreSQL backend (vicinity.backend=postgres or postgres+redis) on the application's DataSource. */
     public static class Postgres {
         /** Schema of Vicinity's tables. Library default: vicinity. */
-        private String schema;
+        private @Nullable String schema;
 
         /** Whether the schema is installed (idempotently) at startup. Library default: true. */
-        private Boolean installSchema;
+        private @Nullable Boolean installSchema;
 
         /** Query timeout of every statement. Library default: 5s. */
-        private java.time.Duration queryTimeout;
+        private java.time.@Nullable Duration queryTimeout;
 
         /** With Redis: whether rating aggregates are cached in Redis. Library default: true. */
-        private Boolean cacheRatings;
+        private @Nullable Boolean cacheRatings;
 
-        public String getSchema() {
+        /** {@code vicinity.postgres.schema}: Schema of Vicinity's tables. Library default: vicinity. */
+        public @Nullable String getSchema() {
             return schema;
         }
 
-        public void setSchema(String schema) {
+        /** Sets {@code vicinity.postgres.schema}; null keeps the default. */
+        public void setSchema(@Nullable String schema) {
             this.schema = schema;
         }
 
-        public Boolean getInstallSchema() {
+        /** {@code vicinity.postgres.install-schema}: Whether the schema is installed (idempotently) at startup. Library default: true. */
+        public @Nullable Boolean getInstallSchema() {
             return installSchema;
         }
 
-        public void setInstallSchema(Boolean installSchema) {
+        /** Sets {@code vicinity.postgres.install-schema}; null keeps the default. */
+        public void setInstallSchema(@Nullable Boolean installSchema) {
             this.installSchema = installSchema;
         }
 
-        public java.time.Duration getQueryTimeout() {
+        /** {@code vicinity.postgres.query-timeout}: Query timeout of every statement. Library default: 5s. */
+        public java.time.@Nullable Duration getQueryTimeout() {
             return queryTimeout;
         }
 
-        public void setQueryTimeout(java.time.Duration queryTimeout) {
+        /** Sets {@code vicinity.postgres.query-timeout}; null keeps the default. */
+        public void setQueryTimeout(java.time.@Nullable Duration queryTimeout) {
             this.queryTimeout = queryTimeout;
         }
 
-        public Boolean getCacheRatings() {
+        /** {@code vicinity.postgres.cache-ratings}: With Redis: whether rating aggregates are cached in Redis. Library default: true. */
+        public @Nullable Boolean getCacheRatings() {
             return cacheRatings;
         }
 
-        public void setCacheRatings(Boolean cacheRatings) {
+        /** Sets {@code vicinity.postgres.cache-ratings}; null keeps the default. */
+        public void setCacheRatings(@Nullable Boolean cacheRatings) {
             this.cacheRatings = cacheRatings;
         }
     }
@@ -198,35 +231,41 @@ public class VicinityProperties {
     /** Redis (vicinity.backend=postgres+redis). */
     public static class Redis {
         /** Redis URI; default spring.data.redis.url, else redis://127.0.0.1:6379. */
-        private String uri;
+        private @Nullable String uri;
 
         /** Prefix of every Redis key (one per deployment sharing a Redis). */
         private String keyPrefix = "vicinity";
 
         /** Command timeout of every Redis store. Library default: 2s. */
-        private java.time.Duration timeout;
+        private java.time.@Nullable Duration timeout;
 
-        public String getUri() {
+        /** {@code vicinity.redis.uri}: Redis URI; default spring.data.redis.url, else redis://127.0.0.1:6379. */
+        public @Nullable String getUri() {
             return uri;
         }
 
-        public void setUri(String uri) {
+        /** Sets {@code vicinity.redis.uri}; null keeps the default. */
+        public void setUri(@Nullable String uri) {
             this.uri = uri;
         }
 
+        /** {@code vicinity.redis.key-prefix}: Prefix of every Redis key (one per deployment sharing a Redis). */
         public String getKeyPrefix() {
             return keyPrefix;
         }
 
+        /** Sets {@code vicinity.redis.key-prefix}. */
         public void setKeyPrefix(String keyPrefix) {
             this.keyPrefix = keyPrefix;
         }
 
-        public java.time.Duration getTimeout() {
+        /** {@code vicinity.redis.timeout}: Command timeout of every Redis store. Library default: 2s. */
+        public java.time.@Nullable Duration getTimeout() {
             return timeout;
         }
 
-        public void setTimeout(java.time.Duration timeout) {
+        /** Sets {@code vicinity.redis.timeout}; null keeps the default. */
+        public void setTimeout(java.time.@Nullable Duration timeout) {
             this.timeout = timeout;
         }
     }
@@ -234,35 +273,41 @@ public class VicinityProperties {
     /** Presence leases. */
     public static class Presence {
         /** Lifetime of a connection's presence lease without a heartbeat. Library default: 30s. */
-        private java.time.Duration leaseTtl;
+        private java.time.@Nullable Duration leaseTtl;
 
         /** Delay before a user with no live lease is reported offline. Library default: 10s. */
-        private java.time.Duration offlineGrace;
+        private java.time.@Nullable Duration offlineGrace;
 
         /** How long a silent node's leases survive before other nodes purge them. Library default: 15s. */
-        private java.time.Duration nodeTtl;
+        private java.time.@Nullable Duration nodeTtl;
 
-        public java.time.Duration getLeaseTtl() {
+        /** {@code vicinity.presence.lease-ttl}: Lifetime of a connection's presence lease without a heartbeat. Library default: 30s. */
+        public java.time.@Nullable Duration getLeaseTtl() {
             return leaseTtl;
         }
 
-        public void setLeaseTtl(java.time.Duration leaseTtl) {
+        /** Sets {@code vicinity.presence.lease-ttl}; null keeps the default. */
+        public void setLeaseTtl(java.time.@Nullable Duration leaseTtl) {
             this.leaseTtl = leaseTtl;
         }
 
-        public java.time.Duration getOfflineGrace() {
+        /** {@code vicinity.presence.offline-grace}: Delay before a user with no live lease is reported offline. Library default: 10s. */
+        public java.time.@Nullable Duration getOfflineGrace() {
             return offlineGrace;
         }
 
-        public void setOfflineGrace(java.time.Duration offlineGrace) {
+        /** Sets {@code vicinity.presence.offline-grace}; null keeps the default. */
+        public void setOfflineGrace(java.time.@Nullable Duration offlineGrace) {
             this.offlineGrace = offlineGrace;
         }
 
-        public java.time.Duration getNodeTtl() {
+        /** {@code vicinity.presence.node-ttl}: How long a silent node's leases survive before other nodes purge them. Library default: 15s. */
+        public java.time.@Nullable Duration getNodeTtl() {
             return nodeTtl;
         }
 
-        public void setNodeTtl(java.time.Duration nodeTtl) {
+        /** Sets {@code vicinity.presence.node-ttl}; null keeps the default. */
+        public void setNodeTtl(java.time.@Nullable Duration nodeTtl) {
             this.nodeTtl = nodeTtl;
         }
     }
@@ -270,46 +315,54 @@ public class VicinityProperties {
     /** Location collection. */
     public static class Locations {
         /** Age after which a location is stale and swept. Library default: 2h. */
-        private java.time.Duration maxAge;
+        private java.time.@Nullable Duration maxAge;
 
         /** How often stale locations are purged, 1s..1h. Default: 30s. */
-        private java.time.Duration sweepInterval;
+        private java.time.@Nullable Duration sweepInterval;
 
         /** Reported accuracy above which a location is refused. Library default: 50000. */
-        private Double maxAccuracyMeters;
+        private @Nullable Double maxAccuracyMeters;
 
         /** Speed between two updates above which an update is refused. Library default: 350. */
-        private Double maxSpeedMetersPerSecond;
+        private @Nullable Double maxSpeedMetersPerSecond;
 
-        public java.time.Duration getMaxAge() {
+        /** {@code vicinity.locations.max-age}: Age after which a location is stale and swept. Library default: 2h. */
+        public java.time.@Nullable Duration getMaxAge() {
             return maxAge;
         }
 
-        public void setMaxAge(java.time.Duration maxAge) {
+        /** Sets {@code vicinity.locations.max-age}; null keeps the default. */
+        public void setMaxAge(java.time.@Nullable Duration maxAge) {
             this.maxAge = maxAge;
         }
 
-        public java.time.Duration getSweepInterval() {
+        /** {@code vicinity.locations.sweep-interval}: How often stale locations are purged, 1s..1h. Default: 30s. */
+        public java.time.@Nullable Duration getSweepInterval() {
             return sweepInterval;
         }
 
-        public void setSweepInterval(java.time.Duration sweepInterval) {
+        /** Sets {@code vicinity.locations.sweep-interval}; null keeps the default. */
+        public void setSweepInterval(java.time.@Nullable Duration sweepInterval) {
             this.sweepInterval = sweepInterval;
         }
 
-        public Double getMaxAccuracyMeters() {
+        /** {@code vicinity.locations.max-accuracy-meters}: Reported accuracy above which a location is refused. Library default: 50000. */
+        public @Nullable Double getMaxAccuracyMeters() {
             return maxAccuracyMeters;
         }
 
-        public void setMaxAccuracyMeters(Double maxAccuracyMeters) {
+        /** Sets {@code vicinity.locations.max-accuracy-meters}; null keeps the default. */
+        public void setMaxAccuracyMeters(@Nullable Double maxAccuracyMeters) {
             this.maxAccuracyMeters = maxAccuracyMeters;
         }
 
-        public Double getMaxSpeedMetersPerSecond() {
+        /** {@code vicinity.locations.max-speed-meters-per-second}: Speed between two updates above which an update is refused. Library default: 350. */
+        public @Nullable Double getMaxSpeedMetersPerSecond() {
             return maxSpeedMetersPerSecond;
         }
 
-        public void setMaxSpeedMetersPerSecond(Double maxSpeedMetersPerSecond) {
+        /** Sets {@code vicinity.locations.max-speed-meters-per-second}; null keeps the default. */
+        public void setMaxSpeedMetersPerSecond(@Nullable Double maxSpeedMetersPerSecond) {
             this.maxSpeedMetersPerSecond = maxSpeedMetersPerSecond;
         }
     }
@@ -317,46 +370,54 @@ public class VicinityProperties {
     /** Who is nearby. */
     public static class Matcher {
         /** Largest radius a nearby query may ask for. Library default: 50000. */
-        private Double maxRadiusMeters;
+        private @Nullable Double maxRadiusMeters;
 
         /** Largest page of a nearby query. Library default: 100. */
-        private Integer maxPageSize;
+        private @Nullable Integer maxPageSize;
 
         /** Most results over all pages of one query. Library default: 500. */
-        private Integer maxResults;
+        private @Nullable Integer maxResults;
 
         /** Lifetime of a nearby cursor. Library default: 10m. */
-        private java.time.Duration cursorTtl;
+        private java.time.@Nullable Duration cursorTtl;
 
-        public Double getMaxRadiusMeters() {
+        /** {@code vicinity.matcher.max-radius-meters}: Largest radius a nearby query may ask for. Library default: 50000. */
+        public @Nullable Double getMaxRadiusMeters() {
             return maxRadiusMeters;
         }
 
-        public void setMaxRadiusMeters(Double maxRadiusMeters) {
+        /** Sets {@code vicinity.matcher.max-radius-meters}; null keeps the default. */
+        public void setMaxRadiusMeters(@Nullable Double maxRadiusMeters) {
             this.maxRadiusMeters = maxRadiusMeters;
         }
 
-        public Integer getMaxPageSize() {
+        /** {@code vicinity.matcher.max-page-size}: Largest page of a nearby query. Library default: 100. */
+        public @Nullable Integer getMaxPageSize() {
             return maxPageSize;
         }
 
-        public void setMaxPageSize(Integer maxPageSize) {
+        /** Sets {@code vicinity.matcher.max-page-size}; null keeps the default. */
+        public void setMaxPageSize(@Nullable Integer maxPageSize) {
             this.maxPageSize = maxPageSize;
         }
 
-        public Integer getMaxResults() {
+        /** {@code vicinity.matcher.max-results}: Most results over all pages of one query. Library default: 500. */
+        public @Nullable Integer getMaxResults() {
             return maxResults;
         }
 
-        public void setMaxResults(Integer maxResults) {
+        /** Sets {@code vicinity.matcher.max-results}; null keeps the default. */
+        public void setMaxResults(@Nullable Integer maxResults) {
             this.maxResults = maxResults;
         }
 
-        public java.time.Duration getCursorTtl() {
+        /** {@code vicinity.matcher.cursor-ttl}: Lifetime of a nearby cursor. Library default: 10m. */
+        public java.time.@Nullable Duration getCursorTtl() {
             return cursorTtl;
         }
 
-        public void setCursorTtl(java.time.Duration cursorTtl) {
+        /** Sets {@code vicinity.matcher.cursor-ttl}; null keeps the default. */
+        public void setCursorTtl(java.time.@Nullable Duration cursorTtl) {
             this.cursorTtl = cursorTtl;
         }
     }
@@ -364,90 +425,106 @@ public class VicinityProperties {
     /** Chat sessions. */
     public static class Chat {
         /** How long an invite waits for an answer. Library default: 2m. */
-        private java.time.Duration inviteTimeout;
+        private java.time.@Nullable Duration inviteTimeout;
 
         /** How long an active chat may stay silent before it ends. Library default: 30m. */
-        private java.time.Duration idleTimeout;
+        private java.time.@Nullable Duration idleTimeout;
 
         /** Longest message in characters. Library default: 4000. */
-        private Integer maxMessageLength;
+        private @Nullable Integer maxMessageLength;
 
         /** Most participants of one chat. Library default: 2. */
-        private Integer maxParticipants;
+        private @Nullable Integer maxParticipants;
 
         /** Most open invites per user. Library default: 20. */
-        private Integer maxPendingInvites;
+        private @Nullable Integer maxPendingInvites;
 
         /** Messages kept per chat. Library default: 10000. */
-        private Integer historyLimit;
+        private @Nullable Integer historyLimit;
 
         /** Messages per user per second; set together with message-burst. Library default: 5. */
-        private Double messagesPerSecond;
+        private @Nullable Double messagesPerSecond;
 
         /** Messages per user at once; set together with messages-per-second. Library default: 20. */
-        private Integer messageBurst;
+        private @Nullable Integer messageBurst;
 
-        public java.time.Duration getInviteTimeout() {
+        /** {@code vicinity.chat.invite-timeout}: How long an invite waits for an answer. Library default: 2m. */
+        public java.time.@Nullable Duration getInviteTimeout() {
             return inviteTimeout;
         }
 
-        public void setInviteTimeout(java.time.Duration inviteTimeout) {
+        /** Sets {@code vicinity.chat.invite-timeout}; null keeps the default. */
+        public void setInviteTimeout(java.time.@Nullable Duration inviteTimeout) {
             this.inviteTimeout = inviteTimeout;
         }
 
-        public java.time.Duration getIdleTimeout() {
+        /** {@code vicinity.chat.idle-timeout}: How long an active chat may stay silent before it ends. Library default: 30m. */
+        public java.time.@Nullable Duration getIdleTimeout() {
             return idleTimeout;
         }
 
-        public void setIdleTimeout(java.time.Duration idleTimeout) {
+        /** Sets {@code vicinity.chat.idle-timeout}; null keeps the default. */
+        public void setIdleTimeout(java.time.@Nullable Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
         }
 
-        public Integer getMaxMessageLength() {
+        /** {@code vicinity.chat.max-message-length}: Longest message in characters. Library default: 4000. */
+        public @Nullable Integer getMaxMessageLength() {
             return maxMessageLength;
         }
 
-        public void setMaxMessageLength(Integer maxMessageLength) {
+        /** Sets {@code vicinity.chat.max-message-length}; null keeps the default. */
+        public void setMaxMessageLength(@Nullable Integer maxMessageLength) {
             this.maxMessageLength = maxMessageLength;
         }
 
-        public Integer getMaxParticipants() {
+        /** {@code vicinity.chat.max-participants}: Most participants of one chat. Library default: 2. */
+        public @Nullable Integer getMaxParticipants() {
             return maxParticipants;
         }
 
-        public void setMaxParticipants(Integer maxParticipants) {
+        /** Sets {@code vicinity.chat.max-participants}; null keeps the default. */
+        public void setMaxParticipants(@Nullable Integer maxParticipants) {
             this.maxParticipants = maxParticipants;
         }
 
-        public Integer getMaxPendingInvites() {
+        /** {@code vicinity.chat.max-pending-invites}: Most open invites per user. Library default: 20. */
+        public @Nullable Integer getMaxPendingInvites() {
             return maxPendingInvites;
         }
 
-        public void setMaxPendingInvites(Integer maxPendingInvites) {
+        /** Sets {@code vicinity.chat.max-pending-invites}; null keeps the default. */
+        public void setMaxPendingInvites(@Nullable Integer maxPendingInvites) {
             this.maxPendingInvites = maxPendingInvites;
         }
 
-        public Integer getHistoryLimit() {
+        /** {@code vicinity.chat.history-limit}: Messages kept per chat. Library default: 10000. */
+        public @Nullable Integer getHistoryLimit() {
             return historyLimit;
         }
 
-        public void setHistoryLimit(Integer historyLimit) {
+        /** Sets {@code vicinity.chat.history-limit}; null keeps the default. */
+        public void setHistoryLimit(@Nullable Integer historyLimit) {
             this.historyLimit = historyLimit;
         }
 
-        public Double getMessagesPerSecond() {
+        /** {@code vicinity.chat.messages-per-second}: Messages per user per second; set together with message-burst. Library default: 5. */
+        public @Nullable Double getMessagesPerSecond() {
             return messagesPerSecond;
         }
 
-        public void setMessagesPerSecond(Double messagesPerSecond) {
+        /** Sets {@code vicinity.chat.messages-per-second}; null keeps the default. */
+        public void setMessagesPerSecond(@Nullable Double messagesPerSecond) {
             this.messagesPerSecond = messagesPerSecond;
         }
 
-        public Integer getMessageBurst() {
+        /** {@code vicinity.chat.message-burst}: Messages per user at once; set together with messages-per-second. Library default: 20. */
+        public @Nullable Integer getMessageBurst() {
             return messageBurst;
         }
 
-        public void setMessageBurst(Integer messageBurst) {
+        /** Sets {@code vicinity.chat.message-burst}; null keeps the default. */
+        public void setMessageBurst(@Nullable Integer messageBurst) {
             this.messageBurst = messageBurst;
         }
     }
@@ -455,46 +532,54 @@ public class VicinityProperties {
     /** Ratings. */
     public static class Rating {
         /** How long after a chat ended it may be rated. Library default: 7d. */
-        private java.time.Duration window;
+        private java.time.@Nullable Duration window;
 
         /** One rater's ratings of one user count once per this period. Library default: 7d. */
-        private java.time.Duration countOncePer;
+        private java.time.@Nullable Duration countOncePer;
 
         /** Longest rating comment in characters. Library default: 500. */
-        private Integer maxCommentLength;
+        private @Nullable Integer maxCommentLength;
 
         /** Most tags on one rating. Library default: 8. */
-        private Integer maxTags;
+        private @Nullable Integer maxTags;
 
-        public java.time.Duration getWindow() {
+        /** {@code vicinity.rating.window}: How long after a chat ended it may be rated. Library default: 7d. */
+        public java.time.@Nullable Duration getWindow() {
             return window;
         }
 
-        public void setWindow(java.time.Duration window) {
+        /** Sets {@code vicinity.rating.window}; null keeps the default. */
+        public void setWindow(java.time.@Nullable Duration window) {
             this.window = window;
         }
 
-        public java.time.Duration getCountOncePer() {
+        /** {@code vicinity.rating.count-once-per}: One rater's ratings of one user count once per this period. Library default: 7d. */
+        public java.time.@Nullable Duration getCountOncePer() {
             return countOncePer;
         }
 
-        public void setCountOncePer(java.time.Duration countOncePer) {
+        /** Sets {@code vicinity.rating.count-once-per}; null keeps the default. */
+        public void setCountOncePer(java.time.@Nullable Duration countOncePer) {
             this.countOncePer = countOncePer;
         }
 
-        public Integer getMaxCommentLength() {
+        /** {@code vicinity.rating.max-comment-length}: Longest rating comment in characters. Library default: 500. */
+        public @Nullable Integer getMaxCommentLength() {
             return maxCommentLength;
         }
 
-        public void setMaxCommentLength(Integer maxCommentLength) {
+        /** Sets {@code vicinity.rating.max-comment-length}; null keeps the default. */
+        public void setMaxCommentLength(@Nullable Integer maxCommentLength) {
             this.maxCommentLength = maxCommentLength;
         }
 
-        public Integer getMaxTags() {
+        /** {@code vicinity.rating.max-tags}: Most tags on one rating. Library default: 8. */
+        public @Nullable Integer getMaxTags() {
             return maxTags;
         }
 
-        public void setMaxTags(Integer maxTags) {
+        /** Sets {@code vicinity.rating.max-tags}; null keeps the default. */
+        public void setMaxTags(@Nullable Integer maxTags) {
             this.maxTags = maxTags;
         }
     }
