@@ -3,6 +3,7 @@ package dev.vicinity.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chat session as the server shows it to this user (the session shape of docs/protocol.md): the
@@ -13,8 +14,8 @@ import java.util.List;
  * @param timeoutAt when an invite expires or an idle session is checked (epoch milliseconds), or null
  * @param frame     the answer as the server sent it, for fields this version does not name
  */
-public record ChatSession(String session, String state, String endReason, String inviter, long version,
-        List<Participant> participants, Long timeoutAt, JsonNode frame) {
+public record ChatSession(String session, String state, @Nullable String endReason, String inviter, long version,
+        List<Participant> participants, @Nullable Long timeoutAt, JsonNode frame) {
 
     /** One participant: {@code state} is the member state, {@code lastRead} the last sequence it read. */
     public record Participant(String user, String state, long lastRead) {}

@@ -3,6 +3,7 @@ package dev.vicinity.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer of {@code chat.history}: messages after the asked sequence, oldest first, at most the limit (continue after the last one until {@code top}) (marked
@@ -13,7 +14,7 @@ import java.util.List;
  * @param oldestRetained the oldest sequence history still holds, or null
  * @param frame          the answer as the server sent it
  */
-public record HistoryPage(List<ChatMessage> messages, long top, boolean complete, Long oldestRetained, JsonNode frame) {
+public record HistoryPage(List<ChatMessage> messages, long top, boolean complete, @Nullable Long oldestRetained, JsonNode frame) {
     static HistoryPage of(JsonNode f) {
         List<ChatMessage> ms = new ArrayList<>();
         for (JsonNode m : f.path("messages")) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ClientTransport} on {@code java.net.http.WebSocket}. Outgoing frames are chained so that
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class JdkWebSocketTransport implements ClientTransport {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Listener listener;
-    private volatile WebSocket socket;
+    private volatile @Nullable WebSocket socket;
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     private JdkWebSocketTransport(Listener listener) {
@@ -111,7 +112,7 @@ public final class JdkWebSocketTransport implements ClientTransport {
         private final StringBuilder partial = new StringBuilder();
 
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        public @Nullable CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
                 String text = partial.toString();
@@ -125,7 +126,7 @@ public final class JdkWebSocketTransport implements ClientTransport {
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        public @Nullable CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             end(() -> listener.onClose(statusCode, reason));
             return null;
         }

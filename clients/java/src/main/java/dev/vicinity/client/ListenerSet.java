@@ -3,6 +3,7 @@ package dev.vicinity.client;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,8 @@ final class ListenerSet {
         }
     }
 
-    /** Calls the listener method of the push's type. */
-    void emitPush(ServerPush push) {
+    /** Calls the listener method of the push's type (none for null). */
+    void emitPush(@Nullable ServerPush push) {
         if (push instanceof ServerPush.Typing t) {
             emit(l -> l.onTyping(t));
         } else if (push instanceof ServerPush.Read r) {

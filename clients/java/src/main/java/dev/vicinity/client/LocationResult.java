@@ -1,6 +1,7 @@
 package dev.vicinity.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer of {@code geo.location}. Immutable.
@@ -10,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param reason       null, or why the report was not accepted
  * @param frame        the answer as the server sent it
  */
-public record LocationResult(boolean accepted, boolean discoverable, String reason, JsonNode frame) {
+public record LocationResult(boolean accepted, boolean discoverable, @Nullable String reason, JsonNode frame) {
     static LocationResult of(JsonNode f) {
         return new LocationResult(f.path("accepted").asBoolean(true), f.path("discoverable").asBoolean(false),
                 f.path("reason").asText(null), f);

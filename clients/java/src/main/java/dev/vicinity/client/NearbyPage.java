@@ -3,6 +3,7 @@ package dev.vicinity.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer of {@code geo.nearby}: one page of nearby users, nearest first. Immutable.
@@ -10,10 +11,10 @@ import java.util.List;
  * @param cursor the next page's cursor, or null on the last page
  * @param frame  the answer as the server sent it
  */
-public record NearbyPage(List<User> users, String cursor, JsonNode frame) {
+public record NearbyPage(List<User> users, @Nullable String cursor, JsonNode frame) {
 
     /** A nearby user: {@code distance} is a bucket label ({@code "< 500 m"}), never exact; {@code score} null when the host gives none. */
-    public record User(String user, String distance, int bucket, boolean online, Double score) {}
+    public record User(String user, String distance, int bucket, boolean online, @Nullable Double score) {}
 
     static NearbyPage of(JsonNode f) {
         List<User> us = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The requests of a {@link VicinityClient} waiting for their answers: ids, timeouts, sending when
@@ -75,7 +76,7 @@ final class Requests {
     }
 
     /** The request {@code re} answers, removed from the waiting ones, its timer cancelled; null if none. */
-    Pending answered(String re) {
+    @Nullable Pending answered(String re) {
         Pending p = pending.remove(re);
         if (p != null) {
             VicinityClient.cancel(p.timer);

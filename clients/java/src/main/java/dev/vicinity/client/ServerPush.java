@@ -1,6 +1,7 @@
 package dev.vicinity.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pushes other than messages and session shapes (docs/protocol.md, protocol/schema/server), each
@@ -27,7 +28,7 @@ public sealed interface ServerPush permits ServerPush.Typing, ServerPush.Read, S
     record RatingRevealed(String session, String rater, String ratee, JsonNode frame) implements ServerPush {}
 
     /** The typed push of a frame of one of the four types, or null for another type. */
-    static ServerPush of(JsonNode f) {
+    static @Nullable ServerPush of(JsonNode f) {
         String session = f.path("session").asText();
         return switch (f.path("type").asText()) {
             case "chat.typing" -> new Typing(session, f.path("user").asText(), f.path("until").asLong(), f);

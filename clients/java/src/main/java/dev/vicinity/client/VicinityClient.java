@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,22 +52,22 @@ public final class VicinityClient implements AutoCloseable {
 
     // Everything below is touched on the scheduler thread only.
     private volatile ConnectionState current = new ConnectionState(ConnectionState.Status.IDLE, null, null, 0, null, false, null);
-    ClientTransport socket;
+    @Nullable ClientTransport socket;
     private int generation;
-    private volatile String resumeToken;
+    private volatile @Nullable String resumeToken;
     private boolean hadConnection;
     private int attempt;
-    private String handshakeId;
+    private @Nullable String handshakeId;
     private Set<String> namedInResume = Set.of();
-    JsonNode info;
+    @Nullable JsonNode info;
     private long heartbeatMs = 10_000;
     final Requests requests = new Requests(this);
     final SessionStreams streams = new SessionStreams(this);
     final Outbox outbox = new Outbox(this);
-    private Scheduler.Cancellable reconnectTimer;
-    private Scheduler.Cancellable connectTimer;
-    private Scheduler.Cancellable heartbeatTimer;
-    private Scheduler.Cancellable pongTimer;
+    private Scheduler.@Nullable Cancellable reconnectTimer;
+    private Scheduler.@Nullable Cancellable connectTimer;
+    private Scheduler.@Nullable Cancellable heartbeatTimer;
+    private Scheduler.@Nullable Cancellable pongTimer;
 
     VicinityClient(VicinityClientBuilder b, Scheduler scheduler, boolean ownsScheduler, ClientTransport.Factory transport) {
         this.opts = b;
@@ -124,7 +125,7 @@ public final class VicinityClient implements AutoCloseable {
     }
 
     /** The resume token of the current connection (keep it to resume after a restart of the app), or null. */
-    public String resumeToken() {
+    public @Nullable String resumeToken() {
         return resumeToken;
     }
 
@@ -440,7 +441,7 @@ public final class VicinityClient implements AutoCloseable {
     }
 
     /** Gives up the current socket without waiting for its close (it may be frozen), then reconnects. */
-    private void abandon(int gen, String reason, Integer closeCode, boolean immediately) {
+    private void abandon(int gen, String reason, @Nullable Integer closeCode, boolean immediately) {
         ClientTransport ws = socket;
         generation++; // events of the abandoned socket are ignored from now on
         if (ws != null) {
@@ -453,7 +454,7 @@ public final class VicinityClient implements AutoCloseable {
         dropped(gen, reason, closeCode, immediately);
     }
 
-    private void dropped(int gen, String reason, Integer closeCode, boolean immediately) {
+    private void dropped(int gen, String reason, @Nullable Integer closeCode, boolean immediately) {
         clearSocketTimers();
         socket = null;
         handshakeId = null;
@@ -485,7 +486,7 @@ public final class VicinityClient implements AutoCloseable {
         return Math.round(cap / 2.0 + opts.random.getAsDouble() * (cap / 2.0));
     }
 
-    private void stop(String reason, VicinityClientException error, Integer closeCode) {
+    private void stop(String reason, @Nullable VicinityClientException error, @Nullable Integer closeCode) {
         ClientTransport ws = socket;
         generation++;
         resumeToken = null; // a stopped connection is over on the server too: a later connect() says hello
@@ -576,7 +577,7 @@ public final class VicinityClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
-    static void cancel(Scheduler.Cancellable c) {
+    static void cancel(Scheduler.@Nullable Cancellable c) {
         if (c != null) {
             c.cancel();
         }

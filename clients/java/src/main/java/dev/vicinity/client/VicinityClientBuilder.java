@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a {@link VicinityClient}. Not thread-safe; {@link #build()} validates and copies nothing
@@ -15,9 +16,9 @@ public final class VicinityClientBuilder {
     final Supplier<URI> url;
     final Supplier<String> token;
     final String device;
-    String resume;
-    ClientTransport.Factory transport;
-    Scheduler scheduler;
+    @Nullable String resume;
+    ClientTransport.@Nullable Factory transport;
+    @Nullable Scheduler scheduler;
     DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     Supplier<String> newId = () -> UUID.randomUUID().toString();
     long initialDelayMs = 500;
@@ -35,7 +36,7 @@ public final class VicinityClientBuilder {
     }
 
     /** A resume token kept from an earlier connection: the first attempt resumes instead of saying hello. */
-    public VicinityClientBuilder resume(String token) {
+    public VicinityClientBuilder resume(@Nullable String token) {
         this.resume = token;
         return this;
     }
@@ -112,8 +113,9 @@ public final class VicinityClientBuilder {
             throw new IllegalArgumentException("invalid client options");
         }
         ClientTransport.Factory t = transport == null ? JdkWebSocketTransport.factory() : transport;
-        boolean ownsScheduler = scheduler == null;
-        Scheduler sch = ownsScheduler ? new ExecutorScheduler("vicinity-client-" + device) : scheduler;
+        Scheduler given = scheduler;
+        boolean ownsScheduler = given == null;
+        Scheduler sch = given == null ? new ExecutorScheduler("vicinity-client-" + device) : given;
         return new VicinityClient(this, sch, ownsScheduler, t);
     }
 }
