@@ -84,7 +84,8 @@ public final class H2gisSchemaInstaller {
                         + " installed_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
             }
             Map<Integer, String> installed = new HashMap<>(SCRIPTS.installed(c, history()));
-            List<Integer> adopted = adoptFlywayVersions(c, installed);
+            List<Integer> adopted = SCRIPTS.adoptFlywayVersions(c, flywayVersions(c), installed,
+                    "MERGE INTO " + history() + " (version, description, checksum) KEY (version) VALUES (?, ?, ?)");
             if (!adopted.isEmpty()) {
                 LOG.info("Vicinity schema {}: versions {} were applied by Flyway; recorded them in {}", schema,
                         adopted, history());
@@ -163,55 +164,11 @@ public final class H2gisSchemaInstaller {
 
     /**
      * Versions of this release's scripts that Flyway applied successfully in this schema (its
-     * {@code flyway_schema_history} table in the Vicinity schema, rows whose script is our resource file
-     * name); empty without such a table.
+     * {@code flyway_schema_history} table in the Vicinity schema); empty without such a table.
      */
     private List<Integer> flywayVersions(Connection c) throws SQLException {
         String table = tableName(c, "FLYWAY_SCHEMA_HISTORY");
-        if (table == null) {
-            return List.of();
-        }
-        Map<String, Integer> byFile = new HashMap<>();
-        for (Script s : SCRIPTS.scripts()) {
-            byFile.put(s.resource(), s.version());
-        }
-        List<Integer> versions = new ArrayList<>();
-        // Flyway quotes its column names (lower case on H2); JDBC finds labels in any case.
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT * FROM " + quoted() + "." + jdbc.dialect().quote(table))) {
-            while (rs.next()) {
-                Integer v = byFile.get(rs.getString("script"));
-                if (v != null && rs.getBoolean("success") && String.valueOf(v).equals(rs.getString("version"))) {
-                    versions.add(v);
-                }
-            }
-        }
-        return versions;
-    }
-
-    /**
-     * Records in our history the versions Flyway applied that it does not list yet (so that
-     * {@link #install()} neither re-runs them nor fails on their tables), adding them to {@code installed}.
-     */
-    private List<Integer> adoptFlywayVersions(Connection c, Map<Integer, String> installed) throws SQLException {
-        List<Integer> adopted = new ArrayList<>();
-        List<Integer> byFlyway = flywayVersions(c);
-        for (Script s : SCRIPTS.scripts()) {
-            if (installed.containsKey(s.version()) || !byFlyway.contains(s.version())) {
-                continue;
-            }
-            String checksum = SCRIPTS.checksum(s);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "MERGE INTO " + history() + " (version, description, checksum) KEY (version) VALUES (?, ?, ?)")) {
-                ps.setInt(1, s.version());
-                ps.setString(2, s.description() + " (applied by Flyway)");
-                ps.setString(3, checksum);
-                ps.executeUpdate();
-            }
-            installed.put(s.version(), checksum);
-            adopted.add(s.version());
-        }
-        return adopted;
+        return table == null ? List.of() : SCRIPTS.appliedByFlyway(c, quoted() + "." + jdbc.dialect().quote(table));
     }
 
     /** Whether the H2GIS functions are registered in this database. */

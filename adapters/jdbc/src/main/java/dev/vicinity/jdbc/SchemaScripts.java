@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,6 +118,57 @@ public final class SchemaScripts {
             }
         }
         return versions;
+    }
+
+    /**
+     * Versions of these scripts that Flyway applied successfully, read from its history table
+     * {@code flywayHistoryTable} (quoted and qualified; the caller checks that it exists): rows whose
+     * {@code script} is one of our resource file names, with {@code success} and the matching
+     * {@code version}. Columns are found by label in any case (Flyway quotes them; H2 keeps them lower case).
+     */
+    public List<Integer> appliedByFlyway(Connection c, String flywayHistoryTable) throws SQLException {
+        Map<String, Integer> byFile = new HashMap<>();
+        for (Script s : scripts) {
+            byFile.put(s.resource(), s.version());
+        }
+        List<Integer> versions = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + flywayHistoryTable)) {
+            while (rs.next()) {
+                Integer v = byFile.get(rs.getString("script"));
+                if (v != null && rs.getBoolean("success") && String.valueOf(v).equals(rs.getString("version"))) {
+                    versions.add(v);
+                }
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * Records in our history the versions Flyway applied ({@code byFlyway}) that {@code installed} does
+     * not list yet, so that an installer neither re-runs them nor fails on their tables; adds them to
+     * {@code installed} and returns them.
+     *
+     * @param insertSql the statement writing one history row, with parameters version, description and checksum
+     */
+    public List<Integer> adoptFlywayVersions(Connection c, List<Integer> byFlyway, Map<Integer, String> installed,
+            String insertSql) throws SQLException {
+        List<Integer> adopted = new ArrayList<>();
+        for (Script s : scripts) {
+            if (installed.containsKey(s.version()) || !byFlyway.contains(s.version())) {
+                continue;
+            }
+            String checksum = checksum(s);
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+                ps.setInt(1, s.version());
+                ps.setString(2, s.description() + " (applied by Flyway)");
+                ps.setString(3, checksum);
+                ps.executeUpdate();
+            }
+            installed.put(s.version(), checksum);
+            adopted.add(s.version());
+        }
+        return adopted;
     }
 
     /**

@@ -84,7 +84,8 @@ public final class SchemaInstaller {
                         + " installed_at timestamptz NOT NULL DEFAULT now())");
             }
             Map<Integer, String> installed = new java.util.HashMap<>(SCRIPTS.installed(c, history()));
-            List<Integer> adopted = adoptFlywayVersions(c, installed);
+            List<Integer> adopted = SCRIPTS.adoptFlywayVersions(c, flywayVersions(c), installed,
+                    "INSERT INTO " + history() + " (version, description, checksum) VALUES (?, ?, ?)");
             if (!adopted.isEmpty()) {
                 LOG.info("Vicinity schema {}: versions {} were applied by Flyway; recorded them in {}", schema,
                         adopted, history());
@@ -136,8 +137,7 @@ public final class SchemaInstaller {
 
     /**
      * Versions of this release's scripts that Flyway applied successfully in this schema (its
-     * {@code flyway_schema_history} table in the Vicinity schema, rows whose script is our resource file
-     * name); empty without such a table.
+     * {@code flyway_schema_history} table in the Vicinity schema); empty without such a table.
      */
     private List<Integer> flywayVersions(Connection c) throws SQLException {
         String table = PostgresVicinity.quote(schema) + ".flyway_schema_history";
@@ -150,46 +150,7 @@ public final class SchemaInstaller {
                 }
             }
         }
-        Map<String, Integer> byFile = new java.util.HashMap<>();
-        for (Script s : SCRIPTS.scripts()) {
-            byFile.put(s.resource(), s.version());
-        }
-        List<Integer> versions = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version, script FROM " + table + " WHERE success")) {
-            while (rs.next()) {
-                Integer v = byFile.get(rs.getString(2));
-                if (v != null && String.valueOf(v).equals(rs.getString(1))) {
-                    versions.add(v);
-                }
-            }
-        }
-        return versions;
-    }
-
-    /**
-     * Records in our history the versions Flyway applied that it does not list yet (so that
-     * {@link #install()} neither re-runs them nor fails on their tables), adding them to {@code installed}.
-     */
-    private List<Integer> adoptFlywayVersions(Connection c, Map<Integer, String> installed) throws SQLException {
-        List<Integer> adopted = new ArrayList<>();
-        List<Integer> byFlyway = flywayVersions(c);
-        for (Script s : SCRIPTS.scripts()) {
-            if (installed.containsKey(s.version()) || !byFlyway.contains(s.version())) {
-                continue;
-            }
-            String checksum = SCRIPTS.checksum(s);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO " + history() + " (version, description, checksum) VALUES (?, ?, ?)")) {
-                ps.setInt(1, s.version());
-                ps.setString(2, s.description() + " (applied by Flyway)");
-                ps.setString(3, checksum);
-                ps.executeUpdate();
-            }
-            installed.put(s.version(), checksum);
-            adopted.add(s.version());
-        }
-        return adopted;
+        return SCRIPTS.appliedByFlyway(c, table);
     }
 
     /**

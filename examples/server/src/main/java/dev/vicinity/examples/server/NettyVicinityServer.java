@@ -379,17 +379,8 @@ public final class NettyVicinityServer implements AutoCloseable {
     /** Runs the Netty host until the process is stopped. Same flags as {@link VicinityServer#main}. */
     @SuppressWarnings("java:S106") // a command-line entry point prints its usage and address
     public static void main(String[] args) throws InterruptedException {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.print(ServerConfig.usage());
-            return;
-        }
-        ServerConfig config;
-        try {
-            config = ServerConfig.parse(args, System.getenv());
-        } catch (InvalidInputException e) {
-            System.err.println(e.getMessage());
-            System.err.print(ServerConfig.usage());
-            System.exit(2);
+        ServerConfig config = ServerConfig.fromCommandLine(args);
+        if (config == null) {
             return;
         }
         NettyVicinityServer server = start(config, Clock.systemUTC());

@@ -228,6 +228,27 @@ public record ServerConfig(String host, int port, Backend backend, NodeId node, 
     }
 
     /**
+     * What a command-line entry point does with its arguments: {@code --help} prints the usage and
+     * returns null (the caller returns); invalid flags print the reason and the usage and exit the
+     * process with status 2; otherwise the parsed configuration (environment variables included).
+     */
+    @SuppressWarnings("java:S106") // a command-line entry point prints its usage
+    static @org.jspecify.annotations.Nullable ServerConfig fromCommandLine(String[] args) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(usage());
+            return null;
+        }
+        try {
+            return parse(args, System.getenv());
+        } catch (InvalidInputException e) {
+            System.err.println(e.getMessage());
+            System.err.print(usage());
+            System.exit(2);
+            return null;
+        }
+    }
+
+    /**
      * Reads {@code --flag value} / {@code --flag=value} pairs from {@code args}, falling back to the
      * {@code VICINITY_*} variables of {@code env}, then to defaults.
      *

@@ -1,6 +1,5 @@
 package dev.vicinity.examples.server;
 
-import dev.vicinity.core.InvalidInputException;
 import dev.vicinity.gateway.Gateway;
 import dev.vicinity.gateway.GatewayConnection;
 import dev.vicinity.gateway.Transport;
@@ -243,17 +242,8 @@ public final class VicinityServer implements AutoCloseable {
      */
     @SuppressWarnings("java:S106") // a command-line entry point prints its usage and URL
     public static void main(String[] args) throws InterruptedException {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.print(ServerConfig.usage());
-            return;
-        }
-        ServerConfig config;
-        try {
-            config = ServerConfig.parse(args, System.getenv());
-        } catch (InvalidInputException e) {
-            System.err.println(e.getMessage());
-            System.err.print(ServerConfig.usage());
-            System.exit(2);
+        ServerConfig config = ServerConfig.fromCommandLine(args);
+        if (config == null) {
             return;
         }
         VicinityServer server = start(config, Clock.systemUTC());
