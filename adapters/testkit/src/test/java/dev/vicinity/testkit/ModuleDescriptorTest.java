@@ -79,7 +79,10 @@ class ModuleDescriptorTest {
             assertThat(ref).as("module %s on the test class path", name).isNotNull();
             modulePath.put(name, Path.of(ref.location().orElseThrow()));
             for (ModuleDescriptor.Requires r : ref.descriptor().requires()) {
-                if (!r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)) {
+                // Static requires are optional at run time, but a static transitive one (org.jspecify, for
+                // @Nullable on the API) is needed to compile a consumer: take it when it is on the class
+                // path, as it is for a Maven user (core depends on it in compile scope).
+                if (!r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC) || explicit.containsKey(r.name())) {
                     todo.add(r.name());
                 }
             }
