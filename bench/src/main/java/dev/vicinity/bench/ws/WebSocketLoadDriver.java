@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.LongAdder;
  *     --url ws://127.0.0.1:8080/ws --connections 10000 --rate 10000 --seconds 30 [--server-pid PID]
  * </pre>
  *
+ * <p>Messages leave in bursts: every {@code --tick-ms} milliseconds (default 10) the next
+ * {@code rate × tick / 1000} clients each send one.
+ *
  * <p>Before measuring, it sends at the same rate for {@code --warmup} seconds (default 15) so the
  * server's JIT has compiled the hot path; counters start after that.
  *
@@ -64,6 +67,7 @@ public final class WebSocketLoadDriver {
     private final String tokenPrefix;
     private final boolean raw;
     private final int warmupSeconds;
+    private final int tickMillis;
     private final HttpClient http;
     private final RawWebSockets rawSockets;
     private final List<Client> clients = new ArrayList<>();
@@ -77,7 +81,11 @@ public final class WebSocketLoadDriver {
     private final AtomicBoolean measuring = new AtomicBoolean();
 
     private WebSocketLoadDriver(URI uri, int connections, int rate, int seconds, String tokenPrefix, String client,
-            int loops, int warmupSeconds) {
+            int loops, int warmupSeconds, int tickMillis) {
+        if (tickMillis < 1 || tickMillis > 1000) {
+            throw new IllegalArgumentException("--tick-ms must be 1..1000, got " + tickMillis);
+        }
+        this.tickMillis = tickMillis;
         this.uri = uri;
         this.warmupSeconds = warmupSeconds;
         this.connections = connections;
@@ -355,13 +363,13 @@ public final class WebSocketLoadDriver {
         System.out.printf(Locale.ROOT, "in active chats: %d%n", paired);
 
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        int perTick = Math.max(1, rate / 100);
+        int perTick = Math.max(1, rate * tickMillis / 1000);
         AtomicInteger cursor = new AtomicInteger();
         ticker.scheduleAtFixedRate(() -> {
             for (int k = 0; k < perTick; k++) {
                 clients.get(Math.floorMod(cursor.getAndIncrement(), clients.size())).sendChat();
             }
-        }, 0, 10, TimeUnit.MILLISECONDS);
+        }, 0, tickMillis, TimeUnit.MILLISECONDS);
         if (warmupSeconds > 0) {
             // the same load, not measured: the server's JIT compiles the hot path first (a cold server
             // spends a third of its CPU compiling in the first half minute)
@@ -506,7 +514,8 @@ public final class WebSocketLoadDriver {
         WebSocketLoadDriver d = new WebSocketLoadDriver(uri, Integer.parseInt(a.getOrDefault("connections", "10000")),
                 Integer.parseInt(a.getOrDefault("rate", "10000")), Integer.parseInt(a.getOrDefault("seconds", "30")),
                 a.getOrDefault("token-prefix", "demo:"), a.getOrDefault("client", "raw"),
-                Integer.parseInt(a.getOrDefault("loops", "1")), Integer.parseInt(a.getOrDefault("warmup", "15")));
+                Integer.parseInt(a.getOrDefault("loops", "1")), Integer.parseInt(a.getOrDefault("warmup", "15")),
+                Integer.parseInt(a.getOrDefault("tick-ms", "10")));
         d.run(Long.parseLong(a.getOrDefault("server-pid", "0")), Boolean.parseBoolean(a.getOrDefault("idle", "false")));
         System.exit(0);
     }

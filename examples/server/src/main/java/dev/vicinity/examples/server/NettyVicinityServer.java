@@ -10,7 +10,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -58,6 +57,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -317,10 +319,18 @@ public final class NettyVicinityServer implements AutoCloseable {
         return b.build();
     }
 
-    /** The gateway's side of a Netty channel. */
+    /**
+     * The gateway's side of a Netty channel. Frames keep the order of the {@code send} calls whatever
+     * thread makes them: each goes into this transport's queue, and the queue is written out on the
+     * channel's loop, at once when the caller is that loop, else by one task. (Netty orders writes per
+     * calling thread only: a direct write on the loop could overtake an earlier send handed over from
+     * another thread, and a member saw message 29 before 28.)
+     */
     private final class NettyTransport implements Transport {
         private final Channel channel;
         private final String remote;
+        private final Queue<Outgoing> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean drainPending = new AtomicBoolean();
 
         NettyTransport(Channel channel) {
             this.channel = channel;
@@ -332,41 +342,65 @@ public final class NettyVicinityServer implements AutoCloseable {
             if (!channel.isActive()) {
                 return CompletableFuture.failedFuture(new IllegalStateException("socket closed"));
             }
-            TextWebSocketFrame frame = new TextWebSocketFrame(text);
-            boolean writable = channel.isWritable();
-            if (channel.eventLoop().inEventLoop()) {
-                Batch batch = batches.get();
-                if (batch.active) {
-                    if (!batch.dirty.contains(channel)) {
-                        batch.dirty.add(channel);
-                    }
-                    return writable ? writeVoid(channel.write(frame, channel.voidPromise())) : completion(channel.write(frame));
-                }
-            }
-            return writable ? writeVoid(channel.writeAndFlush(frame, channel.voidPromise()))
-                    : completion(channel.writeAndFlush(frame));
-        }
-
-        private CompletionStage<?> writeVoid(ChannelFuture ignored) {
-            return DONE;
-        }
-
-        private CompletionStage<?> completion(ChannelFuture f) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            f.addListener(r -> {
-                if (r.isSuccess()) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(r.cause());
-                }
-            });
-            return done;
+            // Above the high-water mark the stage completes when Netty has written the frame, so the
+            // gateway's count of frames in flight grows and a slow consumer is detached.
+            CompletableFuture<Void> done = channel.isWritable() ? null : new CompletableFuture<>();
+            enqueue(new Outgoing(new TextWebSocketFrame(text), done, 0, ""));
+            return done == null ? DONE : done;
         }
 
         @Override
         public void close(int status, String reason) {
             if (channel.isActive()) {
-                channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+                enqueue(new Outgoing(null, null, status, reason));
+            }
+        }
+
+        private void enqueue(Outgoing o) {
+            queue.add(o);
+            if (channel.eventLoop().inEventLoop()) {
+                drain();
+            } else if (drainPending.compareAndSet(false, true)) {
+                channel.eventLoop().execute(() -> {
+                    drainPending.set(false);
+                    drain();
+                });
+            }
+        }
+
+        /** On the loop: writes what is queued, in order; flushes now, or once the inbound frame is handled. */
+        private void drain() {
+            boolean wrote = false;
+            Outgoing o;
+            while ((o = queue.poll()) != null) {
+                wrote = true;
+                if (o.frame == null) {
+                    channel.writeAndFlush(new CloseWebSocketFrame(o.status, o.reason)).addListener(ChannelFutureListener.CLOSE);
+                    continue;
+                }
+                CompletableFuture<Void> done = o.done;
+                if (done == null) {
+                    channel.write(o.frame, channel.voidPromise());
+                } else {
+                    channel.write(o.frame).addListener(r -> {
+                        if (r.isSuccess()) {
+                            done.complete(null);
+                        } else {
+                            done.completeExceptionally(r.cause());
+                        }
+                    });
+                }
+            }
+            if (!wrote) {
+                return;
+            }
+            Batch batch = batches.get();
+            if (batch.active) {
+                if (!batch.dirty.contains(channel)) {
+                    batch.dirty.add(channel);
+                }
+            } else {
+                channel.flush();
             }
         }
 
@@ -375,6 +409,10 @@ public final class NettyVicinityServer implements AutoCloseable {
             return remote;
         }
     }
+
+    /** A frame to write (with the stage to complete once written, or null), or a close (frame null). */
+    private record Outgoing(@org.jspecify.annotations.Nullable TextWebSocketFrame frame,
+            @org.jspecify.annotations.Nullable CompletableFuture<Void> done, int status, String reason) {}
 
     /** Runs the Netty host until the process is stopped. Same flags as {@link VicinityServer#main}. */
     @SuppressWarnings("java:S106") // a command-line entry point prints its usage and address

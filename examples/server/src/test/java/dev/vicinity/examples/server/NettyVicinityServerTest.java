@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * from another loop's socket arrive, and bad frames get typed errors.
  */
 class NettyVicinityServerTest {
+    private static final int PAIRS = 8;
+    private static final int MESSAGES = 30;
     private NettyVicinityServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -59,29 +61,40 @@ class NettyVicinityServerTest {
     }
 
     @Test
-    void aChatRunsBothWaysAndEveryFrameIsFlushed() throws Exception {
+    void chatsRunBothWaysInOrderAndEveryFrameIsFlushed() throws Exception {
+        // Several pairs (each user stays under the per-user message rate): a peer's message reaches a
+        // socket from the other loop while the socket's own copy of the next one is written on its own
+        // loop; the first must not be overtaken (it was, before sends were queued per socket).
+        for (int pair = 0; pair < PAIRS; pair++) {
+            chatBothWays("Ann" + pair, "Ben" + pair);
+        }
+    }
+
+    private void chatBothWays(String a, String b) throws Exception {
         try (RawClient ann = connect(); RawClient ben = connect()) {
-            ann.hello("Ann");
-            ben.hello("Ben");
+            ann.hello(a);
+            ben.hello(b);
             assertThat(health().path("sockets").asInt()).isEqualTo(2);
-            JsonNode invited = ann.ok(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add("Ben")));
+            JsonNode invited = ann.ok(frame("chat.invite").set("to", RawClient.JSON.createArrayNode().add(b)));
             String session = invited.path("session").asText();
             ben.await(f -> f.path("type").asText().equals("chat.session") && f.path("state").asText().equals("INVITED"));
             ben.ok(frame("chat.accept").put("session", session));
             // each ok is awaited before the next send: an ok left unflushed would stall here
             List<Long> acked = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < MESSAGES; i++) {
                 RawClient from = i % 2 == 0 ? ann : ben;
                 JsonNode ok = from.ok(frame("chat.send").put("session", session).put("clientId", "m" + i)
                         .put("text", "hello " + i));
                 acked.add(ok.path("seq").asLong());
             }
-            assertThat(acked).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 30).boxed().toList());
+            assertThat(acked).isEqualTo(java.util.stream.LongStream.rangeClosed(1, MESSAGES).boxed().toList());
             // both members get every message (their own copy included), in order, exactly once
-            await().atMost(Duration.ofSeconds(10)).until(() -> ann.messageSeqs(session).size() == 30
-                    && ben.messageSeqs(session).size() == 30);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ann.messageSeqs(session).size() == MESSAGES
+                    && ben.messageSeqs(session).size() == MESSAGES);
             assertThat(ann.messageSeqs(session)).isEqualTo(acked);
             assertThat(ben.messageSeqs(session)).isEqualTo(acked);
+            ann.signOut();
+            ben.signOut();
         }
     }
 
