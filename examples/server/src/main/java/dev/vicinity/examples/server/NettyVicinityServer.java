@@ -78,8 +78,8 @@ import org.slf4j.LoggerFactory;
  *       leave in one write); a send from any other thread is flushed at once;</li>
  *   <li>a send completes at once while the socket's outbound buffer is under its high-water mark
  *       (64 KiB), else when Netty has written it, so the gateway's slow-consumer bound still applies;</li>
- *   <li>the per-address connection cap is the gateway's ({@code --max-connections-per-address});
- *       {@code --header-timeout} bounds the time from accepting the TCP connection to the completed
+ *   <li>{@code --max-connections-per-address} caps the TCP connections per client address (one over
+ *       the cap is closed as it opens); {@code --header-timeout} bounds the time from accepting the TCP connection to the completed
  *       WebSocket upgrade.</li>
  * </ul>
  *
@@ -104,6 +104,8 @@ public final class NettyVicinityServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final Channel server;
     private final Map<Channel, GatewayConnection> sockets = new ConcurrentHashMap<>();
+    /** Open TCP connections per client address, for {@code --max-connections-per-address}. */
+    private final Map<java.net.InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     /** The channels of a loop written to without a flush while it handles an inbound frame. */
     private final FastThreadLocal<Batch> batches = new FastThreadLocal<>() {
         @Override
@@ -132,6 +134,10 @@ public final class NettyVicinityServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
+                            if (!admit(ch)) {
+                                ch.close();
+                                return;
+                            }
                             p.addLast("header-timeout", new ReadTimeoutHandler(
                                     config.guards().headerTimeout().toMillis(), TimeUnit.MILLISECONDS));
                             p.addLast(new HttpServerCodec());
@@ -152,6 +158,21 @@ public final class NettyVicinityServer implements AutoCloseable {
             backend.close();
             throw e;
         }
+    }
+
+    /**
+     * Counts {@code ch} against its address's cap ({@code --max-connections-per-address}, 0 = none) and
+     * releases it when the channel closes; false when over the cap (the caller closes it at once).
+     */
+    private boolean admit(SocketChannel ch) {
+        int max = config.guards().maxConnectionsPerAddress();
+        java.net.InetAddress address = ch.remoteAddress().getAddress();
+        if (max == 0 || address == null) {
+            return true;
+        }
+        int n = perAddress.merge(address, 1, Integer::sum);
+        ch.closeFuture().addListener(f -> perAddress.computeIfPresent(address, (a, k) -> k <= 1 ? null : k - 1));
+        return n <= max;
     }
 
     /** Event loops: system property {@code vicinity.netty.loops}, default one per available processor. */

@@ -32,13 +32,51 @@ class NettyVicinityServerTest {
 
     @BeforeEach
     void start() {
-        server = NettyVicinityServer.start(ServerConfig.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
-            "--backend", "memory"}, Map.of()), Clock.systemUTC());
+        start("--max-connections-per-address", "1000");
+    }
+
+    private void start(String... flags) {
+        if (server != null) {
+            server.close();
+        }
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--port", "0", "--host", "127.0.0.1",
+                "--backend", "memory"), java.util.Arrays.stream(flags)).toArray(String[]::new);
+        server = NettyVicinityServer.start(ServerConfig.parse(args, Map.of()), Clock.systemUTC());
     }
 
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    @Test
+    void aConnectionWithoutACompleteUpgradeIsCutAfterTheHeaderTimeout() throws Exception {
+        start("--header-timeout", "1s");
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+            s.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.setSoTimeout(10_000);
+            long t0 = System.nanoTime();
+            assertThat(s.getInputStream().read()).as("the server closes the connection").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(800), Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aConnectionOverThePerAddressCapIsClosedAsItOpens() throws Exception {
+        start("--max-connections-per-address", "1");
+        try (RawClient first = connect()) {
+            try (java.net.Socket second = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+                second.setSoTimeout(10_000);
+                assertThat(second.getInputStream().read()).as("closed at once").isEqualTo(-1);
+            }
+            assertThat(first.hello("Ann").path("type").asText()).isEqualTo("welcome");
+            first.signOut();
+        }
+        // the slot is free again once the first one left
+        await().atMost(Duration.ofSeconds(10)).until(() -> health().path("sockets").asInt() == 0);
+        try (RawClient again = connect()) {
+            assertThat(again.hello("Ben").path("type").asText()).isEqualTo("welcome");
+        }
     }
 
     private JsonNode health() throws Exception {
