@@ -38,13 +38,18 @@ final class ServerJar implements AutoCloseable {
         }
     }
 
-    /** Starts {@code java -jar vicinity-server.jar --port 0 --host 127.0.0.1 <args>} and waits until it listens. */
+    /**
+     * Starts {@code java -jar vicinity-server.jar --port 0 --host 127.0.0.1 --heartbeat 2 <args>} and
+     * waits until it listens. The short heartbeat bounds how long a client takes to notice a connection
+     * whose close it missed: the JDK's WebSocket can lose an end of stream that arrives while it is
+     * delivering a frame, and then only the missing pong finds the dead socket (two heartbeats).
+     */
     static ServerJar start(String name, String... args) throws IOException {
         Files.createDirectories(Path.of("target"));
         Path log = Path.of("target", "server-" + name + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(),
-                "--port", "0", "--host", "127.0.0.1"));
+                "--port", "0", "--host", "127.0.0.1", "--heartbeat", "2"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
