@@ -271,7 +271,9 @@ public final class ChatService implements AutoCloseable {
      * Stores {@code text} from {@code sender} under {@code clientId} and fans it out. Order of checks:
      * text (exception), rate limit (exception), session and membership (refusal), then one atomic
      * append. A repeated (session, sender, client id) stores nothing and returns the original
-     * message with {@code duplicate = true} (and publishes it again, receivers drop the duplicate).
+     * message with {@code duplicate = true} (and publishes it again, receivers drop the duplicate);
+     * so does a retry of a retained message after the session stopped taking messages (the sender left
+     * or the session ended), instead of the refusal, and without publishing.
      * Nothing is stored on any refusal or exception. If publishing fails the message stays stored and
      * reaches clients through gap recovery or resume.
      *

@@ -64,6 +64,14 @@ final class MessageIntake {
         ChatSession s = cfg.sessions().find(id).orElse(null);
         SendResult.Refused refused = refusal(s, id, sender);
         if (refused != null) {
+            if (s != null && s.participant(sender).isPresent()) {
+                // A retry of a message stored before the session stopped taking messages (the sender
+                // left, the session ended): the original, not a refusal, so that it is stored once.
+                ChatMessage stored = cfg.messages().find(id, sender, clientId).orElse(null);
+                if (stored != null) {
+                    return new SendResult.Stored(stored, true);
+                }
+            }
             cfg.listener().onMessageRejected(id, sender, refused.code());
             return refused;
         }

@@ -80,6 +80,17 @@ class GatewayConversationTest {
                 .get("type").asText()).isEqualTo("error");
         assertThat(alice.transport.ofType("chat.message")).hasSize(2);
         assertThat(bob.transport.ofType("chat.message")).hasSize(bobMessagesBefore);
+        // Retries of stored messages after the end get the originals, not a refusal; nothing is pushed.
+        JsonNode retriedAfterLeaving = alice.request("chat.send", "session", session, "clientId", "m-1", "text", "hi bob");
+        assertThat(retriedAfterLeaving.get("type").asText()).isEqualTo("ok");
+        assertThat(retriedAfterLeaving.get("seq").asLong()).isEqualTo(1);
+        assertThat(retriedAfterLeaving.get("duplicate").asBoolean()).isTrue();
+        JsonNode retriedAfterTheEnd = bob.request("chat.send", "session", session, "clientId", "b-1", "text", "hi alice");
+        assertThat(retriedAfterTheEnd.get("seq").asLong()).isEqualTo(2);
+        assertThat(retriedAfterTheEnd.get("duplicate").asBoolean()).isTrue();
+        assertThat(bob.request("chat.send", "session", session, "clientId", "b-3", "text", "new")
+                .get("code").asText()).isEqualTo("session_not_active");
+        assertThat(bob.transport.ofType("chat.message")).hasSize(bobMessagesBefore);
 
         JsonNode rated = alice.request("rating.submit", "session", session, "ratee", "bob", "stars", 5,
                 "tags", List.of("friendly"), "idempotencyKey", "k-1");

@@ -140,6 +140,14 @@ public abstract class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public Optional<ChatMessage> find(SessionId session, UserId sender, MessageId clientId) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(clientId, "clientId");
+        return jdbc.autoCommit("message find", c -> existing(c, session, sender, clientId));
+    }
+
+    @Override
     public List<ChatMessage> range(SessionId session, long afterSequence, int limit) {
         Objects.requireNonNull(session, "session");
         if (limit < 1) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -168,6 +169,20 @@ public final class InMemoryMessageStore implements MessageStore {
             log.index(m.sequence(), h);
             log.lastAppendedAt = at;
             return new AppendResult(m, true);
+        }
+    }
+
+    @Override
+    public Optional<ChatMessage> find(SessionId session, UserId sender, MessageId clientId) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(clientId, "clientId");
+        Log log = logs.get(session);
+        if (log == null) {
+            return Optional.empty();
+        }
+        synchronized (log) {
+            return Optional.ofNullable(log.find(sender, clientId, Log.hash(sender, clientId)));
         }
     }
 

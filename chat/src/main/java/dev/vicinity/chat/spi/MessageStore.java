@@ -6,6 +6,7 @@ import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Message history of chat sessions, shared by every node: the source of truth for ordering, resume
@@ -35,6 +36,13 @@ public interface MessageStore {
      * @param limit 1 or more; implementations never return more
      */
     List<ChatMessage> range(SessionId session, long afterSequence, int limit);
+
+    /**
+     * The retained message {@code sender} stored in {@code session} with {@code clientId}: what
+     * {@link #append} would return with {@code created = false}, without storing anything. Empty if there
+     * is none or it was trimmed. Lets a retry be recognised after the session stopped taking messages.
+     */
+    Optional<ChatMessage> find(SessionId session, UserId sender, MessageId clientId);
 
     /** Top sequence, oldest retained sequence and time of the last append; {@link HistoryBounds#empty()} if none. */
     HistoryBounds bounds(SessionId session);

@@ -77,6 +77,12 @@ class ChatDeliveryExecutorTest {
         }
 
         @Override
+        public java.util.Optional<dev.vicinity.chat.ChatMessage> find(SessionId session, dev.vicinity.core.UserId sender,
+                dev.vicinity.core.MessageId clientId) {
+            return delegate.find(session, sender, clientId);
+        }
+
+        @Override
         public long trim(SessionId session, long uptoSequence) {
             return delegate.trim(session, uptoSequence);
         }

@@ -58,6 +58,12 @@ class ChatResumeTest {
         }
 
         @Override
+        public java.util.Optional<dev.vicinity.chat.ChatMessage> find(SessionId session, dev.vicinity.core.UserId sender,
+                dev.vicinity.core.MessageId clientId) {
+            return delegate.find(session, sender, clientId);
+        }
+
+        @Override
         public long trim(SessionId s, long upto) {
             return delegate.trim(s, upto);
         }

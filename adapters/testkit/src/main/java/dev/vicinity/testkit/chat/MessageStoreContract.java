@@ -113,6 +113,17 @@ public abstract class MessageStoreContract {
         }
 
         @Test
+        void findReturnsWhatARetryWouldAndStoresNothing() {
+            AppendResult first = append(alice, "m1", "hello", T0);
+            append(bob, "m2", "hi", T0.plusSeconds(1));
+            assertThat(store.find(session, alice, id("m1"))).contains(first.message());
+            assertThat(store.find(session, bob, id("m1"))).as("another sender's id").isEmpty();
+            assertThat(store.find(session, alice, id("m3"))).isEmpty();
+            assertThat(store.find(newSession(), alice, id("m1"))).as("unknown session").isEmpty();
+            assertThat(store.bounds(session).top()).isEqualTo(2);
+        }
+
+        @Test
         void sameClientIdOfAnotherSenderIsAnotherMessage() {
             AppendResult a = append(alice, "same", "from alice", T0);
             AppendResult b = append(bob, "same", "from bob", T0);
@@ -219,6 +230,13 @@ public abstract class MessageStoreContract {
             AppendResult next = append(bob, "after-trim", "x", T0.plusSeconds(60));
             assertThat(next.message().sequence()).isEqualTo(11);
             assertThat(store.bounds(session).oldestRetained()).isEqualTo(11);
+        }
+
+        @Test
+        void findForgetsTrimmedMessagesAndKeepsRetainedOnes() {
+            store.trim(session, 4);
+            assertThat(store.find(session, alice, id("c4"))).isEmpty();
+            assertThat(store.find(session, alice, id("c5"))).get().extracting(ChatMessage::sequence).isEqualTo(5L);
         }
 
         @Test
