@@ -106,16 +106,29 @@ public final class VicinityClientBuilder {
         return this;
     }
 
-    /** A new client with these options (each call a new client; the options may be changed and built again). */
+    /**
+     * A new client with these options (each call a new client; the options may be changed and built again).
+     *
+     * @throws IllegalArgumentException naming the first option out of range
+     */
     public VicinityClient build() {
-        if (initialDelayMs <= 0 || maxDelayMs < initialDelayMs || connectTimeoutMs <= 0 || requestTimeoutMs <= 0
-                || maxSendAttempts < 1 || historyPageSize < 1) {
-            throw new IllegalArgumentException("invalid client options");
-        }
+        require(initialDelayMs > 0, "backoff: initialDelayMs must be positive, got " + initialDelayMs);
+        require(maxDelayMs >= initialDelayMs, "backoff: maxDelayMs " + maxDelayMs + " is below initialDelayMs " + initialDelayMs);
+        require(connectTimeoutMs > 0, "connectTimeoutMs must be positive, got " + connectTimeoutMs);
+        require(requestTimeoutMs > 0, "requestTimeoutMs must be positive, got " + requestTimeoutMs);
+        require(pongTimeoutMs >= 0, "pongTimeoutMs must be positive (or 0: the heartbeat interval), got " + pongTimeoutMs);
+        require(maxSendAttempts >= 1, "maxSendAttempts must be at least 1, got " + maxSendAttempts);
+        require(historyPageSize >= 1, "historyPageSize must be at least 1, got " + historyPageSize);
         ClientTransport.Factory t = transport == null ? JdkWebSocketTransport.factory() : transport;
         Scheduler given = scheduler;
         boolean ownsScheduler = given == null;
         Scheduler sch = given == null ? new ExecutorScheduler("vicinity-client-" + device) : given;
         return new VicinityClient(this, sch, ownsScheduler, t);
+    }
+
+    private static void require(boolean ok, String why) {
+        if (!ok) {
+            throw new IllegalArgumentException(why);
+        }
     }
 }
