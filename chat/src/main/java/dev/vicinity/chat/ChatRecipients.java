@@ -22,4 +22,19 @@ public interface ChatRecipients {
 
     /** Hands {@code event} to {@code connection}; must not block and must tolerate a closed connection. */
     void deliver(ConnectionId connection, ChatEvent event);
+
+    /**
+     * Hands {@code event} to every live connection of {@code user} on this node and returns how many
+     * it reached. The default calls {@link #deliver} for each of {@link #localConnections}; a host that
+     * holds its connections by user can override it to skip the ids (chat calls this for every
+     * recipient of every message).
+     */
+    default int deliverToUser(UserId user, ChatEvent event) {
+        int n = 0;
+        for (ConnectionId c : localConnections(user)) {
+            deliver(c, event);
+            n++;
+        }
+        return n;
+    }
 }

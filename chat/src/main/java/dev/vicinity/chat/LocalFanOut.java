@@ -1,7 +1,6 @@
 package dev.vicinity.chat;
 
 import dev.vicinity.chat.internal.BusCodec;
-import dev.vicinity.core.ConnectionId;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
 import dev.vicinity.core.spi.Subscription;
@@ -295,11 +294,6 @@ final class LocalFanOut {
     }
 
     private int toUser(UserId user, ChatEvent ev) {
-        int n = 0;
-        for (ConnectionId c : cfg.recipients().localConnections(user)) {
-            cfg.recipients().deliver(c, ev);
-            n++;
-        }
-        return n;
+        return cfg.recipients().deliverToUser(user, ev);
     }
 }

@@ -145,14 +145,42 @@ final class FrameCodec {
         }
     }
 
-    /** {@code {type, ...fields}}: a server-initiated push whose fields the caller writes. */
-    Encoded push(String type, FrameFields fields) throws IOException {
+    /** {@code {type, re, ...fields}}: a reply whose fields the caller writes. */
+    Encoded reply(String type, String re, FrameFields fields) throws IOException {
         FrameWriter w = writer();
         try {
             JsonGenerator g = w.begin();
             g.writeStringField("type", type);
+            g.writeStringField("re", re);
             fields.write(g);
             return w.end();
+        } finally {
+            w.done();
+        }
+    }
+
+    /**
+     * {@code {type, ...fields}}: a server-initiated push whose fields the caller writes. The text of
+     * this thread's last push is reused when {@code fields} says it is the same frame
+     * ({@link FrameFields#sameFrameAs}).
+     */
+    Encoded push(String type, FrameFields fields) throws IOException {
+        FrameWriter w = writer();
+        try {
+            FrameFields lastFields = w.lastFields;
+            Encoded last = w.lastPush;
+            if (last != null && lastFields != null && type.equals(w.lastType) && fields.sameFrameAs(lastFields)) {
+                w.ended = true;
+                return last;
+            }
+            JsonGenerator g = w.begin();
+            g.writeStringField("type", type);
+            fields.write(g);
+            Encoded e = w.end();
+            w.lastType = type;
+            w.lastFields = fields;
+            w.lastPush = e;
+            return e;
         } finally {
             w.done();
         }
@@ -230,6 +258,10 @@ final class FrameCodec {
         private @Nullable JsonGenerator g;
         boolean busy;
         private boolean ended;
+        /** This thread's last push written from {@link FrameFields}, for {@link FrameFields#sameFrameAs}. */
+        @Nullable String lastType;
+        @Nullable FrameFields lastFields;
+        @Nullable Encoded lastPush;
 
         FrameWriter(JsonFactory factory) {
             this.factory = factory;

@@ -18,4 +18,15 @@ public interface FrameFields {
      * @throws IOException if writing fails
      */
     void write(JsonGenerator fields) throws IOException;
+
+    /**
+     * Whether this writes exactly what {@code previous} wrote (the same message pushed to several
+     * connections): then the gateway may reuse the text it made for {@code previous} on this thread
+     * instead of writing the frame again. Default: false.
+     *
+     * @param previous the fields of the frame this thread wrote last
+     */
+    default boolean sameFrameAs(FrameFields previous) {
+        return false;
+    }
 }

@@ -158,6 +158,15 @@ final class FrameRequest implements Request {
     }
 
     @Override
+    public void replyFields(FrameFields fields) {
+        if (answered) {
+            throw new IllegalStateException("request " + id + " already answered");
+        }
+        answered = true;
+        out.replyFields(c, id, fields);
+    }
+
+    @Override
     public void error(String code, String message) {
         if (answered) {
             throw new IllegalStateException("request " + id + " already answered");

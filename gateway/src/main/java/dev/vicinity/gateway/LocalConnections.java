@@ -4,12 +4,12 @@ import dev.vicinity.core.CloseCode;
 import dev.vicinity.core.ConnectionId;
 import dev.vicinity.core.ConnectionRegistry;
 import dev.vicinity.core.UserId;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -29,7 +29,8 @@ final class LocalConnections {
     private final FrameModules modules;
     private final int maxConnectionsPerAddress;
     private final Map<ConnectionId, GatewayConnection> byId = new ConcurrentHashMap<>();
-    private final Map<UserId, Set<GatewayConnection>> byUser = new ConcurrentHashMap<>();
+    /** Immutable lists, replaced on attach and unlink (rare) so that a push (often) reads without copying. */
+    private final Map<UserId, List<GatewayConnection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
     LocalConnections(ConnectionRegistry registry, FrameModules modules, int maxConnectionsPerAddress) {
@@ -80,16 +81,31 @@ final class LocalConnections {
     /** {@code c} is authenticated: pushes to its user reach it from now on. */
     void attach(GatewayConnection c) {
         Principal p = Objects.requireNonNull(c.principal(), "attached after authentication");
-        byUser.computeIfAbsent(p.user(), u -> ConcurrentHashMap.newKeySet()).add(c);
+        byUser.compute(p.user(), (u, list) -> {
+            if (list == null) {
+                return List.of(c);
+            }
+            if (list.contains(c)) {
+                return list;
+            }
+            List<GatewayConnection> more = new ArrayList<>(list.size() + 1);
+            more.addAll(list);
+            more.add(c);
+            return List.copyOf(more);
+        });
         if (c.isClosed()) {
             unlinkUser(c, p);
         }
     }
 
     private void unlinkUser(GatewayConnection c, Principal p) {
-        byUser.computeIfPresent(p.user(), (u, set) -> {
-            set.remove(c);
-            return set.isEmpty() ? null : set;
+        byUser.computeIfPresent(p.user(), (u, list) -> {
+            if (!list.contains(c)) {
+                return list;
+            }
+            List<GatewayConnection> rest = new ArrayList<>(list);
+            rest.remove(c);
+            return rest.isEmpty() ? null : List.copyOf(rest);
         });
     }
 
@@ -130,10 +146,9 @@ final class LocalConnections {
         return n == null ? 0 : n.get();
     }
 
-    /** Attached connections of {@code user} on this node (a snapshot). */
+    /** Attached connections of {@code user} on this node (an immutable snapshot, not a copy made per call). */
     Collection<GatewayConnection> of(UserId user) {
-        Set<GatewayConnection> s = byUser.get(user);
-        return s == null ? List.of() : List.copyOf(s);
+        return byUser.getOrDefault(user, List.of());
     }
 
     /** The attached connection with this id on this node, if any. */

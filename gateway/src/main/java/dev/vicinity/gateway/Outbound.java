@@ -63,6 +63,21 @@ final class Outbound {
         send(c, frame);
     }
 
+    /** {@code ok} to request {@code re}, with the fields {@code fields} writes. */
+    void replyFields(GatewayConnection c, String re, FrameFields fields) {
+        if (c.isClosed()) {
+            return;
+        }
+        FrameCodec.Encoded frame;
+        try {
+            frame = codec.reply("ok", re, fields);
+        } catch (Exception e) {
+            LOG.error("could not serialise a frame for {}", c, e);
+            return;
+        }
+        send(c, frame);
+    }
+
     void error(GatewayConnection c, @Nullable String re, String code, String message) {
         error(c, re, code, message, -1);
     }

@@ -40,6 +40,13 @@ public interface Request extends ClientContext {
     /** Replies with success and the fields of {@code body} ({@code type}, {@code re} are set by the gateway). */
     void reply(ObjectNode body);
 
+    /**
+     * Replies with success and the fields {@code fields} writes after the gateway wrote {@code type}
+     * and {@code re} (no tree is built: for hot requests). {@code fields} must not write {@code type} or
+     * {@code re}.
+     */
+    void replyFields(FrameFields fields);
+
     /** Replies with an error frame {@code {re, code, message}}; the connection stays open. */
     void error(String code, String message);
 }

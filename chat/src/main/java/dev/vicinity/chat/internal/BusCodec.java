@@ -4,7 +4,10 @@ import dev.vicinity.chat.ChatMessage;
 import dev.vicinity.core.MessageId;
 import dev.vicinity.core.SessionId;
 import dev.vicinity.core.UserId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -13,7 +16,7 @@ import java.time.Instant;
  * byte and the session version the publisher read (big-endian long), so a receiver can dedup and
  * decide whether its cached session is stale without decoding the rest. Ids are ASCII by
  * construction and written as length-prefixed Latin-1; text is length-prefixed UTF-8. No JSON, no
- * reflection: one array allocation to encode. Stateless and thread-safe.
+ * reflection: a message encodes into one array (plus its text's UTF-8 bytes). Stateless and thread-safe.
  *
  * <pre>
  * MESSAGE: 1 | version:8 | sequence:8 | epochSecond:8 | nano:4 | sender | clientId | text
@@ -52,41 +55,69 @@ public final class BusCodec {
 
     /** The session version the publisher saw. */
     public static long version(byte[] payload) {
-        return ByteBuffer.wrap(payload).getLong(1);
+        return getLong(payload, 1);
     }
 
     /** The sequence of a MESSAGE or READ payload. */
     public static long sequence(byte[] payload) {
-        return ByteBuffer.wrap(payload).getLong(HEADER);
+        return getLong(payload, HEADER);
     }
 
     /** Encodes a stored message with the session version its sender saw. */
     public static byte[] message(long version, ChatMessage m) {
-        byte[] sender = ascii(m.sender().value());
-        byte[] client = ascii(m.clientId().value());
+        String sender = m.sender().value();
+        String client = m.clientId().value();
         byte[] text = m.text().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 8 + 8 + 4 + 2 + sender.length + 2 + client.length
-                + 4 + text.length);
-        b.put(MESSAGE).putLong(version).putLong(m.sequence())
-                .putLong(m.storedAt().getEpochSecond()).putInt(m.storedAt().getNano());
-        b.putShort((short) sender.length).put(sender);
-        b.putShort((short) client.length).put(client);
-        b.putInt(text.length).put(text);
-        return b.array();
+        byte[] out = new byte[HEADER + 8 + 8 + 4 + 2 + sender.length() + 2 + client.length() + 4 + text.length];
+        out[0] = MESSAGE;
+        LONG.set(out, 1, version);
+        LONG.set(out, HEADER, m.sequence());
+        LONG.set(out, HEADER + 8, m.storedAt().getEpochSecond());
+        INT.set(out, HEADER + 16, m.storedAt().getNano());
+        int at = putAscii(out, HEADER + 20, sender);
+        at = putAscii(out, at, client);
+        INT.set(out, at, text.length);
+        System.arraycopy(text, 0, out, at + 4, text.length);
+        return out;
     }
 
     /** Decodes a MESSAGE payload of {@code session}. */
     public static ChatMessage decodeMessage(SessionId session, byte[] payload) {
-        ByteBuffer b = ByteBuffer.wrap(payload);
-        b.position(HEADER);
-        long seq = b.getLong();
-        long sec = b.getLong();
-        int nano = b.getInt();
-        UserId sender = new UserId(asciiString(b, b.getShort()));
-        MessageId client = new MessageId(asciiString(b, b.getShort()));
-        int len = b.getInt();
-        String text = new String(payload, b.position(), len, StandardCharsets.UTF_8);
+        long seq = getLong(payload, HEADER);
+        long sec = getLong(payload, HEADER + 8);
+        int nano = (int) INT.get(payload, HEADER + 16);
+        int at = HEADER + 20;
+        int senderLength = getShort(payload, at);
+        UserId sender = new UserId(new String(payload, at + 2, senderLength, StandardCharsets.ISO_8859_1));
+        at += 2 + senderLength;
+        int clientLength = getShort(payload, at);
+        MessageId client = new MessageId(new String(payload, at + 2, clientLength, StandardCharsets.ISO_8859_1));
+        at += 2 + clientLength;
+        int len = (int) INT.get(payload, at);
+        String text = new String(payload, at + 4, len, StandardCharsets.UTF_8);
         return new ChatMessage(session, seq, sender, client, text, Instant.ofEpochSecond(sec, nano));
+    }
+
+    /** Big-endian, as {@link ByteBuffer}'s default: the layout on the wire did not change when these replaced it. */
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
+    private static long getLong(byte[] payload, int at) {
+        return (long) LONG.get(payload, at);
+    }
+
+    private static int getShort(byte[] payload, int at) {
+        return (short) SHORT.get(payload, at);
+    }
+
+    /** A 2-byte length, then the low byte of each char (ids are ASCII); returns the index after it. */
+    private static int putAscii(byte[] out, int at, String s) {
+        SHORT.set(out, at, (short) s.length());
+        for (int i = 0; i < s.length(); i++) {
+            out[at + 2 + i] = (byte) s.charAt(i);
+        }
+        return at + 2 + s.length();
     }
 
     /** A session-changed marker carrying the new version. */

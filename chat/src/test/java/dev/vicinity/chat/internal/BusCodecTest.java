@@ -50,4 +50,14 @@ class BusCodecTest {
         assertThat(BusCodec.type(changed)).isEqualTo(BusCodec.SESSION);
         assertThat(BusCodec.version(changed)).isEqualTo(6);
     }
+
+    @Test
+    void theMessageLayoutOnTheWireIsPinned() {
+        // Nodes of different versions share the bus: these bytes must not change.
+        ChatMessage m = new ChatMessage(session, 0x0102030405060708L, UserId.of("al"), MessageId.of("m1"), "hé",
+                Instant.ofEpochSecond(0x0000001415161718L, 0x21222324));
+        assertThat(java.util.HexFormat.of().formatHex(BusCodec.message(0x3132333435363738L, m))).isEqualTo(
+                "01" + "3132333435363738" + "0102030405060708" + "0000001415161718" + "21222324"
+                        + "0002" + "616c" + "0002" + "6d31" + "00000003" + "68c3a9");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vicinity.gateway.chat;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,6 +30,7 @@ import dev.vicinity.gateway.Gateway;
 import dev.vicinity.gateway.GatewayConnection;
 import dev.vicinity.gateway.GatewayErrorCodes;
 import dev.vicinity.gateway.Request;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -124,18 +126,37 @@ public final class ChatFrames implements FrameModule {
         public void deliver(ConnectionId connection, ChatEvent event) {
             Gateway g = gateway;
             if (g != null) {
-                g.connection(connection).ifPresent(c -> {
-                    if (event instanceof ChatEvent.NewMessage nm) {
-                        sent.message(c, nm.message(), false);
-                    } else if (event instanceof ChatEvent.SessionChanged sc) {
-                        pushSession(c, sc.snapshot());
-                    } else {
-                        pushEvent(c, event);
-                    }
-                });
+                g.connection(connection).ifPresent(c -> deliverTo(c, event));
             }
         }
+
+        @Override
+        public int deliverToUser(UserId user, ChatEvent event) {
+            Gateway g = gateway;
+            if (g == null) {
+                return 0;
+            }
+            // The user's connections as the gateway holds them: no ids to look up again, no copies.
+            int n = 0;
+            for (GatewayConnection c : g.localConnections(user)) {
+                if (c.isAttached()) {
+                    deliverTo(c, event);
+                    n++;
+                }
+            }
+            return n;
+        }
     };
+
+    private void deliverTo(GatewayConnection c, ChatEvent event) {
+        if (event instanceof ChatEvent.NewMessage nm) {
+            sent.message(c, nm.message(), false);
+        } else if (event instanceof ChatEvent.SessionChanged sc) {
+            pushSession(c, sc.snapshot());
+        } else {
+            pushEvent(c, event);
+        }
+    }
 
     @Override
     public String name() {
@@ -289,7 +310,12 @@ public final class ChatFrames implements FrameModule {
         }
         SendResult result = chat.send(id, r.user(), clientId, text);
         if (result instanceof SendResult.Stored stored) {
-            r.reply(r.newObject().put("seq", stored.message().sequence()).put("duplicate", stored.duplicate()));
+            long seq = stored.message().sequence();
+            boolean duplicate = stored.duplicate();
+            r.replyFields(g -> {
+                g.writeNumberField("seq", seq);
+                g.writeBooleanField("duplicate", duplicate);
+            });
         } else {
             SendResult.Refused refused = (SendResult.Refused) result;
             r.error(refused.code(), refused.reason());
@@ -474,7 +500,13 @@ public final class ChatFrames implements FrameModule {
      * delivery is the hottest frame: no tree is built for it).
      */
     static FrameFields messageFields(ChatMessage m, boolean replayed) {
-        return g -> {
+        return new MessageFields(m, replayed);
+    }
+
+    /** A message push; the same message object pushed to the next member reuses the frame's text. */
+    private record MessageFields(ChatMessage m, boolean replayed) implements FrameFields {
+        @Override
+        public void write(JsonGenerator g) throws IOException {
             g.writeStringField("session", m.session().value());
             g.writeNumberField("seq", m.sequence());
             g.writeStringField("from", m.sender().value());
@@ -484,7 +516,13 @@ public final class ChatFrames implements FrameModule {
             if (replayed) {
                 g.writeBooleanField("replayed", true);
             }
-        };
+        }
+
+        @Override
+        public boolean sameFrameAs(FrameFields previous) {
+            // The very message object (one fan-out hands the same one to every member), not an equal one.
+            return previous instanceof MessageFields p && p.m == m && p.replayed == replayed;
+        }
     }
 
     /** Pushes {@code s} to {@code c} unless {@code c} already has this version (or a newer one). */
