@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import java.io.IOException;
@@ -44,6 +48,8 @@ final class FrameCodec {
     record Encoded(String text, int bytes) {}
 
     private final ObjectMapper mapper;
+    /** Reads a nested value where the root's parser stands (the root checks for trailing tokens itself). */
+    private final ObjectReader nested;
     private final int maxFrameBytes;
     /** Writes outbound frames: UTF-8, surrogate pairs as characters (as the text writer did), no root separator. */
     private final JsonFactory outFactory = new JsonFactoryBuilder()
@@ -58,6 +64,7 @@ final class FrameCodec {
                         .maxNestingDepth(32).maxStringLength(maxFrameBytes).maxNumberLength(64).build())
                 .build();
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.nested = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     ObjectMapper mapper() {
@@ -83,7 +90,7 @@ final class FrameCodec {
         }
         JsonNode frame;
         try {
-            frame = mapper.readTree(text);
+            frame = readFrame(text);
         } catch (Exception e) {
             to.reject(c, null, GatewayErrorCodes.MALFORMED_FRAME, "not valid JSON");
             return;
@@ -105,6 +112,54 @@ final class FrameCodec {
             return;
         }
         to.frame(c, id, typeNode.asText(), frame);
+    }
+
+    /**
+     * The frame's tree, as {@code mapper.readTree(text)} would give it (same nodes, same duplicate-key
+     * rule: the last wins; trailing tokens refused), read with the streaming parser into an object whose
+     * fields sit in a {@link SmallFieldMap}: no deserialisation context, no hash table. Nested values
+     * (arrays, objects) are read by the mapper. Anything but an object at the root goes to
+     * {@code readTree} itself, so its answer (null, a scalar...) and its errors stay the same.
+     */
+    @Nullable JsonNode readFrame(String text) throws IOException {
+        try (JsonParser p = mapper.getFactory().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return mapper.readTree(text);
+            }
+            ObjectNode frame = new ObjectNode(mapper.getNodeFactory(), new SmallFieldMap());
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                if (t != JsonToken.FIELD_NAME) {
+                    throw new JsonParseException(p, "expected a field name");
+                }
+                String name = p.currentName();
+                frame.set(name, value(p, p.nextToken()));
+            }
+            if (p.nextToken() != null) {
+                throw new JsonParseException(p, "trailing tokens after the frame");
+            }
+            return frame;
+        }
+    }
+
+    private JsonNode value(JsonParser p, @Nullable JsonToken t) throws IOException {
+        if (t == null) {
+            throw new JsonParseException(p, "unexpected end of input");
+        }
+        var nodes = mapper.getNodeFactory();
+        return switch (t) {
+            case VALUE_STRING -> nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> nodes.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NULL -> nodes.nullNode();
+            case START_ARRAY, START_OBJECT -> nested.readTree(p);
+            default -> throw new JsonParseException(p, "unexpected token " + t);
+        };
     }
 
     // ------------------------------------------------------------------ outbound
