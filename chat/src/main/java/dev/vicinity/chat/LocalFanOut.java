@@ -50,6 +50,11 @@ final class LocalFanOut {
         this.publisher = publisher;
     }
 
+    /** This service's publisher (receivers take a message published on their own thread from it). */
+    Publisher publisher() {
+        return publisher;
+    }
+
     // ------------------------------------------------------------------ attach and detach
 
     /** See {@link ChatService#attach}. */

@@ -215,7 +215,7 @@ final class LocalSession {
             // On failure local members were told to resync; the message in hand still counts.
             catchUp(seq - 1);
         }
-        deliver(BusCodec.decodeMessage(id, payload));
+        deliver(node.publisher().decodeMessage(id, payload));
     }
 
     /** Reloads the snapshot if the event carries a newer session version than the cached one. */

@@ -85,7 +85,7 @@ final class MessageIntake {
             }
         }
         // refusal(...) is null only for an existing session
-        publisher.publish(fanOut.topic(id), BusCodec.message(Objects.requireNonNull(s).version(), m));
+        publisher.publishMessage(fanOut.topic(id), Objects.requireNonNull(s).version(), m);
         return new SendResult.Stored(m, !r.created());
     }
 

@@ -40,7 +40,10 @@ public final class KeyedTokenBuckets<K> {
             purgeFull(nowNanos);
         }
         while (true) {
-            TokenBucket b = buckets.computeIfAbsent(key, k -> new TokenBucket(limit, nowNanos));
+            TokenBucket b = buckets.get(key); // first: the capturing lambda below is an allocation per call
+            if (b == null) {
+                b = buckets.computeIfAbsent(key, k -> new TokenBucket(limit, nowNanos));
+            }
             long wait = b.tryTake(limit, nowNanos);
             if (wait >= 0) {
                 return wait;
