@@ -185,6 +185,16 @@ public class GatewayHotPathBenchmark {
         return send();
     }
 
+    /**
+     * The baseline of {@link #chatSend}: only building its inbound frame's text (the benchmark's own
+     * allocation, included in {@code chatSend}'s figure; the gateway's share is the difference).
+     */
+    @Benchmark
+    public int frameOnly() {
+        long i = n++;
+        return (sendPrefix + i + "\"}").length();
+    }
+
     /** One {@code ping}: decode, frame budget, lease renewal, {@code pong}. */
     @Benchmark
     public long ping() {

@@ -67,8 +67,9 @@ public final class BusCodec {
     public static byte[] message(long version, ChatMessage m) {
         String sender = m.sender().value();
         String client = m.clientId().value();
-        byte[] text = m.text().getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[HEADER + 8 + 8 + 4 + 2 + sender.length() + 2 + client.length() + 4 + text.length];
+        String text = m.text();
+        int textLength = utf8Length(text);
+        byte[] out = new byte[HEADER + 8 + 8 + 4 + 2 + sender.length() + 2 + client.length() + 4 + textLength];
         out[0] = MESSAGE;
         LONG.set(out, 1, version);
         LONG.set(out, HEADER, m.sequence());
@@ -76,8 +77,8 @@ public final class BusCodec {
         INT.set(out, HEADER + 16, m.storedAt().getNano());
         int at = putAscii(out, HEADER + 20, sender);
         at = putAscii(out, at, client);
-        INT.set(out, at, text.length);
-        System.arraycopy(text, 0, out, at + 4, text.length);
+        INT.set(out, at, textLength);
+        putUtf8(out, at + 4, text);
         return out;
     }
 
@@ -109,6 +110,56 @@ public final class BusCodec {
 
     private static int getShort(byte[] payload, int at) {
         return (short) SHORT.get(payload, at);
+    }
+
+    /**
+     * The length of {@code s} in UTF-8 as {@code s.getBytes(UTF_8)} writes it: a surrogate pair is 4
+     * bytes, a lone surrogate is replaced by {@code '?'} (1 byte).
+     */
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (!Character.isSurrogate(c)) {
+                n += 3;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Writes {@code s} as {@link #utf8Length} counts it (the bytes of {@code s.getBytes(UTF_8)}, without that array). */
+    private static void putUtf8(byte[] out, int at, String s) {
+        int o = at;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                out[o++] = (byte) c;
+            } else if (c < 0x800) {
+                out[o++] = (byte) (0xC0 | (c >> 6));
+                out[o++] = (byte) (0x80 | (c & 0x3F));
+            } else if (!Character.isSurrogate(c)) {
+                out[o++] = (byte) (0xE0 | (c >> 12));
+                out[o++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                out[o++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                out[o++] = (byte) (0xF0 | (cp >> 18));
+                out[o++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                out[o++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                out[o++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                out[o++] = '?';
+            }
+        }
     }
 
     /** A 2-byte length, then the low byte of each char (ids are ASCII); returns the index after it. */

@@ -60,4 +60,17 @@ class BusCodecTest {
                 "01" + "3132333435363738" + "0102030405060708" + "0000001415161718" + "21222324"
                         + "0002" + "616c" + "0002" + "6d31" + "00000003" + "68c3a9");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "hi", "é", "€", "👋", "a\ud800b", "\udc00", "x\ud83d", "\ud83d\ud83d\udc4b",
+        "héllo 👋 مرحبا \u0000 \u07ff \u0800 \uffff"})
+    void textIsWrittenAsStringGetBytesWritesIt(String text) {
+        ChatMessage m = new ChatMessage(session, 1, UserId.of("a"), MessageId.of("c"), text.isEmpty() ? "-" : text, Instant.EPOCH);
+        byte[] p = BusCodec.message(1, m);
+        byte[] expected = m.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int textAt = 1 + 8 + 8 + 12 + 2 + 1 + 2 + 1 + 4;
+        assertThat(java.util.Arrays.copyOfRange(p, textAt, p.length)).isEqualTo(expected);
+        assertThat(p).hasSize(textAt + expected.length);
+        assertThat(BusCodec.decodeMessage(session, p).text()).isEqualTo(new String(expected, java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
