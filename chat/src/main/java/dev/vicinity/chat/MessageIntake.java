@@ -64,7 +64,8 @@ final class MessageIntake {
         ChatSession s = cfg.sessions().find(id).orElse(null);
         SendResult.Refused refused = refusal(s, id, sender);
         if (refused != null) {
-            if (s != null && s.participant(sender).isPresent()) {
+            Participant member = s == null ? null : s.participant(sender).orElse(null);
+            if (s != null && member != null && (s.state().isTerminal() || member.state() == MemberState.LEFT)) {
                 // A retry of a message stored before the session stopped taking messages (the sender
                 // left, the session ended): the original, not a refusal, so that it is stored once.
                 ChatMessage stored = cfg.messages().find(id, sender, clientId).orElse(null);

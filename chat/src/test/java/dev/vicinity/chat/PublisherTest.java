@@ -43,4 +43,19 @@ class PublisherTest {
         // Nothing is kept once the publish returned.
         assertThat(publisher.decodeMessage(session, BusCodec.message(7, m))).isNotSameAs(m).isEqualTo(m);
     }
+
+    @Test
+    void aTextTheBusCannotCarryUnchangedIsDecodedAsOtherNodesSeeIt() {
+        InMemoryEventBus bus = new InMemoryEventBus();
+        Publisher publisher = new Publisher(bus);
+        List<ChatMessage> received = new CopyOnWriteArrayList<>();
+        bus.subscribe("t", (topic, payload) -> received.add(publisher.decodeMessage(session, payload)));
+        ChatMessage lone = new ChatMessage(session, 4, UserId.of("alice"), MessageId.of("c-2"), "a\ud800b",
+                Instant.parse("2026-12-07T00:00:00Z"));
+        publisher.publishMessage("t", 7, lone);
+        assertThat(received).singleElement().satisfies(x -> {
+            assertThat(x).isNotSameAs(lone);
+            assertThat(x.text()).isEqualTo("a?b");
+        });
+    }
 }

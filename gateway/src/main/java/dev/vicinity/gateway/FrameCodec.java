@@ -12,7 +12,8 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import java.io.IOException;
@@ -48,8 +49,14 @@ final class FrameCodec {
     record Encoded(String text, int bytes) {}
 
     private final ObjectMapper mapper;
-    /** Reads a nested value where the root's parser stands (the root checks for trailing tokens itself). */
-    private final ObjectReader nested;
+    /**
+     * Settings that change how {@code readTree} builds a tree; with any of them on (a host reconfigured
+     * {@link Gateway#mapper()}), {@link #readFrame} leaves the frame to {@code readTree}.
+     */
+    private static final int TREE_FEATURES = DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY.getMask()
+            | DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS.getMask()
+            | DeserializationFeature.USE_BIG_INTEGER_FOR_INTS.getMask()
+            | DeserializationFeature.USE_LONG_FOR_INTS.getMask();
     private final int maxFrameBytes;
     /** Writes outbound frames: UTF-8, surrogate pairs as characters (as the text writer did), no root separator. */
     private final JsonFactory outFactory = new JsonFactoryBuilder()
@@ -64,7 +71,6 @@ final class FrameCodec {
                         .maxNestingDepth(32).maxStringLength(maxFrameBytes).maxNumberLength(64).build())
                 .build();
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.nested = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     ObjectMapper mapper() {
@@ -118,10 +124,15 @@ final class FrameCodec {
      * The frame's tree, as {@code mapper.readTree(text)} would give it (same nodes, same duplicate-key
      * rule: the last wins; trailing tokens refused), read with the streaming parser into an object whose
      * fields sit in a {@link SmallFieldMap}: no deserialisation context, no hash table. Nested values
-     * (arrays, objects) are read by the mapper. Anything but an object at the root goes to
+     * (arrays, objects) are read by the mapper, and the whole frame is when the mapper's tree settings
+     * are not the defaults. Anything but an object at the root goes to
      * {@code readTree} itself, so its answer (null, a scalar...) and its errors stay the same.
      */
     @Nullable JsonNode readFrame(String text) throws IOException {
+        DeserializationConfig cfg = mapper.getDeserializationConfig();
+        if (cfg.hasSomeOfFeatures(TREE_FEATURES) || !cfg.isEnabled(JsonNodeFeature.READ_NULL_PROPERTIES)) {
+            return mapper.readTree(text); // a host changed how trees are read (Gateway.mapper() is public)
+        }
         try (JsonParser p = mapper.getFactory().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return mapper.readTree(text);
@@ -157,7 +168,7 @@ final class FrameCodec {
             case VALUE_TRUE -> nodes.booleanNode(true);
             case VALUE_FALSE -> nodes.booleanNode(false);
             case VALUE_NULL -> nodes.nullNode();
-            case START_ARRAY, START_OBJECT -> nested.readTree(p);
+            case START_ARRAY, START_OBJECT -> mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(p);
             default -> throw new JsonParseException(p, "unexpected token " + t);
         };
     }
@@ -232,9 +243,10 @@ final class FrameCodec {
             g.writeStringField("type", type);
             fields.write(g);
             Encoded e = w.end();
-            w.lastType = type;
-            w.lastFields = fields;
-            w.lastPush = e;
+            boolean keep = e.bytes() <= FrameWriter.KEEP_BYTES; // a rare large frame is not pinned per thread
+            w.lastType = keep ? type : null;
+            w.lastFields = keep ? fields : null;
+            w.lastPush = keep ? e : null;
             return e;
         } finally {
             w.done();

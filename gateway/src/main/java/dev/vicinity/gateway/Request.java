@@ -1,7 +1,11 @@
 package dev.vicinity.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.vicinity.core.InvalidInputException;
 import java.util.Optional;
 
@@ -43,9 +47,20 @@ public interface Request extends ClientContext {
     /**
      * Replies with success and the fields {@code fields} writes after the gateway wrote {@code type}
      * and {@code re} (no tree is built: for hot requests). {@code fields} must not write {@code type} or
-     * {@code re}.
+     * {@code re}. The default builds the tree and calls {@link #reply(ObjectNode)} (for implementations
+     * written before this method); the gateway's own requests write the frame directly.
      */
-    void replyFields(FrameFields fields);
+    default void replyFields(FrameFields fields) {
+        ObjectMapper mapper = new ObjectMapper();
+        try (TokenBuffer buffer = new TokenBuffer(mapper, false)) {
+            buffer.writeStartObject();
+            fields.write(buffer);
+            buffer.writeEndObject();
+            reply((ObjectNode) mapper.readTree(buffer.asParser()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** Replies with an error frame {@code {re, code, message}}; the connection stays open. */
     void error(String code, String message);

@@ -167,7 +167,10 @@ final class SmallFieldMap extends AbstractMap<String, JsonNode> {
                         return new SimpleEntry<>(k, values[at]) {
                             @Override
                             public JsonNode setValue(JsonNode value) {
-                                values[at] = value;
+                                // By key, not by position: a removal may have shifted the arrays since.
+                                if (containsKey(k)) {
+                                    put(k, value);
+                                }
                                 return super.setValue(value);
                             }
                         };

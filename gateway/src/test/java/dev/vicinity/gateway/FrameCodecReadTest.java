@@ -160,4 +160,36 @@ class FrameCodecReadTest {
         }
         return true;
     }
+
+    @Test
+    void aMapperReconfiguredByTheHostIsHonoured() throws Exception {
+        FrameCodec strict = new FrameCodec(64 * 1024);
+        strict.mapper().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        assertThatThrownBy(() -> strict.readFrame("{\"a\":1,\"a\":2}")).isInstanceOf(Exception.class);
+        assertThat(strict.readFrame("{\"f\":1.50}").get("f").isBigDecimal()).isTrue();
+        assertThat(codec.readFrame("{\"f\":1.50}").get("f").isDouble()).isTrue();
+    }
+
+    @Test
+    void anEntryHandedOutEarlierStillSetsItsOwnKey() {
+        SmallFieldMap small = new SmallFieldMap();
+        Map<String, JsonNode> linked = new java.util.LinkedHashMap<>();
+        var nodes = codec.mapper().getNodeFactory();
+        for (Map<String, JsonNode> m : List.of(small, linked)) {
+            m.put("a", nodes.numberNode(1));
+            m.put("b", nodes.numberNode(2));
+            m.put("c", nodes.numberNode(3));
+            Map.Entry<String, JsonNode> c = null;
+            for (Map.Entry<String, JsonNode> e : m.entrySet()) {
+                if (e.getKey().equals("c")) {
+                    c = e;
+                }
+            }
+            m.remove("a"); // shifts the arrays of the small map
+            c.setValue(nodes.numberNode(30));
+        }
+        assertThat(small).isEqualTo(linked);
+        assertThat(small.get("c").asInt()).isEqualTo(30);
+        assertThat(small.get("b").asInt()).isEqualTo(2);
+    }
 }

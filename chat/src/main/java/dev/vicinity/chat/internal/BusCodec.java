@@ -112,6 +112,19 @@ public final class BusCodec {
         return (short) SHORT.get(payload, at);
     }
 
+    /** Whether {@code s} has a surrogate that is not part of a pair (the payload carries {@code '?'} for it). */
+    public static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The length of {@code s} in UTF-8 as {@code s.getBytes(UTF_8)} writes it: a surrogate pair is 4
      * bytes, a lone surrogate is replaced by {@code '?'} (1 byte).

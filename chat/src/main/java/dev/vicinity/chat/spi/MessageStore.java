@@ -41,8 +41,12 @@ public interface MessageStore {
      * The retained message {@code sender} stored in {@code session} with {@code clientId}: what
      * {@link #append} would return with {@code created = false}, without storing anything. Empty if there
      * is none or it was trimmed. Lets a retry be recognised after the session stopped taking messages.
+     * The default finds nothing (a store written before this method keeps working; such a retry is then
+     * refused as before); the stores of this project implement it.
      */
-    Optional<ChatMessage> find(SessionId session, UserId sender, MessageId clientId);
+    default Optional<ChatMessage> find(SessionId session, UserId sender, MessageId clientId) {
+        return Optional.empty();
+    }
 
     /** Top sequence, oldest retained sequence and time of the last append; {@link HistoryBounds#empty()} if none. */
     HistoryBounds bounds(SessionId session);
