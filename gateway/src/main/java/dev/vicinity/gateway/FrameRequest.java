@@ -150,28 +150,27 @@ final class FrameRequest implements Request {
 
     @Override
     public void reply(ObjectNode body) {
-        if (answered) {
-            throw new IllegalStateException("request " + id + " already answered");
-        }
-        answered = true;
+        answering();
         out.reply(c, id, body);
     }
 
     @Override
     public void replyFields(FrameFields fields) {
-        if (answered) {
-            throw new IllegalStateException("request " + id + " already answered");
-        }
-        answered = true;
+        answering();
         out.replyFields(c, id, fields);
     }
 
     @Override
     public void error(String code, String message) {
+        answering();
+        out.error(c, id, code, message);
+    }
+
+    /** Marks the request answered; a second answer is a bug of the handler. */
+    private void answering() {
         if (answered) {
             throw new IllegalStateException("request " + id + " already answered");
         }
         answered = true;
-        out.error(c, id, code, message);
     }
 }
