@@ -174,6 +174,11 @@ public final class Gateway implements AutoCloseable {
                 // The connection is unusable; the transport will be closed by its host.
             }
         }
+        try {
+            out.detachSlowConsumers(); // the frame's pushes may have found some; no lock is held here
+        } catch (RuntimeException e) {
+            LOG.warn("detaching slow consumers failed", e);
+        }
     }
 
     /** An inbound binary frame: not part of the protocol; answered with an error. Never throws. */
@@ -224,6 +229,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Periodic maintenance (auth deadlines, heartbeat timeouts, resume windows, presence); call once per second. */
     public void tick() {
+        out.detachSlowConsumers(); // found by pushes from other threads (a bus, a delivery executor)
         registry.tick();
         budget.purge();
     }

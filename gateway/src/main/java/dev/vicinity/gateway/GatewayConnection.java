@@ -45,6 +45,8 @@ public final class GatewayConnection implements ClientContext {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong inFlightBytes = new AtomicLong();
     private final AtomicBoolean addressReleased = new AtomicBoolean();
+    /** Found to be a slow consumer; nothing more is sent to it until the gateway detaches it. */
+    private final AtomicBoolean detachPending = new AtomicBoolean();
     private final Object lock = new Object();
     /** The remote address counted against the per-address cap, or null when none is counted. */
     private volatile @Nullable String address;
@@ -388,5 +390,15 @@ public final class GatewayConnection implements ClientContext {
     /** True exactly once, for the first caller, when an address slot is counted. */
     boolean releaseAddressOnce() {
         return address != null && addressReleased.compareAndSet(false, true);
+    }
+
+    /** Marks this connection a slow consumer to detach; true for the first call only. */
+    boolean markDetachPending() {
+        return detachPending.compareAndSet(false, true);
+    }
+
+    /** Whether this connection waits to be detached as a slow consumer. */
+    boolean detachPending() {
+        return detachPending.get();
     }
 }

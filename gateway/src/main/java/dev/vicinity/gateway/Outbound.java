@@ -2,10 +2,13 @@ package dev.vicinity.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vicinity.core.CloseCode;
+import dev.vicinity.core.ConnectionId;
 import dev.vicinity.core.ConnectionRegistry;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +30,9 @@ final class Outbound {
     private final GatewayLimits limits;
     private final ConnectionRegistry registry;
     private final AtomicLong nodeOutboundBytes = new AtomicLong();
+
+    /** Slow consumers found by {@link #send}, detached by {@link #detachSlowConsumers}. */
+    private final Queue<GatewayConnection> slow = new ConcurrentLinkedQueue<>();
 
     Outbound(FrameCodec codec, GatewayLimits limits, ConnectionRegistry registry) {
         this.codec = codec;
@@ -126,23 +132,47 @@ final class Outbound {
         }
     }
 
+    /**
+     * Detaches the slow consumers {@link #send} found since the last call. A push runs under its
+     * caller's locks (a session's inbox, a connection's chat state), and a detach runs the modules'
+     * callbacks (chat tells every session of the user that the member is away), which take other such
+     * locks: detaching inside the push deadlocked two event loops. So {@code send} only marks the
+     * connection (nothing more is sent to it) and this runs where the thread holds none of those locks:
+     * at the end of {@link Gateway#onText} and in {@link Gateway#tick}.
+     */
+    void detachSlowConsumers() {
+        for (GatewayConnection c = slow.poll(); c != null; c = slow.poll()) {
+            ConnectionId id = c.connection();
+            if (id != null && !c.isClosed()) {
+                registry.detach(id, CloseCode.SLOW_CONSUMER);
+            }
+        }
+    }
+
     /** Sends one written frame, enforcing the outbound bounds; false if it was not handed to the transport. */
     boolean send(GatewayConnection c, FrameCodec.Encoded frame) {
         if (c.isClosed()) {
             return false;
         }
         long bytes = frame.bytes();
+        if (c.detachPending()) {
+            return false; // a slow consumer about to be detached: it catches up when it resumes
+        }
         if (!c.reserve(bytes, limits.maxOutboundInFlight(), limits.maxOutboundBytes())) {
-            LOG.info("detaching slow consumer {} ({} frames, {} bytes unwritten)", c, c.framesInFlight(),
-                    c.bytesInFlight());
-            registry.detach(c.connection(), CloseCode.SLOW_CONSUMER);
+            if (c.markDetachPending()) {
+                LOG.info("detaching slow consumer {} ({} frames, {} bytes unwritten)", c, c.framesInFlight(),
+                        c.bytesInFlight());
+                slow.add(c);
+            }
             return false;
         }
         if (nodeOutboundBytes.addAndGet(bytes) > limits.maxNodeOutboundBytes()) {
             nodeOutboundBytes.addAndGet(-bytes);
             c.unreserve(bytes);
-            LOG.warn("node outbound buffer full ({} bytes); detaching {}", nodeOutboundBytes.get(), c);
-            registry.detach(c.connection(), CloseCode.SLOW_CONSUMER);
+            if (c.markDetachPending()) {
+                LOG.warn("node outbound buffer full ({} bytes); detaching {}", nodeOutboundBytes.get(), c);
+                slow.add(c);
+            }
             return false;
         }
         try {

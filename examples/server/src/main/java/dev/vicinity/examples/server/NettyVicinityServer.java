@@ -347,6 +347,9 @@ public final class NettyVicinityServer implements AutoCloseable {
      * calling thread only: a direct write on the loop could overtake an earlier send handed over from
      * another thread, and a member saw message 29 before 28.)
      */
+    /** How long a closing socket may take to send its close frame before it is closed without it. */
+    private static final long CLOSE_GRACE_MS = 1_000;
+
     private final class NettyTransport implements Transport {
         private final Channel channel;
         private final String remote;
@@ -397,6 +400,13 @@ public final class NettyVicinityServer implements AutoCloseable {
                 wrote = true;
                 if (o.frame == null) {
                     channel.writeAndFlush(new CloseWebSocketFrame(o.status, o.reason)).addListener(ChannelFutureListener.CLOSE);
+                    // A peer that reads nothing (a slow consumer) never takes a close frame queued behind
+                    // its unread data: end the socket anyway, and free what is buffered for it.
+                    channel.eventLoop().schedule(() -> {
+                        if (channel.isOpen()) {
+                            channel.close();
+                        }
+                    }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
                     continue;
                 }
                 CompletableFuture<Void> done = o.done;
