@@ -227,6 +227,10 @@ public final class VicinityServer implements AutoCloseable {
         public void close(int status, String reason) {
             if (session.isOpen()) {
                 session.close(status, reason, Callback.NOOP);
+                // A peer that reads nothing (a slow consumer) never takes a close frame queued behind its
+                // unread data: after a second, end the connection without it and free what is buffered.
+                // (isOpen() is already false once the close is started; disconnect() of an ended session does nothing.)
+                CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS).execute(session::disconnect);
             }
         }
 
