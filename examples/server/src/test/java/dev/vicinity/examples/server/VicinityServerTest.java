@@ -39,6 +39,11 @@ class VicinityServerTest {
     }
 
     @Test
+    void aSlowConsumerIsDetachedAndItsSocketClosedWhileItReadsNothing() throws Exception {
+        SlowConsumerScenario.run(server.port(), () -> RawClient.JSON.readTree(get("health").body()));
+    }
+
+    @Test
     void servesThePageHealthAndMetrics() throws Exception {
         HttpResponse<String> page = get("");
         assertThat(page.statusCode()).isEqualTo(200);
