@@ -19,7 +19,13 @@ public interface Transport {
      */
     CompletionStage<?> send(String text);
 
-    /** Closes the WebSocket with {@code status} and {@code reason}; must tolerate an already closed socket. */
+    /**
+     * Closes the WebSocket with {@code status} and {@code reason}; must tolerate an already closed socket,
+     * and must end the connection within a short, bounded time even when the peer reads nothing (a slow
+     * consumer is detached this way: a close frame queued behind its unread data would never leave, so
+     * end the socket without it after a grace period; frames still queued may be dropped). The example
+     * hosts give it one second (tested with a client that reads nothing, on both).
+     */
     void close(int status, String reason);
 
     /** The peer's address for logs (e.g. {@code 203.0.113.7:51234}); never used for decisions. */
