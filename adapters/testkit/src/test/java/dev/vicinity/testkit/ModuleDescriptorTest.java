@@ -123,15 +123,7 @@ class ModuleDescriptorTest {
     @Test
     void consumerModuleRequiringTheApiCompilesAndRuns(@TempDir Path dir) throws Exception {
         Path src = dir.resolve("src");
-        write(src.resolve("module-info.java"), """
-                module app {
-                    requires dev.vicinity.gateway;
-                    requires dev.vicinity.geo;
-                    requires dev.vicinity.chat;
-                    requires dev.vicinity.rating;
-                    exports app;
-                }
-                """);
+        write(src.resolve("module-info.java"), consumerModule("    exports app;\n"));
         write(src.resolve("app/App.java"), """
                 package app;
 
@@ -173,14 +165,7 @@ class ModuleDescriptorTest {
         "dev.vicinity.chat.internal.BusCodec", "dev.vicinity.rating.internal.RatingInput"})
     void consumerModuleCannotUseAnInternalPackage(String internalClass, @TempDir Path dir) throws Exception {
         Path src = dir.resolve("src");
-        write(src.resolve("module-info.java"), """
-                module app {
-                    requires dev.vicinity.gateway;
-                    requires dev.vicinity.geo;
-                    requires dev.vicinity.chat;
-                    requires dev.vicinity.rating;
-                }
-                """);
+        write(src.resolve("module-info.java"), consumerModule(""));
         write(src.resolve("app/App.java"), "package app;\n\npublic final class App {\n"
                 + "    public static final Class<?> INTERNAL = " + internalClass + ".class;\n}\n");
 
@@ -221,5 +206,11 @@ class ModuleDescriptorTest {
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
+    }
+
+    /** A module {@code app} requiring every Vicinity API module, with {@code more} before its closing brace. */
+    private static String consumerModule(String more) {
+        return "module app {\n    requires dev.vicinity.gateway;\n    requires dev.vicinity.geo;\n"
+                + "    requires dev.vicinity.chat;\n    requires dev.vicinity.rating;\n" + more + "}\n";
     }
 }
